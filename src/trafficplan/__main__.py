@@ -1,0 +1,5 @@
+"""``python -m trafficplan``."""
+
+from trafficplan.cli import main
+
+main()

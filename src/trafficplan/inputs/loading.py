@@ -1,0 +1,457 @@
+"""The one load path: read the four files, validate them, build :class:`ProblemData`.
+
+Every defect becomes a :class:`~trafficplan.errors.Problem` naming the file, the place (key
+path or CSV line) and what is wrong; all of them are collected and raised together as an
+:class:`~trafficplan.errors.InputError` (exit code 3).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import types
+import typing
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from trafficplan.errors import InputError, Problem
+from trafficplan.inputs.dates import parse_date_set_text
+from trafficplan.inputs.models import (
+    ConstraintsFile,
+    Officer,
+    RegionsFile,
+    TrainersFile,
+)
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.inputs.yamlio import MAX_YAML_BYTES, YamlSyntaxError, parse_yaml
+
+REGIONS, TRAINERS, OFFICERS, CONSTRAINTS = (
+    "regions.yaml",
+    "trainers.yaml",
+    "officers.csv",
+    "constraints.yaml",
+)
+DATA_FILES = (REGIONS, TRAINERS, OFFICERS, CONSTRAINTS)
+OFFICER_COLUMNS = ("id", "name", "region", "district", "unavailable")
+YAML_MODELS: dict[str, type[BaseModel]] = {
+    REGIONS: RegionsFile,
+    TRAINERS: TrainersFile,
+    CONSTRAINTS: ConstraintsFile,
+}
+
+
+@dataclass
+class RawData:
+    """The four files as parsed but not yet validated (scenarios edit this form)."""
+
+    folder: Path
+    yaml: dict[str, Any]
+    officers_text: str
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+def read_raw(folder: Path) -> RawData:
+    """Read and parse the four files of a data folder.
+
+    Raises:
+        InputError: a file is missing, unreadable, not UTF-8 or not valid YAML.
+    """
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), "", "data folder not found")])
+    parsed: dict[str, Any] = {}
+    officers_text = ""
+    digests: dict[str, str] = {}
+    for name in DATA_FILES:
+        path = folder / name
+        if not path.is_file():
+            problems.append(Problem(name, "", f"file missing in {folder}"))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(name, "", f"cannot read: {exc.strerror}"))
+            continue
+        digests[name] = hashlib.sha256(data).hexdigest()
+        if name != OFFICERS and len(data) > MAX_YAML_BYTES:
+            problems.append(Problem(name, "", f"file too large ({len(data)} bytes)"))
+            continue
+        try:
+            text = _decode_utf8(data)
+        except _NotUtf8 as exc:
+            problems.append(Problem(name, f"line {exc.line}", str(exc)))
+            continue
+        if name == OFFICERS:
+            officers_text = text
+            continue
+        try:
+            parsed[name] = parse_yaml(text)
+        except YamlSyntaxError as exc:
+            place = f"line {exc.line}" if exc.line else ""
+            problems.append(Problem(name, place, str(exc)))
+    if problems:
+        raise InputError(problems)
+    return RawData(folder=folder, yaml=parsed, officers_text=officers_text, digests=digests)
+
+
+def load_data(folder: Path) -> ProblemData:
+    """Load and validate a data folder (the one load path of every command).
+
+    Raises:
+        InputError: one Problem per defect found.
+    """
+    return build_data(read_raw(folder))
+
+
+def build_data(raw: RawData) -> ProblemData:
+    """Validate parsed files (possibly edited by a scenario) and build :class:`ProblemData`.
+
+    Raises:
+        InputError: one Problem per defect found.
+    """
+    problems: list[Problem] = []
+    models: dict[str, Any] = {}
+    for name, model in YAML_MODELS.items():
+        content = raw.yaml.get(name)
+        key = next(iter(model.model_fields))
+        if not isinstance(content, dict):
+            kind = "empty" if content is None else f"a {_kind(content)}"
+            hint = f"a mapping with key '{key}'" if name != CONSTRAINTS else "a mapping"
+            problems.append(Problem(name, "", f"expected {hint}, but the file is {kind}"))
+            continue
+        try:
+            models[name] = model.model_validate(content)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(name, model, content, exc))
+    regions: RegionsFile | None = models.get(REGIONS)
+    trainers: TrainersFile | None = models.get(TRAINERS)
+    constraints: ConstraintsFile | None = models.get(CONSTRAINTS)
+    if regions is not None:
+        problems.extend(_check_regions(regions))
+    if regions is not None and trainers is not None:
+        problems.extend(_check_trainers(trainers, regions))
+    if regions is not None and trainers is not None and constraints is not None:
+        problems.extend(_check_fixed(constraints, regions, trainers))
+    officers: list[Officer] = []
+    if regions is not None:
+        officers, officer_problems = _parse_officers(raw.officers_text, regions)
+        problems.extend(officer_problems)
+    if problems:
+        raise InputError(problems)
+    assert regions is not None and trainers is not None and constraints is not None
+    return ProblemData(
+        regions=list(regions.regions),
+        trainers=list(trainers.trainers),
+        officers=officers,
+        constraints=constraints,
+        folder=raw.folder,
+        digests=dict(raw.digests),
+    )
+
+
+# ----- text decoding ---------------------------------------------------------------------------
+class _NotUtf8(ValueError):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def _decode_utf8(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        raise _NotUtf8(
+            f"not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8", line
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _kind(value: object) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+# ----- pydantic errors -> one line each --------------------------------------------------------
+def _key_path(content: Any, loc: tuple[int | str, ...]) -> str:
+    """Dotted key path; list items by their ``id`` where they have one (as scenario keys)."""
+    parts: list[str] = []
+    node = content
+    for segment in loc:
+        if isinstance(segment, int):
+            item = node[segment] if isinstance(node, list) and segment < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts.append(str(ident) if isinstance(ident, str) and ident else str(segment))
+            node = item
+        else:
+            parts.append(str(segment))
+            node = node.get(segment) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _unwrap_model(annotation: Any, want_item: bool) -> type[BaseModel] | None:
+    """The model class inside an annotation (through Optional, list, Annotated)."""
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return None if want_item else annotation
+    if origin is typing.Annotated:
+        return _unwrap_model(typing.get_args(annotation)[0], want_item)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _unwrap_model(arg, want_item)
+            if found is not None:
+                return found
+        return None
+    if origin in (list, tuple):
+        args = typing.get_args(annotation)
+        return _unwrap_model(args[0], False) if args and want_item else None
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    current: type[BaseModel] | None = model
+    pending_list: Any = None
+    for segment in loc:
+        if current is None and pending_list is None:
+            return None
+        if isinstance(segment, int):
+            current = _unwrap_model(pending_list, want_item=True)
+            pending_list = None
+            continue
+        if current is None or segment not in current.model_fields:
+            return None
+        annotation = current.model_fields[segment].annotation
+        current = _unwrap_model(annotation, want_item=False)
+        pending_list = annotation if current is None else None
+    return current
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)
+    return f"a {_kind(value)}"
+
+
+def _pydantic_problems(
+    file: str, model: type[BaseModel], content: Any, exc: ValidationError
+) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(
+            seg for seg in error["loc"] if not (isinstance(seg, str) and "[" in seg)
+        )  # drop pydantic's union/tagged labels such as 'function-before[...]'
+        kind = error["type"]
+        message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            place = _key_path(content, loc[:-1])
+            parent = _model_at(model, loc[:-1])
+            valid = list(parent.model_fields) if parent else []
+            close = difflib.get_close_matches(key, valid, n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            listed = f" (valid keys: {', '.join(valid)})" if valid and not close else ""
+            problems.append(
+                Problem(file, place or "top level", f"unknown key {key[:40]!r}{hint}{listed}")
+            )
+            continue
+        if kind == "missing":
+            place = _key_path(content, loc[:-1])
+            problems.append(
+                Problem(file, place or "top level", f"missing required key {str(loc[-1])!r}")
+            )
+            continue
+        place = _key_path(content, loc)
+        if kind not in ("value_error", "assertion_error") and "input" in error:
+            message = f"{message} (got {_short(error['input'])})"
+        problems.append(Problem(file, place or "top level", message))
+    return problems
+
+
+# ----- cross-reference checks -------------------------------------------------------------------
+def _duplicates(values: list[str]) -> list[str]:
+    counts = Counter(values)
+    return [value for value, count in counts.items() if count > 1]
+
+
+def _check_regions(regions: RegionsFile) -> list[Problem]:
+    problems = []
+    for dup in _duplicates([r.id for r in regions.regions]):
+        problems.append(Problem(REGIONS, f"regions.{dup}", f"duplicate region id {dup!r}"))
+    seen_districts: dict[str, str] = {}
+    seen_venues: dict[str, str] = {}
+    seen_ngos: dict[str, str] = {}
+    for region in regions.regions:
+        for kind, ids, seen in (
+            ("district", list(region.districts), seen_districts),
+            ("venue", [v.id for v in region.venues], seen_venues),
+            ("NGO", [n.id for n in region.ngos], seen_ngos),
+        ):
+            key = {"district": "districts", "venue": "venues", "NGO": "ngos"}[kind]
+            for ident in ids:
+                if ident in seen:
+                    where = "this region" if seen[ident] == region.id else f"region {seen[ident]!r}"
+                    problems.append(
+                        Problem(
+                            REGIONS,
+                            f"regions.{region.id}.{key}",
+                            f"duplicate {kind} id {ident!r} (already in {where})",
+                        )
+                    )
+                else:
+                    seen[ident] = region.id
+    return problems
+
+
+def _check_trainers(trainers: TrainersFile, regions: RegionsFile) -> list[Problem]:
+    problems = []
+    region_ids = [r.id for r in regions.regions]
+    for dup in _duplicates([t.id for t in trainers.trainers]):
+        problems.append(Problem(TRAINERS, f"trainers.{dup}", f"duplicate trainer id {dup!r}"))
+    for trainer in trainers.trainers:
+        for region_id in trainer.regions or []:
+            if region_id not in region_ids:
+                problems.append(
+                    Problem(
+                        TRAINERS,
+                        f"trainers.{trainer.id}.regions",
+                        f"unknown region {region_id!r}{_suggest(region_id, region_ids)}",
+                    )
+                )
+    return problems
+
+
+def _check_fixed(
+    constraints: ConstraintsFile, regions: RegionsFile, trainers: TrainersFile
+) -> list[Problem]:
+    problems = []
+    by_id = {r.id: r for r in regions.regions}
+    trainer_ids = [t.id for t in trainers.trainers]
+    for index, entry in enumerate(constraints.sessions.fixed):
+        place = f"sessions.fixed.{index}"
+        region = by_id.get(entry.region)
+        if region is None:
+            problems.append(
+                Problem(
+                    CONSTRAINTS,
+                    f"{place}.region",
+                    f"unknown region {entry.region!r}{_suggest(entry.region, list(by_id))}",
+                )
+            )
+        elif entry.venue is not None and entry.venue not in [v.id for v in region.venues]:
+            venues = [v.id for v in region.venues]
+            problems.append(
+                Problem(
+                    CONSTRAINTS,
+                    f"{place}.venue",
+                    f"venue {entry.venue!r} is not a venue of region {region.id!r}"
+                    f"{_suggest(entry.venue, venues)}",
+                )
+            )
+        for trainer_id in entry.trainers or []:
+            if trainer_id not in trainer_ids:
+                problems.append(
+                    Problem(
+                        CONSTRAINTS,
+                        f"{place}.trainers",
+                        f"unknown trainer {trainer_id!r}{_suggest(trainer_id, trainer_ids)}",
+                    )
+                )
+        if entry.trainers and len(set(entry.trainers)) != len(entry.trainers):
+            problems.append(Problem(CONSTRAINTS, f"{place}.trainers", "a trainer is listed twice"))
+    return problems
+
+
+def _suggest(value: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(value, valid, n=2, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def _parse_officers(text: str, regions: RegionsFile) -> tuple[list[Officer], list[Problem]]:
+    problems: list[Problem] = []
+    officers: list[Officer] = []
+    region_of_district = {d: r.id for r in regions.regions for d in r.districts}
+    region_ids = [r.id for r in regions.regions]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        return [], [Problem(OFFICERS, "line 1", f"malformed CSV: {exc}")]
+    expected = list(OFFICER_COLUMNS)
+    if header is None:
+        return [], [
+            Problem(OFFICERS, "", f"the file is empty; expected header {','.join(expected)}")
+        ]
+    if [cell.strip() for cell in header] != expected:
+        got = ",".join(header)[:80]
+        return [], [
+            Problem(OFFICERS, "line 1", f"header must be {','.join(expected)}, got {got!r}")
+        ]
+    seen: dict[str, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != len(expected):
+                problems.append(
+                    Problem(
+                        OFFICERS,
+                        f"line {line}",
+                        f"expected {len(expected)} columns, got {len(row)}",
+                    )
+                )
+                continue
+            ident, name, region, district, unavailable = (cell.strip() for cell in row)
+            place = f"line {line}"
+            row_problems = []
+            if not ident:
+                row_problems.append("empty id")
+            elif ident in seen:
+                row_problems.append(f"duplicate officer id {ident!r} (first on line {seen[ident]})")
+            if not name:
+                row_problems.append("empty name")
+            if region not in region_ids:
+                row_problems.append(f"unknown region {region[:40]!r}{_suggest(region, region_ids)}")
+            elif district not in region_of_district:
+                districts = [d for r in regions.regions if r.id == region for d in r.districts]
+                row_problems.append(
+                    f"unknown district {district[:40]!r}{_suggest(district, districts)}"
+                )
+            elif region_of_district[district] != region:
+                row_problems.append(
+                    f"district {district!r} belongs to region {region_of_district[district]!r}, "
+                    f"not {region!r}"
+                )
+            try:
+                ranges = parse_date_set_text(unavailable)
+            except ValueError as exc:
+                row_problems.append(f"unavailable: {exc}")
+                ranges = ()
+            if row_problems:
+                problems.extend(Problem(OFFICERS, place, p) for p in row_problems)
+                continue
+            seen[ident] = line
+            officers.append(
+                Officer.model_construct(
+                    id=ident,
+                    name=name,
+                    region=region,
+                    district=district,
+                    unavailable=ranges,
+                    line=line,
+                )
+            )
+    except csv.Error as exc:
+        problems.append(Problem(OFFICERS, f"line {reader.line_num}", f"malformed CSV: {exc}"))
+    return officers, problems

@@ -1,0 +1,303 @@
+"""Pydantic models of the four input files, exactly as the spec writes them.
+
+Every model forbids unknown keys (a typo must never be silently ignored) and is strict about
+types. Cross-file checks (references, duplicates) live in :mod:`trafficplan.inputs.loading`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from trafficplan.inputs.dates import DateRange, parse_date_item, parse_iso_date
+
+OBJECTIVE_NAMES = ("officers_trained", "cost_eur", "max_trainer_sessions")
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _date_set(value: object) -> tuple[DateRange, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        raise ValueError("expected a list of dates or 'YYYY-MM-DD..YYYY-MM-DD' ranges")
+    ranges = []
+    for index, item in enumerate(value):
+        try:
+            ranges.append(parse_date_item(item))
+        except ValueError as exc:
+            raise ValueError(f"item {index}: {exc}") from None
+    return tuple(ranges)
+
+
+def _iso_date(value: object) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return parse_iso_date(value)
+
+
+def _decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("expected a number")
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        raise ValueError("expected a number") from None
+
+
+DateSet = Annotated[tuple[DateRange, ...], BeforeValidator(_date_set)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=64)]
+Ident = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", min_length=1, max_length=64)
+]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+NonNegInt = Annotated[int, Field(ge=0)]
+PositiveInt = Annotated[int, Field(ge=1)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    """Base of every input model: unknown keys are errors, types are strict."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Point(Strict):
+    """A place given by latitude and longitude in degrees."""
+
+    lat: Latitude
+    lon: Longitude
+
+
+class City(Strict):
+    """A named city with its coordinates (a region centre or a trainer's home)."""
+
+    city: Name
+    lat: Latitude
+    lon: Longitude
+
+
+class MinMax(Strict):
+    """An inclusive range of counts."""
+
+    min: NonNegInt
+    max: NonNegInt
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MinMax:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Venue(Strict):
+    """A place where a region's sessions can take place."""
+
+    id: Ident
+    name: Name
+    address: str | None = None
+    capacity: PositiveInt
+    unavailable: DateSet = ()
+    location: Point | None = None
+
+
+class Ngo(Strict):
+    """A local anti-trafficking NGO that co-facilitates a region's sessions."""
+
+    id: Ident
+    name: Name
+    unavailable: DateSet = ()
+
+
+class Region(Strict):
+    """A region (oblast) with its districts, venues and NGOs."""
+
+    id: Slug
+    name: Name
+    centre: City
+    districts: Annotated[list[Slug], Field(min_length=1)]
+    sessions: MinMax | None = None
+    venues: list[Venue] = []
+    ngos: list[Ngo] = []
+
+
+class RegionsFile(Strict):
+    """``regions.yaml``."""
+
+    regions: Annotated[list[Region], Field(min_length=1)]
+
+
+class Trainer(Strict):
+    """A trainer who leads sessions."""
+
+    id: Ident
+    name: Name
+    home: City
+    regions: list[Slug] | None = None
+    unavailable: DateSet = ()
+    max_sessions: NonNegInt | None = None
+    day_rate_eur: NonNegFloat
+
+
+class TrainersFile(Strict):
+    """``trainers.yaml``."""
+
+    trainers: Annotated[list[Trainer], Field(min_length=1)]
+
+
+class Window(Strict):
+    """The programme's date window, both ends included."""
+
+    start: IsoDate
+    end: IsoDate
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class CalendarRules(Strict):
+    """Which days of the window are working days."""
+
+    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    ]
+    holidays: str | None = "UA"
+    closed: DateSet = ()
+    open: DateSet = ()
+
+    @field_validator("weekdays")
+    @classmethod
+    def _unique_weekdays(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a weekday is listed twice")
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        import holidays
+
+        supported = holidays.list_supported_countries()
+        if value.upper() not in supported:
+            raise ValueError(
+                f"'{value[:20]}' is not a country code the holidays package knows "
+                "(ISO 3166-1 alpha-2, e.g. UA), or null"
+            )
+        return value.upper()
+
+
+class FixedSession(Strict):
+    """A session that must take place."""
+
+    region: Slug
+    date: IsoDate
+    venue: Ident | None = None
+    trainers: list[Ident] | None = None
+
+
+class SessionRules(Strict):
+    """How many sessions, of what size, and which are fixed."""
+
+    max_total: NonNegInt | None = 72
+    per_region: MinMax = MinMax(min=6, max=6)
+    officers: MinMax = MinMax(min=15, max=25)
+    max_per_region_per_day: PositiveInt = 1
+    fixed: list[FixedSession] = []
+
+    @field_validator("officers")
+    @classmethod
+    def _positive_officers(cls, value: MinMax) -> MinMax:
+        if value.max < 1:
+            raise ValueError("max must be at least 1")
+        return value
+
+
+class TravelRules(Strict):
+    """Road distances, travel days and travel cost."""
+
+    road_factor: Annotated[float, Field(gt=0)] = 1.3
+    same_evening_km: NonNegFloat = 250
+    km_per_day: Annotated[float, Field(gt=0)] = 500
+    eur_per_km: NonNegFloat = 0.20
+
+
+class TrainerRules(Strict):
+    """Trainer workload and travel rules."""
+
+    per_session: PositiveInt = 1
+    max_per_week: NonNegInt = 3
+    max_consecutive_days: PositiveInt = 2
+    travel: TravelRules = TravelRules()
+
+
+class NgoRules(Strict):
+    """NGO participation rules."""
+
+    per_session: NonNegInt = 1
+    max_per_week: NonNegInt = 2
+
+
+class OfficerRules(Strict):
+    """Officer attendance rules."""
+
+    max_district_share_per_day: Annotated[Decimal, BeforeValidator(_decimal), Field(gt=0, le=1)] = (
+        Decimal("0.34")
+    )
+
+
+ObjectiveName = Literal["officers_trained", "cost_eur", "max_trainer_sessions"]
+
+
+class ConstraintsFile(Strict):
+    """``constraints.yaml``."""
+
+    window: Window
+    calendar: CalendarRules = CalendarRules()
+    sessions: SessionRules = SessionRules()
+    trainers: TrainerRules = TrainerRules()
+    ngos: NgoRules = NgoRules()
+    officers: OfficerRules = OfficerRules()
+    objective: list[ObjectiveName] = ["officers_trained", "cost_eur", "max_trainer_sessions"]
+    budget_eur: NonNegFloat | None = None
+
+    @field_validator("objective")
+    @classmethod
+    def _unique_objectives(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("an objective is listed twice")
+        return value
+
+
+class Officer(Strict):
+    """One row of ``officers.csv``."""
+
+    id: Name
+    name: Name
+    region: str
+    district: str
+    unavailable: tuple[DateRange, ...] = ()
+    line: int = 0

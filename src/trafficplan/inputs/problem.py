@@ -1,0 +1,143 @@
+"""``ProblemData``: the validated contents of a data folder, with lookups every stage needs.
+
+Built only by :func:`trafficplan.inputs.load_data` (or ``build_data`` for scenarios); after
+that, inner code trusts it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from trafficplan.calendar import WorkCalendar
+from trafficplan.geo import road_km
+from trafficplan.inputs.dates import DateRange, in_date_set
+from trafficplan.inputs.models import (
+    ConstraintsFile,
+    MinMax,
+    Ngo,
+    Officer,
+    Region,
+    Trainer,
+    Venue,
+)
+
+
+@dataclass
+class ProblemData:
+    """A validated data folder: the four files plus derived lookups."""
+
+    regions: list[Region]
+    trainers: list[Trainer]
+    officers: list[Officer]
+    constraints: ConstraintsFile
+    folder: Path | None = None
+    digests: dict[str, str] = field(default_factory=dict)
+
+    # ----- lookups -------------------------------------------------------------------------
+    @cached_property
+    def region_by_id(self) -> dict[str, Region]:
+        """Regions by id."""
+        return {r.id: r for r in self.regions}
+
+    @cached_property
+    def trainer_by_id(self) -> dict[str, Trainer]:
+        """Trainers by id."""
+        return {t.id: t for t in self.trainers}
+
+    @cached_property
+    def officer_by_id(self) -> dict[str, Officer]:
+        """Officers by id."""
+        return {o.id: o for o in self.officers}
+
+    @cached_property
+    def venue_by_id(self) -> dict[str, Venue]:
+        """Venues by id (venue ids are unique in ``regions.yaml``)."""
+        return {v.id: v for r in self.regions for v in r.venues}
+
+    @cached_property
+    def ngo_by_id(self) -> dict[str, Ngo]:
+        """NGOs by id (NGO ids are unique in ``regions.yaml``)."""
+        return {n.id: n for r in self.regions for n in r.ngos}
+
+    @cached_property
+    def region_of_venue(self) -> dict[str, str]:
+        """The region id of every venue id."""
+        return {v.id: r.id for r in self.regions for v in r.venues}
+
+    @cached_property
+    def region_of_ngo(self) -> dict[str, str]:
+        """The region id of every NGO id."""
+        return {n.id: r.id for r in self.regions for n in r.ngos}
+
+    @cached_property
+    def region_of_district(self) -> dict[str, str]:
+        """The region id of every district id."""
+        return {d: r.id for r in self.regions for d in r.districts}
+
+    @cached_property
+    def officers_by_region(self) -> dict[str, list[Officer]]:
+        """Officers of each region (every region present, possibly empty)."""
+        result: dict[str, list[Officer]] = {r.id: [] for r in self.regions}
+        for officer in self.officers:
+            result[officer.region].append(officer)
+        return result
+
+    @cached_property
+    def district_sizes(self) -> dict[str, int]:
+        """Officers per district id, as counted in ``officers.csv``."""
+        sizes = Counter(o.district for o in self.officers)
+        return {d: sizes.get(d, 0) for r in self.regions for d in r.districts}
+
+    # ----- rules' derived numbers ----------------------------------------------------------
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar of the window."""
+        return WorkCalendar(self.constraints)
+
+    @property
+    def working_days(self) -> tuple[date, ...]:
+        """Working days of the window, in order."""
+        return self.calendar.working_days
+
+    def session_bounds(self, region_id: str) -> MinMax:
+        """The region's own ``sessions`` range, else ``constraints.sessions.per_region``."""
+        region = self.region_by_id[region_id]
+        return region.sessions or self.constraints.sessions.per_region
+
+    def seat_range(self, venue_id: str) -> tuple[int, int]:
+        """Officers a session at this venue may have: ``(officers.min, min(max, capacity))``."""
+        rule = self.constraints.sessions.officers
+        return rule.min, min(rule.max, self.venue_by_id[venue_id].capacity)
+
+    def venue_point(self, venue_id: str) -> tuple[float, float]:
+        """A venue's (lat, lon): its ``location``, else its region's centre."""
+        venue = self.venue_by_id[venue_id]
+        if venue.location is not None:
+            return (venue.location.lat, venue.location.lon)
+        centre = self.region_by_id[self.region_of_venue[venue_id]].centre
+        return (centre.lat, centre.lon)
+
+    def venue_road_km(self, venue_a: str, venue_b: str) -> float:
+        """Road km between two venues."""
+        factor = self.constraints.trainers.travel.road_factor
+        return road_km(self.venue_point(venue_a), self.venue_point(venue_b), factor)
+
+    def home_road_km(self, trainer_id: str, venue_id: str) -> float:
+        """Road km from a trainer's home to a venue."""
+        home = self.trainer_by_id[trainer_id].home
+        factor = self.constraints.trainers.travel.road_factor
+        return road_km((home.lat, home.lon), self.venue_point(venue_id), factor)
+
+    def trainer_may_teach(self, trainer_id: str, region_id: str) -> bool:
+        """Whether the trainer's ``regions`` list allows the region (default: all)."""
+        allowed = self.trainer_by_id[trainer_id].regions
+        return allowed is None or region_id in allowed
+
+    @staticmethod
+    def available(unavailable: tuple[DateRange, ...], day: date) -> bool:
+        """Whether a person or venue with this ``unavailable`` date set is free on ``day``."""
+        return not in_date_set(day, unavailable)

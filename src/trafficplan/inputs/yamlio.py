@@ -1,0 +1,63 @@
+"""Safe YAML reading: ``safe_load`` semantics, no aliases, no implicit timestamps.
+
+Aliases are refused outright: a few lines of nested aliases ("billion laughs") expand to
+billions of nodes for whoever walks the result. Timestamps stay strings so that an impossible
+date is reported by our validation with its key path, not as a parser crash.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+
+class StrictSafeLoader(yaml.SafeLoader):
+    """A SafeLoader that rejects aliases and keeps dates as strings."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "YAML aliases (*name) are not allowed in trafficplan files",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+# Drop the implicit timestamp resolver (dates stay strings) and keep the others.
+StrictSafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+MAX_YAML_BYTES = 20 * 1024 * 1024
+
+
+class YamlSyntaxError(ValueError):
+    """A YAML document could not be parsed; ``line`` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.line = line
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse one YAML document with :class:`StrictSafeLoader`.
+
+    Raises:
+        YamlSyntaxError: with a one-line message and the line number.
+    """
+    try:
+        return yaml.load(text, Loader=StrictSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        problem = re.sub(r"\s+", " ", str(problem)).strip()
+        raise YamlSyntaxError(f"YAML syntax error: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(f"YAML error: {str(exc).splitlines()[0][:200]}", None) from None

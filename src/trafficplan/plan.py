@@ -1,0 +1,169 @@
+"""The plan: plain data exchanged by solver, checker, exports, report and replan.
+
+Format ``trafficplan-plan/1`` (spec section 4, "Plan file"). Reading a plan validates its
+shape only; whether its ids exist in a data folder is :func:`plan_id_problems`, and whether it
+keeps the rules is the checker's business.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from trafficplan.atomic import write_text_atomic
+from trafficplan.errors import PlanFileError
+from trafficplan.inputs.problem import ProblemData
+
+PLAN_FORMAT: Literal["trafficplan-plan/1"] = "trafficplan-plan/1"
+PlanStatus = Literal["optimal", "feasible", "relaxed"]
+
+
+class ObjectiveResult(BaseModel):
+    """One lexicographic objective level: value found, best bound proven, proven or not."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    value: float | None
+    bound: float | None
+    proven: bool
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between value and bound (0 when proven), None when unknown."""
+        if self.value is None or self.bound is None:
+            return None
+        if self.value == self.bound:
+            return 0.0
+        return abs(self.value - self.bound) / max(abs(self.value), abs(self.bound), 1e-9)
+
+
+class PlanSession(BaseModel):
+    """One session of a plan."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(min_length=1)
+    region: str
+    venue: str
+    date: date
+    trainers: list[str]
+    ngos: list[str]
+    officers: list[str]
+
+
+class PlanInputs(BaseModel):
+    """Digests of the data files the plan was made from."""
+
+    model_config = ConfigDict(extra="allow")
+
+    sha256: dict[str, str] = {}
+
+
+class Plan(BaseModel):
+    """A whole plan (``plan.json``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: Literal["trafficplan-plan/1"] = PLAN_FORMAT
+    status: PlanStatus
+    inputs: PlanInputs = PlanInputs()
+    objectives: list[ObjectiveResult] = []
+    metrics: dict[str, Any] = {}
+    sessions: list[PlanSession]
+    unassigned_officers: list[str] = []
+    frozen_before: date | None = None
+
+    def to_json(self) -> str:
+        """The plan as pretty-printed JSON text (dates as ISO strings)."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    """Write a plan atomically (temp file + rename)."""
+    write_text_atomic(Path(path), plan.to_json())
+
+
+def read_plan(path: Path) -> Plan:
+    """Read and shape-check a plan file.
+
+    Raises:
+        PlanFileError: missing file, bad JSON, wrong format tag or missing/mistyped keys.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanFileError(f"{path}: plan file not found") from None
+    except UnicodeDecodeError:
+        raise PlanFileError(f"{path}: not a UTF-8 JSON file") from None
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
+    return parse_plan(raw, str(path))
+
+
+def parse_plan(raw: Any, source: str = "plan") -> Plan:
+    """Shape-check a decoded plan document.
+
+    Raises:
+        PlanFileError: wrong format tag or missing/mistyped keys (first problem, one line).
+    """
+    if not isinstance(raw, dict):
+        raise PlanFileError(f"{source}: expected a JSON object")
+    tag = raw.get("format")
+    if tag != PLAN_FORMAT:
+        raise PlanFileError(f"{source}: format must be {PLAN_FORMAT!r}, got {str(tag)[:40]!r}")
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        count = exc.error_count()
+        more = f" (and {count - 1} more problems)" if count > 1 else ""
+        raise PlanFileError(f"{source}: {where}: {first['msg']}{more}") from None
+
+
+def plan_id_problems(plan: Plan, data: ProblemData) -> list[str]:
+    """Ids the plan names that the data do not know (empty when all are known)."""
+    problems: list[str] = []
+    seen_ids: set[str] = set()
+    for session in plan.sessions:
+        where = f"session {session.id}"
+        if session.id in seen_ids:
+            problems.append(f"{where}: duplicate session id")
+        seen_ids.add(session.id)
+        if session.region not in data.region_by_id:
+            problems.append(f"{where}: unknown region {session.region!r}")
+        if session.venue not in data.venue_by_id:
+            problems.append(f"{where}: unknown venue {session.venue!r}")
+        for trainer in session.trainers:
+            if trainer not in data.trainer_by_id:
+                problems.append(f"{where}: unknown trainer {trainer!r}")
+        for ngo in session.ngos:
+            if ngo not in data.ngo_by_id:
+                problems.append(f"{where}: unknown NGO {ngo!r}")
+        unknown = [o for o in session.officers if o not in data.officer_by_id]
+        if unknown:
+            listed = ", ".join(repr(o) for o in unknown[:3])
+            more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+            problems.append(f"{where}: unknown officer {listed}{more}")
+    unknown_unassigned = [o for o in plan.unassigned_officers if o not in data.officer_by_id]
+    if unknown_unassigned:
+        problems.append(f"unassigned_officers: unknown officer {unknown_unassigned[0]!r}")
+    return problems
+
+
+def require_known_ids(plan: Plan, data: ProblemData, source: str) -> None:
+    """Raise :class:`PlanFileError` (exit 3) if the plan names ids unknown to the data."""
+    problems = plan_id_problems(plan, data)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise PlanFileError(f"{source}: {problems[0]}{more}")

@@ -1,0 +1,129 @@
+"""Build small data folders for tests: dicts in, the four files out.
+
+``tiny()`` is an instance that is easy to understand: two neighbouring regions (alpha and
+beta, 60 km apart), 20 officers each in two districts, one 20-seat venue and two NGOs each,
+two trainers, a two-week window in June 2009 with no public holiday, one session a region.
+Tests change one thing in it so that exactly one rule binds or breaks.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def tiny() -> dict[str, Any]:
+    """The dicts of the tiny instance (a fresh deep copy each call)."""
+    regions = {
+        "regions": [
+            {
+                "id": "alpha",
+                "name": "Alpha",
+                "centre": {"city": "Alpha City", "lat": 50.0, "lon": 30.0},
+                "districts": ["alpha-north", "alpha-south"],
+                "venues": [{"id": "alpha-hall", "name": "Alpha Hall", "capacity": 20}],
+                "ngos": [
+                    {"id": "alpha-ngo", "name": "Alpha Women's Centre"},
+                    {"id": "alpha-ngo2", "name": "Alpha Caritas"},
+                ],
+            },
+            {
+                "id": "beta",
+                "name": "Beta",
+                "centre": {"city": "Beta City", "lat": 50.0, "lon": 30.84},
+                "districts": ["beta-east", "beta-west"],
+                "venues": [{"id": "beta-hall", "name": "Beta Hall", "capacity": 20}],
+                "ngos": [
+                    {"id": "beta-ngo", "name": "Beta Women's Centre"},
+                    {"id": "beta-ngo2", "name": "Beta Caritas"},
+                ],
+            },
+        ]
+    }
+    trainers = {
+        "trainers": [
+            {
+                "id": "t01",
+                "name": "Olena Kovalenko",
+                "home": {"city": "Alpha City", "lat": 50.0, "lon": 30.0},
+                "day_rate_eur": 100,
+            },
+            {
+                "id": "t02",
+                "name": "Petro Shevchenko",
+                "home": {"city": "Beta City", "lat": 50.0, "lon": 30.84},
+                "day_rate_eur": 120,
+            },
+        ]
+    }
+    officers = []
+    for region, districts, code in (
+        ("alpha", ["alpha-north", "alpha-south"], "ALP"),
+        ("beta", ["beta-east", "beta-west"], "BET"),
+    ):
+        for i in range(20):
+            officers.append(
+                {
+                    "id": f"{code}-{i + 1:04d}",
+                    "name": f"Офіцер {code} {i + 1}",
+                    "region": region,
+                    "district": districts[i % 2],
+                    "unavailable": "",
+                }
+            )
+    constraints = {
+        "window": {"start": "2009-06-01", "end": "2009-06-12"},
+        "calendar": {"weekdays": ["mon", "tue", "wed", "thu", "fri"], "holidays": None},
+        "sessions": {
+            "max_total": 2,
+            "per_region": {"min": 1, "max": 1},
+            "officers": {"min": 10, "max": 20},
+            "max_per_region_per_day": 1,
+            "fixed": [],
+        },
+        "trainers": {
+            "per_session": 1,
+            "max_per_week": 3,
+            "max_consecutive_days": 2,
+            "travel": {
+                "road_factor": 1.3,
+                "same_evening_km": 250,
+                "km_per_day": 500,
+                "eur_per_km": 0.2,
+            },
+        },
+        "ngos": {"per_session": 1, "max_per_week": 2},
+        "officers": {"max_district_share_per_day": 1.0},
+        "objective": ["officers_trained", "cost_eur", "max_trainer_sessions"],
+        "budget_eur": None,
+    }
+    return copy.deepcopy(
+        {"regions": regions, "trainers": trainers, "officers": officers, "constraints": constraints}
+    )
+
+
+def officers_csv(rows: list[dict[str, str]]) -> str:
+    """Officer rows as the text of ``officers.csv``."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=["id", "name", "region", "district", "unavailable"], lineterminator="\n"
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_data(folder: Path, data: dict[str, Any]) -> Path:
+    """Write the four files of ``data`` (as from :func:`tiny`) into ``folder``; returns it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("regions", "trainers", "constraints"):
+        (folder / f"{name}.yaml").write_text(
+            yaml.safe_dump(data[name], sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
+    (folder / "officers.csv").write_text(officers_csv(data["officers"]), encoding="utf-8")
+    return folder
