@@ -12,3 +12,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode="rich",
 )
+
+
+@app.callback()
+def _commands() -> None:
+    """Plan and optimise a regional training programme (CP-SAT)."""
+    # A callback keeps `trafficplan COMMAND` a command group even while only one command is
+    # registered; without it Typer would run that lone command as the program itself.

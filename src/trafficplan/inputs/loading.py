@@ -65,7 +65,8 @@ def read_raw(folder: Path) -> RawData:
     folder = Path(folder)
     problems: list[Problem] = []
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), "", "data folder not found")])
+        what = "is not a folder" if folder.exists() else "data folder not found"
+        raise InputError([Problem(str(folder), "", what)])
     parsed: dict[str, Any] = {}
     officers_text = ""
     digests: dict[str, str] = {}
@@ -176,9 +177,14 @@ def _decode_utf8(data: bytes) -> str:
 
 
 def _kind(value: object) -> str:
-    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        list: "list",
+        dict: "mapping",
+        str: "string",
+        int: "number",
+        float: "number",
+        bool: "boolean",
+    }.get(type(value), type(value).__name__)
 
 
 # ----- pydantic errors -> one line each --------------------------------------------------------
@@ -236,11 +242,79 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
 
 
 def _short(value: Any) -> str:
+    """A value as the user wrote it in YAML, cut short."""
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, bool | int | float) or value is None:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
         return repr(value)
     return f"a {_kind(value)}"
+
+
+_EXPECTED_TYPE = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "decimal_type": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+}
+_PATTERN_RULE = {
+    r"^[a-z0-9-]+$": "must use only lowercase letters a-z, digits and '-'",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": (
+        "must start with a letter or digit and use only letters, digits, '_', '.' and '-'"
+    ),
+}
+
+
+def _number(value: Any) -> str:
+    """A bound as a person writes it: 0 rather than 0.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _friendly(error: Any) -> str:
+    """Pydantic's message for one error, reworded for people who edit YAML files."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    got = f", got {_short(error['input'])}" if "input" in error else ""
+    if kind in _EXPECTED_TYPE:
+        return f"expected {_EXPECTED_TYPE[kind]}{got}"
+    if kind == "greater_than_equal":
+        return f"must be at least {_number(ctx.get('ge'))}{got}"
+    if kind == "greater_than":
+        return f"must be greater than {_number(ctx.get('gt'))}{got}"
+    if kind == "less_than_equal":
+        return f"must be at most {_number(ctx.get('le'))}{got}"
+    if kind == "less_than":
+        return f"must be less than {_number(ctx.get('lt'))}{got}"
+    if kind in ("too_short", "string_too_short"):
+        least = ctx.get("min_length", 1)
+        unit = "item" if kind == "too_short" else "character"
+        return "must not be empty" if least == 1 else f"must have at least {least} {unit}s"
+    if kind in ("too_long", "string_too_long"):
+        unit = "items" if kind == "too_long" else "characters"
+        return f"is too long (at most {ctx.get('max_length')} {unit})"
+    if kind == "string_pattern_mismatch":
+        rule = _PATTERN_RULE.get(str(ctx.get("pattern")), f"must match {ctx.get('pattern')}")
+        return f"{rule}{got}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}{got}"
+    message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind in ("value_error", "assertion_error"):
+        return message
+    return f"{message}{got}"
 
 
 def _pydantic_problems(
@@ -252,7 +326,6 @@ def _pydantic_problems(
             seg for seg in error["loc"] if not (isinstance(seg, str) and "[" in seg)
         )  # drop pydantic's union/tagged labels such as 'function-before[...]'
         kind = error["type"]
-        message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if kind == "extra_forbidden":
             key = str(loc[-1])
             place = _key_path(content, loc[:-1])
@@ -272,9 +345,7 @@ def _pydantic_problems(
             )
             continue
         place = _key_path(content, loc)
-        if kind not in ("value_error", "assertion_error") and "input" in error:
-            message = f"{message} (got {_short(error['input'])})"
-        problems.append(Problem(file, place or "top level", message))
+        problems.append(Problem(file, place or "top level", _friendly(error)))
     return problems
 
 
@@ -288,10 +359,14 @@ def _check_regions(regions: RegionsFile) -> list[Problem]:
     problems = []
     for dup in _duplicates([r.id for r in regions.regions]):
         problems.append(Problem(REGIONS, f"regions.{dup}", f"duplicate region id {dup!r}"))
+    seen_regions: set[str] = set()
     seen_districts: dict[str, str] = {}
     seen_venues: dict[str, str] = {}
     seen_ngos: dict[str, str] = {}
     for region in regions.regions:
+        if region.id in seen_regions:
+            continue  # reported as a duplicate region; its contents would only repeat that
+        seen_regions.add(region.id)
         for kind, ids, seen in (
             ("district", list(region.districts), seen_districts),
             ("venue", [v.id for v in region.venues], seen_venues),
@@ -380,8 +455,13 @@ def _suggest(value: str, valid: list[str]) -> str:
 def _parse_officers(text: str, regions: RegionsFile) -> tuple[list[Officer], list[Problem]]:
     problems: list[Problem] = []
     officers: list[Officer] = []
-    region_of_district = {d: r.id for r in regions.regions for d in r.districts}
-    region_ids = [r.id for r in regions.regions]
+    region_of_district: dict[str, str] = {}
+    districts_of: dict[str, list[str]] = {}
+    for each in regions.regions:
+        districts_of.setdefault(each.id, list(each.districts))
+        for district_id in each.districts:
+            region_of_district.setdefault(district_id, each.id)
+    region_ids = list(districts_of)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -394,8 +474,11 @@ def _parse_officers(text: str, regions: RegionsFile) -> tuple[list[Officer], lis
         ]
     if [cell.strip() for cell in header] != expected:
         got = ",".join(header)[:80]
+        hint = ""
+        if len(header) == 1 and header[0].count(";") >= len(expected) - 1:
+            hint = "; the columns are separated by ';': save the file as CSV with ','"
         return [], [
-            Problem(OFFICERS, "line 1", f"header must be {','.join(expected)}, got {got!r}")
+            Problem(OFFICERS, "line 1", f"header must be {','.join(expected)}, got {got!r}{hint}")
         ]
     seen: dict[str, int] = {}
     try:
@@ -404,11 +487,16 @@ def _parse_officers(text: str, regions: RegionsFile) -> tuple[list[Officer], lis
             if not row or all(not cell.strip() for cell in row):
                 continue
             if len(row) != len(expected):
+                hint = (
+                    "; put a value that contains ',' in double quotes"
+                    if len(row) > len(expected)
+                    else ""
+                )
                 problems.append(
                     Problem(
                         OFFICERS,
                         f"line {line}",
-                        f"expected {len(expected)} columns, got {len(row)}",
+                        f"expected {len(expected)} columns, got {len(row)}{hint}",
                     )
                 )
                 continue
@@ -423,16 +511,15 @@ def _parse_officers(text: str, regions: RegionsFile) -> tuple[list[Officer], lis
                 row_problems.append("empty name")
             if region not in region_ids:
                 row_problems.append(f"unknown region {region[:40]!r}{_suggest(region, region_ids)}")
-            elif district not in region_of_district:
-                districts = [d for r in regions.regions if r.id == region for d in r.districts]
-                row_problems.append(
-                    f"unknown district {district[:40]!r}{_suggest(district, districts)}"
-                )
-            elif region_of_district[district] != region:
-                row_problems.append(
-                    f"district {district!r} belongs to region {region_of_district[district]!r}, "
-                    f"not {region!r}"
-                )
+            elif district not in districts_of[region]:
+                owner = region_of_district.get(district)
+                if owner is None:
+                    suggestion = _suggest(district, districts_of[region])
+                    row_problems.append(f"unknown district {district[:40]!r}{suggestion}")
+                else:
+                    row_problems.append(
+                        f"district {district!r} belongs to region {owner!r}, not {region!r}"
+                    )
             try:
                 ranges = parse_date_set_text(unavailable)
             except ValueError as exc:

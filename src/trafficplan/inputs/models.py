@@ -194,6 +194,19 @@ class CalendarRules(Strict):
             raise ValueError("a weekday is listed twice")
         return value
 
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _not_yaml_boolean(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted NO (Norway) as false, and yes/on/off as booleans too.
+        if isinstance(value, bool):
+            spelled = "true" if value else "false"
+            raise ValueError(
+                f"got {spelled}, not a country code: YAML reads unquoted NO, no, off, yes and "
+                f'on as true/false; quote the code (holidays: "NO") or write null for no '
+                f"public holidays"
+            )
+        return value
+
     @field_validator("holidays")
     @classmethod
     def _known_country(cls, value: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Safe YAML reading: ``safe_load`` semantics, no aliases, no implicit timestamps.
+"""Safe YAML reading: ``safe_load`` semantics, no aliases, no duplicate keys, no timestamps.
 
 Aliases are refused outright: a few lines of nested aliases ("billion laughs") expand to
 billions of nodes for whoever walks the result. Timestamps stay strings so that an impossible
@@ -13,19 +13,42 @@ from typing import Any
 import yaml
 
 
+class _RefusedYaml(yaml.MarkedYAMLError):
+    """Valid YAML that trafficplan refuses (an alias, a key written twice)."""
+
+
 class StrictSafeLoader(yaml.SafeLoader):
-    """A SafeLoader that rejects aliases and keeps dates as strings."""
+    """A SafeLoader that rejects aliases and duplicate keys and keeps dates as strings."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
+            raise _RefusedYaml(
                 None,
                 None,
                 "YAML aliases (*name) are not allowed in trafficplan files",
                 event.start_mark,
             )
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # PyYAML silently keeps the last of two equal keys; a typo'd copy must not win quietly.
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = key_node.value
+                if key in first_line:
+                    raise _RefusedYaml(
+                        None,
+                        None,
+                        f"key {key[:40]!r} appears twice in the same mapping "
+                        f"(first on line {first_line[key]})",
+                        key_node.start_mark,
+                    )
+                first_line[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
 
 
 # Drop the implicit timestamp resolver (dates stay strings) and keep the others.
@@ -58,6 +81,8 @@ def parse_yaml(text: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         problem = re.sub(r"\s+", " ", str(problem)).strip()
+        if isinstance(exc, _RefusedYaml):
+            raise YamlSyntaxError(problem, line) from None
         raise YamlSyntaxError(f"YAML syntax error: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {str(exc).splitlines()[0][:200]}", None) from None
