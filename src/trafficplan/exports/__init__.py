@@ -1,0 +1,42 @@
+"""Exports of a plan: rosters per region, the schedule, and trainer calendars.
+
+``build_export`` renders every file in memory; ``write_export`` writes them atomically. The
+CSV files are spreadsheet-safe (:func:`safe_cell`), file names derived from ids cannot leave
+the output folder (:func:`safe_file_stem`, :func:`unique_file_stems`).
+"""
+
+from trafficplan.exports.bundle import (
+    CALENDARS_DIR,
+    ROSTERS_DIR,
+    SCHEDULE_FILE,
+    Export,
+    ExportFile,
+    ExportWriteError,
+    WrittenFile,
+    build_export,
+    write_export,
+)
+from trafficplan.exports.calendars import PreviousCalendarError, event_uid
+from trafficplan.exports.cells import csv_bytes, safe_cell
+from trafficplan.exports.filenames import safe_file_stem, unique_file_stems
+from trafficplan.exports.tables import ROSTER_HEADER, SCHEDULE_HEADER
+
+__all__ = [
+    "CALENDARS_DIR",
+    "ROSTERS_DIR",
+    "ROSTER_HEADER",
+    "SCHEDULE_FILE",
+    "SCHEDULE_HEADER",
+    "Export",
+    "ExportFile",
+    "ExportWriteError",
+    "PreviousCalendarError",
+    "WrittenFile",
+    "build_export",
+    "csv_bytes",
+    "event_uid",
+    "safe_cell",
+    "safe_file_stem",
+    "unique_file_stems",
+    "write_export",
+]

@@ -1,0 +1,197 @@
+"""Build every export file in memory, then write them one by one, atomically.
+
+Nothing is written until every file's content is ready (a plan or an old calendar that cannot
+be used stops the export before it touches the folder). Each file is replaced atomically, so a
+failure midway leaves every file either as it was or completely new, and the error says which
+files were written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from trafficplan.atomic import write_bytes_atomic
+from trafficplan.errors import ExitCode, TrafficplanError
+from trafficplan.exports.calendars import read_previous_events, trainer_calendar
+from trafficplan.exports.cells import csv_bytes
+from trafficplan.exports.filenames import unique_file_stems
+from trafficplan.exports.tables import (
+    ROSTER_HEADER,
+    SCHEDULE_HEADER,
+    roster_rows,
+    schedule_rows,
+)
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import Plan, PlanSession
+
+ROSTERS_DIR = "rosters"
+CALENDARS_DIR = "calendars"
+SCHEDULE_FILE = "schedule.csv"
+
+FileKind = Literal["roster", "schedule", "calendar"]
+WriteStatus = Literal["new", "updated", "unchanged"]
+
+
+class ExportWriteError(TrafficplanError):
+    """An export file could not be written; the files before it were."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, target: Path, reason: str, written: list[Path], remaining: int):
+        self.target = target
+        self.reason = reason
+        self.written = written
+        self.remaining = remaining
+        super().__init__(f"{target}: cannot write: {reason}")
+
+    def lines(self) -> list[str]:
+        """What failed, what had been written before, and that the rest is untouched."""
+        done = ", ".join(str(path) for path in self.written) or "none"
+        return [
+            f"{self.target}: cannot write: {self.reason}",
+            f"written before the failure ({len(self.written)}): {done}",
+            f"{self.remaining} file(s) not written, left as they were",
+        ]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of an export, ready to write.
+
+    ``path`` is relative to the output folder; ``subject`` is the region id of a roster and
+    the trainer id of a calendar. ``rows`` counts data rows of a CSV (header excluded);
+    ``events`` and ``cancelled`` count a calendar's active and cancelled events.
+    """
+
+    path: PurePosixPath
+    kind: FileKind
+    content: bytes
+    subject: str | None = None
+    rows: int | None = None
+    events: int | None = None
+    cancelled: int | None = None
+
+
+@dataclass
+class Export:
+    """Everything an export writes, plus calendar files in the folder that it leaves alone."""
+
+    files: list[ExportFile]
+    foreign_calendars: list[PurePosixPath] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """An export file after writing: ``new``, ``updated`` or ``unchanged`` (not rewritten)."""
+
+    file: ExportFile
+    status: WriteStatus
+
+
+def build_export(
+    data: ProblemData, plan: Plan, out_dir: Path, now: datetime | None = None
+) -> Export:
+    """Build the content of every export file of ``plan`` for the folder ``out_dir``.
+
+    One roster per region of the data (header only for a region without sessions), the
+    schedule, and one calendar per trainer of the data who has a session in the plan or a
+    calendar from a previous export in ``out_dir`` (read back to keep UIDs, bump SEQUENCE and
+    cancel sessions that left it). The plan's ids must be known to the data
+    (:func:`trafficplan.plan.require_known_ids`).
+
+    Raises:
+        PreviousCalendarError: a previous calendar in ``out_dir`` cannot be read.
+    """
+    stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    files: list[ExportFile] = []
+
+    region_stems = unique_file_stems(region.id for region in data.regions)
+    for region in data.regions:
+        rows = roster_rows(data, plan, region.id)
+        files.append(
+            ExportFile(
+                path=PurePosixPath(ROSTERS_DIR, f"{region_stems[region.id]}.csv"),
+                kind="roster",
+                content=csv_bytes(ROSTER_HEADER, rows),
+                subject=region.id,
+                rows=len(rows),
+            )
+        )
+
+    rows = schedule_rows(plan)
+    files.append(
+        ExportFile(
+            path=PurePosixPath(SCHEDULE_FILE),
+            kind="schedule",
+            content=csv_bytes(SCHEDULE_HEADER, rows),
+            rows=len(rows),
+        )
+    )
+
+    sessions_of: dict[str, list[PlanSession]] = defaultdict(list)
+    for session in plan.sessions:
+        for trainer_id in dict.fromkeys(session.trainers):
+            sessions_of[trainer_id].append(session)
+    trainer_stems = unique_file_stems(trainer.id for trainer in data.trainers)
+    for trainer in data.trainers:
+        relative = PurePosixPath(CALENDARS_DIR, f"{trainer_stems[trainer.id]}.ics")
+        previous = read_previous_events(out_dir / relative)
+        if not sessions_of[trainer.id] and not previous:
+            continue
+        calendar = trainer_calendar(data, trainer.id, sessions_of[trainer.id], previous, stamp)
+        files.append(
+            ExportFile(
+                path=relative,
+                kind="calendar",
+                content=calendar.content,
+                subject=trainer.id,
+                events=calendar.events,
+                cancelled=calendar.cancelled,
+            )
+        )
+
+    ours = {file.path.name for file in files if file.kind == "calendar"}
+    ours |= {f"{stem}.ics" for stem in trainer_stems.values()}
+    calendars_dir = out_dir / CALENDARS_DIR
+    foreign = (
+        sorted(
+            PurePosixPath(CALENDARS_DIR, path.name)
+            for path in calendars_dir.glob("*.ics")
+            if path.name not in ours
+        )
+        if calendars_dir.is_dir()
+        else []
+    )
+    return Export(files=files, foreign_calendars=foreign)
+
+
+def write_export(export: Export, out_dir: Path) -> list[WrittenFile]:
+    """Write every file of ``export`` under ``out_dir`` (created if needed), each atomically.
+
+    A file whose bytes are already there is left untouched and reported ``unchanged``.
+
+    Raises:
+        ExportWriteError: a file could not be written; it names the files written before.
+    """
+    results: list[WrittenFile] = []
+    written: list[Path] = []
+    for index, file in enumerate(export.files):
+        target = out_dir / file.path
+        try:
+            existing = target.read_bytes() if target.is_file() else None
+            if existing == file.content:
+                results.append(WrittenFile(file, "unchanged"))
+                continue
+            write_bytes_atomic(target, file.content)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ExportWriteError(
+                target, reason, written, remaining=len(export.files) - index
+            ) from None
+        written.append(target)
+        results.append(WrittenFile(file, "new" if existing is None else "updated"))
+    return results
