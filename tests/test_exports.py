@@ -634,3 +634,18 @@ def test_library_build_is_deterministic_for_a_fixed_time(tiny_folder: Path, tmp_
     assert [item.status for item in written] == ["new"] * 5
     event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
     assert event.decoded("DTSTAMP") == moment
+
+
+def test_checker_warnings_are_shown_but_do_not_stop_the_export(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    data = load_data(tiny_folder)
+    document = valid_plan()
+    document["inputs"] = {"sha256": {**data.digests, "officers.csv": "0" * 64}}
+
+    result = export(tmp_path, tiny_folder, document, "--json")
+
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    assert any("officers.csv" in warning for warning in warnings)
+    assert (tmp_path / "out" / "schedule.csv").exists()

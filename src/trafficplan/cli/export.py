@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,6 +21,10 @@ from trafficplan.cli.common import (
 )
 from trafficplan.errors import ExitCode, TrafficplanError, UsageError
 
+if TYPE_CHECKING:
+    from trafficplan.checker.report import Violation
+    from trafficplan.exports import ExportFile
+
 SHOWN_VIOLATIONS = 5
 
 
@@ -29,7 +33,7 @@ class PlanBreaksRulesError(TrafficplanError):
 
     exit_code = ExitCode.VIOLATIONS
 
-    def __init__(self, source: str, violations: list[Any]):
+    def __init__(self, source: str, violations: list[Violation]):
         self.source = source
         self.violations = violations
         super().__init__(f"{source}: the plan breaks {len(violations)} rule(s)")
@@ -45,8 +49,8 @@ class PlanBreaksRulesError(TrafficplanError):
         return lines
 
 
-def describe_violation(violation: Any) -> str:
-    """One line for a checker violation: rule id, then session, who and date where given."""
+def describe_violation(violation: Violation) -> str:
+    """One line for a checker violation or warning: rule id, then session, who and date."""
     where = [
         f"session {violation.session}" if violation.session else "",
         str(violation.who) if violation.who else "",
@@ -58,15 +62,7 @@ def describe_violation(violation: Any) -> str:
     return f"{violation.rule}: {violation.message}"
 
 
-def _digest_warnings(plan_digests: dict[str, str], data_digests: dict[str, str]) -> list[str]:
-    return [
-        f"the plan was made from a different {name} than the data folder's"
-        for name, digest in sorted(plan_digests.items())
-        if name in data_digests and data_digests[name] != digest
-    ]
-
-
-def _content(file: Any) -> str:
+def _content(file: ExportFile) -> str:
     if file.kind == "calendar":
         events = f"{file.events} event{'s' if file.events != 1 else ''}"
         return f"{events}, {file.cancelled} cancelled" if file.cancelled else events
@@ -113,7 +109,7 @@ def export(
     if violations and not force:
         raise PlanBreaksRulesError(str(plan_path), violations)
 
-    warnings = _digest_warnings(plan.inputs.sha256, data.digests)
+    warnings = [describe_violation(warning) for warning in report.warnings]
     if violations:
         warnings.insert(0, f"exported a plan that breaks {len(violations)} rule(s) (--force)")
 
