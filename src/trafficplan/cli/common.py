@@ -58,7 +58,9 @@ def fail(lines: list[str], code: ExitCode) -> typer.Exit:
     """Print ``Error:`` lines on stderr and return the ``typer.Exit`` to raise."""
     console = stderr_console()
     for line in lines:
-        console.print(f"[bold red]Error:[/] {line}", markup=True, soft_wrap=True, emoji=False)
+        # The message is plain text (it may quote file names holding "[...]"), never markup.
+        console.print("Error:", style="bold red", end=" ", markup=False, emoji=False)
+        console.print(line, markup=False, soft_wrap=True, emoji=False)
     return typer.Exit(int(code))
 
 
