@@ -649,3 +649,20 @@ def test_checker_warnings_are_shown_but_do_not_stop_the_export(
     warnings = json.loads(result.stdout)["warnings"]
     assert any("officers.csv" in warning for warning in warnings)
     assert (tmp_path / "out" / "schedule.csv").exists()
+
+
+def test_paths_with_markup_brackets_are_printed_verbatim(tmp_path: Path, tiny_folder: Path) -> None:
+    missing = tmp_path / "plan[/bold].json"
+    result = runner.invoke(
+        app, ["export", str(missing), "--out", str(tmp_path / "o[red]"), "--data", str(tiny_folder)]
+    )
+    assert result.exit_code == 3
+    assert "plan[/bold].json: plan file not found" in result.output
+
+    plan_file = write_json(tmp_path / "p[/x].json", valid_plan())
+    out = tmp_path / "o[/red]"
+    result = runner.invoke(
+        app, ["export", str(plan_file), "--out", str(out), "--data", str(tiny_folder)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "o[/red]" in result.stdout
