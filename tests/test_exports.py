@@ -659,7 +659,7 @@ def test_paths_with_markup_brackets_are_printed_verbatim(tmp_path: Path, tiny_fo
     assert result.exit_code == 3
     assert "plan[/bold].json: plan file not found" in result.output
 
-    plan_file = write_json(tmp_path / "p[/x].json", valid_plan())
+    plan_file = write_json(tmp_path / "p[bold].json", valid_plan())
     out = tmp_path / "o[/red]"
     result = runner.invoke(
         app, ["export", str(plan_file), "--out", str(out), "--data", str(tiny_folder)]
