@@ -140,10 +140,8 @@ def build_data(raw: RawData) -> ProblemData:
         problems.extend(_check_trainers(trainers, regions))
     if regions is not None and trainers is not None and constraints is not None:
         problems.extend(_check_fixed(constraints, regions, trainers))
-    officers: list[Officer] = []
-    if regions is not None:
-        officers, officer_problems = _parse_officers(raw.officers_text, regions)
-        problems.extend(officer_problems)
+    officers, officer_problems = _parse_officers(raw.officers_text, regions)
+    problems.extend(officer_problems)
     if problems:
         raise InputError(problems)
     assert regions is not None and trainers is not None and constraints is not None
@@ -452,16 +450,34 @@ def _suggest(value: str, valid: list[str]) -> str:
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 
-def _parse_officers(text: str, regions: RegionsFile) -> tuple[list[Officer], list[Problem]]:
+def _officer_reference_problems(
+    region: str,
+    district: str,
+    districts_of: dict[str, list[str]],
+    region_of_district: dict[str, str],
+) -> list[str]:
+    """An officer's region must exist and the district must be one of that region's."""
+    if region not in districts_of:
+        return [f"unknown region {region[:40]!r}{_suggest(region, list(districts_of))}"]
+    if district in districts_of[region]:
+        return []
+    owner = region_of_district.get(district)
+    if owner is None:
+        suggestion = _suggest(district, districts_of[region])
+        return [f"unknown district {district[:40]!r}{suggestion}"]
+    return [f"district {district!r} belongs to region {owner!r}, not {region!r}"]
+
+
+def _parse_officers(text: str, regions: RegionsFile | None) -> tuple[list[Officer], list[Problem]]:
+    """Officer rows and their problems; without valid regions, references go unchecked."""
     problems: list[Problem] = []
     officers: list[Officer] = []
     region_of_district: dict[str, str] = {}
     districts_of: dict[str, list[str]] = {}
-    for each in regions.regions:
+    for each in regions.regions if regions is not None else []:
         districts_of.setdefault(each.id, list(each.districts))
         for district_id in each.districts:
             region_of_district.setdefault(district_id, each.id)
-    region_ids = list(districts_of)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -507,19 +523,15 @@ def _parse_officers(text: str, regions: RegionsFile) -> tuple[list[Officer], lis
                 row_problems.append("empty id")
             elif ident in seen:
                 row_problems.append(f"duplicate officer id {ident!r} (first on line {seen[ident]})")
+            else:
+                seen[ident] = line
             if not name:
                 row_problems.append("empty name")
-            if region not in region_ids:
-                row_problems.append(f"unknown region {region[:40]!r}{_suggest(region, region_ids)}")
-            elif district not in districts_of[region]:
-                owner = region_of_district.get(district)
-                if owner is None:
-                    suggestion = _suggest(district, districts_of[region])
-                    row_problems.append(f"unknown district {district[:40]!r}{suggestion}")
-                else:
-                    row_problems.append(
-                        f"district {district!r} belongs to region {owner!r}, not {region!r}"
-                    )
+            # Without a valid regions.yaml (reported on its own) references cannot be checked.
+            if regions is not None:
+                row_problems.extend(
+                    _officer_reference_problems(region, district, districts_of, region_of_district)
+                )
             try:
                 ranges = parse_date_set_text(unavailable)
             except ValueError as exc:
@@ -528,7 +540,6 @@ def _parse_officers(text: str, regions: RegionsFile) -> tuple[list[Officer], lis
             if row_problems:
                 problems.extend(Problem(OFFICERS, place, p) for p in row_problems)
                 continue
-            seen[ident] = line
             officers.append(
                 Officer.model_construct(
                     id=ident,
