@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trafficplan.calendar import WorkCalendar
 from trafficplan.geo import road_km
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.models import (
@@ -24,6 +24,9 @@ from trafficplan.inputs.models import (
     Trainer,
     Venue,
 )
+
+if TYPE_CHECKING:
+    from trafficplan.calendar import WorkCalendar
 
 
 @dataclass
@@ -96,6 +99,9 @@ class ProblemData:
     @cached_property
     def calendar(self) -> WorkCalendar:
         """The working-day calendar of the window."""
+        # Imported here: trafficplan.calendar imports the inputs package, which imports us.
+        from trafficplan.calendar import WorkCalendar
+
         return WorkCalendar(self.constraints)
 
     @property
