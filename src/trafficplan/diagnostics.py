@@ -140,7 +140,7 @@ class _Facts:
     def officers_never_free(self) -> dict[str, int]:
         """Per region, officers unavailable on every working day of the window."""
         counts: Counter[str] = Counter()
-        for officer in self.data.officers:
+        for officer in self.data.officers if self.working_days else []:
             if officer.unavailable and not any(
                 not in_date_set(day, officer.unavailable) for day in self.working_days
             ):
@@ -330,8 +330,10 @@ def check_venues(facts: _Facts) -> list[Finding]:
 
 def check_region_days(facts: _Facts) -> list[Finding]:
     """``calendar``/``venue_unavailable``: the window has days enough for a region's sessions."""
-    findings = []
+    findings: list[Finding] = []
     working = len(facts.working_days)
+    if not working:
+        return findings  # check_window reports the empty window once
     for region in facts.data.regions:
         required = facts.required(region)
         if not required:
@@ -396,16 +398,16 @@ def check_ngos(facts: _Facts) -> list[Finding]:
             continue
         needed = required * per_session
         by_days, by_week = facts.ngo_capacity(region)
-        if by_week < needed:
+        if by_week < needed and facts.working_days:
             rule = "ngo_unavailable" if by_days < needed else "ngo_per_week"
             findings.append(
                 Finding(
                     rule,
                     ERROR,
-                    f"region {region.id} needs {needed} NGO-days ({_plural(required, 'session')}"
-                    f" x {per_session}) but its {_plural(len(region.ngos), 'NGO')} can give at "
-                    f"most {by_week} (free working days, at most "
-                    f"{facts.rules.ngos.max_per_week} a week each)",
+                    f"region {region.id} needs {_plural(needed, 'NGO-day')} "
+                    f"({_plural(required, 'session')} x {per_session}) but its "
+                    f"{_plural(len(region.ngos), 'NGO')} can give at most {by_week} (free "
+                    f"working days, at most {facts.rules.ngos.max_per_week} a week each)",
                     region.id,
                 )
             )
@@ -435,12 +437,12 @@ def check_region_trainers(facts: _Facts) -> list[Finding]:
             continue
         needed = required * per_session
         capacity = sum(facts.trainer_capacity[t.id] for t in allowed)
-        if capacity < needed:
+        if capacity < needed and facts.working_days:
             findings.append(
                 Finding(
                     "trainer_count",
                     ERROR,
-                    f"region {region.id} needs {needed} trainer-days but the "
+                    f"region {region.id} needs {_plural(needed, 'trainer-day')} but the "
                     f"{_plural(len(allowed), 'trainer')} who may teach there can give at most "
                     f"{capacity} in the window",
                     region.id,
@@ -453,7 +455,7 @@ def check_trainer_capacity(facts: _Facts) -> list[Finding]:
     """``trainer_count``: all trainers together can give the trainer-days the sessions need."""
     needing = [r for r in facts.data.regions if facts.required(r)]
     needed = sum(facts.required(r) for r in needing) * facts.trainers_per_session
-    if not needed:
+    if not needed or not facts.working_days:
         return []
     useful = [
         t
@@ -468,7 +470,7 @@ def check_trainer_capacity(facts: _Facts) -> list[Finding]:
         Finding(
             "trainer_count",
             ERROR,
-            f"the required sessions need at least {needed} trainer-days but the "
+            f"the required sessions need at least {_plural(needed, 'trainer-day')} but the "
             f"{_plural(len(useful), 'trainer')} can give at most {capacity} in the window "
             f"(free working days, max_sessions, {rules.max_per_week} a week, "
             f"{rules.max_consecutive_days} days in a row)",
@@ -709,15 +711,17 @@ def check_budget(facts: _Facts) -> list[Finding]:
 
 
 def check_window(facts: _Facts) -> list[Finding]:
-    """``calendar``: the window has at least one working day."""
+    """``calendar``: the window has at least one working day (an error if sessions are due)."""
     if facts.working_days:
         return []
     window = facts.rules.window
+    needed = sum(facts.required(r) for r in facts.data.regions)
     return [
         Finding(
             "calendar",
-            WARNING,
-            f"the window {window.start}..{window.end} has no working day",
+            ERROR if needed else WARNING,
+            f"the window {window.start}..{window.end} has no working day"
+            + (f" but {_plural(needed, 'session')} are required" if needed else ""),
             "window",
         )
     ]

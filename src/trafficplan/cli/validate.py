@@ -167,6 +167,7 @@ def _weekdays(names: list[str]) -> str:
 def render_summary(document: dict[str, Any]) -> None:
     """Print the summary of :func:`validation_summary` as rich tables and lines."""
     console = stdout_console()
+    console.soft_wrap = True  # one line per finding: the terminal wraps, greps still match
     console.print(f"[bold]Data folder[/] {escape(document['data'])}")
 
     regions = Table(title="Regions", title_justify="left")
