@@ -1,0 +1,82 @@
+"""What the checker returns: violations of the rules and the report that gathers them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule (or, in ``CheckReport.warnings``, one thing worth a warning).
+
+    Attributes:
+        rule: the spec's rule id (``travel``, ``seats`` ...); warnings also use ``inputs``
+            (the plan was made from other data files) and ``metrics`` (claims that differ).
+        session: the session concerned; where several are, the latest of them.
+        who: the officer, trainer, NGO or venue concerned (a district for ``district_share``,
+            a region for ``counts`` and ``region_per_day``), or None.
+        date: the day concerned; where several sessions are, the latest of their days, so a
+            violation lies in the frozen past exactly when its ``date`` does.
+        message: one line in the user's words, with the numbers.
+    """
+
+    rule: str
+    session: str | None
+    who: str | None
+    date: date | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The violation as the spec's ``check --json`` item (date as ISO text)."""
+        return {
+            "rule": self.rule,
+            "session": self.session,
+            "who": self.who,
+            "date": self.date.isoformat() if self.date else None,
+            "message": self.message,
+        }
+
+
+@dataclass
+class CheckReport:
+    """The outcome of :func:`trafficplan.checker.check_plan`.
+
+    Attributes:
+        valid: True when there is no violation (warnings do not count).
+        violations: every broken rule, in rule order, then by day.
+        warnings: input digests that differ, claims that differ from what the plan holds,
+            and rules broken only inside the frozen past.
+        metrics: recomputed from the plan: ``officers_trained``, ``officers_total``,
+            ``sessions``, ``cost_eur`` (to the cent), ``max_trainer_sessions``.
+        claimed_metrics: the plan's own ``metrics``, as written in it.
+        region_metrics: per region id: ``sessions``, ``officers_trained``, ``officers_total``.
+    """
+
+    valid: bool
+    violations: list[Violation]
+    warnings: list[Violation]
+    metrics: dict[str, float | int]
+    claimed_metrics: dict[str, Any] = field(default_factory=dict)
+    region_metrics: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def counts_by_rule(self) -> dict[str, int]:
+        """Violations per rule id, in the order the rules were checked."""
+        return dict(Counter(v.rule for v in self.violations))
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as the spec's ``check --json`` document, plus a few extra keys."""
+        return {
+            "valid": self.valid,
+            "violations": [v.to_json() for v in self.violations],
+            "warnings": [w.to_json() for w in self.warnings],
+            "metrics": dict(self.metrics),
+            "claimed_metrics": dict(self.claimed_metrics),
+            "counts_by_rule": self.counts_by_rule(),
+            "regions": {region: dict(values) for region, values in self.region_metrics.items()},
+        }

@@ -1,0 +1,711 @@
+"""One function per hard rule of the spec (section 2), named ``check_<rule id>``.
+
+Each takes the :class:`~trafficplan.checker.view.PlanView` and returns the rule's violations.
+They share nothing with the solver: only the data's lookups, the working-day calendar, ISO
+weeks and the distance function. Where a violation involves several sessions, it names the
+latest of them and its day (so it lies in the frozen past exactly when that day does).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from trafficplan.calendar import iso_week
+from trafficplan.checker.metrics import plan_cost_eur
+from trafficplan.checker.report import Violation
+from trafficplan.checker.view import PlanView, by_day, distinct, session_ids
+from trafficplan.inputs.models import FixedSession
+from trafficplan.plan import PlanSession
+
+RuleCheck = Callable[[PlanView], list[Violation]]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def _range_text(low: int, high: int) -> str:
+    return f"exactly {low}" if low == high else f"{low} to {high}"
+
+
+# ----- 1. calendar -------------------------------------------------------------------------
+def check_calendar(view: PlanView) -> list[Violation]:
+    """Every session is on a working day of the window."""
+    violations = []
+    for session in view.sessions:
+        reason = view.data.calendar.why_not_working(session.date)
+        if reason is not None:
+            violations.append(
+                Violation(
+                    "calendar",
+                    session.id,
+                    None,
+                    session.date,
+                    f"session {session.id} ({session.region}) on {session.date} is {reason}",
+                )
+            )
+    return violations
+
+
+# ----- 2. counts ---------------------------------------------------------------------------
+def check_counts(view: PlanView) -> list[Violation]:
+    """Each region runs between its min and max sessions; the total is at most max_total."""
+    violations = []
+    for region in view.data.regions:
+        count = len(view.sessions_of_region[region.id])
+        bounds = view.data.session_bounds(region.id)
+        if not bounds.min <= count <= bounds.max:
+            violations.append(
+                Violation(
+                    "counts",
+                    None,
+                    region.id,
+                    None,
+                    f"region {region.id} runs {_plural(count, 'session')}; "
+                    f"it must run {_range_text(bounds.min, bounds.max)}",
+                )
+            )
+    max_total = view.data.constraints.sessions.max_total
+    if max_total is not None and len(view.sessions) > max_total:
+        violations.append(
+            Violation(
+                "counts",
+                None,
+                None,
+                None,
+                f"the plan has {_plural(len(view.sessions), 'session')}; "
+                f"sessions.max_total allows {max_total}",
+            )
+        )
+    return violations
+
+
+# ----- 3. fixed ----------------------------------------------------------------------------
+def _fits_fixed(entry: FixedSession, session: PlanSession) -> bool:
+    if session.region != entry.region or session.date != entry.date:
+        return False
+    if entry.venue is not None and session.venue != entry.venue:
+        return False
+    return entry.trainers is None or set(entry.trainers) <= set(session.trainers)
+
+
+def _match_fixed(candidates: list[list[int]]) -> list[int | None]:
+    """A maximum matching of fixed entries to distinct sessions (augmenting paths)."""
+    owner: dict[int, int] = {}
+
+    def augment(entry: int, seen: set[int]) -> bool:
+        for session in candidates[entry]:
+            if session in seen:
+                continue
+            seen.add(session)
+            if session not in owner or augment(owner[session], seen):
+                owner[session] = entry
+                return True
+        return False
+
+    for entry in range(len(candidates)):
+        augment(entry, set())
+    matched: list[int | None] = [None] * len(candidates)
+    for session, entry in owner.items():
+        matched[entry] = session
+    return matched
+
+
+def _describe_fixed(index: int, entry: FixedSession) -> str:
+    text = f"fixed session {index} ({entry.region} on {entry.date}"
+    if entry.venue is not None:
+        text += f" at {entry.venue}"
+    if entry.trainers:
+        text += f" with {', '.join(entry.trainers)}"
+    return text + ")"
+
+
+def check_fixed(view: PlanView) -> list[Violation]:
+    """Every fixed entry is matched by a distinct session in that region on that date (at
+    that venue, with those trainers, where the entry names them)."""
+    entries = view.data.constraints.sessions.fixed
+    candidates = [
+        [i for i, session in enumerate(view.sessions) if _fits_fixed(entry, session)]
+        for entry in entries
+    ]
+    violations = []
+    for index, (entry, matched) in enumerate(zip(entries, _match_fixed(candidates), strict=True)):
+        if matched is not None:
+            continue
+        same_day = [s for s in view.sessions if s.region == entry.region and s.date == entry.date]
+        if not same_day:
+            reason = f"{entry.region} has no session that day"
+        elif not candidates[index]:
+            reason = (
+                f"{entry.region}'s sessions that day ({session_ids(same_day)}) "
+                "are at another venue or lack a named trainer"
+            )
+        else:
+            reason = "every session that fits already stands for another fixed entry"
+        violations.append(
+            Violation(
+                "fixed",
+                same_day[-1].id if same_day else None,
+                entry.venue,
+                entry.date,
+                f"{_describe_fixed(index, entry)} has no matching session: {reason}",
+            )
+        )
+    return violations
+
+
+# ----- 4. venues and regions per day -------------------------------------------------------
+def check_venue_clash(view: PlanView) -> list[Violation]:
+    """A venue hosts at most one session a day."""
+    groups: dict[tuple[str, date], list[PlanSession]] = defaultdict(list)
+    for session in view.sessions:
+        groups[(session.venue, session.date)].append(session)
+    violations = []
+    for (venue, day), sessions in groups.items():
+        if len(sessions) > 1:
+            violations.append(
+                Violation(
+                    "venue_clash",
+                    sessions[-1].id,
+                    venue,
+                    day,
+                    f"venue {venue} hosts {len(sessions)} sessions on {day}: "
+                    f"{session_ids(sessions)}",
+                )
+            )
+    return violations
+
+
+def check_venue_unavailable(view: PlanView) -> list[Violation]:
+    """A session's venue belongs to its region and is available on its day."""
+    violations = []
+    for session in view.sessions:
+        venue = view.data.venue_by_id[session.venue]
+        venue_region = view.data.region_of_venue[venue.id]
+        if venue_region != session.region:
+            message = (
+                f"session {session.id} of {session.region} is at venue {venue.id}, "
+                f"which belongs to {venue_region}"
+            )
+        elif not view.data.available(venue.unavailable, session.date):
+            message = f"venue {venue.id} is unavailable on {session.date} (session {session.id})"
+        else:
+            continue
+        violations.append(
+            Violation("venue_unavailable", session.id, session.venue, session.date, message)
+        )
+    return violations
+
+
+def check_region_per_day(view: PlanView) -> list[Violation]:
+    """A region has at most ``max_per_region_per_day`` sessions a day."""
+    limit = view.data.constraints.sessions.max_per_region_per_day
+    violations = []
+    for region, sessions in view.sessions_of_region.items():
+        for day, that_day in by_day(sessions).items():
+            if len(that_day) > limit:
+                violations.append(
+                    Violation(
+                        "region_per_day",
+                        that_day[-1].id,
+                        region,
+                        day,
+                        f"region {region} has {len(that_day)} sessions on {day} "
+                        f"({session_ids(that_day)}); at most {limit} a day",
+                    )
+                )
+    return violations
+
+
+# ----- 5. seats ----------------------------------------------------------------------------
+def check_seats(view: PlanView) -> list[Violation]:
+    """A session has between ``officers.min`` and ``min(officers.max, capacity)`` officers."""
+    violations = []
+    for session in view.sessions:
+        low, high = view.data.seat_range(session.venue)
+        count = len(distinct(session.officers))
+        if low <= count <= high:
+            continue
+        capacity = view.data.venue_by_id[session.venue].capacity
+        too_many_for_venue = count > high and high == capacity
+        why = f" (venue {session.venue} seats {capacity})" if too_many_for_venue else ""
+        violations.append(
+            Violation(
+                "seats",
+                session.id,
+                session.venue,
+                session.date,
+                f"session {session.id} has {_plural(count, 'officer')}; "
+                f"it must have {_range_text(low, high)}{why}",
+            )
+        )
+    return violations
+
+
+# ----- 6. officers -------------------------------------------------------------------------
+def check_officer_once(view: PlanView) -> list[Violation]:
+    """An officer attends at most one session (and is listed once in it)."""
+    violations = []
+    for session in view.sessions:
+        for officer, times in Counter(session.officers).items():
+            if times > 1:
+                violations.append(
+                    Violation(
+                        "officer_once",
+                        session.id,
+                        officer,
+                        session.date,
+                        f"officer {officer} is listed {times} times in session {session.id}",
+                    )
+                )
+    for officer, sessions in view.sessions_of_officer.items():
+        if len(sessions) > 1:
+            violations.append(
+                Violation(
+                    "officer_once",
+                    sessions[-1].id,
+                    officer,
+                    sessions[-1].date,
+                    f"officer {officer} attends {len(sessions)} sessions: "
+                    + ", ".join(f"{s.id} on {s.date}" for s in sessions),
+                )
+            )
+    return violations
+
+
+def check_officer_region(view: PlanView) -> list[Violation]:
+    """An officer attends sessions of their own region only."""
+    violations = []
+    for session in view.sessions:
+        for officer_id in distinct(session.officers):
+            home_region = view.data.officer_by_id[officer_id].region
+            if home_region != session.region:
+                violations.append(
+                    Violation(
+                        "officer_region",
+                        session.id,
+                        officer_id,
+                        session.date,
+                        f"officer {officer_id} of {home_region} attends session {session.id} "
+                        f"in {session.region}",
+                    )
+                )
+    return violations
+
+
+def check_officer_unavailable(view: PlanView) -> list[Violation]:
+    """An officer attends no session on a day they are unavailable."""
+    violations = []
+    for session in view.sessions:
+        for officer_id in distinct(session.officers):
+            officer = view.data.officer_by_id[officer_id]
+            if not view.data.available(officer.unavailable, session.date):
+                violations.append(
+                    Violation(
+                        "officer_unavailable",
+                        session.id,
+                        officer_id,
+                        session.date,
+                        f"officer {officer_id} is unavailable on {session.date} "
+                        f"(session {session.id})",
+                    )
+                )
+    return violations
+
+
+def district_daily_cap(share: Decimal, size: int) -> int:
+    """Officers of a district that may attend on one day: ``max(1, floor(share x size))``,
+    exact in decimal (0.58 x 50 is 29, where binary floating point gives 28.999...)."""
+    return max(1, int((share * size).to_integral_value(rounding=ROUND_FLOOR)))
+
+
+def check_district_share(view: PlanView) -> list[Violation]:
+    """On any day, a district's officers attending sessions stay within its daily cap."""
+    share = view.data.constraints.officers.max_district_share_per_day
+    sizes = view.data.district_sizes
+    violations = []
+    for day, sessions in by_day(view.sessions).items():
+        attending: dict[str, set[str]] = defaultdict(set)
+        sessions_of_district: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in sessions:
+            for officer_id in distinct(session.officers):
+                district = view.data.officer_by_id[officer_id].district
+                attending[district].add(officer_id)
+                seen = sessions_of_district[district]
+                if not seen or seen[-1] is not session:
+                    seen.append(session)
+        for district, officers in sorted(attending.items()):
+            size = sizes.get(district, 0)
+            cap = district_daily_cap(share, size)
+            if len(officers) > cap:
+                involved = sessions_of_district[district]
+                violations.append(
+                    Violation(
+                        "district_share",
+                        involved[-1].id,
+                        district,
+                        day,
+                        f"{len(officers)} officers of district {district} attend on {day} "
+                        f"({session_ids(involved)}); at most {cap} of its {size} may "
+                        f"(share {share})",
+                    )
+                )
+    return violations
+
+
+# ----- 7. trainers -------------------------------------------------------------------------
+def check_trainer_count(view: PlanView) -> list[Violation]:
+    """A session has exactly ``trainers.per_session`` distinct trainers, each listed once."""
+    wanted = view.data.constraints.trainers.per_session
+    violations = []
+    for session in view.sessions:
+        trainers = distinct(session.trainers)
+        repeated = [t for t in trainers if session.trainers.count(t) > 1]
+        if len(trainers) != wanted:
+            named = f" ({', '.join(trainers)})" if trainers else ""
+            message = (
+                f"session {session.id} has {_plural(len(trainers), 'trainer')}{named}; "
+                f"it needs exactly {wanted}"
+            )
+        elif repeated:
+            message = f"session {session.id} lists trainer {repeated[0]} more than once"
+        else:
+            continue
+        violations.append(Violation("trainer_count", session.id, None, session.date, message))
+    return violations
+
+
+def check_trainer_region(view: PlanView) -> list[Violation]:
+    """A trainer teaches only in the regions their ``regions`` list allows."""
+    violations = []
+    for trainer_id, sessions in view.sessions_of_trainer.items():
+        allowed = view.data.trainer_by_id[trainer_id].regions
+        for session in sessions:
+            if not view.data.trainer_may_teach(trainer_id, session.region):
+                violations.append(
+                    Violation(
+                        "trainer_region",
+                        session.id,
+                        trainer_id,
+                        session.date,
+                        f"trainer {trainer_id} may not teach in {session.region} "
+                        f"(session {session.id}); allowed: {', '.join(allowed or [])}",
+                    )
+                )
+    return violations
+
+
+def check_trainer_unavailable(view: PlanView) -> list[Violation]:
+    """A trainer teaches no session on a day they are unavailable."""
+    violations = []
+    for trainer_id, sessions in view.sessions_of_trainer.items():
+        unavailable = view.data.trainer_by_id[trainer_id].unavailable
+        for session in sessions:
+            if not view.data.available(unavailable, session.date):
+                violations.append(
+                    Violation(
+                        "trainer_unavailable",
+                        session.id,
+                        trainer_id,
+                        session.date,
+                        f"trainer {trainer_id} is unavailable on {session.date} "
+                        f"(session {session.id})",
+                    )
+                )
+    return violations
+
+
+def check_trainer_per_day(view: PlanView) -> list[Violation]:
+    """A trainer teaches at most one session a day."""
+    violations = []
+    for trainer_id, sessions in view.sessions_of_trainer.items():
+        for day, that_day in by_day(sessions).items():
+            if len(that_day) > 1:
+                violations.append(
+                    Violation(
+                        "trainer_per_day",
+                        that_day[-1].id,
+                        trainer_id,
+                        day,
+                        f"trainer {trainer_id} teaches {len(that_day)} sessions on {day}: "
+                        f"{session_ids(that_day)}",
+                    )
+                )
+    return violations
+
+
+def check_trainer_per_week(view: PlanView) -> list[Violation]:
+    """A trainer teaches at most ``trainers.max_per_week`` sessions per ISO week (Mon-Sun)."""
+    limit = view.data.constraints.trainers.max_per_week
+    violations = []
+    for trainer_id, sessions in view.sessions_of_trainer.items():
+        weeks: dict[tuple[int, int], list[PlanSession]] = defaultdict(list)
+        for session in sessions:
+            weeks[iso_week(session.date)].append(session)
+        for (year, week), that_week in weeks.items():
+            if len(that_week) > limit:
+                violations.append(
+                    Violation(
+                        "trainer_per_week",
+                        that_week[-1].id,
+                        trainer_id,
+                        that_week[-1].date,
+                        f"trainer {trainer_id} teaches {len(that_week)} sessions in week "
+                        f"{year}-W{week:02d} ({session_ids(that_week)}); at most {limit}",
+                    )
+                )
+    return violations
+
+
+def check_trainer_consecutive(view: PlanView) -> list[Violation]:
+    """A trainer teaches on at most ``max_consecutive_days`` consecutive calendar days."""
+    limit = view.data.constraints.trainers.max_consecutive_days
+    violations = []
+    for trainer_id, sessions in view.sessions_of_trainer.items():
+        days = sorted({s.date for s in sessions})
+        runs: list[list[date]] = []
+        for day in days:
+            if runs and runs[-1][-1] + timedelta(days=1) == day:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        for run in runs:
+            if len(run) > limit:
+                last = [s for s in sessions if s.date == run[-1]][-1]
+                violations.append(
+                    Violation(
+                        "trainer_consecutive",
+                        last.id,
+                        trainer_id,
+                        run[-1],
+                        f"trainer {trainer_id} teaches on {len(run)} consecutive days "
+                        f"{run[0]}..{run[-1]}; at most {limit}",
+                    )
+                )
+    return violations
+
+
+def check_trainer_max_sessions(view: PlanView) -> list[Violation]:
+    """A trainer teaches at most their ``max_sessions`` over the whole window."""
+    violations = []
+    for trainer_id, sessions in view.sessions_of_trainer.items():
+        cap = view.data.trainer_by_id[trainer_id].max_sessions
+        if cap is not None and len(sessions) > cap:
+            violations.append(
+                Violation(
+                    "trainer_max_sessions",
+                    sessions[-1].id,
+                    trainer_id,
+                    sessions[-1].date,
+                    f"trainer {trainer_id} teaches {len(sessions)} sessions; max_sessions is {cap}",
+                )
+            )
+    return violations
+
+
+# ----- 8. travel ---------------------------------------------------------------------------
+def travel_days(road_km: float, same_evening_km: float, km_per_day: float) -> int:
+    """Days of travel needed between two sessions this many road km apart."""
+    if road_km <= same_evening_km:
+        return 0
+    return math.ceil(road_km / km_per_day)
+
+
+def _km_text(road_km: float, same_evening_km: float) -> str:
+    # Near the same-evening threshold a rounded figure would seem to contradict the verdict.
+    if abs(road_km - same_evening_km) < 1:
+        return f"{road_km:,.1f}"
+    return f"{road_km:,.0f}"
+
+
+def check_travel(view: PlanView) -> list[Violation]:
+    """For every pair of a trainer's sessions on days d1 < d2 in different regions (not only
+    successive ones): ``d2 - d1 >= 1 + travel days`` between the two venues."""
+    travel = view.data.constraints.trainers.travel
+    distances: dict[tuple[str, str], float] = {}
+    violations = []
+    for trainer_id, sessions in view.sessions_of_trainer.items():
+        for later_index, later in enumerate(sessions):
+            for earlier in sessions[:later_index]:
+                if earlier.date >= later.date or earlier.region == later.region:
+                    continue
+                key = (earlier.venue, later.venue)
+                if key not in distances:
+                    distances[key] = view.data.venue_road_km(earlier.venue, later.venue)
+                km = distances[key]
+                needed = travel_days(km, travel.same_evening_km, travel.km_per_day)
+                if (later.date - earlier.date).days >= 1 + needed:
+                    continue
+                violations.append(
+                    Violation(
+                        "travel",
+                        later.id,
+                        trainer_id,
+                        later.date,
+                        f"trainer {trainer_id} teaches in {earlier.region} on {earlier.date} "
+                        f"and {later.region} on {later.date}; "
+                        f"{_km_text(km, travel.same_evening_km)} road km need "
+                        f"{_plural(needed, 'travel day')}",
+                    )
+                )
+    return violations
+
+
+# ----- 9. NGOs -----------------------------------------------------------------------------
+def check_ngo_count(view: PlanView) -> list[Violation]:
+    """A session has exactly ``ngos.per_session`` distinct NGOs, each listed once."""
+    wanted = view.data.constraints.ngos.per_session
+    violations = []
+    for session in view.sessions:
+        ngos = distinct(session.ngos)
+        repeated = [n for n in ngos if session.ngos.count(n) > 1]
+        if len(ngos) != wanted:
+            named = f" ({', '.join(ngos)})" if ngos else ""
+            message = (
+                f"session {session.id} has {_plural(len(ngos), 'NGO')}{named}; "
+                f"it needs exactly {wanted}"
+            )
+        elif repeated:
+            message = f"session {session.id} lists NGO {repeated[0]} more than once"
+        else:
+            continue
+        violations.append(Violation("ngo_count", session.id, None, session.date, message))
+    return violations
+
+
+def check_ngo_region(view: PlanView) -> list[Violation]:
+    """A session's NGOs belong to the session's region."""
+    violations = []
+    for ngo_id, sessions in view.sessions_of_ngo.items():
+        ngo_region = view.data.region_of_ngo[ngo_id]
+        for session in sessions:
+            if ngo_region != session.region:
+                violations.append(
+                    Violation(
+                        "ngo_region",
+                        session.id,
+                        ngo_id,
+                        session.date,
+                        f"NGO {ngo_id} of {ngo_region} is in session {session.id} "
+                        f"in {session.region}",
+                    )
+                )
+    return violations
+
+
+def check_ngo_unavailable(view: PlanView) -> list[Violation]:
+    """An NGO takes part in no session on a day it is unavailable."""
+    violations = []
+    for ngo_id, sessions in view.sessions_of_ngo.items():
+        unavailable = view.data.ngo_by_id[ngo_id].unavailable
+        for session in sessions:
+            if not view.data.available(unavailable, session.date):
+                violations.append(
+                    Violation(
+                        "ngo_unavailable",
+                        session.id,
+                        ngo_id,
+                        session.date,
+                        f"NGO {ngo_id} is unavailable on {session.date} (session {session.id})",
+                    )
+                )
+    return violations
+
+
+def check_ngo_per_day(view: PlanView) -> list[Violation]:
+    """An NGO takes part in at most one session a day."""
+    violations = []
+    for ngo_id, sessions in view.sessions_of_ngo.items():
+        for day, that_day in by_day(sessions).items():
+            if len(that_day) > 1:
+                violations.append(
+                    Violation(
+                        "ngo_per_day",
+                        that_day[-1].id,
+                        ngo_id,
+                        day,
+                        f"NGO {ngo_id} is in {len(that_day)} sessions on {day}: "
+                        f"{session_ids(that_day)}",
+                    )
+                )
+    return violations
+
+
+def check_ngo_per_week(view: PlanView) -> list[Violation]:
+    """An NGO takes part in at most ``ngos.max_per_week`` sessions per ISO week (Mon-Sun)."""
+    limit = view.data.constraints.ngos.max_per_week
+    violations = []
+    for ngo_id, sessions in view.sessions_of_ngo.items():
+        weeks: dict[tuple[int, int], list[PlanSession]] = defaultdict(list)
+        for session in sessions:
+            weeks[iso_week(session.date)].append(session)
+        for (year, week), that_week in weeks.items():
+            if len(that_week) > limit:
+                violations.append(
+                    Violation(
+                        "ngo_per_week",
+                        that_week[-1].id,
+                        ngo_id,
+                        that_week[-1].date,
+                        f"NGO {ngo_id} is in {len(that_week)} sessions in week "
+                        f"{year}-W{week:02d} ({session_ids(that_week)}); at most {limit}",
+                    )
+                )
+    return violations
+
+
+# ----- 10. budget --------------------------------------------------------------------------
+def check_budget(view: PlanView) -> list[Violation]:
+    """The plan's cost is at most ``budget_eur`` when one is set."""
+    budget = view.data.constraints.budget_eur
+    if budget is None:
+        return []
+    cost = plan_cost_eur(view)
+    if cost <= budget:
+        return []
+    return [
+        Violation(
+            "budget",
+            None,
+            None,
+            None,
+            f"the plan costs {cost:,.2f} EUR; budget_eur is {budget:,.2f} "
+            f"({cost - budget:,.2f} over)",
+        )
+    ]
+
+
+RULE_CHECKS: tuple[tuple[str, RuleCheck], ...] = (
+    ("calendar", check_calendar),
+    ("counts", check_counts),
+    ("fixed", check_fixed),
+    ("venue_clash", check_venue_clash),
+    ("venue_unavailable", check_venue_unavailable),
+    ("region_per_day", check_region_per_day),
+    ("seats", check_seats),
+    ("officer_once", check_officer_once),
+    ("officer_region", check_officer_region),
+    ("officer_unavailable", check_officer_unavailable),
+    ("district_share", check_district_share),
+    ("trainer_count", check_trainer_count),
+    ("trainer_region", check_trainer_region),
+    ("trainer_unavailable", check_trainer_unavailable),
+    ("trainer_per_day", check_trainer_per_day),
+    ("trainer_per_week", check_trainer_per_week),
+    ("trainer_consecutive", check_trainer_consecutive),
+    ("trainer_max_sessions", check_trainer_max_sessions),
+    ("travel", check_travel),
+    ("ngo_count", check_ngo_count),
+    ("ngo_region", check_ngo_region),
+    ("ngo_unavailable", check_ngo_unavailable),
+    ("ngo_per_day", check_ngo_per_day),
+    ("ngo_per_week", check_ngo_per_week),
+    ("budget", check_budget),
+)
+"""Every rule of the spec, in the spec's order, with the function that checks it."""
+
+RULE_IDS: tuple[str, ...] = tuple(rule for rule, _ in RULE_CHECKS)

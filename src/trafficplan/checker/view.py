@@ -1,0 +1,80 @@
+"""The plan seen from the data: the groupings every rule function reads.
+
+Built once per check; it holds no rule logic. Sessions are kept in (date, id) order, so every
+rule reports in calendar order and "the latest session" of a group is its last one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from functools import cached_property
+
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import Plan, PlanSession
+
+
+def distinct(ids: list[str]) -> list[str]:
+    """The ids in their first-seen order, each once."""
+    return list(dict.fromkeys(ids))
+
+
+class PlanView:
+    """A plan together with the data it is checked against, grouped for the rules."""
+
+    def __init__(self, data: ProblemData, plan: Plan):
+        self.data = data
+        self.plan = plan
+        self.sessions: list[PlanSession] = sorted(plan.sessions, key=lambda s: (s.date, s.id))
+
+    @cached_property
+    def sessions_of_region(self) -> dict[str, list[PlanSession]]:
+        """Sessions of every region of the data (possibly none), in date order."""
+        groups: dict[str, list[PlanSession]] = {region.id: [] for region in self.data.regions}
+        for session in self.sessions:
+            groups.setdefault(session.region, []).append(session)
+        return groups
+
+    @cached_property
+    def sessions_of_trainer(self) -> dict[str, list[PlanSession]]:
+        """Sessions each trainer teaches (a session once even if it lists the trainer twice)."""
+        groups: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in self.sessions:
+            for trainer in distinct(session.trainers):
+                groups[trainer].append(session)
+        return dict(groups)
+
+    @cached_property
+    def sessions_of_ngo(self) -> dict[str, list[PlanSession]]:
+        """Sessions each NGO co-facilitates (a session once even if it lists the NGO twice)."""
+        groups: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in self.sessions:
+            for ngo in distinct(session.ngos):
+                groups[ngo].append(session)
+        return dict(groups)
+
+    @cached_property
+    def sessions_of_officer(self) -> dict[str, list[PlanSession]]:
+        """Sessions each officer attends (a session once even if it lists the officer twice)."""
+        groups: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in self.sessions:
+            for officer in distinct(session.officers):
+                groups[officer].append(session)
+        return dict(groups)
+
+    def trained_officers(self) -> set[str]:
+        """Officers of the data that attend at least one session."""
+        return {o for o in self.sessions_of_officer if o in self.data.officer_by_id}
+
+
+def by_day(sessions: list[PlanSession]) -> dict[date, list[PlanSession]]:
+    """The sessions grouped by their date, days in order."""
+    groups: dict[date, list[PlanSession]] = defaultdict(list)
+    for session in sessions:
+        groups[session.date].append(session)
+    return dict(sorted(groups.items()))
+
+
+def session_ids(sessions: list[PlanSession]) -> str:
+    """The ids of the sessions, comma-separated, for messages."""
+    return ", ".join(s.id for s in sessions)
