@@ -1,0 +1,130 @@
+"""``trafficplan check PLAN``: verify any plan against the data, independently of the solver."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from trafficplan.checker import RULE_IDS, CheckReport, Violation, check_plan
+from trafficplan.cli.app import app
+from trafficplan.cli.common import (
+    DEFAULT_DATA,
+    DataOption,
+    JsonOption,
+    error_boundary,
+    print_json,
+    stdout_console,
+)
+from trafficplan.errors import ExitCode
+from trafficplan.inputs import load_data
+from trafficplan.plan import read_plan, require_known_ids
+
+PlanArgument = Annotated[
+    Path,
+    typer.Argument(metavar="PLAN", help="Plan file to check (plan.json), also a hand-edited one."),
+]
+
+
+@app.command()
+@error_boundary
+def check(
+    plan: PlanArgument,
+    data: DataOption = DEFAULT_DATA,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a plan against every rule of the data; list each broken rule.
+
+    Exit 0: valid. 1: rules broken. 3: unreadable plan or data, or ids unknown to the data.
+    """
+    loaded = read_plan(plan)
+    problem_data = load_data(data)
+    require_known_ids(loaded, problem_data, str(plan))
+    report = check_plan(problem_data, loaded)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        render_report(stdout_console(), report, plan)
+    if not report.valid:
+        raise typer.Exit(int(ExitCode.VIOLATIONS))
+
+
+def _violation_lines(violations: list[Violation]) -> list[str]:
+    """One line per violation: rule, session, who, day, message, in aligned columns."""
+    rows = [
+        (
+            v.rule,
+            v.session or "-",
+            v.who or "-",
+            v.date.isoformat() if v.date else "-",
+            v.message,
+        )
+        for v in violations
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    return [
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]])
+        for row in rows
+    ]
+
+
+def _show_metric(name: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if name == "cost_eur" or not float(value).is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def render_report(console: Console, report: CheckReport, plan_path: Path) -> None:
+    """Print the report: one line per violation, counts per rule, metrics, warnings."""
+    if report.violations:
+        heading = Text.assemble(
+            ("Broken rules", "bold"), f" in {plan_path} (rule, session, who, day, message):"
+        )
+        console.print(heading, soft_wrap=True)
+        for line in _violation_lines(report.violations):
+            console.print(line, markup=False, soft_wrap=True, emoji=False, highlight=False)
+        console.print()
+
+    broken = report.counts_by_rule()
+    warned = Counter(w.rule for w in report.warnings)
+    if broken or warned:
+        counts = Table(title="Per rule", title_justify="left")
+        counts.add_column("rule")
+        counts.add_column("violations", justify="right")
+        counts.add_column("warnings", justify="right")
+        extra_rules = sorted(set(warned) - set(RULE_IDS))
+        for rule in (*RULE_IDS, *extra_rules):
+            if broken.get(rule) or warned.get(rule):
+                counts.add_row(rule, str(broken.get(rule, 0)), str(warned.get(rule, 0)))
+        console.print(counts)
+
+    metrics = Table(title="Metrics", title_justify="left")
+    metrics.add_column("metric")
+    metrics.add_column("recomputed", justify="right")
+    metrics.add_column("claimed by the plan", justify="right")
+    for name, value in report.metrics.items():
+        claimed = report.claimed_metrics.get(name)
+        metrics.add_row(name, _show_metric(name, value), _show_metric(name, claimed))
+    console.print(metrics)
+
+    if report.warnings:
+        console.print(f"[bold yellow]Warnings ({len(report.warnings)})[/]")
+        for warning in report.warnings:
+            console.print(str(warning), markup=False, soft_wrap=True, emoji=False)
+
+    if report.valid:
+        console.print(f"[bold green]Valid:[/] the plan keeps every rule ({len(RULE_IDS)} checked).")
+    else:
+        console.print(
+            f"[bold red]Invalid:[/] {len(report.violations)} violations of "
+            f"{len(broken)} of the {len(RULE_IDS)} rules."
+        )

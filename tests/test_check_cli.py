@@ -1,0 +1,220 @@
+"""``trafficplan check PLAN``: exit codes 0 / 1 / 3, the printed lines and the ``--json`` shape.
+
+The tiny instance (see ``datafactory.tiny``): alpha and beta, 20 officers each, one 20-seat
+hall and two NGOs each, trainers t01 (home alpha) and t02 (home beta), 1-12 June 2009.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from datafactory import tiny, write_data
+from trafficplan.cli import app
+from trafficplan.inputs import load_data
+from trafficplan.plan import Plan, PlanSession, write_plan
+
+runner = CliRunner()
+
+
+def officer_ids(code: str) -> list[str]:
+    return [f"{code}-{n:04d}" for n in range(1, 21)]
+
+
+def valid_plan(digests: dict[str, str] | None = None) -> Plan:
+    """Both regions on Monday 1 June with their own trainer, NGO and all 20 officers."""
+    return Plan(
+        status="optimal",
+        inputs={"sha256": digests or {}},
+        metrics={
+            "officers_trained": 40,
+            "officers_total": 40,
+            "sessions": 2,
+            "cost_eur": 220.0,
+            "max_trainer_sessions": 1,
+        },
+        sessions=[
+            PlanSession(
+                id="alpha-01",
+                region="alpha",
+                venue="alpha-hall",
+                date=date(2009, 6, 1),
+                trainers=["t01"],
+                ngos=["alpha-ngo"],
+                officers=officer_ids("ALP"),
+            ),
+            PlanSession(
+                id="beta-01",
+                region="beta",
+                venue="beta-hall",
+                date=date(2009, 6, 1),
+                trainers=["t02"],
+                ngos=["beta-ngo"],
+                officers=officer_ids("BET"),
+            ),
+        ],
+    )
+
+
+def broken_plan() -> Plan:
+    """t01 also teaches beta on 1 June (trainer_per_day) and beta has an alpha NGO."""
+    plan = valid_plan()
+    beta = plan.sessions[1].model_copy(update={"trainers": ["t01"], "ngos": ["alpha-ngo2"]})
+    return plan.model_copy(update={"sessions": [plan.sessions[0], beta]})
+
+
+def run(*args: str) -> Any:
+    return runner.invoke(app, ["check", *args])
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_data(tmp_path / "data", tiny())
+
+
+def write(plan: Plan, path: Path) -> Path:
+    write_plan(plan, path)
+    return path
+
+
+def test_valid_plan_exits_0(folder: Path, tmp_path: Path) -> None:
+    plan = write(valid_plan(load_data(folder).digests), tmp_path / "plan.json")
+    result = run(str(plan), "--data", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "Valid: the plan keeps every rule (25 checked)." in result.stdout
+    assert "cost_eur" in result.stdout
+    assert "Warnings" not in result.stdout
+    assert result.stderr == ""
+
+
+def test_broken_plan_exits_1_with_one_line_per_violation(folder: Path, tmp_path: Path) -> None:
+    plan = write(broken_plan(), tmp_path / "plan.json")
+    result = run(str(plan), "--data", str(folder))
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    per_day = [line for line in lines if line.startswith("trainer_per_day ")]
+    assert len(per_day) == 1
+    assert per_day[0].split()[:4] == ["trainer_per_day", "beta-01", "t01", "2009-06-01"]
+    assert per_day[0].endswith("trainer t01 teaches 2 sessions on 2009-06-01: alpha-01, beta-01")
+    region = [line for line in lines if line.startswith("ngo_region ")]
+    assert region[0].split()[:4] == ["ngo_region", "beta-01", "alpha-ngo2", "2009-06-01"]
+    assert "Per rule" in result.stdout
+    assert "Invalid: 2 violations of 2 of the 25 rules." in result.stdout
+    # The plan still claims the metrics of the valid plan: t01 now teaches twice, in beta.
+    assert "Warnings (2)" in result.stdout
+    assert "metrics: the plan's metrics.cost_eur is 220.00, but its sessions give 231.22" in lines
+    assert "metrics: the plan's metrics.max_trainer_sessions is 1, but its sessions give 2" in lines
+
+
+def test_json_of_a_valid_plan(folder: Path, tmp_path: Path) -> None:
+    plan = write(valid_plan(), tmp_path / "plan.json")
+    result = run(str(plan), "--data", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["valid"] is True
+    assert document["violations"] == []
+    assert document["warnings"] == []
+    assert document["metrics"] == {
+        "officers_trained": 40,
+        "officers_total": 40,
+        "sessions": 2,
+        "cost_eur": 220.0,
+        "max_trainer_sessions": 1,
+    }
+
+
+def test_json_of_a_broken_plan_exits_1(folder: Path, tmp_path: Path) -> None:
+    plan = write(broken_plan(), tmp_path / "plan.json")
+    result = run(str(plan), "--data", str(folder), "--json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["valid"] is False
+    assert [v["rule"] for v in document["violations"]] == ["trainer_per_day", "ngo_region"]
+    for item in document["violations"] + document["warnings"]:
+        assert set(item) == {"rule", "session", "who", "date", "message"}
+    assert document["violations"][0]["date"] == "2009-06-01"
+    assert document["counts_by_rule"] == {"trainer_per_day": 1, "ngo_region": 1}
+
+
+def test_changed_data_is_a_warning_naming_the_file(folder: Path, tmp_path: Path) -> None:
+    digests = dict(load_data(folder).digests)
+    plan = write(valid_plan(digests), tmp_path / "plan.json")
+    officers = folder / "officers.csv"
+    officers.write_text(officers.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run(str(plan), "--data", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    [warning] = json.loads(result.stdout)["warnings"]
+    assert warning["rule"] == "inputs"
+    assert "officers.csv" in warning["message"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "plan file not found"),
+        ("{not json", "invalid JSON"),
+        ('{"format": "trafficplan-plan/1"}', "status"),
+        ('{"format": "other/1", "status": "optimal", "sessions": []}', "format must be"),
+        ("[1, 2]", "expected a JSON object"),
+    ],
+    ids=["missing", "bad-json", "missing-keys", "wrong-format", "not-an-object"],
+)
+def test_malformed_plan_file_exits_3(
+    folder: Path, tmp_path: Path, content: str | None, expected: str
+) -> None:
+    plan = tmp_path / "plan.json"
+    if content is not None:
+        plan.write_text(content, encoding="utf-8")
+    result = run(str(plan), "--data", str(folder))
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ") and expected in line
+    assert "Traceback" not in result.output
+
+
+def test_plan_naming_unknown_ids_exits_3(folder: Path, tmp_path: Path) -> None:
+    plan = valid_plan()
+    stranger = plan.sessions[0].model_copy(update={"trainers": ["t99"]})
+    path = write(
+        plan.model_copy(update={"sessions": [stranger, plan.sessions[1]]}), tmp_path / "p.json"
+    )
+    result = run(str(path), "--data", str(folder))
+    assert result.exit_code == 3
+    [line] = result.stderr.splitlines()
+    assert "unknown trainer 't99'" in line
+
+
+def test_missing_data_folder_exits_3(tmp_path: Path) -> None:
+    plan = write(valid_plan(), tmp_path / "plan.json")
+    result = run(str(plan), "--data", str(tmp_path / "nowhere"))
+    assert result.exit_code == 3
+    assert "data folder not found" in result.stderr
+
+
+def test_frozen_past_violations_are_warnings(folder: Path, tmp_path: Path) -> None:
+    plan = broken_plan().model_copy(update={"frozen_before": date(2009, 6, 2)})
+    path = write(plan, tmp_path / "plan.json")
+    result = run(str(path), "--data", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "trainer_per_day: trainer t01 teaches 2 sessions on 2009-06-01" in result.stdout
+    assert "(frozen past, before 2009-06-02)" in result.stdout
+
+
+def test_plan_path_with_markup_brackets_is_printed_verbatim(folder: Path, tmp_path: Path) -> None:
+    plan = write(broken_plan(), tmp_path / "[bold]plan[/].json")
+    result = run(str(plan), "--data", str(folder))
+    assert result.exit_code == 1, result.output
+    assert "[bold]plan[/].json" in result.stdout
+
+
+def test_help_names_the_exit_codes() -> None:
+    result = runner.invoke(app, ["check", "--help"])
+    assert result.exit_code == 0
+    assert "--data" in result.stdout and "--json" in result.stdout
+    assert "PLAN" in result.stdout
