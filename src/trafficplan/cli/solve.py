@@ -1,0 +1,144 @@
+"""``trafficplan solve``: build, solve, print and write the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.live import Live
+from rich.text import Text
+
+from trafficplan.cli.app import app
+from trafficplan.cli.common import (
+    DEFAULT_DATA,
+    DataOption,
+    JsonOption,
+    SeedOption,
+    TimeLimitOption,
+    WorkersOption,
+    error_boundary,
+    fail,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
+from trafficplan.errors import ExitCode
+from trafficplan.inputs import load_data
+from trafficplan.plan import write_plan
+
+
+@app.command()
+@error_boundary
+def solve(
+    data: DataOption = DEFAULT_DATA,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the plan (JSON).")] = Path(
+        "plan.json"
+    ),
+    time_limit: TimeLimitOption = 60.0,
+    seed: SeedOption = 0,
+    workers: WorkersOption = None,  # type: ignore[assignment]
+    relax: Annotated[
+        bool,
+        typer.Option(
+            "--relax",
+            help="If the data admit no plan, write the best partial plan of a relaxation "
+            "(status 'relaxed') and list what gave.",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Solve the programme: a plan that keeps every rule, trains as many officers as possible
+    at the lowest cost; prints the schedule and objectives and writes the plan."""
+    from trafficplan.solver import ProgressEvent, SolveOptions
+    from trafficplan.solver import solve as run_solver
+
+    problem = load_data(data)
+    err = stderr_console()
+    status_line = Text("building the model…")
+
+    def on_progress(event: ProgressEvent) -> None:
+        unit = "EUR" if event.level == "cost_eur" else ""
+        value = "-" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
+        bound = "-" if event.bound is None else f"{event.bound:,.2f}".rstrip("0").rstrip(".")
+        status_line.plain = (
+            f"{event.elapsed:6.1f}s  level {event.level_index + 1}/{event.levels} "
+            f"{event.level}: best {value} {unit} bound {bound} {unit}"
+        )
+
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=on_progress)
+    with Live(
+        status_line, console=err, transient=True, refresh_per_second=8, redirect_stdout=False
+    ):
+        result = run_solver(problem, options)
+
+    if result.status in ("infeasible",) and relax:
+        from trafficplan.solver import solve_relaxed
+
+        result = solve_relaxed(problem, options)
+
+    if result.plan is None:
+        if result.status == "infeasible":
+            lines = ["the data admit no plan:", *result.reasons]
+            if as_json:
+                print_json({"status": "infeasible", "reasons": result.reasons})
+            raise fail(lines, ExitCode.INFEASIBLE)
+        if as_json:
+            print_json({"status": "unknown", "reasons": result.reasons})
+        code = ExitCode.NO_PLAN
+        raise fail(result.reasons or ["no plan found within the time limit"], code)
+
+    plan = result.plan
+    write_plan(plan, out)
+    if as_json:
+        print_json(
+            {
+                "status": plan.status,
+                "plan_file": str(out),
+                "interrupted": result.interrupted,
+                "objectives": [o.model_dump() for o in plan.objectives],
+                "metrics": plan.metrics,
+                "build_seconds": round(result.build_seconds, 3),
+                "first_plan_seconds": None
+                if result.first_plan_seconds is None
+                else round(result.first_plan_seconds, 3),
+                "wall_seconds": round(result.wall_seconds, 3),
+                "relaxations": plan.model_extra.get("relaxations", []) if plan.model_extra else [],
+            }
+        )
+    else:
+        render_solution(problem, plan, result, out)
+    if result.interrupted:
+        err.print(f"Interrupted: the best plan found so far was written to {out}.")
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """Print the schedule per region, the week calendar, objectives and trainer loads."""
+    from trafficplan.render import (
+        objectives_table,
+        region_schedule_table,
+        trainer_load_table,
+        week_calendar_table,
+    )
+
+    console = stdout_console()
+    for region in problem.regions:
+        console.print(region_schedule_table(problem, plan, region.id))
+    console.print(week_calendar_table(problem, plan))
+    console.print(trainer_load_table(problem, plan))
+    console.print(objectives_table(plan))
+    metrics = plan.metrics
+    relaxations = (plan.model_extra or {}).get("relaxations", [])
+    if relaxations:
+        console.print("[bold yellow]Relaxed plan: the data admit no plan; what gave:[/]")
+        for item in relaxations:
+            console.print(f"  - {item['message']}")
+    first = "-" if result.first_plan_seconds is None else f"{result.first_plan_seconds:.1f}s"
+    console.print(
+        f"[bold]{plan.status}[/]: {metrics['officers_trained']}/{metrics['officers_total']} "
+        f"officers trained in {metrics['sessions']} sessions, cost {metrics['cost_eur']:,.2f} EUR, "
+        f"max trainer load {metrics['max_trainer_sessions']}. "
+        f"Model built in {result.build_seconds:.1f}s, first plan at {first}, "
+        f"solved in {result.wall_seconds:.1f}s. Plan written to {out}."
+    )

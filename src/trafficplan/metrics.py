@@ -1,0 +1,41 @@
+"""Plan metrics (spec section 3), recomputed from a plan and the data — never copied from a
+solver. The checker computes its own independently and compares."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import Plan
+
+
+def assignment_cost_eur(data: ProblemData, trainer_id: str, venue_id: str) -> float:
+    """EUR of one trainer assignment: day rate + 2 x road km home-venue x eur_per_km."""
+    trainer = data.trainer_by_id[trainer_id]
+    eur_per_km = data.constraints.trainers.travel.eur_per_km
+    return trainer.day_rate_eur + 2 * data.home_road_km(trainer_id, venue_id) * eur_per_km
+
+
+def plan_metrics(data: ProblemData, plan: Plan) -> dict[str, Any]:
+    """The spec's metrics of a plan: officers_trained, officers_total, sessions, cost_eur,
+    max_trainer_sessions."""
+    trained = {officer for session in plan.sessions for officer in session.officers}
+    loads: Counter[str] = Counter(t for session in plan.sessions for t in session.trainers)
+    cost = sum(
+        assignment_cost_eur(data, trainer, session.venue)
+        for session in plan.sessions
+        for trainer in session.trainers
+    )
+    return {
+        "officers_trained": len(trained),
+        "officers_total": len(data.officers),
+        "sessions": len(plan.sessions),
+        "cost_eur": round(cost, 2),
+        "max_trainer_sessions": max(loads.values(), default=0),
+    }
+
+
+def objective_value(metrics: dict[str, Any], name: str) -> float:
+    """The value of a named objective in a metrics dict."""
+    return float(metrics[name])

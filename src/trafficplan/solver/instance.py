@@ -1,0 +1,193 @@
+"""The solver's view of the data: indexes and numbers the CP-SAT model is built from.
+
+Plain Python (no OR-Tools): days as indexes into the working days, officers grouped into
+interchangeable classes, venues grouped into sites, costs in cents, travel gaps in days.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+from functools import cached_property
+
+from trafficplan.calendar import iso_week
+from trafficplan.inputs.dates import DateRange, in_date_set
+from trafficplan.inputs.problem import ProblemData
+
+
+@dataclass(frozen=True)
+class OfficerClass:
+    """Officers of one district with the same unavailability: interchangeable for the model."""
+
+    index: int
+    region: str
+    district: str
+    officer_ids: tuple[str, ...]
+    unavailable: tuple[DateRange, ...]
+
+    @property
+    def size(self) -> int:
+        """How many officers the class holds."""
+        return len(self.officer_ids)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Venues of one region at the same location: the same for travel and trainer cost."""
+
+    index: int
+    region: str
+    venue_ids: tuple[str, ...]
+    point: tuple[float, float]
+
+
+@dataclass
+class Instance:
+    """Everything the model needs, precomputed once from :class:`ProblemData`."""
+
+    data: ProblemData
+    days: tuple[date, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.days = self.data.working_days
+
+    # ----- days ---------------------------------------------------------------------------------
+    @cached_property
+    def day_index(self) -> dict[date, int]:
+        """Index of each working day in :attr:`days`."""
+        return {d: i for i, d in enumerate(self.days)}
+
+    @cached_property
+    def weeks(self) -> dict[tuple[int, int], list[int]]:
+        """Working-day indexes of each ISO week."""
+        result: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, d in enumerate(self.days):
+            result[iso_week(d)].append(i)
+        return dict(result)
+
+    def ordinal(self, day_index: int) -> int:
+        """Calendar ordinal of a working day (for calendar-day differences)."""
+        return self.days[day_index].toordinal()
+
+    @cached_property
+    def consecutive_runs(self) -> list[list[int]]:
+        """Maximal runs of working days on consecutive calendar days."""
+        runs: list[list[int]] = []
+        for i in range(len(self.days)):
+            if runs and self.ordinal(i) == self.ordinal(runs[-1][-1]) + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return runs
+
+    # ----- regions, venues, sites ---------------------------------------------------------------
+    @property
+    def region_ids(self) -> list[str]:
+        """Region ids in file order."""
+        return [r.id for r in self.data.regions]
+
+    def session_range(self, region_id: str) -> tuple[int, int]:
+        """(min, max) sessions of a region."""
+        bounds = self.data.session_bounds(region_id)
+        return bounds.min, bounds.max
+
+    def venue_days(self, venue_id: str) -> list[int]:
+        """Working-day indexes on which the venue is available."""
+        venue = self.data.venue_by_id[venue_id]
+        return [i for i, d in enumerate(self.days) if not in_date_set(d, venue.unavailable)]
+
+    @cached_property
+    def sites(self) -> list[Site]:
+        """Venues grouped by region and location."""
+        sites: list[Site] = []
+        for region in self.data.regions:
+            groups: dict[tuple[float, float], list[str]] = {}
+            for venue in region.venues:
+                point = self.data.venue_point(venue.id)
+                key = (round(point[0], 6), round(point[1], 6))
+                groups.setdefault(key, []).append(venue.id)
+            for point, venue_ids in groups.items():
+                sites.append(Site(len(sites), region.id, tuple(venue_ids), point))
+        return sites
+
+    @cached_property
+    def site_of_venue(self) -> dict[str, int]:
+        """Site index of every venue."""
+        return {v: s.index for s in self.sites for v in s.venue_ids}
+
+    @cached_property
+    def sites_of_region(self) -> dict[str, list[int]]:
+        """Site indexes of each region."""
+        result: dict[str, list[int]] = {r: [] for r in self.region_ids}
+        for site in self.sites:
+            result[site.region].append(site.index)
+        return result
+
+    # ----- officers -----------------------------------------------------------------------------
+    @cached_property
+    def officer_classes(self) -> list[OfficerClass]:
+        """Officers grouped by (region, district, unavailability), ids sorted."""
+        groups: dict[tuple[str, str, tuple[DateRange, ...]], list[str]] = defaultdict(list)
+        for officer in self.data.officers:
+            key = (officer.region, officer.district, tuple(sorted(officer.unavailable)))
+            groups[key].append(officer.id)
+        classes: list[OfficerClass] = []
+        for (region, district, unavailable), ids in sorted(groups.items()):
+            classes.append(
+                OfficerClass(len(classes), region, district, tuple(sorted(ids)), unavailable)
+            )
+        return classes
+
+    def class_available(self, officer_class: OfficerClass, day_index: int) -> bool:
+        """Whether the class's officers are free on a working day."""
+        return not in_date_set(self.days[day_index], officer_class.unavailable)
+
+    def district_day_cap(self, district_id: str) -> int:
+        """``max(1, floor(share x district size))``, exactly in decimal (rule district_share)."""
+        share: Decimal = self.data.constraints.officers.max_district_share_per_day
+        size = self.data.district_sizes.get(district_id, 0)
+        return max(1, int((share * Decimal(size)).to_integral_value(rounding=ROUND_FLOOR)))
+
+    # ----- trainers -----------------------------------------------------------------------------
+    def trainer_days(self, trainer_id: str) -> list[int]:
+        """Working-day indexes on which the trainer is available."""
+        trainer = self.data.trainer_by_id[trainer_id]
+        return [i for i, d in enumerate(self.days) if not in_date_set(d, trainer.unavailable)]
+
+    def cost_cents(self, trainer_id: str, site_index: int, ceil: bool = False) -> int:
+        """Cost of one assignment of the trainer at the site, in cents (objective cost_eur);
+        rounded to the nearest cent, or up with ``ceil``."""
+        site = self.sites[site_index]
+        trainer = self.data.trainer_by_id[trainer_id]
+        travel = self.data.constraints.trainers.travel
+        from trafficplan.geo import road_km
+
+        km = road_km((trainer.home.lat, trainer.home.lon), site.point, travel.road_factor)
+        cents = (trainer.day_rate_eur + 2 * km * travel.eur_per_km) * 100
+        return math.ceil(cents - 1e-9) if ceil else round(cents)
+
+    def travel_gap(self, site_a: int, site_b: int) -> int:
+        """Least calendar-day difference between sessions of one trainer at two sites (rule travel).
+
+        1 within a region; across regions ``1 + travel_days`` where travel_days is 0 up to
+        ``same_evening_km`` and ``ceil(road km / km_per_day)`` beyond.
+        """
+        a, b = self.sites[site_a], self.sites[site_b]
+        if a.region == b.region:
+            return 1
+        travel = self.data.constraints.trainers.travel
+        from trafficplan.geo import road_km
+
+        km = road_km(a.point, b.point, travel.road_factor)
+        if km <= travel.same_evening_km:
+            return 1
+        return 1 + math.ceil(km / travel.km_per_day)
+
+    # ----- NGOs ---------------------------------------------------------------------------------
+    def ngo_days(self, ngo_id: str) -> list[int]:
+        """Working-day indexes on which the NGO is available."""
+        ngo = self.data.ngo_by_id[ngo_id]
+        return [i for i, d in enumerate(self.days) if not in_date_set(d, ngo.unavailable)]

@@ -1,0 +1,384 @@
+"""``solve``: the planner's entry point.
+
+When ``officers_trained`` is the first objective (the default), the search is decomposed:
+
+1. **Region bounds.** Officers only meet sessions of their own region, so each region alone
+   (without trainers) gives the most officers it can train: a proven upper bound per region.
+2. **Master.** Sessions, trainers and NGOs without officers (one Boolean per venue-day, no
+   officer counts), with each region held to the sessions its bound needs and the cuts that
+   training every officer implies (each officer's free days must hold a session). Its
+   optimum on the later levels (cost, load) is a valid bound for the whole problem.
+3. **Officers on seats.** Each region's officers are placed on the master's sessions. If
+   every region reaches its bound, the plan is optimal on every level the master proved.
+4. Otherwise the full model (every rule at once) is solved, hinted with the plan of 1-3 and
+   bounded by the region bounds.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.metrics import plan_metrics
+from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession
+from trafficplan.solver.api import SolveOptions, SolveResult
+from trafficplan.solver.extract import extract_sessions
+from trafficplan.solver.hints import add_plan_hint
+from trafficplan.solver.instance import Instance
+from trafficplan.solver.model import PlanModel
+from trafficplan.solver.rules import add_constraints
+from trafficplan.solver.search import (
+    LexOutcome,
+    make_solver,
+    objective_levels,
+    optimise_lexicographically,
+    optimise_weighted,
+    run_solver,
+)
+
+NO_PLAN_REASON = (
+    "the data admit no plan that keeps every rule; "
+    "run `trafficplan explain` to see which rules conflict"
+)
+
+
+def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult:
+    """Find a plan that keeps every hard rule, optimising the objectives lexicographically.
+
+    Args:
+        data: the validated data folder.
+        options: time limit (total over all levels), seed, workers, progress callback, hint,
+            stop event.
+
+    Returns:
+        The result: a plan when one was found, with each level's value, bound and proof.
+    """
+    options = options or SolveOptions()
+    started = time.monotonic()
+    deadline = started + options.time_limit
+    workers = options.workers or os.cpu_count() or 1
+    inst = Instance(data)
+    names = list(data.constraints.objective)
+
+    if names and names[0] == "officers_trained" and options.hint is None:
+        decomposed = _solve_decomposed(inst, options, workers, started, deadline)
+        if decomposed is not None:
+            return decomposed
+    return _solve_full(inst, options, workers, started, deadline, hint=options.hint)
+
+
+# ----- full model ------------------------------------------------------------------------------
+def _solve_full(
+    inst: Instance,
+    options: SolveOptions,
+    workers: int,
+    started: float,
+    deadline: float,
+    hint: Plan | None = None,
+    officer_bounds: dict[str, int] | None = None,
+    bound_proven: bool = False,
+) -> SolveResult:
+    data = inst.data
+    pm = PlanModel(inst)
+    add_constraints(pm)
+    if pm.infeasible_reasons:
+        return _infeasible(pm.infeasible_reasons, started)
+    if officer_bounds:
+        for region_id, bound in officer_bounds.items():
+            classes = pm.classes_of_region[region_id]
+            slots = pm.slots_of_region.get(region_id, [])
+            pm.model.add(sum(pm.z[(c, s.index)] for c in classes for s in slots) <= bound)
+    if hint is not None:
+        add_plan_hint(pm, hint)
+    build_seconds = time.monotonic() - started
+    levels = objective_levels(pm, list(data.constraints.objective))
+    outcome = optimise_lexicographically(pm, levels, options, workers, started, deadline)
+    if outcome.infeasible:
+        return _infeasible([NO_PLAN_REASON], started)
+    if outcome.values is None:
+        return SolveResult(
+            status="unknown",
+            plan=None,
+            reasons=["no plan was found within the time limit"],
+            interrupted=outcome.interrupted,
+            build_seconds=build_seconds,
+            wall_seconds=time.monotonic() - started,
+        )
+    values = outcome.values
+    sessions = extract_sessions(pm, lambda var: values[var.index])  # type: ignore[attr-defined]
+    if officer_bounds and bound_proven and outcome.results:
+        first = outcome.results[0]
+        if first.name == "officers_trained":
+            first.bound = min(first.bound or math.inf, float(sum(officer_bounds.values())))
+    return _result(data, sessions, outcome.results, outcome, build_seconds, started)
+
+
+# ----- decomposition ---------------------------------------------------------------------------
+def _solve_decomposed(
+    inst: Instance, options: SolveOptions, workers: int, started: float, deadline: float
+) -> SolveResult | None:
+    """Steps 1-3 of the module docstring; None when the full model must take over."""
+    data = inst.data
+
+    # 1. region bounds: first the trivial one (every officer trained); the proven per-region
+    # optimum is computed only if the master's sessions cannot seat everyone.
+    region_bounds = {r: len(data.officers_by_region[r]) for r in inst.region_ids}
+    region_proven = True
+    officers_bound = sum(region_bounds.values())
+
+    # 2. master: sessions, trainers and NGOs, no officers
+    floor: dict[str, int] = {}
+    everyone: set[str] = set()
+    for region_id, bound in region_bounds.items():
+        venues = data.region_by_id[region_id].venues
+        seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
+        floor[region_id] = math.ceil(bound / seats) if seats else 0
+        if bound == len(data.officers_by_region[region_id]):
+            everyone.add(region_id)
+    master = PlanModel(inst, with_officers=False, session_floor=floor)
+    add_constraints(master)
+    if master.infeasible_reasons:
+        return _infeasible(master.infeasible_reasons, started)
+    _add_officer_cuts(master, everyone)
+    build_seconds = time.monotonic() - started
+    later = [n for n in data.constraints.objective if n != "officers_trained"]
+    levels = objective_levels(master, later)
+    if not levels:
+        # no later level: any master plan will do
+        master.model.minimize(0)
+        levels = []
+    if levels and len({level.maximise for level in levels}) == 1:
+        ranges = [_level_range(inst, level.name) for level in levels]
+        outcome = optimise_weighted(
+            master,
+            levels,
+            ranges,
+            options,
+            workers,
+            started,
+            deadline,
+            level_offset=1,
+            level_count=len(levels) + 1,
+        )
+    elif levels:
+        outcome = optimise_lexicographically(
+            master,
+            levels,
+            options,
+            workers,
+            started,
+            deadline,
+            level_offset=1,
+            level_count=len(levels) + 1,
+        )
+    else:
+        outcome = _feasibility(master, options, workers, deadline)
+    if outcome.values is None:
+        return None
+    values = outcome.values
+    sessions = extract_sessions(master, lambda var: values[var.index])  # type: ignore[attr-defined]
+
+    # 3. officers on the master's sessions, region by region
+    placed = _place_officers(inst, sessions, options, workers, deadline)
+    reached = all(placed.get(r, 0) >= b for r, b in region_bounds.items())
+    officers_level = ObjectiveResult(
+        name="officers_trained",
+        value=float(sum(placed.values())),
+        bound=float(officers_bound),
+        proven=region_proven and reached,
+    )
+    if not reached and not options.stop.is_set() and time.monotonic() < deadline - 0.5:
+        region_bounds, region_proven = _region_bounds(inst, options, workers, deadline)
+        hint = Plan(status="feasible", sessions=sessions)
+        return _solve_full(
+            inst,
+            options,
+            workers,
+            started,
+            deadline,
+            hint=hint,
+            officer_bounds=region_bounds,
+            bound_proven=region_proven,
+        )
+    results = [officers_level]
+    for result in outcome.results:
+        results.append(
+            result.model_copy(update={"proven": result.proven and officers_level.proven})
+        )
+    return _result(data, sessions, results, outcome, build_seconds, started)
+
+
+def _level_range(inst: Instance, name: str) -> int:
+    """An upper bound of an objective's value in model units (for lexicographic weights)."""
+    data = inst.data
+    sessions = sum(inst.session_range(r)[1] for r in inst.region_ids)
+    if name == "max_trainer_sessions":
+        return len(inst.days)
+    if name == "cost_eur":
+        dearest = max(
+            (inst.cost_cents(t.id, s.index) for t in data.trainers for s in inst.sites), default=0
+        )
+        return sessions * data.constraints.trainers.per_session * dearest
+    return len(data.officers)
+
+
+def _region_bounds(
+    inst: Instance, options: SolveOptions, workers: int, deadline: float
+) -> tuple[dict[str, int], bool]:
+    """The most officers each region can train on its own (no trainers): a proven bound."""
+    bounds: dict[str, int] = {}
+    proven = True
+    regions = inst.region_ids
+    for position, region_id in enumerate(regions):
+        pm = PlanModel(inst, regions={region_id}, with_trainers=False)
+        add_constraints(pm)
+        pm.model.maximize(pm.officers_trained())
+        left = deadline - time.monotonic()
+        solver = make_solver(options, max(0.2, 0.3 * left / (len(regions) - position)), 1)
+        status = run_solver(solver, pm.model, options.stop)
+        everyone = len(inst.data.officers_by_region[region_id])
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bounds[region_id] = min(everyone, math.floor(solver.best_objective_bound + 1e-6))
+        else:
+            bounds[region_id] = everyone if status != cp_model.INFEASIBLE else 0
+        proven = proven and status in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+    return bounds, proven
+
+
+def _feasibility(pm: PlanModel, options: SolveOptions, workers: int, deadline: float) -> LexOutcome:
+    solver = make_solver(options, deadline - time.monotonic(), workers)
+    status = run_solver(solver, pm.model, options.stop)
+    outcome = LexOutcome()
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        count = len(pm.model.proto.variables)
+        outcome.values = {
+            i: solver.value(pm.model.get_int_var_from_proto_index(i)) for i in range(count)
+        }
+    return outcome
+
+
+def _add_officer_cuts(master: PlanModel, everyone: set[str]) -> None:
+    """Cuts implied by training every officer of a region: each group of officers with the
+    same free days needs a session on one of them, and each district needs enough session
+    days for its daily share."""
+    inst, m = master.inst, master.model
+    one_a_day = inst.data.constraints.sessions.max_per_region_per_day == 1
+    held: dict[str, dict[int, object]] = {r: {} for r in everyone}
+    for (region_id, d), variables in master.region_day.items():
+        if region_id not in everyone:
+            continue
+        if one_a_day or len(variables) == 1:
+            held[region_id][d] = sum(variables)  # at most one session: the sum is 0 or 1
+        else:
+            flag = m.new_bool_var(f"held[{region_id},{d}]")
+            m.add_max_equality(flag, variables)
+            held[region_id][d] = flag
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    for oc in inst.officer_classes:
+        if oc.region not in everyone or not oc.unavailable:
+            continue
+        free = tuple(d for d in held[oc.region] if inst.class_available(oc, d))
+        if (oc.region, free) in seen:
+            continue
+        seen.add((oc.region, free))
+        m.add(sum(held[oc.region][d] for d in free) >= 1)  # type: ignore[misc]
+    sizes = inst.data.district_sizes
+    for region_id in everyone:
+        needs = [
+            math.ceil(sizes[d] / inst.district_day_cap(d))
+            for d in inst.data.region_by_id[region_id].districts
+            if sizes.get(d, 0) > 0
+        ]
+        need = max(needs, default=0)
+        if need > 1:
+            m.add(sum(held[region_id].values()) >= need)  # type: ignore[arg-type]
+
+
+def _place_officers(
+    inst: Instance,
+    sessions: list[PlanSession],
+    options: SolveOptions,
+    workers: int,
+    deadline: float,
+) -> dict[str, int]:
+    """Fill the sessions' seats region by region (in place); returns officers per region."""
+    placed: dict[str, int] = {}
+    for region_id in inst.region_ids:
+        own = [s for s in sessions if s.region == region_id]
+        if not own:
+            placed[region_id] = 0
+            continue
+        pm = PlanModel(inst, regions={region_id}, with_trainers=False)
+        add_constraints(pm)
+        taken = {(s.venue, inst.day_index[s.date]) for s in own}
+        for (_slot_index, venue_id, d), var in pm.b.items():
+            if (venue_id, d) not in taken:
+                pm.model.add(var == 0)
+        pm.model.add(pm.sessions_of_region(region_id) == len(own))
+        pm.model.maximize(pm.officers_trained())
+        # one worker: a small problem, and a deterministic answer
+        solver = make_solver(options, max(0.2, min(5.0, deadline - time.monotonic())), 1)
+        status = run_solver(solver, pm.model, options.stop)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            placed[region_id] = 0
+            continue
+        filled = extract_sessions(pm, solver.value)
+        by_place = {(f.venue, f.date): f.officers for f in filled}
+        for session in own:
+            session.officers = by_place.get((session.venue, session.date), [])
+        placed[region_id] = sum(len(s.officers) for s in own)
+    return placed
+
+
+# ----- results ---------------------------------------------------------------------------------
+def _infeasible(reasons: list[str], started: float) -> SolveResult:
+    return SolveResult(
+        status="infeasible",
+        plan=None,
+        reasons=list(reasons),
+        wall_seconds=time.monotonic() - started,
+    )
+
+
+def _result(
+    data: ProblemData,
+    sessions: list[PlanSession],
+    results: list[ObjectiveResult],
+    outcome: LexOutcome,
+    build_seconds: float,
+    started: float,
+) -> SolveResult:
+    plan = Plan(status="feasible", inputs=PlanInputs(sha256=dict(data.digests)), sessions=sessions)
+    metrics = plan_metrics(data, plan)
+    solved = {r.name for r in results}
+    for name in data.constraints.objective:
+        if name not in solved:
+            results.append(
+                ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
+            )
+    order: dict[str, int] = {name: i for i, name in enumerate(data.constraints.objective)}
+    results.sort(key=lambda r: order[r.name])
+    proven_all = all(r.proven for r in results)
+    trained = {o for s in sessions for o in s.officers}
+    status: Literal["optimal", "feasible"] = "optimal" if proven_all else "feasible"
+    plan = plan.model_copy(
+        update={
+            "status": status,
+            "objectives": results,
+            "metrics": metrics,
+            "unassigned_officers": sorted(o.id for o in data.officers if o.id not in trained),
+        }
+    )
+    return SolveResult(
+        status=status,
+        plan=plan,
+        interrupted=outcome.interrupted,
+        build_seconds=build_seconds,
+        first_plan_seconds=outcome.first_plan_at,
+        wall_seconds=time.monotonic() - started,
+    )
