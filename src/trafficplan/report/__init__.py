@@ -1,0 +1,99 @@
+"""The plan report: one self-contained offline HTML page, and the same charts as PNG files.
+
+Flow: data + plan -> checker -> :class:`~trafficplan.report.content.ReportContent` (plain
+numbers) -> plotly figures -> HTML page (Jinja2) and/or PNG files (kaleido).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from trafficplan.atomic import write_bytes_atomic
+from trafficplan.checker import check_plan
+from trafficplan.errors import UsageError
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import Plan
+from trafficplan.report.content import ReportContent, build_content
+from trafficplan.report.figures import ReportFigure, build_figures
+from trafficplan.report.images import ImageExportError, find_browser, render_pngs, require_browser
+from trafficplan.report.page import render_page
+
+
+@dataclass
+class Report:
+    """A plan's report: what it shows and its charts, ready to render."""
+
+    content: ReportContent
+    figures: list[ReportFigure]
+
+    def html(self) -> str:
+        """The whole self-contained HTML page."""
+        from plotly.offline import get_plotlyjs
+
+        return render_page(self.content, self.figures, get_plotlyjs())
+
+    def pngs(self) -> dict[str, bytes]:
+        """Each chart as PNG bytes by file name (``calendar.png``, ``trainers.png``, ...).
+
+        Raises:
+            ImageExportError: no Chrome/Chromium for the export, or it failed.
+        """
+        return render_pngs(self.figures)
+
+
+def build_report(data: ProblemData, plan: Plan, plan_source: str) -> Report:
+    """Check the plan against the data and compute the report.
+
+    Args:
+        data: the data folder.
+        plan: a plan whose ids the data know (call ``require_known_ids`` first).
+        plan_source: how the report names the plan (its file name).
+    """
+    check = check_plan(data, plan)
+    content = build_content(data, plan, check, plan_source)
+    return Report(content, build_figures(content))
+
+
+def _write(path: Path, payload: bytes) -> None:
+    try:
+        write_bytes_atomic(path, payload)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def write_html(report: Report, path: Path) -> int:
+    """Write the HTML page atomically; returns its size in bytes.
+
+    Raises:
+        UsageError: the file cannot be written there (exit 2).
+    """
+    payload = report.html().encode("utf-8")
+    _write(path, payload)
+    return len(payload)
+
+
+def write_pngs(report: Report, folder: Path) -> list[Path]:
+    """Write every chart as ``folder/<chart>.png`` (atomically); returns the paths.
+
+    Raises:
+        ImageExportError: no Chrome/Chromium for the export, or it failed (exit 2).
+        UsageError: a file cannot be written there (exit 2).
+    """
+    written = []
+    for name, image in report.pngs().items():
+        path = folder / name
+        _write(path, image)
+        written.append(path)
+    return written
+
+
+__all__ = [
+    "ImageExportError",
+    "Report",
+    "build_report",
+    "find_browser",
+    "require_browser",
+    "write_html",
+    "write_pngs",
+]

@@ -1,0 +1,577 @@
+"""What the report shows, as plain data computed once from the data, the plan and its check.
+
+Every figure and table of the report (HTML and PNG alike) is drawn from a
+:class:`ReportContent`; nothing here knows about plotly or HTML. Numbers are recomputed from
+the plan itself (officers trained, seats, cost, travel), not copied from the plan's metrics.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+from trafficplan.calendar import iso_week
+from trafficplan.inputs.dates import DateRange
+from trafficplan.inputs.loading import DATA_FILES
+from trafficplan.inputs.models import WEEKDAY_NAMES
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import Plan, PlanSession
+
+Week = tuple[int, int]
+"""An ISO (year, week)."""
+
+OBJECTIVE_SENSE = {
+    "officers_trained": "maximize",
+    "cost_eur": "minimize",
+    "max_trainer_sessions": "minimize",
+}
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    """One input file: its sha256 in the plan file and in the data folder read now."""
+
+    file: str
+    plan_sha256: str | None
+    data_sha256: str | None
+
+    @property
+    def matches(self) -> bool | None:
+        """True/False when both digests are known, None when the plan does not record one."""
+        if self.plan_sha256 is None or self.data_sha256 is None:
+            return None
+        return self.plan_sha256 == self.data_sha256
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """One region: officers trained of its total, its sessions, seats and cost."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    officers_total: int
+    officers_trained: int
+    sessions: int
+    seats_used: int
+    seats_offered: int
+    cost_eur: float
+
+    @property
+    def trained_share(self) -> float | None:
+        """Officers trained / officers of the region (None for a region without officers)."""
+        return self.officers_trained / self.officers_total if self.officers_total else None
+
+    @property
+    def seat_use(self) -> float | None:
+        """Seats used / seats offered by its sessions (None without sessions)."""
+        return self.seats_used / self.seats_offered if self.seats_offered else None
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    """One district: officers trained of its officers."""
+
+    region_id: str
+    region_name: str
+    district: str
+    size: int
+    trained: int
+
+    @property
+    def trained_share(self) -> float | None:
+        """Officers trained / district size (None for an empty district)."""
+        return self.trained / self.size if self.size else None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session of the plan with its seats and cost."""
+
+    id: str
+    date: date
+    region_id: str
+    region_name: str
+    venue_id: str
+    venue_name: str
+    trainers: tuple[str, ...]
+    ngos: tuple[str, ...]
+    ngo_names: tuple[str, ...]
+    officers: int
+    seats_max: int
+    cost_eur: float
+
+    @property
+    def weekday(self) -> str:
+        """Three-letter weekday, as ``Mon``."""
+        return WEEKDAY_NAMES[self.date.weekday()].capitalize()
+
+    @property
+    def seat_use(self) -> float | None:
+        """Officers / seats the session may have."""
+        return self.officers / self.seats_max if self.seats_max else None
+
+
+@dataclass(frozen=True)
+class TrainerRow:
+    """One trainer: sessions, fee, travel and total cost."""
+
+    id: str
+    name: str
+    home_city: str
+    lat: float
+    lon: float
+    sessions: int
+    max_sessions: int | None
+    fee_eur: float
+    travel_km: float
+    travel_eur: float
+    regions: tuple[str, ...]
+
+    @property
+    def total_eur(self) -> float:
+        """Fee plus travel cost."""
+        return self.fee_eur + self.travel_eur
+
+
+@dataclass(frozen=True)
+class TravelLeg:
+    """Travel days a trainer needs between two sessions in different regions (rule travel)."""
+
+    trainer_id: str
+    from_session: str
+    to_session: str
+    from_region: str
+    to_region: str
+    road_km: float
+    travel_days: int
+    first_day: date
+    last_day: date
+    gap_days: int
+
+    @property
+    def enough_time(self) -> bool:
+        """Whether the sessions are far enough apart: ``d2 - d1 >= 1 + travel_days``."""
+        return self.gap_days >= 1 + self.travel_days
+
+
+@dataclass(frozen=True)
+class TrainerSession:
+    """A session as it appears on one trainer's timeline."""
+
+    trainer_id: str
+    session_id: str
+    date: date
+    region_id: str
+    venue_name: str
+    officers: int
+
+
+@dataclass(frozen=True)
+class ClosedDay:
+    """A listed weekday of the window that is not worked, and why."""
+
+    date: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class WeekColumn:
+    """One ISO week of the report's calendar."""
+
+    week: Week
+    monday: date
+    closed_days: tuple[ClosedDay, ...]
+
+    @property
+    def label(self) -> str:
+        """Short column label, as ``W29 14 Jul``."""
+        return f"W{self.week[1]:02d} {self.monday.day} {self.monday.strftime('%b')}"
+
+
+@dataclass(frozen=True)
+class ObjectiveRow:
+    """One objective level from the plan file, with the value recomputed from the plan."""
+
+    name: str
+    sense: str
+    value: float | None
+    bound: float | None
+    proven: bool
+    gap: float | None
+    recomputed: float | None
+
+
+@dataclass(frozen=True)
+class ViolationRow:
+    """One broken rule as the checker reports it."""
+
+    rule: str
+    session: str | None
+    who: str | None
+    date: str | None
+    message: str
+
+
+@dataclass
+class ReportContent:
+    """Everything the report shows, computed once."""
+
+    plan_source: str
+    status: str
+    window_start: date
+    window_end: date
+    working_days: int
+    officers_total: int
+    officers_trained: int
+    cost_eur: float
+    trainers_total: int
+    digests: list[DigestRow]
+    regions: list[RegionRow]
+    districts: list[DistrictRow]
+    sessions: list[SessionRow]
+    trainers: list[TrainerRow]
+    trainer_sessions: list[TrainerSession]
+    travel: list[TravelLeg]
+    leave: dict[str, list[DateRange]]
+    weekly_load: dict[tuple[str, Week], int]
+    max_per_week: int
+    weeks: list[WeekColumn]
+    non_working: dict[date, str]
+    calendar_cells: dict[tuple[str, Week], tuple[int, int]]
+    objectives: list[ObjectiveRow]
+    eur_per_km: float
+    road_factor: float
+    valid: bool
+    violations: list[ViolationRow]
+    warnings: list[ViolationRow] = field(default_factory=list)
+    frozen_before: date | None = None
+
+    @property
+    def trainers_used(self) -> int:
+        """Trainers with at least one session."""
+        return sum(1 for t in self.trainers if t.sessions)
+
+    @property
+    def digests_differ(self) -> list[str]:
+        """Files whose digest in the plan differs from the data folder's."""
+        return [row.file for row in self.digests if row.matches is False]
+
+    @property
+    def max_trainer_sessions(self) -> int:
+        """The largest number of sessions of any one trainer."""
+        return max((t.sessions for t in self.trainers), default=0)
+
+
+def assignment_cost(
+    data: ProblemData, trainer_id: str, venue_id: str
+) -> tuple[float, float, float]:
+    """Fee, round-trip road km and travel cost of one trainer at one session.
+
+    The spec's objective ``cost_eur`` sums ``day_rate_eur + 2 x home-venue road km x
+    eur_per_km`` over all trainer assignments.
+
+    Returns:
+        ``(day_rate_eur, 2 x home-venue road km, that km x eur_per_km)``.
+    """
+    trainer = data.trainer_by_id[trainer_id]
+    eur_per_km = data.constraints.trainers.travel.eur_per_km
+    round_trip_km = 2 * data.home_road_km(trainer_id, venue_id)
+    return trainer.day_rate_eur, round_trip_km, round_trip_km * eur_per_km
+
+
+def travel_days_between(data: ProblemData, venue_a: str, venue_b: str) -> tuple[float, int]:
+    """Road km and travel days between two venues (spec rule ``travel``).
+
+    Returns:
+        ``(road km, 0 if km <= same_evening_km else ceil(km / km_per_day))``.
+    """
+    rules = data.constraints.trainers.travel
+    km = data.venue_road_km(venue_a, venue_b)
+    days = 0 if km <= rules.same_evening_km else math.ceil(km / rules.km_per_day)
+    return km, days
+
+
+def _sessions_by_trainer(plan: Plan) -> dict[str, list[PlanSession]]:
+    by_trainer: dict[str, list[PlanSession]] = defaultdict(list)
+    for session in plan.sessions:
+        for trainer_id in dict.fromkeys(session.trainers):
+            by_trainer[trainer_id].append(session)
+    for sessions in by_trainer.values():
+        sessions.sort(key=lambda s: (s.date, s.id))
+    return by_trainer
+
+
+def travel_legs(data: ProblemData, plan: Plan) -> list[TravelLeg]:
+    """Travel between each trainer's consecutive sessions in different regions.
+
+    Legs that need no travel day (at most ``same_evening_km``) are included with 0 days, so
+    the timeline can show every move; the travel days, when there are any, are drawn on the
+    days right after the earlier session.
+    """
+    legs: list[TravelLeg] = []
+    for trainer_id, sessions in sorted(_sessions_by_trainer(plan).items()):
+        for earlier, later in pairwise(sessions):
+            if earlier.region == later.region:
+                continue
+            km, days = travel_days_between(data, earlier.venue, later.venue)
+            first = earlier.date + timedelta(days=1)
+            legs.append(
+                TravelLeg(
+                    trainer_id=trainer_id,
+                    from_session=earlier.id,
+                    to_session=later.id,
+                    from_region=earlier.region,
+                    to_region=later.region,
+                    road_km=km,
+                    travel_days=days,
+                    first_day=first,
+                    last_day=first + timedelta(days=max(days, 1) - 1),
+                    gap_days=(later.date - earlier.date).days,
+                )
+            )
+    return legs
+
+
+def week_columns(data: ProblemData, plan: Plan) -> list[WeekColumn]:
+    """Every ISO week from the window's (or an earlier session's) first to its last day."""
+    window = data.constraints.window
+    session_days = [s.date for s in plan.sessions]
+    first = min([window.start, *session_days])
+    last = max([window.end, *session_days])
+    calendar = data.calendar
+    listed = set(data.constraints.calendar.weekdays)
+    closed: dict[Week, list[ClosedDay]] = defaultdict(list)
+    day = window.start
+    while day <= window.end:
+        if WEEKDAY_NAMES[day.weekday()] in listed and not calendar.is_working_day(day):
+            reason = calendar.public_holidays.get(day) or "closed (calendar.closed)"
+            closed[iso_week(day)].append(ClosedDay(day, reason))
+        day += timedelta(days=1)
+    columns: list[WeekColumn] = []
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        week = iso_week(monday)
+        columns.append(WeekColumn(week, monday, tuple(closed.get(week, ()))))
+        monday += timedelta(days=7)
+    return columns
+
+
+def non_working_days(data: ProblemData) -> dict[date, str]:
+    """Days of the window that are not worked: ``"holiday"`` when the day is a listed
+    weekday (a public holiday or a closed date), else ``"weekend"``."""
+    window = data.constraints.window
+    listed = set(data.constraints.calendar.weekdays)
+    result: dict[date, str] = {}
+    day = window.start
+    while day <= window.end:
+        if not data.calendar.is_working_day(day):
+            listed_day = WEEKDAY_NAMES[day.weekday()] in listed
+            result[day] = "holiday" if listed_day else "weekend"
+        day += timedelta(days=1)
+    return result
+
+
+def _clip(ranges: tuple[DateRange, ...], start: date, end: date) -> list[DateRange]:
+    clipped = []
+    for r in ranges:
+        lo, hi = max(r.start, start), min(r.end, end)
+        if lo <= hi:
+            clipped.append(DateRange(lo, hi))
+    return clipped
+
+
+def _recomputed_objectives(
+    officers_trained: int, cost_eur: float, max_trainer_sessions: int
+) -> dict[str, float]:
+    return {
+        "officers_trained": officers_trained,
+        "cost_eur": round(cost_eur, 2),
+        "max_trainer_sessions": max_trainer_sessions,
+    }
+
+
+def _violation_rows(items: Any) -> list[ViolationRow]:
+    rows = []
+    for item in items or ():
+        day = getattr(item, "date", None)
+        rows.append(
+            ViolationRow(
+                rule=str(item.rule),
+                session=getattr(item, "session", None),
+                who=getattr(item, "who", None),
+                date=day.isoformat() if isinstance(day, date) else day,
+                message=str(item.message),
+            )
+        )
+    return rows
+
+
+def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -> ReportContent:
+    """Compute everything the report shows.
+
+    Args:
+        data: the data folder the plan is checked against.
+        plan: a plan whose ids are all known to ``data`` (see ``require_known_ids``).
+        check: the checker's report on this plan (``valid``, ``violations``, optional
+            ``warnings``).
+        plan_source: how to name the plan in the report (its file name).
+    """
+    rules = data.constraints
+    window = rules.window
+
+    trained: set[str] = set()
+    for session in plan.sessions:
+        trained.update(session.officers)
+    trained_by_region = Counter(data.officer_by_id[o].region for o in trained)
+    trained_by_district = Counter(data.officer_by_id[o].district for o in trained)
+
+    session_rows: list[SessionRow] = []
+    trainer_fee: dict[str, float] = defaultdict(float)
+    trainer_travel_eur: dict[str, float] = defaultdict(float)
+    trainer_travel_km: dict[str, float] = defaultdict(float)
+    trainer_count: Counter[str] = Counter()
+    trainer_regions: dict[str, set[str]] = defaultdict(set)
+    trainer_sessions: list[TrainerSession] = []
+    weekly_load: Counter[tuple[str, Week]] = Counter()
+    calendar_cells: dict[tuple[str, Week], tuple[int, int]] = {}
+    for session in sorted(plan.sessions, key=lambda s: (s.date, s.region, s.id)):
+        officers = len(set(session.officers))
+        session_cost = 0.0
+        venue = data.venue_by_id[session.venue]
+        for trainer_id in dict.fromkeys(session.trainers):
+            fee, km, travel = assignment_cost(data, trainer_id, session.venue)
+            session_cost += fee + travel
+            trainer_fee[trainer_id] += fee
+            trainer_travel_eur[trainer_id] += travel
+            trainer_travel_km[trainer_id] += km
+            trainer_count[trainer_id] += 1
+            trainer_regions[trainer_id].add(session.region)
+            weekly_load[(trainer_id, iso_week(session.date))] += 1
+            trainer_sessions.append(
+                TrainerSession(
+                    trainer_id, session.id, session.date, session.region, venue.name, officers
+                )
+            )
+        cell = (session.region, iso_week(session.date))
+        count, people = calendar_cells.get(cell, (0, 0))
+        calendar_cells[cell] = (count + 1, people + officers)
+        session_rows.append(
+            SessionRow(
+                id=session.id,
+                date=session.date,
+                region_id=session.region,
+                region_name=data.region_by_id[session.region].name,
+                venue_id=session.venue,
+                venue_name=venue.name,
+                trainers=tuple(session.trainers),
+                ngos=tuple(session.ngos),
+                ngo_names=tuple(data.ngo_by_id[n].name for n in session.ngos),
+                officers=officers,
+                seats_max=data.seat_range(session.venue)[1],
+                cost_eur=session_cost,
+            )
+        )
+
+    region_rows = []
+    district_rows = []
+    for region in data.regions:
+        own = [row for row in session_rows if row.region_id == region.id]
+        region_rows.append(
+            RegionRow(
+                id=region.id,
+                name=region.name,
+                lat=region.centre.lat,
+                lon=region.centre.lon,
+                officers_total=len(data.officers_by_region[region.id]),
+                officers_trained=trained_by_region.get(region.id, 0),
+                sessions=len(own),
+                seats_used=sum(row.officers for row in own),
+                seats_offered=sum(row.seats_max for row in own),
+                cost_eur=sum(row.cost_eur for row in own),
+            )
+        )
+        for district in region.districts:
+            district_rows.append(
+                DistrictRow(
+                    region_id=region.id,
+                    region_name=region.name,
+                    district=district,
+                    size=data.district_sizes.get(district, 0),
+                    trained=trained_by_district.get(district, 0),
+                )
+            )
+
+    trainer_rows = [
+        TrainerRow(
+            id=t.id,
+            name=t.name,
+            home_city=t.home.city,
+            lat=t.home.lat,
+            lon=t.home.lon,
+            sessions=trainer_count.get(t.id, 0),
+            max_sessions=t.max_sessions,
+            fee_eur=trainer_fee.get(t.id, 0.0),
+            travel_km=trainer_travel_km.get(t.id, 0.0),
+            travel_eur=trainer_travel_eur.get(t.id, 0.0),
+            regions=tuple(sorted(trainer_regions.get(t.id, ()))),
+        )
+        for t in data.trainers
+    ]
+    cost_total = sum(row.total_eur for row in trainer_rows)
+    max_sessions = max((row.sessions for row in trainer_rows), default=0)
+    recomputed = _recomputed_objectives(len(trained), cost_total, max_sessions)
+    objectives = [
+        ObjectiveRow(
+            name=o.name,
+            sense=OBJECTIVE_SENSE.get(o.name, ""),
+            value=o.value,
+            bound=o.bound,
+            proven=o.proven,
+            gap=o.gap,
+            recomputed=recomputed.get(o.name),
+        )
+        for o in plan.objectives
+    ]
+
+    digests = [
+        DigestRow(name, plan.inputs.sha256.get(name), data.digests.get(name))
+        for name in (*DATA_FILES, *sorted(set(plan.inputs.sha256) - set(DATA_FILES)))
+    ]
+
+    return ReportContent(
+        plan_source=plan_source,
+        status=plan.status,
+        window_start=window.start,
+        window_end=window.end,
+        working_days=len(data.working_days),
+        officers_total=len(data.officers),
+        officers_trained=len(trained),
+        cost_eur=cost_total,
+        trainers_total=len(data.trainers),
+        digests=digests,
+        regions=region_rows,
+        districts=district_rows,
+        sessions=session_rows,
+        trainers=trainer_rows,
+        trainer_sessions=trainer_sessions,
+        travel=travel_legs(data, plan),
+        leave={t.id: _clip(t.unavailable, window.start, window.end) for t in data.trainers},
+        weekly_load=dict(weekly_load),
+        max_per_week=rules.trainers.max_per_week,
+        weeks=week_columns(data, plan),
+        non_working=non_working_days(data),
+        calendar_cells=calendar_cells,
+        objectives=objectives,
+        eur_per_km=rules.trainers.travel.eur_per_km,
+        road_factor=rules.trainers.travel.road_factor,
+        valid=bool(check.valid),
+        violations=_violation_rows(check.violations),
+        warnings=_violation_rows(getattr(check, "warnings", ())),
+        frozen_before=plan.frozen_before,
+    )

@@ -1,0 +1,610 @@
+"""The report's charts as plotly figures, drawn from :class:`ReportContent`.
+
+The same figures go into the HTML page and, through plotly's static export, into PNG files.
+Only trace types that need nothing from the network are used: the map is a plain
+``go.Scatter`` over longitude/latitude axes with a coarse outline shipped with the package
+(no ``scattergeo``, no map tiles, no topojson).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from trafficplan.report.content import RegionRow, ReportContent, WeekColumn
+
+DAY_MS = 86_400_000
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+REGION_PALETTE = (*qualitative.Dark24, *qualitative.Light24)
+CLOSED_ROW = "Closed days"
+LEAVE_COLOUR = "rgba(214, 39, 40, 0.25)"
+TRAVEL_COLOUR = "#5f6b7a"
+SHORT_TRAVEL_COLOUR = "#d62728"
+WEEKEND_COLOUR = "rgba(0, 0, 0, 0.035)"
+HOLIDAY_COLOUR = "rgba(214, 39, 40, 0.12)"
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One chart of the report: a file-name slug, a title, the figure and its PNG size."""
+
+    slug: str
+    title: str
+    figure: go.Figure
+    width: int
+    height: int
+
+
+def text(value: object) -> str:
+    """A user-supplied string made safe for plotly's HTML-like text (labels, hovers)."""
+    return html.escape(str(value), quote=False)
+
+
+def region_colours(content: ReportContent) -> dict[str, str]:
+    """One colour per region, in the order of ``regions.yaml``, shared by every chart."""
+    return {
+        region.id: REGION_PALETTE[index % len(REGION_PALETTE)]
+        for index, region in enumerate(content.regions)
+    }
+
+
+def _base_layout(fig: go.Figure, title: str, height: int) -> None:
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": text(title), "x": 0.01, "xanchor": "left"},
+        font={"family": FONT, "size": 12},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        hoverlabel={"font": {"family": FONT}},
+    )
+
+
+def _week_hover(column: WeekColumn) -> str:
+    sunday = column.monday + timedelta(days=6)
+    return (
+        f"ISO week {column.week[1]} of {column.week[0]} "
+        f"({column.monday:%d %b} to {sunday:%d %b %Y})"
+    )
+
+
+def calendar_figure(content: ReportContent) -> ReportFigure:
+    """Region x ISO-week heatmap: sessions and officers per cell, with a closed-days row."""
+    columns = content.weeks
+    x = [column.label for column in columns]
+    rows = [text(region.name) for region in content.regions]
+    z: list[list[int | None]] = []
+    labels: list[list[str]] = []
+    hovers: list[list[str]] = []
+    for region in content.regions:
+        z_row, label_row, hover_row = [], [], []
+        for column in columns:
+            sessions, officers = content.calendar_cells.get((region.id, column.week), (0, 0))
+            z_row.append(sessions or None)
+            label_row.append(f"{sessions} / {officers}" if sessions else "")
+            hover_row.append(
+                f"<b>{text(region.name)}</b><br>{_week_hover(column)}<br>"
+                f"{sessions} session(s), {officers} officer(s)"
+            )
+        z.append(z_row)
+        labels.append(label_row)
+        hovers.append(hover_row)
+    peak = max((cell[0] for cell in content.calendar_cells.values()), default=1)
+
+    fig = go.Figure()
+    # Numeric rows (0 = closed days, then one per region) rather than categories: plotly
+    # misplaces the cell texts of several heatmaps sharing a categorical axis.
+    fig.add_trace(
+        go.Heatmap(
+            x=x,
+            y=list(range(1, len(rows) + 1)),
+            z=z,
+            text=labels,
+            texttemplate="%{text}",
+            textfont={"size": 10},
+            customdata=hovers,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale="Blues",
+            zmin=0,
+            zmax=max(peak, 1),
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": "sessions"}, "thickness": 12, "len": 0.6, "dtick": 1},
+            name="sessions",
+        )
+    )
+    closed_z = [[len(column.closed_days) or None for column in columns]]
+    closed_text = [
+        ["<br>".join(_short(day.reason) for day in column.closed_days) for column in columns]
+    ]
+    closed_hover = [
+        [
+            _week_hover(column)
+            + "".join(
+                f"<br>{day.date:%a %d %b %Y}: {text(day.reason)}" for day in column.closed_days
+            )
+            if column.closed_days
+            else _week_hover(column) + "<br>no closed weekday"
+            for column in columns
+        ]
+    ]
+    fig.add_trace(
+        go.Heatmap(
+            x=x,
+            y=[0],
+            z=closed_z,
+            text=closed_text,
+            texttemplate="%{text}",
+            textfont={"size": 9},
+            customdata=closed_hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=[[0, "#f6c9c9"], [1, "#e06666"]],
+            zmin=1,
+            zmax=max(2, max((len(c.closed_days) for c in columns), default=1)),
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            name=CLOSED_ROW,
+        )
+    )
+    height = 170 + 30 * (len(rows) + 1)
+    _base_layout(fig, "Sessions per region and ISO week (cell: sessions / officers)", height)
+    closed_lines = [
+        f"{day.date:%a %d %b %Y}: {text(day.reason)}"
+        for column in columns
+        for day in column.closed_days
+    ]
+    footer = "Closed weekdays: " + ("; ".join(closed_lines) if closed_lines else "none")
+    fig.add_annotation(
+        text=footer,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-50,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        font={"size": 11, "color": "#a33"},
+    )
+    fig.update_layout(margin={"b": 80 + 14 * (len(closed_lines) // 4)})
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=list(range(len(rows) + 1)),
+        range=[len(rows) + 0.5, -0.5],
+        ticktext=[CLOSED_ROW, *rows],
+        ticksuffix=" ",
+        showgrid=False,
+        zeroline=False,
+    )
+    fig.update_xaxes(side="bottom", tickangle=-45, tickfont={"size": 10})
+    width = max(900, 160 + 62 * len(columns))
+    return ReportFigure("calendar", "Calendar", fig, width, height)
+
+
+def _short(reason: str, limit: int = 16) -> str:
+    reason = text(reason)
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+
+
+def trainer_label(trainer_id: str, name: str) -> str:
+    """The label of a trainer's row on the timeline."""
+    return text(f"{trainer_id} · {name}")
+
+
+def _day_spans(days: list[date]) -> list[tuple[date, date]]:
+    """Group sorted days into runs of consecutive days ``(first, last)``."""
+    spans: list[tuple[date, date]] = []
+    for day in days:
+        if spans and day == spans[-1][1] + timedelta(days=1):
+            spans[-1] = (spans[-1][0], day)
+        else:
+            spans.append((day, day))
+    return spans
+
+
+def _bar(
+    name: str, rows: list[str], starts: list[date], lengths: list[int], hovers: list[str]
+) -> dict[str, object]:
+    return {
+        "name": name,
+        "y": rows,
+        "base": [start.isoformat() for start in starts],
+        "x": [days * DAY_MS for days in lengths],
+        "orientation": "h",
+        "customdata": hovers,
+        "hovertemplate": "%{customdata}<extra></extra>",
+    }
+
+
+def timeline_figure(content: ReportContent) -> ReportFigure:
+    """Trainer timeline: sessions by region, travel days, leave; weekly load below.
+
+    Weekends and closed weekdays (holidays) of the window are shaded differently.
+    """
+    trainer_rows = {t.id: trainer_label(t.id, t.name) for t in content.trainers}
+    order = list(trainer_rows.values())
+    colours = region_colours(content)
+    region_names = {r.id: r.name for r in content.regions}
+    top_px, gap_px, bottom_px, row_px = 80, 100, 70, 26
+    panel_px = row_px * max(len(order), 1) + 20
+    height = top_px + 2 * panel_px + gap_px + bottom_px
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=gap_px / (2 * panel_px + gap_px),
+        subplot_titles=(
+            "Sessions (coloured by region), travel days and leave",
+            f"Sessions per ISO week (rule trainer_per_week: at most {content.max_per_week})",
+        ),
+    )
+
+    leave_rows, leave_starts, leave_lengths, leave_hovers = [], [], [], []
+    for trainer_id, ranges in content.leave.items():
+        for r in ranges:
+            leave_rows.append(trainer_rows[trainer_id])
+            leave_starts.append(r.start)
+            leave_lengths.append((r.end - r.start).days + 1)
+            leave_hovers.append(f"{trainer_rows[trainer_id]}<br>unavailable {r}")
+    if leave_rows:
+        fig.add_trace(
+            go.Bar(
+                **_bar("Leave", leave_rows, leave_starts, leave_lengths, leave_hovers),
+                marker={
+                    "color": LEAVE_COLOUR,
+                    "line": {"width": 0},
+                    "pattern": {"shape": "/", "fgcolor": "#d62728", "size": 6},
+                },
+            ),
+            row=1,
+            col=1,
+        )
+
+    for enough, name, colour in (
+        (True, "Travel days", TRAVEL_COLOUR),
+        (False, "Travel days (too little time)", SHORT_TRAVEL_COLOUR),
+    ):
+        legs = [leg for leg in content.travel if leg.travel_days and leg.enough_time == enough]
+        if not legs:
+            continue
+        hovers = [
+            f"{trainer_rows[leg.trainer_id]}<br>{text(region_names[leg.from_region])} → "
+            f"{text(region_names[leg.to_region])}: {leg.road_km:,.0f} road km, "
+            f"{leg.travel_days} travel day(s)<br>{text(leg.from_session)} → "
+            f"{text(leg.to_session)}, {leg.gap_days} day(s) apart"
+            for leg in legs
+        ]
+        fig.add_trace(
+            go.Bar(
+                **_bar(
+                    name,
+                    [trainer_rows[leg.trainer_id] for leg in legs],
+                    [leg.first_day for leg in legs],
+                    [leg.travel_days for leg in legs],
+                    hovers,
+                ),
+                marker={
+                    "color": colour,
+                    "line": {"width": 0},
+                    "pattern": {"shape": ".", "fgcolor": "white", "size": 4, "solidity": 0.3},
+                },
+                opacity=0.75,
+            ),
+            row=1,
+            col=1,
+        )
+
+    by_region: dict[str, list] = defaultdict(list)
+    for item in content.trainer_sessions:
+        by_region[item.region_id].append(item)
+    for region in content.regions:
+        items = by_region.get(region.id)
+        if not items:
+            continue
+        hovers = [
+            f"<b>{text(item.session_id)}</b> {item.date:%a %d %b %Y}<br>"
+            f"{trainer_rows[item.trainer_id]}<br>{text(region.name)}, "
+            f"{text(item.venue_name)}<br>{item.officers} officers"
+            for item in items
+        ]
+        fig.add_trace(
+            go.Bar(
+                **_bar(
+                    text(region.name),
+                    [trainer_rows[item.trainer_id] for item in items],
+                    [item.date for item in items],
+                    [1] * len(items),
+                    hovers,
+                ),
+                marker={"color": colours[region.id], "line": {"width": 0}},
+                legendgroup="regions",
+            ),
+            row=1,
+            col=1,
+        )
+
+    columns = content.weeks
+    week_x = [(column.monday + timedelta(days=3)).isoformat() + "T12:00:00" for column in columns]
+    load_z, load_text, load_hover = [], [], []
+    for trainer in content.trainers:
+        z_row, text_row, hover_row = [], [], []
+        for column in columns:
+            count = content.weekly_load.get((trainer.id, column.week), 0)
+            over = count > content.max_per_week
+            z_row.append(count or None)
+            text_row.append(f"{count}!" if over else (str(count) if count else ""))
+            hover_row.append(
+                f"{trainer_rows[trainer.id]}<br>{_week_hover(column)}<br>{count} session(s)"
+                + (f", over the limit of {content.max_per_week}" if over else "")
+            )
+        load_z.append(z_row)
+        load_text.append(text_row)
+        load_hover.append(hover_row)
+    fig.add_trace(
+        go.Heatmap(
+            x=week_x,
+            y=order,
+            z=load_z,
+            text=load_text,
+            texttemplate="%{text}",
+            textfont={"size": 10},
+            customdata=load_hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale="Greens",
+            zmin=0,
+            zmax=max(content.max_per_week, 1),
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            name="sessions per week",
+        ),
+        row=2,
+        col=1,
+    )
+
+    for (first, last), reason in _shaded_spans(content.non_working):
+        fig.add_vrect(
+            x0=first.isoformat(),
+            x1=(last + timedelta(days=1)).isoformat(),
+            fillcolor=HOLIDAY_COLOUR if reason == "holiday" else WEEKEND_COLOUR,
+            line_width=0,
+            layer="below",
+            row=1,
+            col=1,
+        )
+
+    start = min([content.window_start, *(s.date for s in content.sessions)])
+    end = max([content.window_end, *(s.date for s in content.sessions)])
+    fig.update_xaxes(
+        type="date",
+        range=[
+            (start - timedelta(days=1)).isoformat(),
+            (end + timedelta(days=2)).isoformat(),
+        ],
+        showgrid=True,
+        dtick=(1 if (end - start).days <= 28 else 7) * DAY_MS,
+        tick0=(start - timedelta(days=start.weekday())).isoformat(),
+        tickformat="%d %b",
+        tickangle=-45,
+        tickfont={"size": 10},
+    )
+    fig.update_xaxes(showticklabels=True, row=1, col=1)
+    for row in (1, 2):
+        fig.update_yaxes(
+            categoryorder="array",
+            categoryarray=order,
+            autorange="reversed",
+            ticksuffix=" ",
+            row=row,
+            col=1,
+        )
+    _base_layout(fig, "Trainers' summer: sessions, travel, leave and weekly load", height)
+    fig.update_layout(
+        barmode="overlay",
+        bargap=0.25,
+        legend={"x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 11}},
+        margin={"t": top_px, "b": bottom_px},
+    )
+    width = max(1000, 200 + 9 * (end - start).days)
+    return ReportFigure("trainers", "Trainer timeline", fig, width, height)
+
+
+def _shaded_spans(non_working: dict[date, str]) -> list[tuple[tuple[date, date], str]]:
+    """Runs of non-working days of one kind ("holiday" or "weekend") to shade."""
+    spans: list[tuple[tuple[date, date], str]] = []
+    for kind in ("weekend", "holiday"):
+        days = sorted(day for day, reason in non_working.items() if reason == kind)
+        spans.extend((span, kind) for span in _day_spans(days))
+    return spans
+
+
+@cache
+def ukraine_outline() -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The coarse outline of Ukraine shipped with the package, as (lons, lats)."""
+    raw = resources.files("trafficplan.report").joinpath("ukraine_outline.json").read_text()
+    ring = json.loads(raw)["coordinates"]
+    return tuple(p[0] for p in ring), tuple(p[1] for p in ring)
+
+
+def _outline_fits(lons: list[float], lats: list[float]) -> bool:
+    """Whether every point lies near Ukraine, so that drawing its outline makes sense."""
+    out_lons, out_lats = ukraine_outline()
+    margin = 1.0
+    return all(min(out_lons) - margin <= lon <= max(out_lons) + margin for lon in lons) and all(
+        min(out_lats) - margin <= lat <= max(out_lats) + margin for lat in lats
+    )
+
+
+def _near(a: tuple[float, float], b: tuple[float, float], degrees: float = 0.1) -> bool:
+    return abs(a[0] - b[0]) <= degrees and abs(a[1] - b[1]) <= degrees
+
+
+def map_figure(content: ReportContent) -> ReportFigure:
+    """Regional centres sized by officers trained, trainers' homes, and who teaches where."""
+    colours = region_colours(content)
+    regions = content.regions
+    lons = [r.lon for r in regions] + [t.lon for t in content.trainers]
+    lats = [r.lat for r in regions] + [t.lat for t in content.trainers]
+    fig = go.Figure()
+    show_outline = _outline_fits(lons, lats)
+    if show_outline:
+        out_lons, out_lats = ukraine_outline()
+        fig.add_trace(
+            go.Scatter(
+                x=list(out_lons),
+                y=list(out_lats),
+                mode="lines",
+                fill="toself",
+                fillcolor="#f4f1e8",
+                line={"color": "#b5ad95", "width": 1},
+                hoverinfo="skip",
+                name="Ukraine",
+                showlegend=False,
+            )
+        )
+        lons += list(out_lons)
+        lats += list(out_lats)
+
+    centre_of = {r.id: (r.lon, r.lat) for r in regions}
+    line_x: list[float | None] = []
+    line_y: list[float | None] = []
+    for trainer in content.trainers:
+        for region_id in trainer.regions:
+            lon, lat = centre_of[region_id]
+            line_x += [trainer.lon, lon, None]
+            line_y += [trainer.lat, lat, None]
+    if line_x:
+        fig.add_trace(
+            go.Scatter(
+                x=line_x,
+                y=line_y,
+                mode="lines",
+                line={"color": "rgba(90, 90, 120, 0.35)", "width": 1},
+                hoverinfo="skip",
+                name="trainer teaches in region",
+            )
+        )
+
+    # Regions that share a centre (a capital city and its oblast) share one marker.
+    places: dict[tuple[float, float], list[RegionRow]] = defaultdict(list)
+    for region in regions:
+        places[(region.lon, region.lat)].append(region)
+    trained = [sum(r.officers_trained for r in group) for group in places.values()]
+    peak = max(trained, default=0) or 1
+    fig.add_trace(
+        go.Scatter(
+            x=[point[0] for point in places],
+            y=[point[1] for point in places],
+            mode="markers+text",
+            text=[" / ".join(text(r.name) for r in group) for group in places.values()],
+            textposition="top center",
+            textfont={"size": 11},
+            marker={
+                "size": trained,
+                "sizemode": "area",
+                "sizeref": 2.0 * peak / 46**2,
+                "sizemin": 5,
+                "color": [colours[group[0].id] for group in places.values()],
+                "line": {"color": "white", "width": 1},
+                "opacity": 0.85,
+            },
+            customdata=[
+                "<br>".join(
+                    f"<b>{text(r.name)}</b>: {r.officers_trained} of {r.officers_total} "
+                    f"officers trained, {r.sessions} session(s)"
+                    for r in group
+                )
+                for group in places.values()
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+            name="regional centre (size: officers trained)",
+        )
+    )
+
+    homes: dict[tuple[float, float], list[str]] = defaultdict(list)
+    cities: dict[tuple[float, float], str] = {}
+    for trainer in content.trainers:
+        homes[(trainer.lon, trainer.lat)].append(
+            f"{text(trainer.id)} {text(trainer.name)} ({trainer.sessions} sessions)"
+        )
+        cities[(trainer.lon, trainer.lat)] = trainer.home_city
+    fig.add_trace(
+        go.Scatter(
+            x=[point[0] for point in homes],
+            y=[point[1] for point in homes],
+            mode="markers+text",
+            # A home in a regional centre is named by the region's label already.
+            text=[
+                "" if any(_near(point, centre) for centre in places) else text(cities[point])
+                for point in homes
+            ],
+            textposition="bottom center",
+            textfont={"size": 10, "color": "#222"},
+            marker={
+                "symbol": "diamond",
+                "size": 11,
+                "color": "#222",
+                "line": {"color": "white", "width": 1},
+            },
+            customdata=[
+                f"<b>Trainers' home: {text(cities[point])}</b><br>" + "<br>".join(names)
+                for point, names in homes.items()
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+            name="trainers' home",
+        )
+    )
+
+    pad = 0.6
+    lon_range = [min(lons) - pad, max(lons) + pad]
+    lat_range = [min(lats) - pad, max(lats) + pad]
+    km_ratio = 1 / math.cos(math.radians((lat_range[0] + lat_range[1]) / 2))
+    width = 1000
+    plot_px = width - 90
+    aspect = (lat_range[1] - lat_range[0]) * km_ratio / (lon_range[1] - lon_range[0])
+    height = int(110 + 70 + min(max(plot_px * aspect, 300), 900))
+    _base_layout(fig, "Regions (size: officers trained) and trainers' homes", height)
+    fig.update_xaxes(
+        range=lon_range,
+        title={"text": "longitude °E"},
+        showgrid=True,
+        gridcolor="#e3e8ee",
+        zeroline=False,
+        constrain="domain",
+    )
+    fig.update_yaxes(
+        range=lat_range,
+        title={"text": "latitude °N"},
+        scaleanchor="x",
+        scaleratio=km_ratio,
+        showgrid=True,
+        gridcolor="#e3e8ee",
+        zeroline=False,
+        constrain="domain",
+    )
+    fig.update_layout(
+        plot_bgcolor="#eef4f8",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        margin={"t": 110, "b": 70, "l": 70, "r": 20},
+    )
+    return ReportFigure("map", "Map", fig, width, height)
+
+
+def build_figures(content: ReportContent) -> list[ReportFigure]:
+    """Every chart of the report, in page order."""
+    return [
+        calendar_figure(content),
+        timeline_figure(content),
+        map_figure(content),
+    ]

@@ -1,0 +1,111 @@
+"""The self-contained HTML page: a Jinja2 template (autoescaped) with plotly.js inlined once.
+
+The page loads nothing from the network: plotly.js is written into a ``<script>`` element of
+the page itself, every figure is a ``<div>`` plus an inline call to ``Plotly.newPlot``, styles
+are inline, fonts are the reader's system fonts, and a Content-Security-Policy forbids the
+browser to fetch anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import plotly.io as pio
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from trafficplan.report.content import ReportContent
+from trafficplan.report.figures import ReportFigure
+
+TEMPLATE = "report.html.j2"
+# No button may send the chart anywhere: no cloud sharing, no server to send it to.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "select2d", "lasso2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+@dataclass(frozen=True)
+class EmbeddedFigure:
+    """A figure as the template places it: slug, title and the figure's own HTML."""
+
+    slug: str
+    title: str
+    html: Markup
+
+
+def _num(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def _eur(value: float | None) -> str:
+    return _num(value, 2)
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _day(value: date) -> str:
+    return f"{value:%a %d %b %Y}"
+
+
+def _share(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def figure_html(figure: ReportFigure) -> EmbeddedFigure:
+    """The figure as an HTML fragment that relies on the page's one inlined plotly.js."""
+    fragment = pio.to_html(
+        figure.figure,
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        div_id=f"figure-{figure.slug}",
+        config=PLOTLY_CONFIG,
+        default_width="100%",
+        default_height=f"{figure.height}px",
+        validate=False,
+    )
+    return EmbeddedFigure(figure.slug, figure.title, Markup(fragment))
+
+
+def template_environment() -> Environment:
+    """The Jinja2 environment of the report: package templates, autoescape on."""
+    env = Environment(
+        loader=PackageLoader("trafficplan.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(num=_num, eur=_eur, pct=_pct, day=_day)
+    env.globals["share"] = _share
+    return env
+
+
+def render_page(content: ReportContent, figures: list[ReportFigure], plotly_js: str) -> str:
+    """The whole HTML page.
+
+    Args:
+        content: what the report shows.
+        figures: the charts, in page order.
+        plotly_js: the plotly.js library to inline (``plotly.offline.get_plotlyjs()``).
+    """
+    env = template_environment()
+    names = {region.id: region.name for region in content.regions}
+    env.filters["region_name"] = lambda region_id: names.get(region_id, region_id)
+    template = env.get_template(TEMPLATE)
+    return template.render(
+        c=content,
+        figures=[figure_html(f) for f in figures],
+        plotly_js=Markup(plotly_js),
+    )
