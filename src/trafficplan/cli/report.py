@@ -1,0 +1,120 @@
+"""``trafficplan report PLAN --html FILE [--png DIR]``: an offline HTML report and PNG charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from trafficplan.cli.app import app
+from trafficplan.cli.common import (
+    DEFAULT_DATA,
+    DataOption,
+    JsonOption,
+    error_boundary,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
+from trafficplan.errors import UsageError
+
+
+def _size(byte_count: int) -> str:
+    if byte_count >= 1_000_000:
+        return f"{byte_count / 1_000_000:.1f} MB"
+    return f"{byte_count / 1000:.0f} kB"
+
+
+@app.command()
+@error_boundary
+def report(
+    plan_path: Annotated[
+        Path, typer.Argument(metavar="PLAN", help="Plan file to report on (plan.json).")
+    ],
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            help="Write the report as one self-contained HTML file that opens offline.",
+        ),
+    ] = None,
+    png: Annotated[
+        Path | None,
+        typer.Option(
+            "--png",
+            metavar="DIR",
+            help="Also write the charts as PNG files into this folder (needs Chrome/Chromium).",
+        ),
+    ] = None,
+    data_dir: DataOption = DEFAULT_DATA,
+    as_json: JsonOption = False,
+) -> None:
+    """Make a report of a plan: calendar, trainer timeline, map and tables.
+
+    The HTML file holds everything it needs, plotly.js included; it loads nothing from the web.
+    A plan that breaks rules is still reported, with the broken rules in red.
+    """
+    from trafficplan.inputs import load_data
+    from trafficplan.plan import read_plan, require_known_ids
+    from trafficplan.report import build_report, require_browser, write_html, write_pngs
+
+    if html is None and png is None:
+        raise UsageError("nothing to write: give --html FILE and/or --png DIR")
+    if html is not None and html.is_dir():
+        raise UsageError(f"--html {html}: is a folder; give a file name such as report.html")
+    if png is not None and png.exists() and not png.is_dir():
+        raise UsageError(f"--png {png}: exists and is not a folder")
+    plan = read_plan(plan_path)
+    data = load_data(data_dir)
+    require_known_ids(plan, data, str(plan_path))
+    if png is not None:
+        # Refuse before writing anything rather than leave an HTML file and then fail.
+        require_browser()
+
+    result = build_report(data, plan, plan_path.name)
+    content = result.content
+    html_bytes = write_html(result, html) if html is not None else None
+    pngs = write_pngs(result, png) if png is not None else []
+
+    if as_json:
+        print_json(
+            {
+                "html": str(html) if html is not None else None,
+                "html_bytes": html_bytes,
+                "png": [str(path) for path in pngs],
+                "valid": content.valid,
+                "violations": len(content.violations),
+                "warnings": len(content.warnings),
+                "sessions": len(content.sessions),
+                "officers_trained": content.officers_trained,
+                "officers_total": content.officers_total,
+                "cost_eur": round(content.cost_eur, 2),
+            }
+        )
+    else:
+        out = stdout_console()
+        summary = (
+            f"{len(content.sessions)} sessions, {content.officers_trained:,} of "
+            f"{content.officers_total:,} officers trained, cost EUR {content.cost_eur:,.2f}"
+        )
+        if html is not None and html_bytes is not None:
+            out.print(f"Wrote {escape(str(html))} ({_size(html_bytes)}): {summary}", soft_wrap=True)
+        for path in pngs:
+            out.print(f"Wrote {escape(str(path))}", soft_wrap=True)
+    err = stderr_console()
+    if content.violations:
+        err.print(
+            f"[yellow]Warning:[/] the plan breaks {len(content.violations)} rule(s); "
+            "the report lists them in red (see also `trafficplan check`)",
+            soft_wrap=True,
+        )
+    if content.digests_differ:
+        err.print(
+            "[yellow]Warning:[/] the plan was made from other data: "
+            + escape(", ".join(content.digests_differ))
+            + " differ(s)",
+            soft_wrap=True,
+        )
