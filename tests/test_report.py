@@ -1,0 +1,610 @@
+"""``trafficplan report``: the offline HTML report, its tables, its charts and the PNG export.
+
+Most tests use the tiny instance (two regions 60 km apart, one session each) with a plan
+built by hand, so every number in the report can be worked out on paper.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SHIPPED_DATA
+from datafactory import tiny, write_data
+from trafficplan.checker import check_plan
+from trafficplan.cli import app
+from trafficplan.geo import great_circle_km
+from trafficplan.inputs import load_data
+from trafficplan.plan import parse_plan
+from trafficplan.report import build_report
+from trafficplan.report.content import travel_legs
+from trafficplan.report.images import find_browser
+
+runner = CliRunner()
+
+ALPHA_OFFICERS = [f"ALP-{i:04d}" for i in range(1, 21)]
+BETA_OFFICERS = [f"BET-{i:04d}" for i in range(1, 21)]
+# The tiny instance's centres: alpha (50.0, 30.0), beta (50.0, 30.84); road factor 1.3.
+ALPHA_BETA_ROAD_KM = great_circle_km(50.0, 30.0, 50.0, 30.84) * 1.3
+# t02 (home beta, 120 EUR a day) teaches in alpha, t01 (home alpha, 100 EUR) in beta.
+ALPHA_SESSION_COST = 120 + 2 * ALPHA_BETA_ROAD_KM * 0.2
+BETA_SESSION_COST = 100 + 2 * ALPHA_BETA_ROAD_KM * 0.2
+PLAN_COST = round(ALPHA_SESSION_COST + BETA_SESSION_COST, 2)
+COST_BOUND = 270.5
+
+
+def tiny_plan(**changes: Any) -> dict[str, Any]:
+    """A valid plan on the tiny instance: alpha on Tue 2 June (15 of its 20 officers, led by
+    t02), beta on Wed 3 June (all 20, led by t01). Keyword arguments replace plan keys."""
+    plan: dict[str, Any] = {
+        "format": "trafficplan-plan/1",
+        "status": "feasible",
+        "objectives": [
+            {"name": "officers_trained", "value": 35, "bound": 35, "proven": True},
+            {"name": "cost_eur", "value": PLAN_COST, "bound": COST_BOUND, "proven": False},
+        ],
+        "sessions": [
+            {
+                "id": "alpha-01",
+                "region": "alpha",
+                "venue": "alpha-hall",
+                "date": "2009-06-02",
+                "trainers": ["t02"],
+                "ngos": ["alpha-ngo"],
+                "officers": ALPHA_OFFICERS[:15],
+            },
+            {
+                "id": "beta-01",
+                "region": "beta",
+                "venue": "beta-hall",
+                "date": "2009-06-03",
+                "trainers": ["t01"],
+                "ngos": ["beta-ngo2"],
+                "officers": BETA_OFFICERS,
+            },
+        ],
+    }
+    plan.update(changes)
+    return plan
+
+
+def write_plan_file(folder: Path, plan: dict[str, Any], data_dir: Path | None = None) -> Path:
+    """Write ``plan`` as ``folder/plan.json``, recording the data folder's digests if given."""
+    if data_dir is not None:
+        plan = {**plan, "inputs": {"sha256": load_data(data_dir).digests}}
+    path = folder / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    return path
+
+
+def run_report(*args: str) -> Any:
+    return runner.invoke(app, ["report", *args])
+
+
+class TableReader(HTMLParser):
+    """Cell texts of every body row of a page's tables, by table id (with their data-* key)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[tuple[str | None, list[str]]]] = {}
+        self._table: str | None = None
+        self._row: list[str] | None = None
+        self._key: str | None = None
+        self._cell: list[str] | None = None
+        self._has_data = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "table" and attributes.get("id"):
+            self._table = attributes["id"]
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self._row = []
+            self._has_data = False
+            self._key = next((v for k, v in attrs if k.startswith("data-")), None)
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            self._has_data = self._has_data or tag == "td"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._table:
+            if self._has_data:  # header rows hold only <th>
+                self.tables[self._table].append((self._key, self._row))
+            self._row = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def read_tables(html: str) -> dict[str, dict[str, list[str]]]:
+    """Each table with an id, as {row key (data-* attribute or first cell): cells}."""
+    reader = TableReader()
+    reader.feed(html)
+    return {
+        table: {key or cells[0]: cells for key, cells in rows if cells}
+        for table, rows in reader.tables.items()
+    }
+
+
+def plotly_library() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+@pytest.fixture
+def report_html(tmp_path: Path, tiny_folder: Path) -> str:
+    """The HTML report of the valid tiny plan."""
+    plan = write_plan_file(tmp_path, tiny_plan(), tiny_folder)
+    out = tmp_path / "report.html"
+    result = run_report(str(plan), "--data", str(tiny_folder), "--html", str(out))
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+# ----- contents ------------------------------------------------------------------------------
+
+
+def test_the_hand_built_plan_is_valid(tiny_folder: Path) -> None:
+    # The other tests rely on this plan keeping every rule.
+    check = check_plan(load_data(tiny_folder), parse_plan(tiny_plan()))
+    assert check.valid, check.violations
+
+
+def test_report_names_every_session_and_region(
+    tmp_path: Path, tiny_folder: Path, report_html: str
+) -> None:
+    for session_id in ("alpha-01", "beta-01"):
+        assert f'data-session="{session_id}"' in report_html
+    for region in ("Alpha", "Beta"):
+        assert f"<td>{region}</td>" in report_html
+    assert "Olena Kovalenko" in report_html and "Petro Shevchenko" in report_html
+
+
+def test_command_says_what_it_wrote(tmp_path: Path, tiny_folder: Path) -> None:
+    plan = write_plan_file(tmp_path, tiny_plan(), tiny_folder)
+    out = tmp_path / "out" / "report.html"
+    result = run_report(str(plan), "--data", str(tiny_folder), "--html", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}" in result.stdout
+    assert "2 sessions, 35 of 40 officers trained" in result.stdout
+    assert out.stat().st_size > 1_000_000  # plotly.js is inside
+    assert [p.name for p in out.parent.iterdir()] == ["report.html"]  # no temp file left
+
+
+def test_report_loads_nothing_from_the_network(report_html: str) -> None:
+    library = plotly_library()
+    # plotly.js is inlined once and verbatim: the page needs no other script.
+    assert report_html.count(library) == 1
+    assert report_html.count("<script") == 1 + 3  # the library, then one call per chart
+    own_text = report_html.replace(library, "")
+    external = re.compile(
+        r"""src\s*=\s*["']?\s*(https?:)?//|href\s*=\s*["']?\s*(https?:)?//|@import|"""
+        r"""url\(\s*["']?\s*(https?:)?//|cdn\.plot\.ly|fetch\(|XMLHttpRequest|"""
+        r"""<link\b|https?://""",
+        re.IGNORECASE,
+    )
+    assert external.findall(own_text) == []
+    # The patterns plotly.js itself holds (code for map tiles and cloud sharing that these
+    # charts never reach) are the only ones in the whole file.
+    for pattern in (r'src="http', r'href="http', r"@import", r"url\(http", "cdn.plot.ly", "fetch("):
+        assert report_html.count(pattern) == library.count(pattern), pattern
+    assert "Content-Security-Policy" in own_text and "default-src 'none'" in own_text
+
+
+def test_charts_use_only_trace_types_that_need_no_network(tiny_folder: Path) -> None:
+    data = load_data(tiny_folder)
+    report = build_report(data, parse_plan(tiny_plan()), "plan.json")
+    types = {trace.type for figure in report.figures for trace in figure.figure.data}
+    assert types <= {"scatter", "bar", "heatmap"}
+    assert [f.slug for f in report.figures] == ["calendar", "trainers", "map"]
+
+
+def test_tables_match_the_plan(tiny_folder: Path, report_html: str) -> None:
+    tables = read_tables(report_html)
+    regions = tables["table-regions"]
+    # alpha: 15 of 20 officers in one 20-seat session; beta: all 20.
+    assert regions["alpha"][1:7] == ["20", "15", "75.0 %", "1", "15 / 20", "75.0 %"]
+    assert regions["beta"][1:7] == ["20", "20", "100.0 %", "1", "20 / 20", "100.0 %"]
+    assert regions["all regions"][1:7] == ["40", "35", "87.5 %", "2", "35 / 40", "87.5 %"]
+
+    districts = tables["table-districts"]
+    # Officers alternate between the two districts: ALP-0001..0015 are 8 north, 7 south.
+    assert districts["alpha-north"][2:] == ["10", "8", "80.0 %"]
+    assert districts["alpha-south"][2:] == ["10", "7", "70.0 %"]
+    assert districts["beta-east"][2:] == ["10", "10", "100.0 %"]
+
+    sessions = tables["table-sessions"]
+    assert sessions["alpha-01"][1] == "Tue 2009-06-02"
+    alpha_row = ["t02", "Alpha Women's Centre", "15", "20", "75.0 %", f"{ALPHA_SESSION_COST:.2f}"]
+    assert sessions["alpha-01"][4:] == alpha_row
+    beta_row = ["Beta Caritas", "20", "20", "100.0 %", f"{BETA_SESSION_COST:.2f}"]
+    assert sessions["beta-01"][5:] == beta_row
+
+    trainers = tables["table-trainers"]
+    travel_eur = 2 * ALPHA_BETA_ROAD_KM * 0.2
+    assert trainers["t01"][2:] == [
+        "1",
+        "Beta",
+        "100.00",
+        f"{2 * ALPHA_BETA_ROAD_KM:,.0f}",
+        f"{travel_eur:.2f}",
+        f"{100 + travel_eur:.2f}",
+    ]
+    total = ALPHA_SESSION_COST + BETA_SESSION_COST
+    assert trainers["all trainers"][-1] == f"{total:,.2f}"
+    region_cost = tables["table-region-cost"]
+    per_officer = ALPHA_SESSION_COST / 15
+    assert region_cost["alpha"][1:] == ["1", f"{ALPHA_SESSION_COST:.2f}", f"{per_officer:.2f}"]
+    assert region_cost["all regions"][2] == f"{total:,.2f}"
+    assert f"€ {total:,.2f}" in report_html
+
+    # The checker recomputes the cost on its own; both agree to the cent.
+    check = check_plan(load_data(tiny_folder), parse_plan(tiny_plan()))
+    assert check.metrics["cost_eur"] == pytest.approx(total, abs=0.01)
+
+
+def test_objectives_table_shows_values_bounds_and_proof(report_html: str) -> None:
+    html = report_html[report_html.index('id="objectives"') :]
+    html = html[: html.index("</section>")]
+    assert "officers_trained" in html and "cost_eur" in html
+    assert f"{PLAN_COST:.2f}" in html and f"{COST_BOUND:.2f}" in html  # value and bound
+    assert html.count('"badge ok">proven<') == 1 and html.count('"badge warn">not proven<') == 1
+    gap = (PLAN_COST - COST_BOUND) / PLAN_COST
+    assert f"{100 * gap:.1f} %" in html
+
+
+def test_header_shows_window_totals_and_digests(tiny_folder: Path, report_html: str) -> None:
+    assert "Mon 01 Jun 2009 – Fri 12 Jun 2009" in report_html
+    assert "(10 working days)" in report_html
+    assert 'id="total-officers">35 / 40<' in report_html
+    assert 'id="total-sessions">2<' in report_html
+    assert 'id="total-trainers">2 / 2<' in report_html
+    for name, digest in load_data(tiny_folder).digests.items():
+        assert name in report_html
+        assert report_html.count(digest) == 2  # recorded in the plan, and read now
+    assert ">differs<" not in report_html
+
+
+def test_valid_plan_has_no_red_section(report_html: str) -> None:
+    assert 'id="violations"' not in report_html
+    assert 'id="check-status">valid<' in report_html
+
+
+def test_broken_plan_gets_a_red_section_listing_the_rules(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    plan = tiny_plan()
+    plan["sessions"][1]["date"] = "2009-06-06"  # a Saturday: rule calendar
+    plan["sessions"][0]["officers"] = ALPHA_OFFICERS[:5]  # 5 < officers.min 10: rule seats
+    path = write_plan_file(tmp_path, plan, tiny_folder)
+    out = tmp_path / "report.html"
+    result = run_report(str(path), "--data", str(tiny_folder), "--html", str(out))
+    assert result.exit_code == 0, result.output
+    assert "the plan breaks 2 rule(s)" in result.stderr
+    html = out.read_text(encoding="utf-8")
+    section = html[html.index('<section class="violations" id="violations">') :]
+    section = section[: section.index("</section>")]
+    rows = read_tables("<table id='v'>" + section.split("<table>", 1)[1])["v"]
+    assert rows["calendar"][:4] == ["calendar", "beta-01", "", "2009-06-06"]
+    assert rows["seats"][:2] == ["seats", "alpha-01"]
+    assert 'id="check-status">2 broken<' in html
+
+
+def test_plan_from_other_data_is_flagged(tmp_path: Path, tiny_folder: Path) -> None:
+    plan = tiny_plan(inputs={"sha256": {"regions.yaml": "0" * 64}})
+    path = write_plan_file(tmp_path, plan)
+    out = tmp_path / "report.html"
+    result = run_report(str(path), "--data", str(tiny_folder), "--html", str(out))
+    assert result.exit_code == 0, result.output
+    assert "made from other data: regions.yaml" in result.stderr
+    assert out.read_text(encoding="utf-8").count(">differs<") == 1
+
+
+def test_user_text_is_escaped(tmp_path: Path) -> None:
+    data = tiny()
+    data["regions"]["regions"][0]["name"] = "<script>alert(1)</script> & <b>Alpha</b>"
+    folder = write_data(tmp_path / "data", data)
+    plan = write_plan_file(tmp_path, tiny_plan(), folder)
+    out = tmp_path / "report.html"
+    result = run_report(str(plan), "--data", str(folder), "--html", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8").replace(plotly_library(), "")
+    assert "<script>alert(1)" not in html and "<b>Alpha" not in html
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;Alpha&lt;/b&gt;</td>" in html
+
+
+def test_calendar_marks_holidays_and_closed_days(tmp_path: Path) -> None:
+    data = tiny()
+    data["constraints"]["calendar"]["holidays"] = "UA"  # Pentecost observed on Mon 8 June
+    data["constraints"]["calendar"]["closed"] = ["2009-06-10"]
+    folder = write_data(tmp_path / "data", data)
+    report = build_report(load_data(folder), parse_plan(tiny_plan()), "plan.json")
+    closed = {
+        day.date.isoformat(): day.reason
+        for week in report.content.weeks
+        for day in week.closed_days
+    }
+    assert closed == {
+        "2009-06-08": "Pentecost (observed)",
+        "2009-06-10": "closed (calendar.closed)",
+    }
+    calendar = report.figures[0].figure
+    marker_row = calendar.data[1]
+    assert list(marker_row.z[0]) == [None, 2]  # week 23 has none, week 24 two closed days
+    assert "Pentecost (observed)" in marker_row.customdata[0][1]
+    footer = calendar.layout.annotations[0].text
+    assert "Mon 08 Jun 2009: Pentecost (observed)" in footer
+    assert report.content.non_working[date(2009, 6, 8)] == "holiday"
+    assert report.content.non_working[date(2009, 6, 6)] == "weekend"
+
+
+def test_timeline_shows_travel_days_leave_and_weekly_load(tmp_path: Path) -> None:
+    data = tiny()
+    # Beta 570 km east of alpha: 741 road km, so ceil(741 / 500) = 2 travel days.
+    data["regions"]["regions"][1]["centre"]["lon"] = 38.0
+    data["trainers"]["trainers"][0]["unavailable"] = ["2009-06-08..2009-06-09"]
+    folder = write_data(tmp_path / "data", data)
+    plan = tiny_plan()
+    plan["sessions"][0]["trainers"] = ["t01"]
+    plan["sessions"][1]["date"] = "2009-06-05"  # Tue 2 -> Fri 5: 3 days >= 1 + 2, fine
+    problem = load_data(folder)
+    parsed = parse_plan(plan)
+    (leg,) = travel_legs(problem, parsed)
+    km = great_circle_km(50.0, 30.0, 50.0, 38.0) * 1.3
+    assert leg.road_km == pytest.approx(km)
+    assert leg.travel_days == math.ceil(km / 500) == 2
+    assert (leg.first_day.isoformat(), leg.last_day.isoformat()) == ("2009-06-03", "2009-06-04")
+    assert leg.enough_time
+
+    report = build_report(problem, parsed, "plan.json")
+    assert report.content.valid
+    timeline = report.figures[1].figure
+    bars = {trace.name: trace for trace in timeline.data if trace.type == "bar"}
+    assert list(bars["Travel days"].base) == ["2009-06-03"]
+    assert list(bars["Travel days"].x) == [2 * 86_400_000]
+    assert list(bars["Leave"].base) == ["2009-06-08"] and list(bars["Leave"].x) == [2 * 86_400_000]
+    assert sorted(bars) == ["Alpha", "Beta", "Leave", "Travel days"]
+    (load,) = [trace for trace in timeline.data if trace.type == "heatmap"]
+    assert [list(row) for row in load.z] == [[2, None], [None, None]]  # t01: 2 in week 23
+
+    # One day less and the trainer cannot make it: the leg is drawn in red.
+    plan["sessions"][1]["date"] = "2009-06-04"
+    report = build_report(problem, parse_plan(plan), "plan.json")
+    assert [v.rule for v in report.content.violations] == ["travel"]
+    names = {trace.name for trace in report.figures[1].figure.data}
+    assert "Travel days (too little time)" in names and "Travel days" not in names
+
+
+def test_map_sizes_regions_by_officers_trained(tiny_folder: Path) -> None:
+    report = build_report(load_data(tiny_folder), parse_plan(tiny_plan()), "plan.json")
+    figure = report.figures[2].figure
+    centres = next(t for t in figure.data if t.name.startswith("regional centre"))
+    assert list(centres.marker.size) == [15, 20]
+    homes = next(t for t in figure.data if t.name == "trainers' home")
+    assert sorted(zip(homes.x, homes.y, strict=True)) == [(30.0, 50.0), (30.84, 50.0)]
+    outline = next(t for t in figure.data if t.name == "Ukraine")
+    assert len(outline.x) > 50  # the shipped outline, drawn because the points lie inside
+
+
+# ----- refusals ------------------------------------------------------------------------------
+
+
+def test_plan_with_unknown_ids_is_refused(tmp_path: Path, tiny_folder: Path) -> None:
+    plan = tiny_plan()
+    plan["sessions"][0]["venue"] = "gamma-hall"
+    path = write_plan_file(tmp_path, plan)
+    out = tmp_path / "report.html"
+    result = run_report(str(path), "--data", str(tiny_folder), "--html", str(out))
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {path}: session alpha-01: unknown venue 'gamma-hall'"
+    ]
+    assert not out.exists()
+
+
+def test_malformed_plan_is_refused(tmp_path: Path, tiny_folder: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text('{"format": "trafficplan-plan/1", "sessions": [', encoding="utf-8")
+    result = run_report(str(path), "--data", str(tiny_folder), "--html", str(tmp_path / "r.html"))
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "invalid JSON" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_nothing_to_write_is_a_usage_error(tmp_path: Path, tiny_folder: Path) -> None:
+    path = write_plan_file(tmp_path, tiny_plan())
+    result = run_report(str(path), "--data", str(tiny_folder))
+    assert result.exit_code == 2
+    assert "give --html FILE and/or --png DIR" in result.stderr
+
+
+def test_html_path_that_is_a_folder_is_a_usage_error(tmp_path: Path, tiny_folder: Path) -> None:
+    path = write_plan_file(tmp_path, tiny_plan())
+    result = run_report(str(path), "--data", str(tiny_folder), "--html", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is a folder" in result.stderr
+
+
+def test_png_without_a_browser_fails_cleanly_before_writing(
+    tmp_path: Path, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-browser"))
+    path = write_plan_file(tmp_path, tiny_plan())
+    out = tmp_path / "report.html"
+    result = run_report(
+        str(path), "--data", str(tiny_folder), "--html", str(out), "--png", str(tmp_path / "png")
+    )
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "--png needs Chrome or Chromium" in lines[0]
+    assert not out.exists() and not (tmp_path / "png").exists()
+
+
+# ----- PNG export and the page in a real browser ----------------------------------------------
+
+
+def chromium() -> str | None:
+    """The headless browser for the page tests, or None."""
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+needs_chromium = pytest.mark.skipif(
+    chromium() is None, reason="Chromium is not installed (Debian: apt-get install chromium)"
+)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(find_browser() is None, reason="no Chrome/Chromium for plotly's PNG export")
+def test_png_export_writes_every_chart(tmp_path: Path, tiny_folder: Path) -> None:
+    path = write_plan_file(tmp_path, tiny_plan(), tiny_folder)
+    png = tmp_path / "png"
+    result = run_report(str(path), "--data", str(tiny_folder), "--png", str(png))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in png.iterdir())
+    assert names == ["calendar.png", "map.png", "trainers.png"]
+    for name in names:
+        image = (png / name).read_bytes()
+        assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) > 10_000
+        assert f"Wrote {png / name}" in result.stdout
+
+
+def open_in_chromium(page: Path, work: Path, action: list[str]) -> tuple[str, str, list[str]]:
+    """Open ``page`` in headless Chromium that reaches no host.
+
+    Returns:
+        (stdout, stderr, URLs of network requests the page itself made).
+    """
+    profile = work / f"profile-{action[0].strip('-').split('=')[0]}"
+    net_log = work / f"net-{action[0].strip('-').split('=')[0]}.json"
+    command = [
+        str(chromium()),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        # Nothing can leave the machine even if the page tried; the net log still shows it.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--log-net-log={net_log}",
+        "--virtual-time-budget=5000",
+        "--window-size=1300,2600",
+        *action,
+        page.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, done.stderr, page_requests(net_log)
+
+
+def page_requests(net_log: Path) -> list[str]:
+    """http(s)/ws URLs that a page opened from a file asked for, from a Chromium net log.
+
+    The browser's own background requests are left out: only requests whose network
+    isolation key is the ``file://`` page count.
+    """
+    events = json.loads(net_log.read_text(encoding="utf-8"))["events"]
+    urls = set()
+    for event in events:
+        params = event.get("params") or {}
+        if "file://" in str(params.get("network_isolation_key", "")):
+            urls.add(str(params.get("url", "")))
+    return sorted(url for url in urls if re.match(r"(https?|wss?)://", url))
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_net_log_check_sees_a_page_that_fetches(tmp_path: Path) -> None:
+    # The check of the real report below must be able to fail: a page with one remote image.
+    page = tmp_path / "remote.html"
+    page.write_text('<!DOCTYPE html><img src="http://remote-image.invalid/x.png">', "utf-8")
+    _, _, requests = open_in_chromium(page, tmp_path, ["--dump-dom"])
+    assert requests == ["http://remote-image.invalid/x.png"]
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_report_renders_in_a_browser_offline(tmp_path: Path, tiny_folder: Path) -> None:
+    plan = write_plan_file(tmp_path, tiny_plan(), tiny_folder)
+    page = tmp_path / "report.html"
+    result = run_report(str(plan), "--data", str(tiny_folder), "--html", str(page))
+    assert result.exit_code == 0, result.output
+
+    dom, log, requests = open_in_chromium(page, tmp_path, ["--dump-dom"])
+    assert requests == []
+    console = [line for line in log.splitlines() if ":CONSOLE" in line]
+    assert not [line for line in console if "Uncaught" in line or "ERROR" in line], console
+    assert not [line for line in console if "Content Security Policy" in line], console
+    # plotly drew the three charts: one plot container and SVG surface each.
+    assert dom.count('class="plot-container plotly"') == 3
+    assert dom.count('class="main-svg"') >= 3
+    for slug in ("calendar", "trainers", "map"):
+        assert f'id="figure-{slug}"' in dom
+    assert 'data-title="Share chart' not in dom  # no button sends the chart anywhere
+    assert 'data-title="Download plot as a PNG"' in dom
+
+    shot = tmp_path / "report.png"
+    _, log, requests = open_in_chromium(
+        page, tmp_path, [f"--screenshot={shot}", "--hide-scrollbars"]
+    )
+    assert requests == []
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 50_000
+
+
+# ----- the shipped data --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHIPPED_DATA / "regions.yaml").exists(), reason="no shipped data/")
+def test_report_on_a_solved_plan_of_the_shipped_data(tmp_path: Path) -> None:
+    try:
+        from trafficplan.solver import solve
+    except ImportError:
+        pytest.skip("trafficplan.solver.solve is not available")
+    from trafficplan.solver.api import SolveOptions
+
+    data = load_data(SHIPPED_DATA)
+    solved = solve(data, SolveOptions(time_limit=60, workers=2, seed=0))
+    if solved.plan is None:
+        pytest.skip(f"the solver found no plan within 60 s ({solved.status})")
+    report = build_report(data, solved.plan, "plan.json")
+    html = report.html()
+    tables = read_tables(html)
+    assert set(tables["table-sessions"]) == {s.id for s in solved.plan.sessions}
+    assert {r.id for r in data.regions} <= set(tables["table-regions"])
+    check = check_plan(data, solved.plan)
+    assert report.content.valid == check.valid
+    assert report.content.officers_trained == check.metrics["officers_trained"]
+    assert report.content.cost_eur == pytest.approx(check.metrics["cost_eur"], abs=0.01)
+    assert len(report.content.weeks) == 16  # ISO weeks 29..44 of 2008
+    closed = [d for w in report.content.weeks for d in w.closed_days]
+    assert [(d.date.isoformat(), d.reason) for d in closed] == [
+        ("2008-08-25", "Independence Day (observed)")
+    ]
