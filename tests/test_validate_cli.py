@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import SHIPPED_DATA
-from datafactory import tiny, write_data
+from datafactory import officers_csv, tiny, write_data
 from trafficplan.cli import app
 from trafficplan.diagnostics import Finding, diagnose, district_day_cap
-from trafficplan.inputs import load_data
+from trafficplan.inputs import RawData, build_data, load_data
 
 runner = CliRunner()
 Mutation = Callable[[dict[str, Any]], None]
@@ -850,3 +853,149 @@ def test_shipped_data_validates_without_findings() -> None:
     assert len(document["regions"]) == 12
     assert document["seats"]["sessions"] == 72
     assert document["seats"]["seats"] >= document["officers"]
+
+
+# ----- soundness: an error means no plan exists -----------------------------------------------
+DAY0 = date(2009, 6, 1)
+
+
+def _range_text(start: int, length: int) -> str:
+    first = DAY0 + timedelta(days=start)
+    return f"{first}..{first + timedelta(days=length)}"
+
+
+def _window(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    data["constraints"]["window"]["end"] = str(DAY0 + timedelta(days=draw(st.integers(0, 11))))
+
+
+def _session_counts(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    low = draw(st.integers(0, 3))
+    data["constraints"]["sessions"].update(
+        per_region={"min": low, "max": low + draw(st.integers(0, 1))},
+        max_total=draw(st.one_of(st.none(), st.integers(0, 6))),
+        max_per_region_per_day=draw(st.integers(1, 2)),
+    )
+
+
+def _session_size(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    smallest = draw(st.integers(5, 20))
+    data["constraints"]["sessions"]["officers"] = {
+        "min": smallest,
+        "max": smallest + draw(st.integers(0, 10)),
+    }
+
+
+def _district_share(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    share = draw(st.sampled_from([0.2, 0.34, 0.5, 1]))
+    data["constraints"]["officers"]["max_district_share_per_day"] = share
+
+
+def _workload(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    data["constraints"]["trainers"].update(
+        max_per_week=draw(st.integers(0, 3)), max_consecutive_days=draw(st.integers(1, 2))
+    )
+    data["constraints"]["ngos"].update(
+        per_session=draw(st.integers(0, 2)), max_per_week=draw(st.integers(0, 2))
+    )
+
+
+def _budget(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    data["constraints"]["budget_eur"] = draw(st.integers(0, 500))
+
+
+def _venues_and_ngos(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    each = data["regions"]["regions"][draw(st.integers(0, 1))]
+    each["venues"][0]["capacity"] = draw(st.integers(5, 25))
+    if draw(st.booleans()):
+        each["venues"][0]["unavailable"] = [
+            _range_text(draw(st.integers(0, 11)), draw(st.integers(0, 8)))
+        ]
+    each["ngos"] = each["ngos"][: draw(st.integers(0, 2))]
+    for ngo in each["ngos"]:
+        if draw(st.booleans()):
+            ngo["unavailable"] = [_range_text(draw(st.integers(0, 11)), draw(st.integers(0, 8)))]
+
+
+def _trainer(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    person = data["trainers"]["trainers"][draw(st.integers(0, 1))]
+    person["regions"] = draw(
+        st.one_of(st.none(), st.lists(st.sampled_from(["alpha", "beta"]), unique=True))
+    )
+    if draw(st.booleans()):
+        person["unavailable"] = [_range_text(draw(st.integers(0, 11)), draw(st.integers(0, 8)))]
+    person["max_sessions"] = draw(st.one_of(st.none(), st.integers(0, 3)))
+
+
+def _officers_away(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    away = _range_text(draw(st.integers(0, 11)), draw(st.integers(0, 11)))
+    first = draw(st.sampled_from([0, 20]))  # alpha's or beta's officers
+    for officer in data["officers"][first : first + draw(st.integers(1, 20))]:
+        officer["unavailable"] = away
+
+
+def _fixed(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    entries = []
+    for _ in range(draw(st.integers(1, 2))):
+        where = draw(st.sampled_from(["alpha", "beta"]))
+        entry: dict[str, Any] = {
+            "region": where,
+            "date": str(DAY0 + timedelta(days=draw(st.integers(-2, 13)))),
+        }
+        if draw(st.booleans()):
+            entry["venue"] = f"{where}-hall"
+        if draw(st.booleans()):
+            entry["trainers"] = draw(st.lists(st.sampled_from(["t01", "t02"]), unique=True))
+        entries.append(entry)
+    data["constraints"]["sessions"]["fixed"] = entries
+
+
+PERTURBATIONS = [
+    _window,
+    _session_counts,
+    _session_size,
+    _district_share,
+    _workload,
+    _budget,
+    _venues_and_ngos,
+    _trainer,
+    _officers_away,
+    _fixed,
+]
+
+
+@st.composite
+def small_instances(draw: st.DrawFn) -> dict[str, Any]:
+    """The tiny instance with up to three random changes: some still work, many cannot."""
+    data = tiny()
+    for perturb in draw(st.lists(st.sampled_from(PERTURBATIONS), max_size=3)):
+        perturb(draw, data)
+    return data
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance=small_instances())
+def test_an_error_finding_means_the_solver_finds_no_plan(instance: dict[str, Any]) -> None:
+    solver = pytest.importorskip("trafficplan.solver.solve")
+    from trafficplan.checker import check_plan
+    from trafficplan.solver.api import SolveOptions
+
+    raw = RawData(
+        folder=Path("generated"),
+        yaml={
+            "regions.yaml": instance["regions"],
+            "trainers.yaml": instance["trainers"],
+            "constraints.yaml": instance["constraints"],
+        },
+        officers_text=officers_csv(instance["officers"]),
+    )
+    data = build_data(raw)
+    errors = [f for f in diagnose(data) if f.severity == "error"]
+    event("diagnosed: cannot work" if errors else "diagnosed: no error")
+    if not errors:
+        return
+    result = solver.solve(data, SolveOptions(time_limit=20, workers=1))
+    if result.plan is not None:
+        report = check_plan(data, result.plan)
+        # a plan the independent checker accepts would prove the diagnosis wrong
+        assert not report.valid, [f.message for f in errors]
+    assert result.status != "optimal" or result.plan is None

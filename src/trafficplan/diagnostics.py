@@ -473,7 +473,7 @@ def check_trainer_capacity(facts: _Facts) -> list[Finding]:
             f"the required sessions need at least {_plural(needed, 'trainer-day')} but the "
             f"{_plural(len(useful), 'trainer')} can give at most {capacity} in the window "
             f"(free working days, max_sessions, {rules.max_per_week} a week, "
-            f"{rules.max_consecutive_days} days in a row)",
+            f"{_plural(rules.max_consecutive_days, 'day')} in a row)",
             "trainers",
         )
     ]
