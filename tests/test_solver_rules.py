@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from datafactory import write_data
 
+from datafactory import write_data
 from trafficplan.calendar import iso_week
 from trafficplan.checker import check_plan
 from trafficplan.checker.rules import RULE_IDS
@@ -167,7 +167,7 @@ def test_calendar_closed_wins_over_open(tmp_path: Path, tiny_data: dict) -> None
     tiny_data["constraints"]["calendar"] = {
         "weekdays": ["mon", "tue", "wed", "thu", "fri"],
         "holidays": None,
-        "closed": whole_window() + ["2009-06-06"],
+        "closed": [*whole_window(), "2009-06-06"],
         "open": ["2009-06-06"],
     }
     _, result = solve_dicts(tmp_path, tiny_data)
@@ -502,7 +502,7 @@ def test_travel_pushes_the_second_session_exactly_the_travel_days_later(
     tiny_data["constraints"]["window"] = {"start": "2009-06-01", "end": last.isoformat()}
     data, plan = solved_plan(tmp_path, tiny_data)
     km = data.venue_road_km("alpha-hall", "beta-hall")
-    assert 250 < km and -(-km // 500) == road_days
+    assert km > 250 and -(-km // 500) == road_days
     assert only(plan, "beta").date == last
     # one day less and t01 cannot get there
     tiny_data["constraints"]["window"]["end"] = (last - timedelta(days=1)).isoformat()
