@@ -187,6 +187,11 @@ CASES = [
         id="negative-day-rate",
     ),
     pytest.param(
+        set_key("trainers.trainers.0.day_rate_eur", float("inf")),
+        ["trainers.yaml: trainers.t01.day_rate_eur: must be a finite number, got inf"],
+        id="infinite-number",
+    ),
+    pytest.param(
         set_key("constraints.officers.max_district_share_per_day", 1.5),
         ["constraints.yaml: officers.max_district_share_per_day: must be at most 1, got 1.5"],
         id="share-above-one",
@@ -535,6 +540,14 @@ def test_alias_bomb_is_refused_quickly_without_printing_it(tmp_path: Path) -> No
         "Error: constraints.yaml: line 2: YAML aliases (*name) are not allowed in trafficplan files"
     ]
     assert "lol" not in result.output
+
+
+def test_deeply_nested_yaml_is_refused_without_a_crash(tmp_path: Path) -> None:
+    deep = "window: " + "[" * 5000 + "]" * 5000 + "\n"
+    folder = folder_with(tmp_path, files={"constraints.yaml": deep})
+    assert validate_errors(folder) == [
+        "Error: constraints.yaml: line 1: nested more than 50 levels deep"
+    ]
 
 
 # ----- several problems at once ----------------------------------------------------------------

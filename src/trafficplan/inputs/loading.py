@@ -15,6 +15,7 @@ import types
 import typing
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -247,8 +248,8 @@ def _short(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
+    if isinstance(value, int | float | Decimal):
+        return str(value)
     return f"a {_kind(value)}"
 
 
@@ -289,6 +290,8 @@ def _friendly(error: Any) -> str:
     got = f", got {_short(error['input'])}" if "input" in error else ""
     if kind in _EXPECTED_TYPE:
         return f"expected {_EXPECTED_TYPE[kind]}{got}"
+    if kind == "finite_number":
+        return f"must be a finite number{got}"
     if kind == "greater_than_equal":
         return f"must be at least {_number(ctx.get('ge'))}{got}"
     if kind == "greater_than":

@@ -72,9 +72,9 @@ NonNegFloat = Annotated[float, Field(ge=0)]
 
 
 class Strict(BaseModel):
-    """Base of every input model: unknown keys are errors, types are strict."""
+    """Base of every input model: unknown keys are errors, types are strict, numbers finite."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Point(Strict):

@@ -17,8 +17,13 @@ class _RefusedYaml(yaml.MarkedYAMLError):
     """Valid YAML that trafficplan refuses (an alias, a key written twice)."""
 
 
+MAX_NESTING = 50
+
+
 class StrictSafeLoader(yaml.SafeLoader):
-    """A SafeLoader that rejects aliases and duplicate keys and keeps dates as strings."""
+    """A SafeLoader that rejects aliases, duplicate keys and deep nesting; dates stay strings."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -29,7 +34,19 @@ class StrictSafeLoader(yaml.SafeLoader):
                 "YAML aliases (*name) are not allowed in trafficplan files",
                 event.start_mark,
             )
-        return super().compose_node(parent, index)
+        # The composer recurses once per level: a hostile file must not exhaust the stack.
+        if self._depth >= MAX_NESTING:
+            raise _RefusedYaml(
+                None,
+                None,
+                f"nested more than {MAX_NESTING} levels deep",
+                self.peek_event().start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         # PyYAML silently keeps the last of two equal keys; a typo'd copy must not win quietly.
@@ -86,3 +103,5 @@ def parse_yaml(text: str) -> Any:
         raise YamlSyntaxError(f"YAML syntax error: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {str(exc).splitlines()[0][:200]}", None) from None
+    except RecursionError:
+        raise YamlSyntaxError(f"nested more than {MAX_NESTING} levels deep", None) from None
