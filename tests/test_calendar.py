@@ -136,3 +136,10 @@ def test_shipped_2008_data_has_77_working_days() -> None:
     data = load_data(SHIPPED_DATA)
     assert len(data.working_days) == 77
     assert date(2008, 8, 25) not in data.working_days
+
+
+def test_holiday_names_do_not_follow_the_machine_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    # on a Ukrainian desktop the holidays package would otherwise answer in Ukrainian
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.setenv(variable, "uk_UA.UTF-8")
+    assert calendar_2008().public_holidays[date(2008, 8, 25)] == "Independence Day (observed)"

@@ -32,7 +32,9 @@ class WorkCalendar:
 
         window = self.constraints.window
         years = range(window.start.year, window.end.year + 1)
-        table = holidays.country_holidays(country, years=years, observed=True)
+        # English names whatever the machine's locale, so that output and reports are the
+        # same everywhere (the package otherwise follows LANG/LC_ALL).
+        table = holidays.country_holidays(country, years=years, observed=True, language="en_US")
         return {
             day: str(name)
             for day, name in sorted(table.items())
