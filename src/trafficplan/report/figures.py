@@ -156,14 +156,19 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
             name=CLOSED_ROW,
         )
     )
-    height = 170 + 30 * (len(rows) + 1)
-    _base_layout(fig, "Sessions per region and ISO week (cell: sessions / officers)", height)
     closed_lines = [
         f"{day.date:%a %d %b %Y}: {text(day.reason)}"
         for column in columns
         for day in column.closed_days
     ]
-    footer = "Closed weekdays: " + ("; ".join(closed_lines) if closed_lines else "none")
+    per_line = 4
+    footer = "Closed weekdays: " + (
+        ";<br>".join(
+            "; ".join(closed_lines[i : i + per_line]) for i in range(0, len(closed_lines), per_line)
+        )
+        if closed_lines
+        else "none"
+    )
     fig.add_annotation(
         text=footer,
         xref="paper",
@@ -177,7 +182,10 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
         align="left",
         font={"size": 11, "color": "#a33"},
     )
-    fig.update_layout(margin={"b": 80 + 14 * (len(closed_lines) // 4)})
+    footer_px = 16 * (max(len(closed_lines) - 1, 0) // per_line)
+    height = 170 + 30 * (len(rows) + 1) + footer_px
+    _base_layout(fig, "Sessions per region and ISO week (cell: sessions / officers)", height)
+    fig.update_layout(margin={"b": 80 + footer_px})
     fig.update_yaxes(
         tickmode="array",
         tickvals=list(range(len(rows) + 1)),
