@@ -100,7 +100,7 @@ class SessionChange:
     def to_json(self) -> dict[str, Any]:
         """The change as a JSON-ready dict."""
         return {
-            "session": self.session.id,
+            "session_id": self.session.id,
             "region": self.session.region,
             "change": self.kind,
             "what": list(self.what),

@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
+from trafficplan.errors import PlanFileError
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.metrics import plan_metrics
 from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession
@@ -118,6 +119,9 @@ def replan(
     Returns:
         The result; its plan has ``frozen_before = since``, the frozen sessions unchanged and
         the data objectives, and the minimal-change levels under ``replan_objectives``.
+
+    Raises:
+        PlanFileError: a session before ``since`` names an id the data no longer hold.
     """
     options = options or SolveOptions()
     started = time.monotonic()
@@ -125,7 +129,8 @@ def replan(
     workers = options.workers or os.cpu_count() or 1
     problems = frozen_problems(data, old, since)
     if problems:
-        return _infeasible(problems, started)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise PlanFileError(f"{problems[0]}{more}")
 
     future_fixed = [e for e in data.constraints.sessions.fixed if e.date >= since]
     sessions_rules = data.constraints.sessions.model_copy(update={"fixed": future_fixed})

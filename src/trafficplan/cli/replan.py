@@ -1,0 +1,255 @@
+"""``trafficplan replan``: re-plan after the data changed, changing as little as possible."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from trafficplan.cli.app import app
+from trafficplan.cli.common import (
+    DEFAULT_DATA,
+    DataOption,
+    JsonOption,
+    SeedOption,
+    TimeLimitOption,
+    WorkersOption,
+    error_boundary,
+    fail,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
+from trafficplan.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from trafficplan.changes import ChangeList
+    from trafficplan.plan import Plan
+    from trafficplan.solver.api import SolveResult
+
+CHANGES_FILE = "changes.csv"
+
+
+def parse_since(text: str) -> date:
+    """The ``--since`` date (ISO ``YYYY-MM-DD``).
+
+    Raises:
+        UsageError: not an ISO date (exit 2).
+    """
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--since {text[:40]!r}: expected a date YYYY-MM-DD") from None
+
+
+@app.command()
+@error_boundary
+def replan(
+    plan_file: Annotated[
+        Path, typer.Argument(metavar="PLAN", help="The published plan (JSON) to re-plan.")
+    ],
+    since: Annotated[
+        str,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="First day that may change (YYYY-MM-DD); sessions before it stay as they were.",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Where to write the new plan (JSON); changes.csv goes beside it."
+        ),
+    ],
+    data: DataOption = DEFAULT_DATA,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Change one value of the data (repeatable), e.g. "
+            "'trainers.t02.unavailable=[2008-08-04..2008-08-15]'; VALUE is read as YAML.",
+        ),
+    ] = None,
+    drop: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--drop",
+            metavar="KEY",
+            help="Remove an item of the data (repeatable), e.g. trainers.t02.",
+        ),
+    ] = None,
+    time_limit: TimeLimitOption = 60.0,
+    seed: SeedOption = 0,
+    workers: WorkersOption = None,  # type: ignore[assignment]
+    as_json: JsonOption = False,
+) -> None:
+    """Re-plan after the data changed: sessions before --since stay exactly as they were; the
+    rest keeps every rule, trains as many officers as before if it can, and moves as few
+    sessions, officers, trainers and NGOs as possible. Prints the change list and who must be
+    told, writes the new plan and changes.csv beside it."""
+    from trafficplan.atomic import write_bytes_atomic
+    from trafficplan.changes import plan_changes
+    from trafficplan.inputs import build_data, read_raw
+    from trafficplan.plan import read_plan, write_plan
+    from trafficplan.scenarios import build_scenario
+    from trafficplan.solver.api import ProgressEvent, SolveOptions
+    from trafficplan.solver.replan import replan as run_replan
+
+    first_day = parse_since(since)
+    old = read_plan(plan_file)
+    raw = read_raw(data)
+    sets, drops = list(set_ or []), list(drop or [])
+    problem = build_scenario(raw, sets, drops)[0] if sets or drops else build_data(raw)
+
+    status_line = Text("building the model…")
+
+    def on_progress(event: ProgressEvent) -> None:
+        value = "-" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
+        bound = "-" if event.bound is None else f"{event.bound:,.2f}".rstrip("0").rstrip(".")
+        status_line.plain = (
+            f"{event.elapsed:6.1f}s  level {event.level_index + 1}/{event.levels} "
+            f"{event.level}: best {value} bound {bound}"
+        )
+
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=on_progress)
+    with Live(
+        status_line,
+        console=stderr_console(),
+        transient=True,
+        refresh_per_second=8,
+        redirect_stdout=False,
+    ):
+        result = run_replan(problem, old, first_day, options)
+
+    if result.plan is None:
+        status = "infeasible" if result.status == "infeasible" else "unknown"
+        if as_json:
+            print_json({"status": status, "reasons": result.reasons})
+        if status == "infeasible":
+            raise fail(["no re-plan is possible:", *result.reasons], ExitCode.INFEASIBLE)
+        raise fail(result.reasons or ["no plan found within the time limit"], ExitCode.NO_PLAN)
+
+    plan = result.plan
+    changes = plan_changes(old, plan)
+    changes_path = out.parent / CHANGES_FILE
+    write_plan(plan, out)
+    write_bytes_atomic(changes_path, changes.csv())
+    if as_json:
+        print_json(_json_document(plan, changes, result, out, changes_path, first_day))
+    else:
+        _render(plan, changes, result, out, changes_path, first_day)
+    if result.interrupted:
+        stderr_console().print(f"Interrupted: the best plan found so far was written to {out}.")
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _json_document(
+    plan: Plan,
+    changes: ChangeList,
+    result: SolveResult,
+    out: Path,
+    changes_path: Path,
+    since: date,
+) -> dict[str, object]:
+    extra = plan.model_extra or {}
+    return {
+        "status": plan.status,
+        "plan_file": str(out),
+        "changes_file": str(changes_path),
+        "frozen_before": since.isoformat(),
+        "interrupted": result.interrupted,
+        "objectives": [o.model_dump() for o in plan.objectives],
+        "replan_objectives": extra.get("replan_objectives", []),
+        "metrics": plan.metrics,
+        **changes.to_json(),
+        "wall_seconds": round(result.wall_seconds, 3),
+    }
+
+
+def _listed(items: list[str], limit: int = 6) -> str:
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" … (+{len(items) - limit})"
+
+
+def _render(
+    plan: Plan,
+    changes: ChangeList,
+    result: SolveResult,
+    out: Path,
+    changes_path: Path,
+    since: date,
+) -> None:
+    console = stdout_console()
+    if not changes.changes:
+        console.print(f"Nothing changes: every session from {since} on stays as it was.")
+    else:
+        table = Table(title=f"Changes from {since} on", title_justify="left")
+        for header in ("session", "change", "date", "venue", "trainers", "NGOs", "officers"):
+            table.add_column(header, no_wrap=header in ("session", "date"))
+        for change in changes.changes:
+            before, after = change.before, change.after
+
+            def show(old: object, new: object) -> str:
+                if old is None:
+                    return str(new)
+                if new is None:
+                    return str(old)
+                return str(new) if old == new else f"{old} -> {new}"
+
+            def swap(out_ids: list[str], in_ids: list[str]) -> str:
+                parts = [f"-{i}" for i in out_ids] + [f"+{i}" for i in in_ids]
+                return " ".join(parts)
+
+            officers = (
+                str(len((after or before).officers))  # type: ignore[union-attr]
+                if change.kind != "changed"
+                else swap(
+                    [str(len(change.officers_out))] if change.officers_out else [],
+                    [str(len(change.officers_in))] if change.officers_in else [],
+                )
+            )
+            table.add_row(
+                Text(change.session.id),
+                Text(change.kind if change.kind != "changed" else ", ".join(change.what)),
+                Text(show(before and before.date, after and after.date)),
+                Text(show(before and before.venue, after and after.venue)),
+                Text(
+                    swap(change.trainers_out, change.trainers_in)
+                    if change.kind == "changed"
+                    else ", ".join(change.session.trainers)
+                ),
+                Text(
+                    swap(change.ngos_out, change.ngos_in)
+                    if change.kind == "changed"
+                    else ", ".join(change.session.ngos)
+                ),
+                Text(officers),
+            )
+        console.print(table)
+        notify = changes.to_notify()
+        who = Table(title="Who must be told", title_justify="left")
+        who.add_column("kind")
+        who.add_column("count", justify="right")
+        who.add_column("ids")
+        for kind, ids in notify.items():
+            if ids:
+                who.add_row(kind, str(len(ids)), Text(_listed(ids)))
+        console.print(who)
+    counts = changes.counts()
+    metrics = plan.metrics
+    console.print(
+        f"[bold]{plan.status}[/]: {metrics['officers_trained']}/{metrics['officers_total']} "
+        f"officers trained in {metrics['sessions']} sessions, cost {metrics['cost_eur']:,.2f} EUR; "
+        f"{counts['moved']} session(s) moved, {counts['added']} added, "
+        f"{counts['cancelled']} cancelled, {counts['changed_otherwise']} with other changes, "
+        f"{counts['officers_moved']} officer(s) moved. Solved in {result.wall_seconds:.1f}s."
+    )
+    console.print(Text(f"New plan written to {out}; change list written to {changes_path}."))
