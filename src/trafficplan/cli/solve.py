@@ -79,10 +79,24 @@ def solve(
 
     if result.plan is None:
         if result.status == "infeasible":
-            lines = ["the data admit no plan:", *result.reasons]
+            from trafficplan.solver import explain_infeasibility
+
+            reasons = list(result.reasons)
+            options.time_limit = min(30.0, max(5.0, time_limit))
+            explanation = explain_infeasibility(problem, options)
+            conflict = [
+                f"{item.rule}: {item.message}" + (f" (must give: {item.give})" if item.give else "")
+                for item in explanation.items
+            ]
+            if conflict:
+                known = [r for r in reasons if "run `trafficplan explain`" not in r]
+                reasons = [*known, "these rules and data items conflict:", *conflict]
             if as_json:
-                print_json({"status": "infeasible", "reasons": result.reasons})
-            raise fail(lines, ExitCode.INFEASIBLE)
+                print_json({"status": "infeasible", "reasons": reasons, **explanation.to_json()})
+            hint = (
+                "`trafficplan explain` for details, `trafficplan solve --relax` for a partial plan"
+            )
+            raise fail(["the data admit no plan", *reasons, hint], ExitCode.INFEASIBLE)
         if as_json:
             print_json({"status": "unknown", "reasons": result.reasons})
         code = ExitCode.NO_PLAN

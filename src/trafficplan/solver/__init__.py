@@ -2,10 +2,26 @@
 
 ``solve(data, options) -> SolveResult`` builds the CP-SAT model of every hard rule
 (:mod:`trafficplan.solver.rules`, one function per rule) and optimises the objectives
-lexicographically (:mod:`trafficplan.solver.search`).
+lexicographically (:mod:`trafficplan.solver.solve`). ``explain_infeasibility`` and
+``solve_relaxed`` answer "why is there no plan?" (:mod:`trafficplan.solver.explain`).
 """
 
 from trafficplan.solver.api import ProgressEvent, SolveOptions, SolveResult
+from trafficplan.solver.explain import (
+    Explanation,
+    ExplanationItem,
+    explain_infeasibility,
+    solve_relaxed,
+)
 from trafficplan.solver.solve import solve
 
-__all__ = ["ProgressEvent", "SolveOptions", "SolveResult", "solve"]
+__all__ = [
+    "Explanation",
+    "ExplanationItem",
+    "ProgressEvent",
+    "SolveOptions",
+    "SolveResult",
+    "explain_infeasibility",
+    "solve",
+    "solve_relaxed",
+]

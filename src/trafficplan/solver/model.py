@@ -51,6 +51,7 @@ class PlanModel:
         with_trainers: bool = True,
         with_officers: bool = True,
         session_floor: dict[str, int] | None = None,
+        trainer_candidates: dict[int, set[str]] | None = None,
     ):
         self.inst = inst
         self.data = inst.data
@@ -58,6 +59,8 @@ class PlanModel:
         self.regions = set(inst.region_ids) if regions is None else set(regions)
         self.with_trainers = with_trainers
         self.with_officers = with_officers
+        # per site, the trainers the model may use there (None: every allowed trainer)
+        self.trainer_candidates = trainer_candidates
         # least sessions per region (a master model may ask for more than the data's min)
         self.session_floor = {
             r: max(inst.session_range(r)[0], (session_floor or {}).get(r, 0))
@@ -160,6 +163,9 @@ class PlanModel:
             free = set(inst.trainer_days(trainer.id)) if not self.explain else set(days)
             for site in inst.sites:
                 if not data.trainer_may_teach(trainer.id, site.region):
+                    continue
+                candidates = self.trainer_candidates
+                if candidates is not None and trainer.id not in candidates.get(site.index, ()):
                     continue
                 for d in sorted(site_days[site.index] & free):
                     var = m.new_bool_var(f"y[{trainer.id},{site.index},{d}]")

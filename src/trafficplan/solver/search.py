@@ -4,7 +4,6 @@ value for the next, the previous solution passed on as a hint."""
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -80,7 +79,9 @@ def run_solver(
     return int(outcome.get("status", cp_model.UNKNOWN))
 
 
-def make_solver(options: SolveOptions, seconds: float, workers: int) -> cp_model.CpSolver:
+def make_solver(
+    options: SolveOptions, seconds: float, workers: int, large: bool = False
+) -> cp_model.CpSolver:
     """A CP-SAT solver with the run's seed, workers and a time limit.
 
     ``interleave_search`` makes multi-worker search deterministic: the same data, seed and
@@ -91,7 +92,12 @@ def make_solver(options: SolveOptions, seconds: float, workers: int) -> cp_model
     params.num_workers = workers
     params.random_seed = options.seed
     params.max_time_in_seconds = max(0.05, seconds)
-    params.interleave_search = workers > 1 and os.environ.get("TP_INTERLEAVE", "1") == "1"
+    params.interleave_search = workers > 1 and not large
+    if large:
+        # presolve of a national-sized model spends most of its time on symmetry detection
+        # and repeated passes that do not pay for themselves here
+        params.symmetry_level = 0
+        params.max_presolve_iterations = 1
     return solver
 
 
@@ -193,6 +199,7 @@ def optimise_weighted(
     deadline: float,
     level_offset: int = 0,
     level_count: int | None = None,
+    large: bool = False,
 ) -> LexOutcome:
     """Optimise several levels in one solve with weights that keep them lexicographic.
 
@@ -231,7 +238,7 @@ def optimise_weighted(
                 )
             )
 
-    solver = make_solver(options, deadline - time.monotonic(), workers)
+    solver = make_solver(options, deadline - time.monotonic(), workers, large)
     status = run_solver(solver, pm.model, options.stop, _Watcher(report, options.stop))
     outcome.interrupted = options.stop.is_set()
     if status == cp_model.INFEASIBLE:

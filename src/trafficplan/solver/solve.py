@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from typing import Literal
 
@@ -110,7 +111,7 @@ def _solve_full(
             wall_seconds=time.monotonic() - started,
         )
     values = outcome.values
-    sessions = extract_sessions(pm, lambda var: values[var.index])  # type: ignore[attr-defined]
+    sessions = extract_sessions(pm, lambda var: values[var.index])
     if officer_bounds and bound_proven and outcome.results:
         first = outcome.results[0]
         if first.name == "officers_trained":
@@ -140,7 +141,10 @@ def _solve_decomposed(
         floor[region_id] = math.ceil(bound / seats) if seats else 0
         if bound == len(data.officers_by_region[region_id]):
             everyone.add(region_id)
-    master = PlanModel(inst, with_officers=False, session_floor=floor)
+    candidates = trainer_candidates(inst)
+    master = PlanModel(
+        inst, with_officers=False, session_floor=floor, trainer_candidates=candidates
+    )
     add_constraints(master)
     if master.infeasible_reasons:
         return _infeasible(master.infeasible_reasons, started)
@@ -152,6 +156,25 @@ def _solve_decomposed(
         # no later level: any master plan will do
         master.model.minimize(0)
         levels = []
+    large = candidates is not None
+    early: tuple[list[PlanSession], dict[str, int]] | None = None
+    first_plan_at: float | None = None
+    if large:
+        # a first complete plan soon: the master's first solution, officers placed on it;
+        # then the optimisation starts from it
+        quick = _feasibility(master, options, workers, deadline, large=True, first_only=True)
+        if quick.values is not None:
+            quick_values = quick.values
+            early_sessions = extract_sessions(master, lambda var: quick_values[var.index])
+            early_placed = _place_officers(inst, early_sessions, options, deadline)
+            if early_placed is not None:
+                early = (early_sessions, early_placed)
+                first_plan_at = time.monotonic() - started
+            for index, value in quick_values.items():
+                master.model.add_hint(master.model.get_int_var_from_proto_index(index), value)
+    # leave time to seat the officers on the master's sessions afterwards
+    reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
+    master_deadline = deadline - (reserve if large else 0.0)
     if levels and len({level.maximise for level in levels}) == 1:
         ranges = [_level_range(inst, level.name) for level in levels]
         outcome = optimise_weighted(
@@ -161,9 +184,10 @@ def _solve_decomposed(
             options,
             workers,
             started,
-            deadline,
+            master_deadline,
             level_offset=1,
             level_count=len(levels) + 1,
+            large=large,
         )
     elif levels:
         outcome = optimise_lexicographically(
@@ -177,14 +201,26 @@ def _solve_decomposed(
             level_count=len(levels) + 1,
         )
     else:
-        outcome = _feasibility(master, options, workers, deadline)
-    if outcome.values is None:
+        outcome = _feasibility(master, options, workers, master_deadline, large=large)
+    if outcome.values is None and early is None:
         return None
-    values = outcome.values
-    sessions = extract_sessions(master, lambda var: values[var.index])  # type: ignore[attr-defined]
-
-    # 3. officers on the master's sessions, region by region
-    placed = _place_officers(inst, sessions, options, workers, deadline)
+    if outcome.values is None and early is not None:
+        sessions, placed = early
+    else:
+        values = outcome.values or {}
+        sessions = extract_sessions(master, lambda var: values[var.index])
+        # 3. officers on the master's sessions, region by region
+        seated = _place_officers(inst, sessions, options, deadline)
+        if seated is None and early is not None:
+            sessions, placed = early
+        elif seated is None:
+            return None  # the full model takes over
+        else:
+            placed = seated
+    if first_plan_at is not None:
+        outcome.first_plan_at = first_plan_at
+    elif outcome.first_plan_at is not None:
+        outcome.first_plan_at = time.monotonic() - started  # a complete plan exists now
     reached = all(placed.get(r, 0) >= b for r, b in region_bounds.items())
     officers_level = ObjectiveResult(
         name="officers_trained",
@@ -206,11 +242,52 @@ def _solve_decomposed(
             bound_proven=region_proven,
         )
     results = [officers_level]
+    if candidates is not None:
+        # the master saw only the cheapest trainers of each site: its values are plans, not
+        # bounds, for the whole problem
+        for result in outcome.results:
+            result.bound = None
+            result.proven = False
     for result in outcome.results:
         results.append(
             result.model_copy(update={"proven": result.proven and officers_level.proven})
         )
     return _result(data, sessions, results, outcome, build_seconds, started)
+
+
+MAX_TRAINER_VARIABLES = 60_000
+"""Above this many trainer-site-day Booleans, the master keeps only the cheapest trainers of
+each site (enough to cover its sessions several times over)."""
+
+
+def trainer_candidates(inst: Instance) -> dict[int, set[str]] | None:
+    """The cheapest trainers per site when the full trainer model would be too large.
+
+    None when every allowed trainer fits in the model (the exact case). Otherwise, per
+    site, the trainers in order of cost until they could cover the region's sessions
+    four times over (at least four, fixed entries' trainers always kept), shrinking while
+    the model would still be too large.
+    """
+    data = inst.data
+    days = len(inst.days)
+    allowed = {
+        site.index: [t.id for t in data.trainers if data.trainer_may_teach(t.id, site.region)]
+        for site in inst.sites
+    }
+    size = sum(len(ids) for ids in allowed.values()) * days
+    if size <= MAX_TRAINER_VARIABLES:
+        return None
+    weeks = max(1, len(inst.weeks))
+    per_trainer = max(1, min(days, data.constraints.trainers.max_per_week * weeks))
+    keep = {e_t for e in data.constraints.sessions.fixed for e_t in e.trainers or []}
+    per_site = max(4, MAX_TRAINER_VARIABLES // max(1, days * len(inst.sites)))
+    result: dict[int, set[str]] = {}
+    for site in inst.sites:
+        ranked = sorted(allowed[site.index], key=lambda t: (inst.cost_cents(t, site.index), t))
+        need = inst.session_range(site.region)[1] * data.constraints.trainers.per_session
+        count = max(per_site, min(len(ranked), 4 * -(-need // per_trainer)))
+        result[site.index] = set(ranked[:count]) | (keep & set(ranked))
+    return result
 
 
 def _level_range(inst: Instance, name: str) -> int:
@@ -250,8 +327,16 @@ def _region_bounds(
     return bounds, proven
 
 
-def _feasibility(pm: PlanModel, options: SolveOptions, workers: int, deadline: float) -> LexOutcome:
-    solver = make_solver(options, deadline - time.monotonic(), workers)
+def _feasibility(
+    pm: PlanModel,
+    options: SolveOptions,
+    workers: int,
+    deadline: float,
+    large: bool = False,
+    first_only: bool = False,
+) -> LexOutcome:
+    solver = make_solver(options, deadline - time.monotonic(), workers, large)
+    solver.parameters.stop_after_first_solution = first_only
     status = run_solver(solver, pm.model, options.stop)
     outcome = LexOutcome()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -303,12 +388,13 @@ def _place_officers(
     inst: Instance,
     sessions: list[PlanSession],
     options: SolveOptions,
-    workers: int,
     deadline: float,
-) -> dict[str, int]:
-    """Fill the sessions' seats region by region (in place); returns officers per region."""
+) -> dict[str, int] | None:
+    """Fill the sessions' seats region by region (in place); officers per region, or None
+    when some region's sessions could not all be filled to their minimum."""
     placed: dict[str, int] = {}
-    for region_id in inst.region_ids:
+    regions = inst.region_ids
+    for position, region_id in enumerate(regions):
         own = [s for s in sessions if s.region == region_id]
         if not own:
             placed[region_id] = 0
@@ -321,12 +407,15 @@ def _place_officers(
                 pm.model.add(var == 0)
         pm.model.add(pm.sessions_of_region(region_id) == len(own))
         pm.model.maximize(pm.officers_trained())
+        # a fair share of the time left, but never less than two seconds: a plan whose
+        # sessions have no officers would break the seats rule
+        share = (deadline - time.monotonic()) / (len(regions) - position)
         # one worker: a small problem, and a deterministic answer
-        solver = make_solver(options, max(0.2, min(5.0, deadline - time.monotonic())), 1)
-        status = run_solver(solver, pm.model, options.stop)
+        solver = make_solver(options, max(2.0, share), 1)
+        # its own stop event: after Ctrl-C the best sessions still get their officers
+        status = run_solver(solver, pm.model, threading.Event())
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            placed[region_id] = 0
-            continue
+            return None
         filled = extract_sessions(pm, solver.value)
         by_place = {(f.venue, f.date): f.officers for f in filled}
         for session in own:

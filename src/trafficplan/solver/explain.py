@@ -1,0 +1,267 @@
+"""Why is there no plan? Conflicting rules and data items, and a relaxed plan.
+
+Rule items that can be switched off (a region's session minimum, a fixed entry, a trainer's
+leave, a weekly cap, the budget, ...) are guarded by an assumption literal (``PlanModel``
+in explain mode). On data that admit no plan:
+
+- :func:`explain_infeasibility` asks CP-SAT for assumptions sufficient for infeasibility
+  (``sufficient_assumptions_for_infeasibility``), shrinks that set by deletion while time
+  allows, and measures by how much each item must give in the relaxed plan;
+- :func:`solve_relaxed` keeps as many rule items as possible (fewest given up), then optimises
+  the plan's objectives; the plan has status ``relaxed`` and lists what gave.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from trafficplan.inputs.dates import format_date_set
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.solver.api import SolveOptions, SolveResult
+from trafficplan.solver.instance import Instance
+from trafficplan.solver.model import PlanModel
+from trafficplan.solver.rules import add_constraints
+from trafficplan.solver.search import make_solver, objective_levels, run_solver
+
+
+@dataclass
+class ExplanationItem:
+    """One rule item in a conflict: the rule id, the item in the user's words, how much it
+    must give (when measured) and the data items it names."""
+
+    rule: str
+    message: str
+    give: str | None = None
+    subjects: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as a JSON-ready dict."""
+        return {
+            "rule": self.rule,
+            "message": self.message,
+            "give": self.give,
+            "subjects": list(self.subjects),
+        }
+
+
+@dataclass
+class Explanation:
+    """The answer to "why is there no plan?"."""
+
+    feasible: bool
+    items: list[ExplanationItem] = field(default_factory=list)
+    proven_minimal: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The explanation as a JSON-ready dict."""
+        return {
+            "feasible": self.feasible,
+            "conflict": [item.to_json() for item in self.items],
+            "minimal": self.proven_minimal,
+        }
+
+
+def describe_item(data: ProblemData, rule: str, subject: str) -> str:
+    """A guarded rule item in the user's words."""
+    c = data.constraints
+    if rule == "counts" and subject == "max_total":
+        return f"at most {c.sessions.max_total} sessions in all (sessions.max_total)"
+    if rule == "counts":
+        bounds = data.session_bounds(subject)
+        return f"region {subject} must hold at least {bounds.min} sessions"
+    if rule == "fixed":
+        entry = c.sessions.fixed[int(subject)]
+        extra = f" at {entry.venue}" if entry.venue else ""
+        if entry.trainers:
+            extra += f" with {', '.join(entry.trainers)}"
+        return f"fixed session {entry.region} on {entry.date}{extra} (sessions.fixed.{subject})"
+    if rule == "venue_unavailable":
+        venue = data.venue_by_id[subject]
+        return f"venue {subject} is unavailable {format_date_set(venue.unavailable)}"
+    if rule == "region_per_day":
+        return f"at most {c.sessions.max_per_region_per_day} session(s) a day in {subject}"
+    if rule == "seats":
+        return f"each session in {subject} needs at least {c.sessions.officers.min} officers"
+    if rule == "trainer_unavailable":
+        trainer = data.trainer_by_id[subject]
+        return f"trainer {subject} is unavailable {format_date_set(trainer.unavailable)}"
+    if rule == "trainer_per_week":
+        return f"trainer {subject} teaches at most {c.trainers.max_per_week} sessions a week"
+    if rule == "trainer_consecutive":
+        return f"trainer {subject} teaches at most {c.trainers.max_consecutive_days} days in a row"
+    if rule == "trainer_max_sessions":
+        cap = data.trainer_by_id[subject].max_sessions
+        return f"trainer {subject} teaches at most {cap} sessions in all"
+    if rule == "travel":
+        return f"trainer {subject} needs travel days between far regions"
+    if rule == "ngo_count":
+        return f"each session in {subject} needs {c.ngos.per_session} NGO(s) of the region"
+    if rule == "ngo_unavailable":
+        ngo = data.ngo_by_id[subject]
+        return f"NGO {subject} is unavailable {format_date_set(ngo.unavailable)}"
+    if rule == "ngo_per_week":
+        return f"NGO {subject} works at most {c.ngos.max_per_week} sessions a week"
+    if rule == "budget":
+        return f"the budget of {c.budget_eur:,.2f} EUR"
+    return f"{rule} ({subject})"
+
+
+def _explain_model(data: ProblemData) -> PlanModel:
+    pm = PlanModel(Instance(data), explain=True)
+    add_constraints(pm)
+    return pm
+
+
+def _feasible(data: ProblemData, options: SolveOptions, seconds: float, workers: int) -> int:
+    pm = PlanModel(Instance(data))
+    add_constraints(pm)
+    if pm.infeasible_reasons:
+        return int(cp_model.INFEASIBLE)
+    status: int = run_solver(make_solver(options, seconds, workers), pm.model, options.stop)
+    return status
+
+
+def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None) -> Explanation:
+    """A small set of rule items that together admit no plan, with how much each must give.
+
+    Returns ``Explanation(feasible=True)`` on data that admit a plan. When the search cannot
+    decide within the time limit, the items found so far are returned (possibly none).
+    """
+    options = options or SolveOptions()
+    started = time.monotonic()
+    deadline = started + options.time_limit
+    workers = options.workers or os.cpu_count() or 1
+
+    status = _feasible(data, options, 0.3 * options.time_limit, workers)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Explanation(feasible=True)
+
+    pm = _explain_model(data)
+    keys = list(pm.guards)
+    literals = [pm.guards[k] for k in keys]
+    pm.model.add_assumptions(literals)
+    solver = make_solver(options, max(1.0, 0.3 * (deadline - time.monotonic())), 1)
+    status = run_solver(solver, pm.model, options.stop)
+    if status != cp_model.INFEASIBLE:
+        return Explanation(feasible=False)
+    core_indexes = set(solver.sufficient_assumptions_for_infeasibility())
+    core = [k for k, lit in zip(keys, literals, strict=True) if lit.index in core_indexes]
+
+    # shrink the core: drop an item if the others still conflict (deletion filter)
+    minimal = True
+    for key in list(core):
+        if time.monotonic() > deadline - 0.2 * options.time_limit:
+            minimal = False
+            break
+        trial = [k for k in core if k != key]
+        probe = _explain_model(data)
+        for other_key, literal in probe.guards.items():
+            if other_key not in trial:
+                probe.model.add(literal == 0)
+        probe.model.add_assumptions([probe.guards[k] for k in trial if k in probe.guards])
+        seconds = max(0.5, min(10.0, (deadline - time.monotonic()) / max(1, len(core))))
+        outcome = run_solver(make_solver(options, seconds, 1), probe.model, options.stop)
+        if outcome == cp_model.INFEASIBLE:
+            core = trial
+        elif outcome != cp_model.OPTIMAL and outcome != cp_model.FEASIBLE:
+            minimal = False
+
+    items = [
+        ExplanationItem(rule=r, message=describe_item(data, r, s), subjects=[s]) for r, s in core
+    ]
+    relaxed = solve_relaxed(data, options, allowed=set(core), deadline=deadline)
+    if relaxed.plan is not None:
+        extra = relaxed.plan.model_extra or {}
+        gave = {(g["rule"], g["subject"]): g for g in extra.get("relaxations", [])}
+        for item in items:
+            found = gave.get((item.rule, item.subjects[0]))
+            item.give = found["give"] if found else "nothing, once another item gives"
+    return Explanation(feasible=False, items=items, proven_minimal=minimal)
+
+
+def solve_relaxed(
+    data: ProblemData,
+    options: SolveOptions | None = None,
+    allowed: set[tuple[str, str]] | None = None,
+    deadline: float | None = None,
+) -> SolveResult:
+    """The best partial plan when the data admit no plan: give up as few rule items as
+    possible (only those in ``allowed`` when given), then optimise the plan's objectives.
+
+    The plan has status ``relaxed`` and a ``relaxations`` list: each item given up with the
+    checker's account of how much it gave.
+    """
+    from trafficplan.solver.solve import _result  # the one plan builder of the solver
+
+    options = options or SolveOptions()
+    started = time.monotonic()
+    deadline = deadline or started + options.time_limit
+    workers = options.workers or os.cpu_count() or 1
+    pm = _explain_model(data)
+    keys = list(pm.guards)
+    for key in keys:
+        if allowed is not None and key not in allowed:
+            pm.model.add(pm.guards[key] == 1)
+    kept = sum(pm.guards[k] for k in keys)
+    pm.model.maximize(kept)
+    solver = make_solver(options, max(0.5, 0.5 * (deadline - time.monotonic())), workers)
+    status = run_solver(solver, pm.model, options.stop)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return SolveResult(
+            status="infeasible" if status == cp_model.INFEASIBLE else "unknown",
+            plan=None,
+            reasons=["even with rule items relaxed, no plan was found"],
+            wall_seconds=time.monotonic() - started,
+        )
+    given_up = [k for k in keys if solver.value(pm.guards[k]) == 0]
+    pm.model.add(kept >= round(solver.objective_value))
+    for key in keys:
+        pm.model.add_hint(pm.guards[key], solver.value(pm.guards[key]))
+    from trafficplan.solver.search import optimise_lexicographically
+
+    levels = objective_levels(pm, list(data.constraints.objective))
+    outcome = optimise_lexicographically(pm, levels, options, workers, started, deadline)
+    if outcome.values is None:
+        return SolveResult(status="unknown", plan=None, reasons=["no relaxed plan in time"])
+    values = outcome.values
+    from trafficplan.solver.extract import extract_sessions
+
+    sessions = extract_sessions(pm, lambda var: values[var.index])
+    given_up = [k for k in keys if values[pm.guards[k].index] == 0]
+    result = _result(data, sessions, outcome.results, outcome, 0.0, started)
+    assert result.plan is not None
+    from trafficplan.checker import check_plan  # to measure what gave, in the checker's words
+
+    report = check_plan(data, result.plan)
+    relaxations = []
+    for rule, subject in given_up:
+        broken = [
+            v
+            for v in report.violations
+            if v.rule == rule
+            and (subject in (v.who or "", v.session or "") or rule in ("budget", "counts", "fixed"))
+        ]
+        give = "; ".join(v.message for v in broken[:3]) if broken else "not needed in the end"
+        if len(broken) > 3:
+            give += f" (and {len(broken) - 3} more)"
+        relaxations.append(
+            {
+                "rule": rule,
+                "subject": subject,
+                "message": describe_item(data, rule, subject),
+                "give": give,
+            }
+        )
+    plan = result.plan.model_copy(update={"status": "relaxed"})
+    plan.__pydantic_extra__ = {"relaxations": relaxations}
+    return SolveResult(
+        status="relaxed",
+        plan=plan,
+        reasons=[f"{r['message']}: {r['give']}" for r in relaxations],
+        wall_seconds=time.monotonic() - started,
+    )
