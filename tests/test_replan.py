@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_DATA
-from datafactory import write_data
 from typer.testing import CliRunner
 
+from conftest import SHIPPED_DATA
+from datafactory import write_data
 from trafficplan.changes import plan_changes
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
@@ -136,7 +136,9 @@ def test_cli_writes_plan_and_spreadsheet_safe_changes(tiny_plan: tuple[Path, Pat
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert [row["session_id"] for row in rows] == [target.id]
-    assert rows[0]["trainers_out"] == target.trainers[0] or rows[0]["old_date"] != rows[0]["new_date"]
+    assert (
+        rows[0]["trainers_out"] == target.trainers[0] or rows[0]["old_date"] != rows[0]["new_date"]
+    )
 
 
 def test_cli_human_output_names_the_change(tiny_plan: tuple[Path, Path, Plan]) -> None:
@@ -281,9 +283,7 @@ def test_shipped_replan_later_since_freezes_more(shipped_plan: Plan) -> None:
     assert new is not None
     assert check_plan(data, new).valid
     assert _dumps(new, since) == _dumps(old, since)
-    lost = {
-        s.id for s in old.sessions if s.venue == "lvi-police-hall" and s.date >= since
-    }
+    lost = {s.id for s in old.sessions if s.venue == "lvi-police-hall" and s.date >= since}
     changes = plan_changes(old, new).changes
     assert lost <= {c.session.id for c in changes}
     for change in changes:
