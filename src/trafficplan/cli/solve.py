@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -67,10 +68,15 @@ def solve(
         )
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=on_progress)
-    with Live(
-        status_line, console=err, transient=True, refresh_per_second=8, redirect_stdout=False
-    ):
-        result = run_solver(problem, options)
+    # Ctrl-C asks the search to stop; the solver then returns the best plan it has
+    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
+    try:
+        with Live(
+            status_line, console=err, transient=True, refresh_per_second=8, redirect_stdout=False
+        ):
+            result = run_solver(problem, options)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
     if result.status in ("infeasible",) and relax:
         from trafficplan.solver import solve_relaxed
@@ -97,6 +103,8 @@ def solve(
                 "`trafficplan explain` for details, `trafficplan solve --relax` for a partial plan"
             )
             raise fail(["the data admit no plan", *reasons, hint], ExitCode.INFEASIBLE)
+        if result.interrupted or options.stop.is_set():
+            result.reasons = ["interrupted before any plan was found"]
         if as_json:
             print_json({"status": "unknown", "reasons": result.reasons})
         code = ExitCode.NO_PLAN

@@ -70,6 +70,14 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
         decomposed = _solve_decomposed(inst, options, workers, started, deadline)
         if decomposed is not None:
             return decomposed
+        if options.stop.is_set():
+            return SolveResult(
+                status="unknown",
+                plan=None,
+                reasons=["interrupted before any plan was found"],
+                interrupted=True,
+                wall_seconds=time.monotonic() - started,
+            )
     return _solve_full(inst, options, workers, started, deadline, hint=options.hint)
 
 
