@@ -1,0 +1,166 @@
+"""``trafficplan explain``: why the data admit no plan, or why an officer is not in a plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from trafficplan.cli.app import app
+from trafficplan.cli.common import (
+    DEFAULT_DATA,
+    DataOption,
+    JsonOption,
+    SeedOption,
+    TimeLimitOption,
+    WorkersOption,
+    error_boundary,
+    fail,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
+from trafficplan.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from trafficplan.diagnostics import Finding
+    from trafficplan.officer_explain import OfficerExplanation
+
+
+@app.command()
+@error_boundary
+def explain(
+    data: DataOption = DEFAULT_DATA,
+    officer: Annotated[
+        str | None,
+        typer.Option(
+            "--officer", metavar="ID", help="Explain why this officer is (not) in --plan."
+        ),
+    ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option("--plan", metavar="PLAN", help="The plan file --officer is looked up in."),
+    ] = None,
+    time_limit: TimeLimitOption = 60.0,
+    seed: SeedOption = 0,
+    workers: WorkersOption = None,  # type: ignore[assignment]
+    as_json: JsonOption = False,
+) -> None:
+    """Explain why the data admit no plan: the pre-check findings, then the rules and data
+    items that conflict and how much each must give (exit 0: the explanation is the answer).
+    With --officer ID --plan PLAN: why that officer is or is not in the plan."""
+    if officer is not None or plan is not None:
+        if officer is None or plan is None:
+            raise UsageError("--officer and --plan go together: explain --officer ID --plan PLAN")
+        _explain_officer(data, officer, plan, as_json)
+        return
+    _explain_data(data, time_limit, seed, workers, as_json)
+
+
+# ----- the data ----------------------------------------------------------------------------------
+def _explain_data(
+    folder: Path, time_limit: float, seed: int, workers: int | None, as_json: bool
+) -> None:
+    from trafficplan.diagnostics import diagnose
+    from trafficplan.inputs import load_data
+    from trafficplan.solver import SolveOptions, explain_infeasibility
+
+    problem = load_data(folder)
+    findings = diagnose(problem)
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    with stderr_console().status(f"looking for conflicting rules (up to {time_limit:g} s)…"):
+        explanation = explain_infeasibility(problem, options)
+    undecided = not explanation.feasible and not explanation.items
+    if as_json:
+        print_json({"findings": [f.to_dict() for f in findings], **explanation.to_json()})
+        if undecided:
+            raise typer.Exit(int(ExitCode.NO_PLAN))
+        return
+    console = stdout_console()
+    _print_findings(console, findings)
+    if explanation.feasible:
+        console.print("[bold green]The data admit a plan[/]: nothing to explain.")
+        return
+    if not explanation.items:
+        raise fail(
+            [
+                "no plan was found and no conflict was isolated within the time limit; the "
+                "data may admit a plan that takes longer to find: try a larger --time-limit"
+            ],
+            ExitCode.NO_PLAN,
+        )
+    smallest = " (none of them can be left out)" if explanation.proven_minimal else ""
+    console.print(
+        f"[bold red]The data admit no plan.[/] These rules and data items conflict{smallest}:"
+    )
+    table = Table(show_lines=False)
+    for column in ("rule", "what conflicts", "must give", "data items"):
+        table.add_column(column, overflow="fold", no_wrap=column == "rule")
+    for item in explanation.items:
+        table.add_row(item.rule, item.message, item.give or "", ", ".join(item.subjects))
+    console.print(table)
+    console.print(
+        "Relax one of these (for instance with trafficplan whatif --set KEY=VALUE) to get a plan."
+    )
+
+
+def _print_findings(console: Console, findings: list[Finding]) -> None:
+    if not findings:
+        return
+    console.print("[bold]Pre-checks[/]")
+    for finding in findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        console.print(
+            f"  [{colour}]{finding.severity}[/] [bold]{finding.rule}[/]: ", end="", soft_wrap=True
+        )
+        console.print(finding.message, markup=False, soft_wrap=True)
+
+
+# ----- one officer -------------------------------------------------------------------------------
+def _explain_officer(folder: Path, officer_id: str, plan_path: Path, as_json: bool) -> None:
+    from trafficplan.inputs import load_data
+    from trafficplan.officer_explain import explain_officer
+    from trafficplan.plan import read_plan, require_known_ids
+
+    problem = load_data(folder)
+    plan = read_plan(plan_path)
+    require_known_ids(plan, problem, str(plan_path))
+    explanation = explain_officer(plan, problem, officer_id)
+    if as_json:
+        print_json(explanation.to_json())
+        return
+    console = stdout_console()
+    for line in explanation.summary():
+        console.print(line, markup=False, soft_wrap=True)
+    if explanation.checks:
+        console.print(_checks_table(explanation))
+
+
+def _checks_table(explanation: OfficerExplanation) -> Table:
+    table = Table(
+        title=f"Sessions of region {explanation.officer.region} "
+        f"(district {explanation.officer.district})",
+        title_justify="left",
+    )
+    for column in ("session", "date", "venue", "leave", "district", "seats", "verdict"):
+        table.add_column(column, no_wrap=column != "verdict")
+    for check in explanation.checks:
+        verdict = ", ".join(check.blockers)
+        table.add_row(
+            check.session_id,
+            check.day.isoformat(),
+            check.venue,
+            "[red]on leave[/]" if check.on_leave else "free",
+            _used(check.district_attending, check.district_cap),
+            _used(check.seats_taken, check.seats_cap),
+            f"[red]{verdict}[/]" if verdict else "[green]had room[/]",
+        )
+    return table
+
+
+def _used(used: int, cap: int) -> str:
+    text = f"{used}/{cap}"
+    return f"[red]{text}[/]" if used >= cap else text
