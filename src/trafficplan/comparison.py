@@ -1,0 +1,257 @@
+"""Two solve outcomes side by side: their metrics, the differences, and the sessions that moved.
+
+Used by ``trafficplan whatif`` (baseline versus scenario). Metrics are recomputed from each plan
+against its own data (a scenario may change rates, distances or officers), never copied from
+the solver.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.metrics import plan_metrics
+from trafficplan.plan import ObjectiveResult, Plan, PlanSession
+
+if TYPE_CHECKING:  # importing the solver package loads OR-Tools; only its type is needed here
+    from trafficplan.solver.api import SolveResult
+
+METRIC_NAMES = (
+    "officers_trained",
+    "officers_total",
+    "sessions",
+    "cost_eur",
+    "max_trainer_sessions",
+)
+
+
+@dataclass
+class Outcome:
+    """One side of a comparison: how the solve ended and what its plan is worth.
+
+    ``metrics`` and ``trained_by_region`` are None when the side has no plan.
+    """
+
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    plan: Plan | None = None
+    metrics: dict[str, Any] | None = None
+    trained_by_region: dict[str, int] | None = None
+    officers_by_region: dict[str, int] = field(default_factory=dict)
+    objectives: list[ObjectiveResult] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def has_plan(self) -> bool:
+        """Whether this side has a plan to compare."""
+        return self.plan is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """This side as a JSON-ready dict (without the plan's sessions)."""
+        return {
+            "status": self.status,
+            "reasons": list(self.reasons),
+            "metrics": self.metrics,
+            "trained_by_region": self.trained_by_region,
+            "officers_by_region": dict(self.officers_by_region),
+            "objectives": [
+                {
+                    "name": o.name,
+                    "value": o.value,
+                    "bound": o.bound,
+                    "proven": o.proven,
+                    "gap": o.gap,
+                }
+                for o in self.objectives
+            ],
+            "seconds": round(self.seconds, 2),
+            "interrupted": self.interrupted,
+        }
+
+
+def outcome_of(result: SolveResult, data: ProblemData) -> Outcome:
+    """Summarise a solve result against the data it was solved for."""
+    officers_by_region = {r: len(officers) for r, officers in data.officers_by_region.items()}
+    outcome = Outcome(
+        status=result.status,
+        reasons=list(result.reasons),
+        officers_by_region=officers_by_region,
+        seconds=result.wall_seconds,
+        interrupted=result.interrupted,
+    )
+    if result.plan is None:
+        return outcome
+    plan = result.plan
+    outcome.plan = plan
+    outcome.metrics = plan_metrics(data, plan)
+    outcome.objectives = list(plan.objectives)
+    trained: dict[str, set[str]] = {region: set() for region in officers_by_region}
+    for session in plan.sessions:
+        trained.setdefault(session.region, set()).update(session.officers)
+    outcome.trained_by_region = {region: len(ids) for region, ids in trained.items()}
+    return outcome
+
+
+def metric_delta(baseline: Outcome, scenario: Outcome) -> dict[str, Any]:
+    """Scenario minus baseline for every metric and every region's officers trained.
+
+    Values are None where either side has no plan.
+    """
+    delta: dict[str, Any] = {}
+    for name in METRIC_NAMES:
+        old = baseline.metrics.get(name) if baseline.metrics else None
+        new = scenario.metrics.get(name) if scenario.metrics else None
+        delta[name] = _difference(old, new)
+    regions = sorted(set(baseline.officers_by_region) | set(scenario.officers_by_region))
+    delta["trained_by_region"] = {
+        region: _difference(
+            (baseline.trained_by_region or {}).get(region)
+            if baseline.trained_by_region is not None
+            else None,
+            (scenario.trained_by_region or {}).get(region)
+            if scenario.trained_by_region is not None
+            else None,
+        )
+        for region in regions
+    }
+    return delta
+
+
+def _difference(old: Any, new: Any) -> Any:
+    if old is None or new is None:
+        return None
+    difference = new - old
+    return round(difference, 2) if isinstance(difference, float) else difference
+
+
+# ----- sessions that moved -----------------------------------------------------------------------
+COMPARED_FIELDS = ("date", "venue", "trainers", "ngos", "officers")
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """A session added, removed, or changed between two plans.
+
+    ``changed`` names the fields that differ (``date``, ``venue``, ``trainers``, ``ngos``,
+    ``officers`` — the last meaning the number of officers).
+    """
+
+    kind: str  # "added", "removed" or "changed"
+    region: str
+    before: PlanSession | None
+    after: PlanSession | None
+    changed: tuple[str, ...] = ()
+
+    @property
+    def session_id(self) -> str:
+        """The session's id (the scenario's where both exist and differ: ``old -> new``)."""
+        if self.before is not None and self.after is not None:
+            if self.before.id == self.after.id:
+                return self.before.id
+            return f"{self.before.id} -> {self.after.id}"
+        only = self.before or self.after
+        assert only is not None
+        return only.id
+
+    def to_json(self) -> dict[str, Any]:
+        """The change as a JSON-ready dict."""
+        return {
+            "kind": self.kind,
+            "region": self.region,
+            "session": self.session_id,
+            "changed": list(self.changed),
+            "before": _session_json(self.before),
+            "after": _session_json(self.after),
+        }
+
+
+def _session_json(session: PlanSession | None) -> dict[str, Any] | None:
+    if session is None:
+        return None
+    return {
+        "id": session.id,
+        "date": session.date.isoformat(),
+        "venue": session.venue,
+        "trainers": list(session.trainers),
+        "ngos": list(session.ngos),
+        "officers": len(session.officers),
+    }
+
+
+def _differences(before: PlanSession, after: PlanSession) -> tuple[str, ...]:
+    differs = {
+        "date": before.date != after.date,
+        "venue": before.venue != after.venue,
+        "trainers": sorted(before.trainers) != sorted(after.trainers),
+        "ngos": sorted(before.ngos) != sorted(after.ngos),
+        "officers": len(before.officers) != len(after.officers),
+    }
+    return tuple(name for name in COMPARED_FIELDS if differs[name])
+
+
+def match_sessions(
+    before: Plan, after: Plan
+) -> list[tuple[PlanSession | None, PlanSession | None]]:
+    """Pair the sessions of two plans: by id where both have it, then by region and date order.
+
+    Unpaired sessions come as ``(session, None)`` (removed) or ``(None, session)`` (added).
+    """
+    after_by_id = {s.id: s for s in after.sessions}
+    pairs: list[tuple[PlanSession | None, PlanSession | None]] = []
+    left: dict[str, list[PlanSession]] = defaultdict(list)
+    paired_after: set[str] = set()
+    for session in before.sessions:
+        twin = after_by_id.get(session.id)
+        if twin is not None and twin.region == session.region and twin.id not in paired_after:
+            pairs.append((session, twin))
+            paired_after.add(twin.id)
+        else:
+            left[session.region].append(session)
+    right: dict[str, list[PlanSession]] = defaultdict(list)
+    for session in after.sessions:
+        if session.id not in paired_after:
+            right[session.region].append(session)
+    for region in sorted(set(left) | set(right)):
+        olds = sorted(left.get(region, []), key=lambda s: (s.date, s.id))
+        news = sorted(right.get(region, []), key=lambda s: (s.date, s.id))
+        for index in range(max(len(olds), len(news))):
+            pairs.append(
+                (
+                    olds[index] if index < len(olds) else None,
+                    news[index] if index < len(news) else None,
+                )
+            )
+    return pairs
+
+
+def moved_sessions(before: Plan, after: Plan) -> list[SessionChange]:
+    """Sessions added, removed or changed (date, venue, trainers, NGOs, number of officers).
+
+    Sorted by region, then by date.
+    """
+    changes = []
+    for old, new in match_sessions(before, after):
+        if old is not None and new is not None:
+            differs = _differences(old, new)
+            if differs:
+                changes.append(SessionChange("changed", old.region, old, new, differs))
+        elif old is not None:
+            changes.append(SessionChange("removed", old.region, old, None))
+        elif new is not None:
+            changes.append(SessionChange("added", new.region, None, new))
+
+    def order(change: SessionChange) -> tuple[str, str, str]:
+        session = change.after or change.before
+        assert session is not None
+        return (change.region, session.date.isoformat(), session.id)
+
+    return sorted(changes, key=order)
+
+
+def change_counts(changes: list[SessionChange]) -> dict[str, int]:
+    """How many sessions were added, removed and changed."""
+    counts = Counter(change.kind for change in changes)
+    return {kind: counts.get(kind, 0) for kind in ("added", "removed", "changed")}

@@ -1,0 +1,206 @@
+"""Solve several scenarios of one data folder, each in its own process (or here, one by one).
+
+Used by ``whatif`` (baseline and scenario side by side) and ``capacity`` (one scenario per
+value). A task carries plain, picklable data (the parsed files and the edits), so each process
+builds and validates its own :class:`~trafficplan.inputs.ProblemData`. Results are keyed by the
+task's index, so they never depend on which process finished first. Ctrl-C in the parent stops
+every running search (each keeps its best plan) and skips the tasks not yet started.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from trafficplan.errors import TrafficplanError
+from trafficplan.inputs.loading import RawData, build_data
+from trafficplan.plan import Plan
+from trafficplan.scenarios import apply_scenario
+
+if TYPE_CHECKING:  # importing the solver package loads OR-Tools; tasks import it when they run
+    from trafficplan.solver.api import SolveResult
+
+
+@dataclass(frozen=True)
+class ScenarioTask:
+    """One scenario to solve: the parsed files, the edits, and the search settings."""
+
+    index: int
+    raw: RawData
+    sets: tuple[str, ...] = ()
+    drops: tuple[str, ...] = ()
+    time_limit: float = 60.0
+    seed: int = 0
+    workers: int | None = None
+    hint: Plan | None = None
+
+
+@dataclass
+class TaskOutcome:
+    """How one task ended.
+
+    ``status`` is the solver's status, or ``invalid`` (the edits make the data invalid;
+    ``reasons`` holds the problems), ``not run`` (interrupted before it started) or ``error``
+    (the process died). ``result`` is the solver's result when it ran; ``metrics`` those of
+    its plan, recomputed against the scenario's own data.
+    """
+
+    index: int
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    result: SolveResult | None = None
+    metrics: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+    @property
+    def interrupted(self) -> bool:
+        """The search was stopped by Ctrl-C (its best plan so far is kept)."""
+        return self.result is not None and self.result.interrupted
+
+
+def solve_task(task: ScenarioTask, stop: Any = None) -> TaskOutcome:
+    """Build the task's scenario and solve it.
+
+    Args:
+        task: the scenario and the search settings.
+        stop: an event (threading or multiprocessing) that, once set, stops the search and
+            keeps the best plan found.
+    """
+    from trafficplan.metrics import plan_metrics
+    from trafficplan.solver import SolveOptions, solve
+
+    started = time.monotonic()
+    try:
+        data = build_data(apply_scenario(task.raw, list(task.sets), list(task.drops)).raw)
+    except TrafficplanError as exc:
+        return TaskOutcome(task.index, "invalid", exc.lines())
+    if stop is not None and stop.is_set():
+        return TaskOutcome(task.index, "not run", ["interrupted before it started"])
+    options = SolveOptions(
+        time_limit=task.time_limit, seed=task.seed, workers=task.workers, hint=task.hint
+    )
+    relay = _relay_stop(stop, options.stop) if stop is not None else None
+    try:
+        result = solve(data, options)
+    finally:
+        options.stop.set()
+        if relay is not None:
+            relay.join()
+    metrics = plan_metrics(data, result.plan) if result.plan is not None else None
+    return TaskOutcome(
+        task.index,
+        result.status,
+        list(result.reasons),
+        result,
+        metrics,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _relay_stop(source: Any, target: threading.Event) -> threading.Thread:
+    """Set ``target`` as soon as ``source`` is set (until ``target`` is set otherwise)."""
+
+    def relay() -> None:
+        while not target.is_set():
+            if source.wait(0.2):
+                target.set()
+
+    thread = threading.Thread(target=relay, name="stop-relay", daemon=True)
+    thread.start()
+    return thread
+
+
+_worker_stop: Any = None
+
+
+def _init_worker(stop: Any) -> None:
+    """Pool process start-up: Ctrl-C is the parent's to handle; it tells us through ``stop``.
+
+    The process leaves the terminal's process group, so Ctrl-C never reaches it: a SIGINT
+    arriving inside the solver's native code would kill the process instead of stopping the
+    search and keeping its best plan.
+    """
+    global _worker_stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
+    _worker_stop = stop
+
+
+def _solve_in_worker(task: ScenarioTask) -> TaskOutcome:
+    return solve_task(task, _worker_stop)
+
+
+def solve_tasks(
+    tasks: list[ScenarioTask],
+    jobs: int,
+    on_done: Callable[[TaskOutcome], None] | None = None,
+) -> tuple[dict[int, TaskOutcome], bool]:
+    """Solve the tasks ``jobs`` at a time, each in a separate process.
+
+    Even one job runs in a child process: the child is outside the terminal's process group,
+    so Ctrl-C reaches only this process, which stops the searches through an event and
+    collects their best plans.
+
+    Returns:
+        The outcomes by task index (tasks skipped after Ctrl-C are missing), and whether the
+        run was interrupted.
+    """
+    outcomes: dict[int, TaskOutcome] = {}
+    if not tasks:
+        return outcomes, False
+    jobs = max(1, min(jobs, len(tasks)))
+    # spawn: a fresh interpreter per process, never a fork of a process holding solver threads
+    context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    interrupted = False
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(stop,)
+    ) as pool:
+        futures: dict[Future[TaskOutcome], ScenarioTask] = {
+            pool.submit(_solve_in_worker, task): task for task in tasks
+        }
+        try:
+            for future in as_completed(futures):
+                _collect(future, futures[future], outcomes, on_done)
+        except KeyboardInterrupt:
+            interrupted = True
+            stop.set()
+            for future in futures:
+                future.cancel()
+            for future, task in futures.items():
+                if task.index not in outcomes and not future.cancelled():
+                    _collect(future, task, outcomes, on_done)
+    return outcomes, interrupted
+
+
+def _collect(
+    future: Future[TaskOutcome],
+    task: ScenarioTask,
+    outcomes: dict[int, TaskOutcome],
+    on_done: Callable[[TaskOutcome], None] | None,
+) -> None:
+    try:
+        outcome = future.result()
+    except CancelledError:
+        return
+    except Exception as exc:  # a crashed worker process must not lose the other tasks
+        outcome = TaskOutcome(task.index, "error", [f"{type(exc).__name__}: {exc}"])
+    _record(outcome, outcomes, on_done)
+
+
+def _record(
+    outcome: TaskOutcome,
+    outcomes: dict[int, TaskOutcome],
+    on_done: Callable[[TaskOutcome], None] | None,
+) -> None:
+    outcomes[outcome.index] = outcome
+    if on_done is not None:
+        on_done(outcome)
