@@ -1,0 +1,191 @@
+"""``trafficplan capacity``: one solve per value of a key; table, chart, and the threshold."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from trafficplan.cli.app import app
+from trafficplan.cli.common import (
+    DEFAULT_DATA,
+    DataOption,
+    JsonOption,
+    SeedOption,
+    error_boundary,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
+from trafficplan.errors import ExitCode
+
+if TYPE_CHECKING:
+    from trafficplan.capacity import PointResult, SweepResult
+
+BAR_WIDTH = 40
+EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+@app.command()
+@error_boundary
+def capacity(
+    vary: Annotated[
+        str,
+        typer.Option(
+            "--vary",
+            metavar="KEY=A..B[:STEP]",
+            help="The key to vary and its values, A and B included: integers (step 1), "
+            "decimals, or dates (step 1d; e.g. window.end=2008-09-15..2008-10-31:7d).",
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            metavar="officers_trained=all|N",
+            help="What a value must reach: every officer trained, or at least N.",
+        ),
+    ] = "officers_trained=all",
+    data: DataOption = DEFAULT_DATA,
+    time_limit: Annotated[
+        float,
+        typer.Option("--time-limit", min=0.1, help="Seconds for each value's solve."),
+    ] = 60.0,
+    seed: SeedOption = 0,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Search workers of each solve (default: CPU cores / jobs, at least 1).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, help="Values solved at the same time (processes).")
+    ] = 2,
+    as_json: JsonOption = False,
+) -> None:
+    """Solve one scenario per value of a key; print each value's objectives, a chart of
+    officers trained, and the smallest value that reaches the target."""
+    from trafficplan.capacity import parse_target, parse_vary, run_sweep
+    from trafficplan.inputs import build_data, read_raw
+
+    sweep = parse_vary(vary)
+    goal = parse_target(target)
+    raw = read_raw(data)
+    build_data(raw)  # the baseline must be valid before any value is tried
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task(f"capacity {sweep.key}", total=len(sweep.values))
+
+        def on_done(point: PointResult) -> None:
+            progress.advance(task)
+            progress.update(
+                task, description=f"capacity {sweep.key} ({point.value}: {point.status})"
+            )
+
+        result = run_sweep(
+            raw,
+            sweep,
+            goal,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            jobs=jobs,
+            on_done=on_done,
+        )
+    if as_json:
+        print_json(result.to_json())
+    else:
+        _render(stdout_console(), result)
+    if result.interrupted:
+        stderr_console().print("Interrupted: values not solved are marked 'not run'.")
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _render(console: Console, result: SweepResult) -> None:
+    console.print(_table(result))
+    console.print(_chart(result))
+    answer = result.smallest_reaching
+    if answer is None:
+        console.print(f"[bold yellow]No value of {result.sweep.key} reaches {result.target}.[/]")
+    else:
+        console.print(
+            f"[bold green]The smallest value of {result.sweep.key} that reaches "
+            f"{result.target} is {answer.value}[/] "
+            f"({answer.metrics['officers_trained'] if answer.metrics else 0:,} officers trained)."
+        )
+    unproven = result.unproven_below
+    if unproven:
+        listed = ", ".join(p.value for p in unproven)
+        console.print(
+            f"Not proven below it: {listed} missed the target without proof (status "
+            "feasible or unknown); more --time-limit might move the answer down."
+        )
+    for point in result.points:
+        if point.status in ("invalid", "infeasible", "error") and point.reasons:
+            console.print(f"{point.value}: {point.status}: {point.reasons[0]}", markup=False)
+
+
+def _table(result: SweepResult) -> Table:
+    table = Table(title=f"capacity: {result.sweep.key}", title_justify="left")
+    table.add_column("value", no_wrap=True)
+    for column in ("officers trained", "sessions", "cost EUR", "max load", "status", "seconds"):
+        table.add_column(column, justify="left" if column == "status" else "right")
+    for point in result.points:
+        metrics = point.metrics
+        reached = result.target.reached(metrics)
+        trained = (
+            f"{metrics['officers_trained']:,} of {metrics['officers_total']:,}" if metrics else "-"
+        )
+        table.add_row(
+            point.value,
+            f"[green]{trained}[/]" if reached else trained,
+            f"{metrics['sessions']:,}" if metrics else "-",
+            f"{metrics['cost_eur']:,.2f}" if metrics else "-",
+            f"{metrics['max_trainer_sessions']:,}" if metrics else "-",
+            point.status,
+            f"{point.seconds:.1f}",
+        )
+    return table
+
+
+def _chart(result: SweepResult) -> Table:
+    """A horizontal bar per value: officers trained, scaled to the most officers of any value."""
+    scale = max(
+        (p.metrics["officers_total"] for p in result.points if p.metrics),
+        default=0,
+    )
+    chart = Table(
+        title="officers trained", title_justify="left", show_header=False, box=None, padding=(0, 1)
+    )
+    chart.add_column(justify="right")
+    chart.add_column(no_wrap=True)
+    chart.add_column(justify="right")
+    for point in result.points:
+        if point.metrics is None or scale == 0:
+            chart.add_row(point.value, "", point.status)
+            continue
+        trained = point.metrics["officers_trained"]
+        bar = _bar(trained / scale, BAR_WIDTH)
+        colour = "green" if result.target.reached(point.metrics) else "cyan"
+        chart.add_row(point.value, f"[{colour}]{bar}[/]", f"{trained:,}")
+    return chart
+
+
+def _bar(fraction: float, width: int) -> str:
+    """A bar of ``fraction`` x ``width`` cells, in eighths of a cell."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (EIGHTHS[part] if part else "")

@@ -1,0 +1,257 @@
+"""``trafficplan capacity``: ranges, targets, and the threshold found on the tiny instance.
+
+On the tiny instance each region has 20 officers and one session, so every officer is trained
+exactly when a session may seat 20: varying ``sessions.officers.max`` over 14..22 reaches
+``officers_trained=all`` first at 20, and ``officers_trained=34`` first at 17 (2 x 17).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from datafactory import tiny, write_data
+from trafficplan.capacity import (
+    MAX_VALUES,
+    PointResult,
+    Sweep,
+    SweepResult,
+    Target,
+    parse_target,
+    parse_vary,
+)
+from trafficplan.cli import app
+from trafficplan.errors import UsageError
+
+runner = CliRunner()
+
+
+# ----- ranges ------------------------------------------------------------------------------------
+def test_integer_range_includes_both_ends() -> None:
+    sweep = parse_vary("sessions.officers.max=14..22")
+    assert sweep.key == "sessions.officers.max"
+    assert sweep.kind == "int"
+    assert sweep.values == tuple(range(14, 23))
+
+
+def test_step_that_misses_the_end_still_ends_at_b() -> None:
+    assert parse_vary("trainers.max_per_week=1..6:2").values == (1, 3, 5, 6)
+
+
+def test_decimal_range_is_exact() -> None:
+    sweep = parse_vary("officers.max_district_share_per_day=0.30..0.40:0.05")
+    assert sweep.kind == "decimal"
+    assert sweep.values == (Decimal("0.30"), Decimal("0.35"), Decimal("0.40"))
+    assert sweep.assignment(sweep.values[1]) == "officers.max_district_share_per_day=0.35"
+
+
+def test_integers_with_a_decimal_step() -> None:
+    assert parse_vary("budget_eur=1..2:0.5").values == (Decimal(1), Decimal("1.5"), Decimal(2))
+
+
+def test_date_range_by_weeks() -> None:
+    sweep = parse_vary("window.end=2008-09-15..2008-10-31:7d")
+    assert sweep.kind == "date"
+    assert sweep.values[:2] == (date(2008, 9, 15), date(2008, 9, 22))
+    assert sweep.values[-2:] == (date(2008, 10, 27), date(2008, 10, 31))
+    assert len(sweep.values) == 8
+    assert sweep.assignment(sweep.values[0]) == "window.end=2008-09-15"
+    assert parse_vary("window.end=2008-09-15..2008-10-31:1w").values == sweep.values
+
+
+def test_date_range_defaults_to_one_day() -> None:
+    assert len(parse_vary("window.end=2009-06-10..2009-06-12").values) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sessions.officers.max", "expected KEY=A..B[:STEP]"),
+        ("sessions.officers.max=20", "expected a range A..B[:STEP]"),
+        ("sessions.officers.max=22..14", "the range ends (14) before it starts (22)"),
+        ("sessions.officers.max=14..22:0", "STEP must be greater than 0"),
+        ("sessions.officers.max=14..22:-1", "STEP must be greater than 0"),
+        ("window.end=2008-09-15..30", "A and B mix a date and a number"),
+        ("window.end=2008-09-15..2008-10-31:0d", "STEP must be greater than 0"),
+        ("window.end=2008-09-15..2008-10-31:7x", "a date STEP is days or weeks"),
+        ("window.end=2008-10-31..2008-09-15", "ends (2008-09-15) before it starts"),
+        ("window.end=2008-02-30..2008-03-31", "not a real date"),
+        ("sessions.officers.max=a..b", "must be numbers or YYYY-MM-DD dates"),
+        ("sessions.officers.max=1..1000", f"at most {MAX_VALUES}"),
+        ("a..b=1..2", "a KEY is dot-separated names"),
+    ],
+)
+def test_bad_ranges_are_usage_errors(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as excinfo:
+        parse_vary(text)
+    assert message in str(excinfo.value)
+
+
+def test_targets() -> None:
+    assert parse_target("officers_trained=all") == Target(None)
+    assert parse_target("officers_trained=1500") == Target(1500)
+    for bad in ("cost_eur=100", "officers_trained=lots", "officers_trained"):
+        with pytest.raises(UsageError):
+            parse_target(bad)
+    assert Target(None).reached({"officers_trained": 40, "officers_total": 40})
+    assert not Target(None).reached({"officers_trained": 39, "officers_total": 40})
+    assert Target(30).reached({"officers_trained": 30, "officers_total": 40})
+    assert not Target(30).reached(None)
+
+
+def test_smallest_reaching_and_unproven_values_below_it() -> None:
+    def point(index: int, trained: int, status: str) -> PointResult:
+        metrics = {"officers_trained": trained, "officers_total": 40}
+        return PointResult(index, str(10 + index), status, metrics=metrics)
+
+    sweep = Sweep("k", "int", (10, 11, 12, 13))
+    result = SweepResult(
+        sweep,
+        Target(None),
+        [
+            point(0, 30, "optimal"),
+            point(1, 38, "feasible"),
+            point(2, 40, "feasible"),
+            point(3, 40, "optimal"),
+        ],
+    )
+    assert result.smallest_reaching is not None
+    assert result.smallest_reaching.value == "12"
+    assert [p.value for p in result.unproven_below] == ["11"]
+
+
+# ----- the command -------------------------------------------------------------------------------
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_data(tmp_path / "data", tiny())
+
+
+def capacity(folder: Path, *args: str):
+    return runner.invoke(
+        app, ["capacity", "--data", str(folder), "--time-limit", "20", "--json", *args]
+    )
+
+
+def trained_by_value(document: dict) -> dict[str, int | None]:
+    return {
+        p["value"]: p["metrics"]["officers_trained"] if p["metrics"] else None
+        for p in document["points"]
+    }
+
+
+def test_finds_the_seat_threshold_in_one_process(folder: Path) -> None:
+    result = capacity(folder, "--vary", "sessions.officers.max=14..22", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["smallest_reaching"] == "20"
+    assert trained_by_value(document) == {str(v): 2 * min(v, 20) for v in range(14, 23)}
+    assert all(p["status"] == "optimal" for p in document["points"])
+    assert document["unproven_below"] == []
+
+
+def test_parallel_processes_give_the_same_answer(folder: Path) -> None:
+    args = ("--vary", "sessions.officers.max=14..22:2", "--target", "officers_trained=34")
+    alone = json.loads(capacity(folder, *args, "--jobs", "1").stdout)
+    result = capacity(folder, *args, "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    together = json.loads(result.stdout)
+    assert together["smallest_reaching"] == alone["smallest_reaching"] == "18"
+    assert trained_by_value(together) == trained_by_value(alone)
+    assert [p["value"] for p in together["points"]] == ["14", "16", "18", "20", "22"]
+
+
+def test_no_value_reaches_the_target(folder: Path) -> None:
+    result = capacity(folder, "--vary", "sessions.officers.max=14..16", "--jobs", "1")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["smallest_reaching"] is None
+
+    table = runner.invoke(
+        app,
+        [
+            "capacity",
+            "--data",
+            str(folder),
+            "--vary",
+            "sessions.officers.max=14..16",
+            "--jobs",
+            "1",
+        ],
+    )
+    assert table.exit_code == 0
+    assert "No value of sessions.officers.max reaches officers_trained=all." in table.stdout
+
+
+def test_table_chart_and_answer(folder: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "capacity",
+            "--data",
+            str(folder),
+            "--vary",
+            "sessions.officers.max=18..20",
+            "--jobs",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "36 of 40" in out and "38 of 40" in out and "40 of 40" in out
+    # the chart: the longest bar is the full width, for 40 officers
+    assert "█" * 40 in out
+    assert (
+        "The smallest value of sessions.officers.max that reaches officers_trained=all is 20"
+        in " ".join(out.split())
+    )
+
+
+def test_values_that_make_the_data_invalid_are_rows_not_failures(folder: Path) -> None:
+    # officers.min is 10: a max below it is invalid data, shown as such
+    result = capacity(folder, "--vary", "sessions.officers.max=9..10", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    first, second = document["points"]
+    assert first["status"] == "invalid"
+    assert first["reasons"] == [
+        "constraints.yaml: sessions.officers: min (10) is greater than max (9)"
+    ]
+    assert second["status"] == "optimal"
+
+
+def test_every_value_invalid_exits_3(folder: Path) -> None:
+    result = capacity(folder, "--vary", "sessions.officers.max=5..6", "--jobs", "1")
+    assert result.exit_code == 3
+    assert "min (10) is greater than max (5)" in result.stderr
+
+
+def test_window_end_sweep_names_the_earliest_date(tmp_path: Path) -> None:
+    # one trainer left, on leave until 8 June, teaching one session a day: the two regions'
+    # sessions need two working days from 9 June on, so the window must end on 10 June
+    data = tiny()
+    data["trainers"]["trainers"] = data["trainers"]["trainers"][:1]
+    data["trainers"]["trainers"][0]["unavailable"] = ["2009-06-01..2009-06-08"]
+    data["constraints"]["window"]["end"] = "2009-06-30"
+    folder = write_data(tmp_path / "data", data)
+    result = capacity(folder, "--vary", "window.end=2009-06-08..2009-06-12", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    statuses = {p["value"]: p["status"] for p in document["points"]}
+    assert statuses["2009-06-08"] == "infeasible"
+    assert statuses["2009-06-09"] == "infeasible"
+    assert document["smallest_reaching"] == "2009-06-10"
+
+
+def test_unknown_key_exits_3_and_bad_range_exits_2(folder: Path) -> None:
+    unknown = capacity(folder, "--vary", "sessions.oficers.max=14..22")
+    assert unknown.exit_code == 3
+    assert "did you mean 'officers'?" in unknown.stderr
+    bad = capacity(folder, "--vary", "sessions.officers.max=22..14")
+    assert bad.exit_code == 2
+    assert bad.stderr.count("Error:") == 1
+    target = capacity(folder, "--vary", "sessions.officers.max=14..22", "--target", "all")
+    assert target.exit_code == 2
