@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -197,12 +198,19 @@ def _solve_one_after_the_other(
 
 
 def _solve_with_progress(label: str, data: ProblemData, options: SolveOptions) -> SolveResult:
-    """Solve with a live status line on stderr (elapsed, level, best value, bound)."""
+    """Solve with a live status line on stderr (elapsed, level, best value, bound).
+
+    Ctrl-C asks the search to stop; the solver then returns the best plan it has.
+    """
     from trafficplan.solver import solve
 
-    with live_progress(label) as on_progress:
-        options.progress = on_progress
-        return solve(data, options)
+    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
+    try:
+        with live_progress(label) as on_progress:
+            options.progress = on_progress
+            return solve(data, options)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
