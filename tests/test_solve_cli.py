@@ -198,8 +198,10 @@ def test_solve_interrupted_result_writes_the_plan_and_exits_130(
 
 
 @pytest.mark.slow
-def test_ctrl_c_writes_a_valid_plan_or_none(tmp_path: Path) -> None:
-    # A real SIGINT to a real process on the national programme, about 3 s into the solve.
+@pytest.mark.parametrize("delay", [3.0, 15.0])
+def test_ctrl_c_writes_a_valid_plan_or_none(tmp_path: Path, delay: float) -> None:
+    # A real SIGINT to a real process on the national programme: early (while the model is
+    # built) and later (while CP-SAT searches).
     folder = tmp_path / "national"
     generate_programme(folder, "national")
     out = tmp_path / "plan.json"
@@ -225,7 +227,7 @@ def test_ctrl_c_writes_a_valid_plan_or_none(tmp_path: Path) -> None:
         env=env,
         cwd=tmp_path,
     )
-    time.sleep(3)
+    time.sleep(delay)
     child.send_signal(signal.SIGINT)
     try:
         stdout, stderr = child.communicate(timeout=120)
