@@ -93,12 +93,52 @@ def make_solver(
     params.random_seed = options.seed
     params.max_time_in_seconds = max(0.05, seconds)
     params.interleave_search = workers > 1 and not large
+    # stopping is ours (the stop event, set from a Python SIGINT handler): CP-SAT's own
+    # handler does not survive solving in a worker thread
+    params.catch_sigint_signal = False
     if large:
         # presolve of a national-sized model spends most of its time on symmetry detection
         # and repeated passes that do not pay for themselves here
         params.symmetry_level = 0
         params.max_presolve_iterations = 1
     return solver
+
+
+QUICK_DETERMINISTIC_TIME = 4.0
+"""Work units (CP-SAT deterministic time, about a second each here) of the single-worker
+attempt that precedes a parallel search."""
+
+
+def solve_reproducibly(
+    pm: PlanModel,
+    options: SolveOptions,
+    workers: int,
+    seconds: float,
+    watcher: cp_model.CpSolverSolutionCallback | None,
+    large: bool = False,
+) -> tuple[int, cp_model.CpSolver]:
+    """Solve so that the same data, seed and workers give the same answer.
+
+    First one worker for a fixed amount of deterministic time: most models here are proven
+    in it, faster than by parallel search. If it does not finish, the parallel search
+    (deterministic through ``interleave_search``) continues from its best solution.
+    Large models go straight to the parallel search, without interleaving.
+    """
+    deadline = time.monotonic() + seconds
+    if workers > 1 and not large:
+        quick = make_solver(options, seconds, 1)
+        quick.parameters.max_deterministic_time = QUICK_DETERMINISTIC_TIME
+        status = run_solver(quick, pm.model, options.stop, watcher)
+        finished = status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
+        if finished or options.stop.is_set() or time.monotonic() >= deadline - 0.05:
+            return status, quick
+        if status == cp_model.FEASIBLE:
+            pm.model.clear_hints()
+            for i in range(len(pm.model.proto.variables)):
+                var = pm.model.get_int_var_from_proto_index(i)
+                pm.model.add_hint(var, quick.value(var))
+    solver = make_solver(options, deadline - time.monotonic(), workers, large)
+    return run_solver(solver, pm.model, options.stop, watcher), solver
 
 
 @dataclass
@@ -136,7 +176,6 @@ def optimise_lexicographically(
             outcome.interrupted = options.stop.is_set()
             break
         share = 1.0 if index == len(levels) - 1 else 0.6
-        solver = make_solver(options, remaining * share, workers)
         if level.maximise:
             pm.model.maximize(level.expr)
         else:
@@ -157,7 +196,9 @@ def optimise_lexicographically(
                     )
                 )
 
-        status = run_solver(solver, pm.model, options.stop, _Watcher(report, options.stop))
+        status, solver = solve_reproducibly(
+            pm, options, workers, remaining * share, _Watcher(report, options.stop)
+        )
         if options.stop.is_set():
             outcome.interrupted = True
         if status == cp_model.INFEASIBLE:
@@ -238,8 +279,9 @@ def optimise_weighted(
                 )
             )
 
-    solver = make_solver(options, deadline - time.monotonic(), workers, large)
-    status = run_solver(solver, pm.model, options.stop, _Watcher(report, options.stop))
+    status, solver = solve_reproducibly(
+        pm, options, workers, deadline - time.monotonic(), _Watcher(report, options.stop), large
+    )
     outcome.interrupted = options.stop.is_set()
     if status == cp_model.INFEASIBLE:
         outcome.infeasible = True

@@ -71,12 +71,14 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
         if decomposed is not None:
             return decomposed
         if options.stop.is_set():
-            return SolveResult(
-                status="unknown",
-                plan=None,
-                reasons=["interrupted before any plan was found"],
-                interrupted=True,
-                wall_seconds=time.monotonic() - started,
+            return _unknown("interrupted before any plan was found", started, interrupted=True)
+        if time.monotonic() >= deadline - 0.5:
+            return _unknown("no plan was found within the time limit", started)
+        if trainer_candidates(inst) is not None:
+            # the full model of an instance this large does not fit in memory
+            return _unknown(
+                "no plan was found within the time limit (the decomposed search found none)",
+                started,
             )
     return _solve_full(inst, options, workers, started, deadline, hint=options.hint)
 
@@ -158,6 +160,8 @@ def _solve_decomposed(
         return _infeasible(master.infeasible_reasons, started)
     _add_officer_cuts(master, everyone)
     build_seconds = time.monotonic() - started
+    if time.monotonic() >= deadline or options.stop.is_set():
+        return None
     later = [n for n in data.constraints.objective if n != "officers_trained"]
     levels = objective_levels(master, later)
     if not levels:
@@ -433,6 +437,16 @@ def _place_officers(
 
 
 # ----- results ---------------------------------------------------------------------------------
+def _unknown(reason: str, started: float, interrupted: bool = False) -> SolveResult:
+    return SolveResult(
+        status="unknown",
+        plan=None,
+        reasons=[reason],
+        interrupted=interrupted,
+        wall_seconds=time.monotonic() - started,
+    )
+
+
 def _infeasible(reasons: list[str], started: float) -> SolveResult:
     return SolveResult(
         status="infeasible",
