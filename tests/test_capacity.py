@@ -27,6 +27,7 @@ from trafficplan.capacity import (
 )
 from trafficplan.cli import app
 from trafficplan.errors import UsageError
+from trafficplan.scenario_runs import parallel_jobs
 
 runner = CliRunner()
 
@@ -255,3 +256,7 @@ def test_unknown_key_exits_3_and_bad_range_exits_2(folder: Path) -> None:
     assert bad.stderr.count("Error:") == 1
     target = capacity(folder, "--vary", "sessions.officers.max=14..22", "--target", "all")
     assert target.exit_code == 2
+
+
+def test_parallel_jobs_keep_two_workers_each() -> None:
+    assert [parallel_jobs(cores) for cores in (1, 2, 3, 4, 8)] == [1, 1, 1, 2, 4]

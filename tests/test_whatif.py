@@ -102,11 +102,10 @@ def test_more_seats_train_everyone(seats15: Path) -> None:
     )
 
 
-def test_one_worker_solves_one_after_the_other_with_the_same_answer(seats15: Path) -> None:
-    # with a single worker there is nothing to share: the baseline first, then the scenario
-    # seeded with the baseline plan, in one process
+def test_four_workers_solve_both_sides_at_once_with_the_same_answer(seats15: Path) -> None:
+    # four workers: two processes with two workers each; fewer: one solve after the other
     args = ["whatif", "--data", str(seats15), "--time-limit", "20", "--json"]
-    result = runner.invoke(app, [*args, "--workers", "1", "--set", "sessions.officers.max=20"])
+    result = runner.invoke(app, [*args, "--workers", "4", "--set", "sessions.officers.max=20"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["baseline"]["metrics"]["officers_trained"] == 30

@@ -64,14 +64,21 @@ def capacity(
         ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", min=1, help="Values solved at the same time (processes).")
-    ] = 2,
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Values solved at the same time, each in its own process (default: CPU "
+            "cores / 2, at least 1, so that each solve keeps two workers).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Solve one scenario per value of a key; print each value's objectives, a chart of
     officers trained, and the smallest value that reaches the target."""
     from trafficplan.capacity import parse_target, parse_vary, run_sweep
     from trafficplan.inputs import build_data, read_raw
+    from trafficplan.scenario_runs import parallel_jobs
 
     sweep = parse_vary(vary)
     goal = parse_target(target)
@@ -102,7 +109,7 @@ def capacity(
             time_limit=time_limit,
             seed=seed,
             workers=workers,
-            jobs=jobs,
+            jobs=jobs or parallel_jobs(),
             on_done=on_done,
         )
     if as_json:
