@@ -359,28 +359,25 @@ def _signed(value: Any, name: str = "") -> str:
 
 def _moved_table(moved: list[SessionChange]) -> Table:
     table = Table(title=f"Sessions that changed ({len(moved)})", title_justify="left")
-    for column in ("session", "region", "change", "date", "venue", "trainers", "NGOs", "officers"):
-        table.add_column(
-            column,
-            justify="right" if column == "officers" else "left",
-            no_wrap=column in ("session", "change", "date", "officers"),
-            overflow="fold",
-        )
+    table.add_column("session", no_wrap=True)
+    table.add_column("change", no_wrap=True)
+    table.add_column("what", overflow="fold")
     for change in moved:
-        cells = []
-        for name in ("date", "venue", "trainers", "ngos", "officers"):
-            before = _field(change.before, name)
-            after = _field(change.after, name)
-            if change.kind == "added":
-                cells.append(after)
-            elif change.kind == "removed":
-                cells.append(before)
-            elif name in change.changed:
-                cells.append(f"{before} → {after}")
-            else:
-                cells.append(after)
-        table.add_row(change.session_id, change.region, change.kind, *cells)
+        table.add_row(change.session_id, change.kind, _what_changed(change))
     return table
+
+
+def _what_changed(change: SessionChange) -> str:
+    """The changed fields as ``date a → b; trainers x → y``, or the whole added/removed one."""
+    names = ("date", "venue", "trainers", "ngos", "officers")
+    if change.kind != "changed":
+        session = change.after if change.kind == "added" else change.before
+        return "; ".join(f"{name} {_field(session, name)}" for name in names)
+    return "; ".join(
+        f"{name} {_field(change.before, name)} → {_field(change.after, name)}"
+        for name in names
+        if name in change.changed
+    )
 
 
 def _field(session: Any, name: str) -> str:
