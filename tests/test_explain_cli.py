@@ -257,3 +257,27 @@ def test_conflicting_rules_are_named_with_what_must_give(tmp_path: Path) -> None
     out = table.stdout
     assert out.index("Pre-checks") < out.index("The data admit no plan.")
     assert "trainer_per_week" in out and "trainer_unavailable" in out
+
+
+def test_no_conflict_isolated_in_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the search can stop before it isolates anything: then a pre-check error still answers
+    # the question (exit 0), and without one the answer is "undecided" (exit 5)
+    import trafficplan.solver as solver
+
+    monkeypatch.setattr(
+        solver, "explain_infeasibility", lambda data, options: solver.Explanation(feasible=False)
+    )
+    undecided = explain_data(folder_with(tmp_path / "a"))
+    assert undecided.exit_code == 5
+    assert "no conflict was isolated within the time limit" in undecided.stderr
+    assert (
+        json.loads(explain_data(folder_with(tmp_path / "a"), "--json").stdout)["decided"] is False
+    )
+
+    def no_trainer_days(data: dict) -> None:
+        data["constraints"]["trainers"]["max_per_week"] = 0
+
+    prechecked = explain_data(folder_with(tmp_path / "b", no_trainer_days))
+    assert prechecked.exit_code == 0, prechecked.output
+    assert "error trainer_count" in prechecked.stdout
+    assert "the pre-check errors above say why" in " ".join(prechecked.stdout.split())

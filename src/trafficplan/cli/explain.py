@@ -73,9 +73,14 @@ def _explain_data(
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     with stderr_console().status(f"looking for conflicting rules (up to {time_limit:g} s)…"):
         explanation = explain_infeasibility(problem, options)
-    undecided = not explanation.feasible and not explanation.items
+    # a pre-check error already proves that no plan exists, even when the search could not
+    # isolate a conflict in time
+    prechecked = any(f.severity == "error" for f in findings)
+    undecided = not explanation.feasible and not explanation.items and not prechecked
     if as_json:
-        print_json({"findings": [f.to_dict() for f in findings], **explanation.to_json()})
+        document = {"findings": [f.to_dict() for f in findings], **explanation.to_json()}
+        document["decided"] = not undecided
+        print_json(document)
         if undecided:
             raise typer.Exit(int(ExitCode.NO_PLAN))
         return
@@ -84,7 +89,7 @@ def _explain_data(
     if explanation.feasible:
         console.print("[bold green]The data admit a plan[/]: nothing to explain.")
         return
-    if not explanation.items:
+    if undecided:
         raise fail(
             [
                 "no plan was found and no conflict was isolated within the time limit; the "
@@ -92,6 +97,12 @@ def _explain_data(
             ],
             ExitCode.NO_PLAN,
         )
+    if not explanation.items:
+        console.print(
+            "[bold red]The data admit no plan[/]: the pre-check errors above say why (no "
+            "smaller set of conflicting rules was isolated within the time limit)."
+        )
+        return
     smallest = " (none of them can be left out)" if explanation.proven_minimal else ""
     console.print(
         f"[bold red]The data admit no plan.[/] These rules and data items conflict{smallest}:"
