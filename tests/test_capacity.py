@@ -202,7 +202,7 @@ def test_table_chart_and_answer(folder: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "36 of 40" in out and "38 of 40" in out and "40 of 40" in out
+    assert "36/40" in out and "38/40" in out and "40/40" in out
     # the chart: the longest bar is the full width, for 40 officers
     assert "█" * 40 in out
     assert (
@@ -245,6 +245,14 @@ def test_window_end_sweep_names_the_earliest_date(tmp_path: Path) -> None:
     assert statuses["2009-06-08"] == "infeasible"
     assert statuses["2009-06-09"] == "infeasible"
     assert document["smallest_reaching"] == "2009-06-10"
+
+    table = runner.invoke(
+        app,
+        ["capacity", "--data", str(folder), "--vary", "window.end=2009-06-08..2009-06-10"],
+    )
+    assert table.exit_code == 0, table.output
+    # one line for the reason both infeasible dates share
+    assert "2009-06-08, 2009-06-09: infeasible:" in table.stdout
 
 
 def test_unknown_key_exits_3_and_bad_range_exits_2(folder: Path) -> None:

@@ -140,21 +140,26 @@ def _render(console: Console, result: SweepResult) -> None:
             f"Not proven below it: {listed} missed the target without proof (status "
             "feasible or unknown); more --time-limit might move the answer down."
         )
+    # one line per distinct reason, naming every value it applies to
+    values_by_reason: dict[tuple[str, str], list[str]] = {}
     for point in result.points:
         if point.status in ("invalid", "infeasible", "error") and point.reasons:
-            console.print(f"{point.value}: {point.status}: {point.reasons[0]}", markup=False)
+            values_by_reason.setdefault((point.status, point.reasons[0]), []).append(point.value)
+    for (status, reason), values in values_by_reason.items():
+        console.print(f"{', '.join(values)}: {status}: {reason}", markup=False)
 
 
 def _table(result: SweepResult) -> Table:
+    """One row per value; ``load`` is max_trainer_sessions (the busiest trainer's sessions)."""
     table = Table(title=f"capacity: {result.sweep.key}", title_justify="left")
     table.add_column("value", no_wrap=True)
-    for column in ("officers trained", "sessions", "cost EUR", "max load", "status", "seconds"):
-        table.add_column(column, justify="left" if column == "status" else "right")
+    for column in ("trained", "sessions", "cost EUR", "load", "status", "secs"):
+        table.add_column(column, justify="left" if column == "status" else "right", no_wrap=True)
     for point in result.points:
         metrics = point.metrics
         reached = result.target.reached(metrics)
         trained = (
-            f"{metrics['officers_trained']:,} of {metrics['officers_total']:,}" if metrics else "-"
+            f"{metrics['officers_trained']:,}/{metrics['officers_total']:,}" if metrics else "-"
         )
         table.add_row(
             point.value,
