@@ -255,11 +255,12 @@ def _solve_decomposed(
         )
     results = [officers_level]
     if candidates is not None:
-        # the master saw only the cheapest trainers of each site: its values are plans, not
-        # bounds, for the whole problem
+        # the master saw only the cheapest trainers of each site: its bounds hold for it, not
+        # for the whole problem; simple bounds that do hold replace them
+        simple = _simple_bounds(inst, floor) if officers_level.proven else {}
         for result in outcome.results:
-            result.bound = None
-            result.proven = False
+            result.bound = simple.get(result.name)
+            result.proven = result.bound is not None and result.value == result.bound
     for result in outcome.results:
         results.append(
             result.model_copy(update={"proven": result.proven and officers_level.proven})
@@ -300,6 +301,30 @@ def trainer_candidates(inst: Instance) -> dict[int, set[str]] | None:
         count = max(per_site, min(len(ranked), 4 * -(-need // per_trainer)))
         result[site.index] = set(ranked[:count]) | (keep & set(ranked))
     return result
+
+
+def _simple_bounds(inst: Instance, floor: dict[str, int]) -> dict[str, float]:
+    """Bounds valid for the whole problem once every region holds at least ``floor``
+    sessions: each session with its cheapest allowed trainers (cost_eur), and the sessions
+    spread evenly over the trainers (max_trainer_sessions)."""
+    data = inst.data
+    per_session = data.constraints.trainers.per_session
+    cost = 0
+    for region_id, sessions in floor.items():
+        cheapest = None
+        for site_index in inst.sites_of_region[region_id]:
+            prices = sorted(
+                inst.cost_cents(t.id, site_index)
+                for t in data.trainers
+                if data.trainer_may_teach(t.id, region_id)
+            )
+            if len(prices) >= per_session:
+                price = sum(prices[:per_session])
+                cheapest = price if cheapest is None else min(cheapest, price)
+        cost += sessions * (cheapest or 0)
+    total = sum(floor.values()) * per_session
+    trainers = max(1, len(data.trainers))
+    return {"cost_eur": cost / 100.0, "max_trainer_sessions": float(-(-total // trainers))}
 
 
 def _level_range(inst: Instance, name: str) -> int:
