@@ -158,8 +158,8 @@ def test_cli_combines_reasons_per_session_day(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "each of the 2 session(s) of region alpha was closed to them" in result.stdout
     assert "(district share on 1; full on 1; on leave on 1)" in result.stdout
-    assert "│ 5/5      │ 10/10 │" in result.stdout
-    assert "│ on leave │ 2/5      │ 7/10  │" in result.stdout
+    assert "│ free     │ 5/5      │ 10/10 │ district share, full │" in result.stdout
+    assert "│ on leave │ 2/5      │ 7/10  │ on leave             │" in result.stdout
 
     as_json = run_officer(folder, plan, "ALP-0003", "--json")
     document = json.loads(as_json.stdout)

@@ -156,14 +156,13 @@ def _checks_table(explanation: OfficerExplanation) -> Table:
         f"(district {explanation.officer.district})",
         title_justify="left",
     )
-    for column in ("session", "date", "venue", "leave", "district", "seats", "verdict"):
+    for column in ("session", "date", "leave", "district", "seats", "verdict"):
         table.add_column(column, no_wrap=column != "verdict")
     for check in explanation.checks:
         verdict = ", ".join(check.blockers)
         table.add_row(
             check.session_id,
             check.day.isoformat(),
-            check.venue,
             "[red]on leave[/]" if check.on_leave else "free",
             _used(check.district_attending, check.district_cap),
             _used(check.seats_taken, check.seats_cap),
