@@ -161,6 +161,17 @@ def test_a_side_without_plan_is_shown_with_its_reasons(seats15: Path) -> None:
     assert "Scenario has no plan (infeasible):" in table.stdout
 
 
+def test_a_scenario_the_pre_checks_reject_is_not_solved(seats15: Path) -> None:
+    # two sessions cost at least 100 + 120 EUR (day rates, trainers at home): a 150 EUR budget
+    # is proven impossible by the pre-checks, without a search that could only fail
+    result = whatif(seats15, "--set", "budget_eur=150", "--json")
+    assert result.exit_code == 0, result.output
+    scenario = json.loads(result.stdout)["scenario"]
+    assert scenario["status"] == "infeasible"
+    [reason] = scenario["reasons"]
+    assert reason.startswith("pre-check budget: budget_eur 150.00 EUR is below")
+
+
 def test_out_dir_writes_both_plans_and_the_scenario_data(seats15: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = whatif(seats15, "--set", "sessions.officers.max=20", "--out-dir", str(out))

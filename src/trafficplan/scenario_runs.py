@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from trafficplan.errors import TrafficplanError
 from trafficplan.inputs.loading import RawData, build_data
+from trafficplan.inputs.problem import ProblemData
 from trafficplan.scenarios import apply_scenario
 
 if TYPE_CHECKING:  # importing the solver package loads OR-Tools; tasks import it when they run
@@ -75,8 +76,23 @@ class TaskOutcome:
         return self.result is not None and self.result.interrupted
 
 
+def precheck_reasons(data: ProblemData) -> list[str]:
+    """The cheap pre-checks' errors (each proves that no plan exists), as one line each.
+
+    A scenario they reject is not solved: the search could only fail, and might need the
+    whole time limit to say so.
+    """
+    from trafficplan.diagnostics import diagnose
+
+    return [
+        f"pre-check {finding.rule}: {finding.message}"
+        for finding in diagnose(data)
+        if finding.severity == "error"
+    ]
+
+
 def solve_task(task: ScenarioTask, stop: Any = None) -> TaskOutcome:
-    """Build the task's scenario and solve it.
+    """Build the task's scenario and solve it (unless a pre-check proves it has no plan).
 
     Args:
         task: the scenario and the search settings.
@@ -93,6 +109,9 @@ def solve_task(task: ScenarioTask, stop: Any = None) -> TaskOutcome:
         return TaskOutcome(task.index, "invalid", exc.lines())
     if stop is not None and stop.is_set():
         return TaskOutcome(task.index, "not run", ["interrupted before it started"])
+    blocked = precheck_reasons(data)
+    if blocked:
+        return TaskOutcome(task.index, "infeasible", blocked, seconds=time.monotonic() - started)
     options = SolveOptions(time_limit=task.time_limit, seed=task.seed, workers=task.workers)
     relay = _relay_stop(stop, options.stop) if stop is not None else None
     try:

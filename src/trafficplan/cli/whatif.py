@@ -180,25 +180,34 @@ def _solve_one_after_the_other(
     plan in 38 s with the hint, proven optimal in 7 s without), and for national-sized data
     it would build the full model.
     """
-    from trafficplan.comparison import Outcome, outcome_of
+    from trafficplan.comparison import Outcome
     from trafficplan.solver import SolveOptions
 
     started = time.monotonic()
-    baseline = _solve_with_progress(
+    baseline, stopped = _solve_side(
         "baseline", baseline_data, SolveOptions(time_limit / 2, seed, workers)
     )
-    if baseline.interrupted:
+    if stopped:
         skipped = Outcome(status="not run", reasons=["interrupted before it started"])
-        return outcome_of(baseline, baseline_data), skipped, True
+        return baseline, skipped, True
     remaining = max(time_limit - (time.monotonic() - started), time_limit / 2)
-    scenario = _solve_with_progress(
+    scenario, stopped = _solve_side(
         "scenario", scenario_data, SolveOptions(remaining, seed, workers)
     )
-    return (
-        outcome_of(baseline, baseline_data),
-        outcome_of(scenario, scenario_data),
-        scenario.interrupted,
-    )
+    return baseline, scenario, stopped
+
+
+def _solve_side(label: str, data: ProblemData, options: SolveOptions) -> tuple[Outcome, bool]:
+    """One side's outcome, and whether Ctrl-C stopped it; data a pre-check rejects are not
+    solved."""
+    from trafficplan.comparison import Outcome, outcome_of
+    from trafficplan.scenario_runs import precheck_reasons
+
+    blocked = precheck_reasons(data)
+    if blocked:
+        return Outcome(status="infeasible", reasons=blocked), False
+    result = _solve_with_progress(label, data, options)
+    return outcome_of(result, data), result.interrupted
 
 
 def _solve_with_progress(label: str, data: ProblemData, options: SolveOptions) -> SolveResult:
