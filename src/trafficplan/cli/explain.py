@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -71,8 +72,20 @@ def _explain_data(
     problem = load_data(folder)
     findings = diagnose(problem)
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    with stderr_console().status(f"looking for conflicting rules (up to {time_limit:g} s)…"):
-        explanation = explain_infeasibility(problem, options)
+    # Ctrl-C asks the search to stop; what the pre-checks found is still shown
+    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
+    try:
+        with stderr_console().status(f"looking for conflicting rules (up to {time_limit:g} s)…"):
+            explanation = explain_infeasibility(problem, options)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if options.stop.is_set():
+        if as_json:
+            print_json({"findings": [f.to_dict() for f in findings], "interrupted": True})
+        else:
+            _print_findings(stdout_console(), findings)
+        stderr_console().print("Interrupted before the search for a conflict finished.")
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
     # a pre-check error already proves that no plan exists, even when the search could not
     # isolate a conflict in time
     prechecked = any(f.severity == "error" for f in findings)
