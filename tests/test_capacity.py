@@ -8,6 +8,11 @@ exactly when a session may seat 20: varying ``sessions.officers.max`` over 14..2
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -272,3 +277,50 @@ def test_unknown_key_exits_3_and_bad_range_exits_2(folder: Path) -> None:
 
 def test_parallel_jobs_keep_two_workers_each() -> None:
     assert [parallel_jobs(cores) for cores in (1, 2, 3, 4, 8)] == [1, 1, 1, 2, 4]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> None:
+    # A real SIGINT to a real process: the solve runs in a child process, which the parent
+    # stops through an event; the first value keeps its best (here: no) plan, the rest are
+    # not run. On the shipped data a session of at most 22 cannot train everyone, a search
+    # that takes far longer than the delay.
+    from conftest import SHIPPED_DATA
+
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trafficplan",
+            "capacity",
+            "--data",
+            str(SHIPPED_DATA),
+            "--vary",
+            "sessions.officers.max=22..24",
+            "--jobs",
+            "1",
+            "--time-limit",
+            "120",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=tmp_path,
+    )
+    time.sleep(8)
+    child.send_signal(signal.SIGINT)
+    try:
+        stdout, stderr = child.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        pytest.fail("capacity did not stop within 60 s of Ctrl-C")
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert child.returncode == 130, stderr.decode()
+    document = json.loads(stdout)
+    assert document["interrupted"] is True
+    first, *rest = document["points"]
+    assert first["interrupted"] is True
+    assert first["seconds"] < 60
+    assert [p["status"] for p in rest] == ["not run", "not run"]
