@@ -80,7 +80,34 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
                 "no plan was found within the time limit (the decomposed search found none)",
                 started,
             )
-    return _solve_full(inst, options, workers, started, deadline, hint=options.hint)
+    hint = options.hint
+    if hint is None and "officers_trained" in names:
+        # another order of objectives: the master and the seating still give the full
+        # model a good plan to start from
+        hint = _master_plan(inst, options, workers, started, started + 0.3 * options.time_limit)
+    return _solve_full(inst, options, workers, started, deadline, hint=hint)
+
+
+def _master_plan(
+    inst: Instance, options: SolveOptions, workers: int, started: float, deadline: float
+) -> Plan | None:
+    """A complete plan from the master (objectives other than officers, in their order) with
+    officers seated on its sessions; None if the master finds none in time."""
+    if trainer_candidates(inst) is not None:
+        return None
+    master = PlanModel(inst, with_officers=False)
+    add_constraints(master)
+    if master.infeasible_reasons:
+        return None
+    names = [n for n in inst.data.constraints.objective if n != "officers_trained"]
+    levels = objective_levels(master, names)
+    outcome = optimise_lexicographically(master, levels, options, workers, started, deadline)
+    if outcome.values is None:
+        return None
+    values = outcome.values
+    sessions = extract_sessions(master, lambda var: values[var.index])
+    _place_officers(inst, sessions, options, max(deadline, time.monotonic() + 1.0))
+    return Plan(status="feasible", sessions=sessions)
 
 
 # ----- full model ------------------------------------------------------------------------------
