@@ -160,6 +160,7 @@ def test_finds_the_seat_threshold_in_one_process(folder: Path) -> None:
     assert document["unproven_below"] == []
 
 
+@pytest.mark.slow
 def test_parallel_processes_give_the_same_answer(folder: Path) -> None:
     args = ("--vary", "sessions.officers.max=14..22:2", "--target", "officers_trained=34")
     alone = json.loads(capacity(folder, *args, "--jobs", "1").stdout)
