@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,12 @@ from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel
 from trafficplan.solver.rules import add_constraints
-from trafficplan.solver.search import make_solver, objective_levels, run_solver
+from trafficplan.solver.search import (
+    make_solver,
+    objective_levels,
+    run_solver,
+    solve_reproducibly,
+)
 
 
 @dataclass
@@ -111,19 +117,21 @@ def describe_item(data: ProblemData, rule: str, subject: str) -> str:
     return f"{rule} ({subject})"
 
 
-def _explain_model(data: ProblemData) -> PlanModel:
-    pm = PlanModel(Instance(data), explain=True)
+def _explain_model(data: ProblemData, with_officers: bool = True) -> PlanModel:
+    pm = PlanModel(Instance(data), explain=True, with_officers=with_officers)
     add_constraints(pm)
     return pm
 
 
-def _feasible(data: ProblemData, options: SolveOptions, seconds: float, workers: int) -> int:
-    pm = PlanModel(Instance(data))
-    add_constraints(pm)
-    if pm.infeasible_reasons:
-        return int(cp_model.INFEASIBLE)
-    status: int = run_solver(make_solver(options, seconds, workers), pm.model, options.stop)
-    return status
+def _feasible(data: ProblemData, options: SolveOptions, seconds: float) -> bool:
+    """Whether the planner finds a plan within ``seconds`` (its decomposed search is the
+    fastest way to show that data admit one)."""
+    from trafficplan.solver.solve import solve
+
+    probe = SolveOptions(
+        time_limit=seconds, seed=options.seed, workers=options.workers, stop=options.stop
+    )
+    return solve(data, probe).plan is not None
 
 
 def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None) -> Explanation:
@@ -135,40 +143,64 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
     options = options or SolveOptions()
     started = time.monotonic()
     deadline = started + options.time_limit
-    workers = options.workers or os.cpu_count() or 1
 
-    status = _feasible(data, options, 0.3 * options.time_limit, workers)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    workers = options.workers or os.cpu_count() or 1
+    if _feasible(data, options, 0.3 * options.time_limit):
         return Explanation(feasible=True)
 
-    pm = _explain_model(data)
-    keys = list(pm.guards)
-    literals = [pm.guards[k] for k in keys]
-    pm.model.add_assumptions(literals)
-    solver = make_solver(options, max(1.0, 0.3 * (deadline - time.monotonic())), 1)
-    status = run_solver(solver, pm.model, options.stop)
-    if status != cp_model.INFEASIBLE:
+    # first without officers (small: trainers, NGOs, venues, calendar, budget), then with
+    core: list[tuple[str, str]] | None = None
+    with_officers = False
+    for with_officers in (False, True):
+        pm = _explain_model(data, with_officers)
+        keys = list(pm.guards)
+        literals = [pm.guards[k] for k in keys]
+        pm.model.add_assumptions(literals)
+        share = 0.3 if with_officers else 0.15
+        seconds = max(1.0, share * (deadline - time.monotonic()))
+        status, solver = solve_reproducibly(pm, options, workers, seconds, None)
+        if status == cp_model.INFEASIBLE:
+            core_indexes = set(solver.sufficient_assumptions_for_infeasibility())
+            core = [k for k, lit in zip(keys, literals, strict=True) if lit.index in core_indexes]
+            break
+    if core is None:
         return Explanation(feasible=False)
-    core_indexes = set(solver.sufficient_assumptions_for_infeasibility())
-    core = [k for k, lit in zip(keys, literals, strict=True) if lit.index in core_indexes]
 
-    # shrink the core: drop an item if the others still conflict (deletion filter)
+    # shrink the core (deletion filter): drop whole rules first, then single items, as long
+    # as the rest still admits no plan
     minimal = True
+
+    def still_conflicts(trial: list[tuple[str, str]], candidates: int) -> bool | None:
+        probe = _explain_model(data, with_officers)
+        for other_key, literal in probe.guards.items():
+            if other_key not in trial:
+                probe.model.add(literal == 0)  # this rule item is switched off
+        probe.model.add_assumptions([probe.guards[k] for k in trial if k in probe.guards])
+        seconds = max(1.0, min(8.0, (deadline - time.monotonic()) / max(1, candidates)))
+        outcome = solve_reproducibly(probe, options, workers, seconds, None)[0]
+        if outcome == cp_model.INFEASIBLE:
+            return True
+        return False if outcome in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    sizes = Counter(rule for rule, _ in core)
+    rules_in_core = sorted(sizes, key=lambda rule: -sizes[rule])
+    for step, group in enumerate([[k for k in core if k[0] == r] for r in rules_in_core]):
+        if len(core) <= 1 or time.monotonic() > deadline - 0.3 * options.time_limit:
+            minimal = False
+            break
+        trial = [k for k in core if k not in group]
+        answer = still_conflicts(trial, len(rules_in_core) - step)
+        if answer:
+            core = trial
     for key in list(core):
-        if time.monotonic() > deadline - 0.2 * options.time_limit:
+        if time.monotonic() > deadline - 0.25 * options.time_limit:
             minimal = False
             break
         trial = [k for k in core if k != key]
-        probe = _explain_model(data)
-        for other_key, literal in probe.guards.items():
-            if other_key not in trial:
-                probe.model.add(literal == 0)
-        probe.model.add_assumptions([probe.guards[k] for k in trial if k in probe.guards])
-        seconds = max(0.5, min(10.0, (deadline - time.monotonic()) / max(1, len(core))))
-        outcome = run_solver(make_solver(options, seconds, 1), probe.model, options.stop)
-        if outcome == cp_model.INFEASIBLE:
+        answer = still_conflicts(trial, len(core))
+        if answer:
             core = trial
-        elif outcome != cp_model.OPTIMAL and outcome != cp_model.FEASIBLE:
+        elif answer is None:
             minimal = False
 
     items = [

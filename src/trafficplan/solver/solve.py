@@ -40,6 +40,7 @@ from trafficplan.solver.search import (
     optimise_lexicographically,
     optimise_weighted,
     run_solver,
+    solve_reproducibly,
 )
 
 NO_PLAN_REASON = (
@@ -158,15 +159,29 @@ def _solve_full(
 
 # ----- decomposition ---------------------------------------------------------------------------
 def _solve_decomposed(
-    inst: Instance, options: SolveOptions, workers: int, started: float, deadline: float
+    inst: Instance,
+    options: SolveOptions,
+    workers: int,
+    started: float,
+    deadline: float,
+    known_bounds: tuple[dict[str, int], bool] | None = None,
 ) -> SolveResult | None:
     """Steps 1-3 of the module docstring; None when the full model must take over."""
     data = inst.data
 
-    # 1. region bounds: first the trivial one (every officer trained); the proven per-region
-    # optimum is computed only if the master's sessions cannot seat everyone.
-    region_bounds = {r: len(data.officers_by_region[r]) for r in inst.region_ids}
+    # 1. region bounds: a counting bound first; where it is below the region's officers, the
+    # proven optimum of the region alone. Where everyone may be trained, that is assumed
+    # here and checked when the officers are seated (step 3).
+    region_bounds = {r: _counting_bound(inst, r) for r in inst.region_ids}
+    short = [r for r, b in region_bounds.items() if b < len(data.officers_by_region[r])]
     region_proven = True
+    if known_bounds is not None:
+        region_bounds, region_proven = dict(known_bounds[0]), known_bounds[1]
+    elif short:
+        proven_bounds, region_proven = _region_bounds(
+            inst, options, started + 0.3 * (deadline - started), regions=short
+        )
+        region_bounds.update(proven_bounds)
     officers_bound = sum(region_bounds.values())
 
     # 2. master: sessions, trainers and NGOs, no officers
@@ -175,7 +190,8 @@ def _solve_decomposed(
     for region_id, bound in region_bounds.items():
         venues = data.region_by_id[region_id].venues
         seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
-        floor[region_id] = math.ceil(bound / seats) if seats else 0
+        high = inst.session_range(region_id)[1]
+        floor[region_id] = min(high, math.ceil(bound / seats)) if seats else 0
         if bound == len(data.officers_by_region[region_id]):
             everyone.add(region_id)
     candidates = trainer_candidates(inst)
@@ -242,6 +258,8 @@ def _solve_decomposed(
     else:
         outcome = _feasibility(master, options, workers, master_deadline, large=large)
     if outcome.values is None and early is None:
+        if outcome.infeasible and _relaxation_infeasible(inst, options, workers, deadline):
+            return _infeasible([NO_PLAN_REASON], started)
         return None
     if outcome.values is None and early is not None:
         sessions, placed = early
@@ -268,7 +286,17 @@ def _solve_decomposed(
         proven=region_proven and reached,
     )
     if not reached and not options.stop.is_set() and time.monotonic() < deadline - 0.5:
-        region_bounds, region_proven = _region_bounds(inst, options, workers, deadline)
+        missed = [r for r, b in region_bounds.items() if placed.get(r, 0) < b]
+        refined, refined_proven = _region_bounds(inst, options, deadline, regions=missed)
+        lowered = any(refined[r] < region_bounds[r] for r in missed)
+        region_bounds.update(refined)
+        region_proven = region_proven and refined_proven
+        if lowered and known_bounds is None:
+            # the master assumed more officers than those regions can train: again, with
+            # the proven bounds (its floors and cuts must not claim more)
+            return _solve_decomposed(
+                inst, options, workers, started, deadline, (region_bounds, region_proven)
+            )
         hint = Plan(status="feasible", sessions=sessions)
         return _solve_full(
             inst,
@@ -368,13 +396,41 @@ def _level_range(inst: Instance, name: str) -> int:
     return len(data.officers)
 
 
-def _region_bounds(
+def _relaxation_infeasible(
     inst: Instance, options: SolveOptions, workers: int, deadline: float
+) -> bool:
+    """Whether sessions, trainers and NGOs alone (every officer rule dropped, each region at
+    its minimum) admit no plan: then the data admit none."""
+    relaxation = PlanModel(inst, with_officers=False)
+    add_constraints(relaxation)
+    seconds = max(1.0, 0.5 * (deadline - time.monotonic()))
+    status = solve_reproducibly(relaxation, options, workers, seconds, None)[0]
+    return bool(status == cp_model.INFEASIBLE)
+
+
+def _counting_bound(inst: Instance, region_id: str) -> int:
+    """Officers a region can train at most, by counting: its officers, its sessions' seats,
+    and per district its daily share on as many days as it has sessions."""
+    data = inst.data
+    officers = len(data.officers_by_region[region_id])
+    high = inst.session_range(region_id)[1]
+    venues = data.region_by_id[region_id].venues
+    seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
+    districts = sum(
+        min(size, inst.district_day_cap(d) * high)
+        for d in data.region_by_id[region_id].districts
+        if (size := data.district_sizes.get(d, 0))
+    )
+    return min(officers, high * seats, districts)
+
+
+def _region_bounds(
+    inst: Instance, options: SolveOptions, deadline: float, regions: list[str] | None = None
 ) -> tuple[dict[str, int], bool]:
     """The most officers each region can train on its own (no trainers): a proven bound."""
     bounds: dict[str, int] = {}
     proven = True
-    regions = inst.region_ids
+    regions = regions if regions is not None else inst.region_ids
     for position, region_id in enumerate(regions):
         pm = PlanModel(inst, regions={region_id}, with_trainers=False)
         add_constraints(pm)
@@ -524,6 +580,10 @@ def _result(
             results.append(
                 ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
             )
+    for result in results:
+        if result.name == "officers_trained" and result.bound is not None:
+            # no relaxation can train more officers than there are
+            result.bound = min(result.bound, float(len(data.officers)))
     order: dict[str, int] = {name: i for i, name in enumerate(data.constraints.objective)}
     results.sort(key=lambda r: order[r.name])
     proven_all = all(r.proven for r in results)
