@@ -419,30 +419,33 @@ def check_trainer_unavailable(view: PlanView) -> list[Violation]:
     return violations
 
 
-def check_trainer_per_day(view: PlanView) -> list[Violation]:
-    """A trainer teaches at most one session a day."""
+def _once_a_day(
+    rule: str, noun: str, verb: str, sessions_of: dict[str, list[PlanSession]]
+) -> list[Violation]:
+    """Violations of "at most one session a day" for each person of ``sessions_of``."""
     violations = []
-    for trainer_id, sessions in view.sessions_of_trainer.items():
+    for who, sessions in sessions_of.items():
         for day, that_day in by_day(sessions).items():
             if len(that_day) > 1:
                 violations.append(
                     Violation(
-                        "trainer_per_day",
+                        rule,
                         that_day[-1].id,
-                        trainer_id,
+                        who,
                         day,
-                        f"trainer {trainer_id} teaches {len(that_day)} sessions on {day}: "
+                        f"{noun} {who} {verb} {len(that_day)} sessions on {day}: "
                         f"{session_ids(that_day)}",
                     )
                 )
     return violations
 
 
-def check_trainer_per_week(view: PlanView) -> list[Violation]:
-    """A trainer teaches at most ``trainers.max_per_week`` sessions per ISO week (Mon-Sun)."""
-    limit = view.data.constraints.trainers.max_per_week
+def _weekly_cap(
+    rule: str, noun: str, verb: str, sessions_of: dict[str, list[PlanSession]], limit: int
+) -> list[Violation]:
+    """Violations of "at most ``limit`` sessions per ISO week" for each person."""
     violations = []
-    for trainer_id, sessions in view.sessions_of_trainer.items():
+    for who, sessions in sessions_of.items():
         weeks: dict[tuple[int, int], list[PlanSession]] = defaultdict(list)
         for session in sessions:
             weeks[iso_week(session.date)].append(session)
@@ -450,15 +453,26 @@ def check_trainer_per_week(view: PlanView) -> list[Violation]:
             if len(that_week) > limit:
                 violations.append(
                     Violation(
-                        "trainer_per_week",
+                        rule,
                         that_week[-1].id,
-                        trainer_id,
+                        who,
                         that_week[-1].date,
-                        f"trainer {trainer_id} teaches {len(that_week)} sessions in week "
+                        f"{noun} {who} {verb} {len(that_week)} sessions in week "
                         f"{year}-W{week:02d} ({session_ids(that_week)}); at most {limit}",
                     )
                 )
     return violations
+
+
+def check_trainer_per_day(view: PlanView) -> list[Violation]:
+    """A trainer teaches at most one session a day."""
+    return _once_a_day("trainer_per_day", "trainer", "teaches", view.sessions_of_trainer)
+
+
+def check_trainer_per_week(view: PlanView) -> list[Violation]:
+    """A trainer teaches at most ``trainers.max_per_week`` sessions per ISO week (Mon-Sun)."""
+    limit = view.data.constraints.trainers.max_per_week
+    return _weekly_cap("trainer_per_week", "trainer", "teaches", view.sessions_of_trainer, limit)
 
 
 def check_trainer_consecutive(view: PlanView) -> list[Violation]:
@@ -618,44 +632,13 @@ def check_ngo_unavailable(view: PlanView) -> list[Violation]:
 
 def check_ngo_per_day(view: PlanView) -> list[Violation]:
     """An NGO takes part in at most one session a day."""
-    violations = []
-    for ngo_id, sessions in view.sessions_of_ngo.items():
-        for day, that_day in by_day(sessions).items():
-            if len(that_day) > 1:
-                violations.append(
-                    Violation(
-                        "ngo_per_day",
-                        that_day[-1].id,
-                        ngo_id,
-                        day,
-                        f"NGO {ngo_id} is in {len(that_day)} sessions on {day}: "
-                        f"{session_ids(that_day)}",
-                    )
-                )
-    return violations
+    return _once_a_day("ngo_per_day", "NGO", "is in", view.sessions_of_ngo)
 
 
 def check_ngo_per_week(view: PlanView) -> list[Violation]:
     """An NGO takes part in at most ``ngos.max_per_week`` sessions per ISO week (Mon-Sun)."""
     limit = view.data.constraints.ngos.max_per_week
-    violations = []
-    for ngo_id, sessions in view.sessions_of_ngo.items():
-        weeks: dict[tuple[int, int], list[PlanSession]] = defaultdict(list)
-        for session in sessions:
-            weeks[iso_week(session.date)].append(session)
-        for (year, week), that_week in weeks.items():
-            if len(that_week) > limit:
-                violations.append(
-                    Violation(
-                        "ngo_per_week",
-                        that_week[-1].id,
-                        ngo_id,
-                        that_week[-1].date,
-                        f"NGO {ngo_id} is in {len(that_week)} sessions in week "
-                        f"{year}-W{week:02d} ({session_ids(that_week)}); at most {limit}",
-                    )
-                )
-    return violations
+    return _weekly_cap("ngo_per_week", "NGO", "is in", view.sessions_of_ngo, limit)
 
 
 # ----- 10. budget --------------------------------------------------------------------------
