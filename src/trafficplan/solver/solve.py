@@ -140,13 +140,11 @@ def _solve_full(
     if outcome.infeasible:
         return _infeasible([NO_PLAN_REASON], started)
     if outcome.values is None:
-        return SolveResult(
-            status="unknown",
-            plan=None,
-            reasons=["no plan was found within the time limit"],
+        return _unknown(
+            "no plan was found within the time limit",
+            started,
             interrupted=outcome.interrupted,
             build_seconds=build_seconds,
-            wall_seconds=time.monotonic() - started,
         )
     values = outcome.values
     sessions = extract_sessions(pm, lambda var: values[var.index])
@@ -545,12 +543,15 @@ def _place_officers(
 
 
 # ----- results ---------------------------------------------------------------------------------
-def _unknown(reason: str, started: float, interrupted: bool = False) -> SolveResult:
+def _unknown(
+    reason: str, started: float, interrupted: bool = False, build_seconds: float = 0.0
+) -> SolveResult:
     return SolveResult(
         status="unknown",
         plan=None,
         reasons=[reason],
         interrupted=interrupted,
+        build_seconds=build_seconds,
         wall_seconds=time.monotonic() - started,
     )
 
