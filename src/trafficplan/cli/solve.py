@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.live import Live
@@ -27,6 +27,10 @@ from trafficplan.cli.common import (
 from trafficplan.errors import ExitCode
 from trafficplan.inputs import load_data
 from trafficplan.plan import write_plan
+
+if TYPE_CHECKING:
+    from trafficplan.inputs.problem import ProblemData
+    from trafficplan.solver import SolveOptions
 
 
 @app.command()
@@ -51,7 +55,8 @@ def solve(
 ) -> None:
     """Solve the programme: a plan that keeps every rule, trains as many officers as possible
     at the lowest cost; prints the schedule and objectives and writes the plan."""
-    from trafficplan.solver import ProgressEvent, SolveOptions
+    from trafficplan.diagnostics import diagnose
+    from trafficplan.solver import ProgressEvent, SolveOptions, SolveResult
     from trafficplan.solver import solve as run_solver
 
     problem = load_data(data)
@@ -68,41 +73,28 @@ def solve(
         )
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=on_progress)
+    # counting pre-checks: an error among them means no plan can exist, no search needed
+    prechecks = [f"{f.rule}: {f.message}" for f in diagnose(problem) if f.severity == "error"]
     # Ctrl-C asks the search to stop; the solver then returns the best plan it has
     previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
     try:
         with Live(
             status_line, console=err, transient=True, refresh_per_second=8, redirect_stdout=False
         ):
-            result = run_solver(problem, options)
+            if prechecks:
+                result = SolveResult(status="infeasible", plan=None, reasons=[])
+            else:
+                result = run_solver(problem, options)
+            if result.status == "infeasible" and relax:
+                from trafficplan.solver import solve_relaxed
+
+                result = solve_relaxed(problem, options)
     finally:
         signal.signal(signal.SIGINT, previous)
 
-    if result.status in ("infeasible",) and relax:
-        from trafficplan.solver import solve_relaxed
-
-        result = solve_relaxed(problem, options)
-
     if result.plan is None:
         if result.status == "infeasible":
-            from trafficplan.solver import explain_infeasibility
-
-            reasons = list(result.reasons)
-            options.time_limit = min(30.0, max(5.0, time_limit))
-            explanation = explain_infeasibility(problem, options)
-            conflict = [
-                f"{item.rule}: {item.message}" + (f" (must give: {item.give})" if item.give else "")
-                for item in explanation.items
-            ]
-            if conflict:
-                known = [r for r in reasons if "run `trafficplan explain`" not in r]
-                reasons = [*known, "these rules and data items conflict:", *conflict]
-            if as_json:
-                print_json({"status": "infeasible", "reasons": reasons, **explanation.to_json()})
-            hint = (
-                "`trafficplan explain` for details, `trafficplan solve --relax` for a partial plan"
-            )
-            raise fail(["the data admit no plan", *reasons, hint], ExitCode.INFEASIBLE)
+            _no_plan(problem, result.reasons, prechecks, options, time_limit, as_json)
         if result.interrupted or options.stop.is_set():
             result.reasons = ["interrupted before any plan was found"]
         if as_json:
@@ -133,6 +125,38 @@ def solve(
     if result.interrupted:
         err.print(f"Interrupted: the best plan found so far was written to {out}.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _no_plan(
+    problem: ProblemData,
+    reasons: list[str],
+    prechecks: list[str],
+    options: SolveOptions,
+    time_limit: float,
+    as_json: bool,
+) -> NoReturn:
+    """Say why the data admit no plan (pre-checks, else a conflict found by explain); exit 4."""
+    from trafficplan.solver import explain_infeasibility
+
+    known = [r for r in reasons if "run `trafficplan explain`" not in r]
+    lines = [*prechecks, *known]
+    document: dict[str, Any] = {"status": "infeasible"}
+    if not lines:
+        options.time_limit = min(30.0, max(5.0, time_limit))
+        explanation = explain_infeasibility(problem, options)
+        document.update(explanation.to_json())
+        if explanation.items:
+            lines = ["these rules and data items conflict:"]
+            lines += [
+                f"{item.rule}: {item.message}" + (f" (must give: {item.give})" if item.give else "")
+                for item in explanation.items
+            ]
+    if not lines:
+        lines = ["no rule or data item alone was found to blame within the time limit"]
+    if as_json:
+        print_json({**document, "reasons": lines})
+    hint = "`trafficplan explain` for details, `trafficplan solve --relax` for a partial plan"
+    raise fail(["the data admit no plan:", *lines, hint], ExitCode.INFEASIBLE)
 
 
 def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[no-untyped-def]
