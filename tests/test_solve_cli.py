@@ -248,3 +248,29 @@ def test_ctrl_c_writes_a_valid_plan_or_none(tmp_path: Path, delay: float) -> Non
         assert json.loads(stdout)["interrupted"] is True
     else:
         assert not out.exists()
+
+
+def test_solve_relax_writes_a_relaxed_plan_that_lists_what_gave(tmp_path: Path) -> None:
+    # t01 is the only trainer allowed in alpha and is away the whole window: no plan keeps
+    # every rule; the relaxation gives up t01's leave (or alpha's session) and says so.
+    data = tiny()
+    data["trainers"]["trainers"][0]["unavailable"] = ["2009-06-01..2009-06-12"]
+    data["trainers"]["trainers"][1]["regions"] = ["beta"]
+    folder = write_data(tmp_path / "data", data)
+    out = tmp_path / "plan.json"
+    plain = runner.invoke(app, ["solve", "--data", str(folder), "--out", str(out)])
+    assert plain.exit_code == 4
+    assert not out.exists()
+    result = runner.invoke(
+        app, ["solve", "--data", str(folder), "--out", str(out), "--relax", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "relaxed"
+    gave = {(r["rule"], r["subject"]) for r in doc["relaxations"]}
+    assert gave in ({("trainer_unavailable", "t01")}, {("counts", "alpha")})
+    plan = read_plan(out)
+    assert plan.status == "relaxed"
+    report = check_plan(load_data(folder), plan)
+    # exactly the rules that gave are broken, nothing else
+    assert {v.rule for v in report.violations} == {rule for rule, _ in gave}

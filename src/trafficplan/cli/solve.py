@@ -179,7 +179,7 @@ def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[n
     if relaxations:
         console.print("[bold yellow]Relaxed plan: the data admit no plan; what gave:[/]")
         for item in relaxations:
-            console.print(f"  - {item['message']}")
+            console.print(f"  - {item['message']}: {item['give']}")
     first = "-" if result.first_plan_seconds is None else f"{result.first_plan_seconds:.1f}s"
     console.print(
         f"[bold]{plan.status}[/]: {metrics['officers_trained']}/{metrics['officers_total']} "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,14 +24,16 @@ from ortools.sat.python import cp_model
 
 from trafficplan.inputs.dates import format_date_set
 from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import PlanSession
 from trafficplan.solver.api import SolveOptions, SolveResult
+from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
-    make_solver,
+    LexOutcome,
     objective_levels,
-    run_solver,
+    optimise_lexicographically,
     solve_reproducibly,
 )
 
@@ -225,50 +228,103 @@ def solve_relaxed(
     """The best partial plan when the data admit no plan: give up as few rule items as
     possible (only those in ``allowed`` when given), then optimise the plan's objectives.
 
-    The plan has status ``relaxed`` and a ``relaxations`` list: each item given up with the
-    checker's account of how much it gave.
+    First on the officer-free model (sessions, trainers, NGOs), with officers seated on its
+    sessions afterwards; if that cannot seat them, on the full model. The plan has status
+    ``relaxed`` and a ``relaxations`` list: each item given up with the checker's account of
+    how much it gave.
     """
-    from trafficplan.solver.solve import _result  # the one plan builder of the solver
-
     options = options or SolveOptions()
     started = time.monotonic()
     deadline = deadline or started + options.time_limit
     workers = options.workers or os.cpu_count() or 1
-    pm = _explain_model(data)
-    keys = list(pm.guards)
-    for key in keys:
-        if allowed is not None and key not in allowed:
-            pm.model.add(pm.guards[key] == 1)
-    kept = sum(pm.guards[k] for k in keys)
-    pm.model.maximize(kept)
-    solver = make_solver(options, max(0.5, 0.5 * (deadline - time.monotonic())), workers)
-    status = run_solver(solver, pm.model, options.stop)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return SolveResult(
-            status="infeasible" if status == cp_model.INFEASIBLE else "unknown",
-            plan=None,
-            reasons=["even with rule items relaxed, no plan was found"],
-            wall_seconds=time.monotonic() - started,
+    for with_officers in (False, True):
+        pm = _explain_model(data, with_officers)
+        keys = list(pm.guards)
+        for key in keys:
+            if allowed is not None and key not in allowed:
+                pm.model.add(pm.guards[key] == 1)
+        kept = sum(pm.guards[k] for k in keys)
+        pm.model.maximize(kept)
+        share = 0.3 if not with_officers else 0.5
+        seconds = max(0.5, share * (deadline - time.monotonic()))
+        status, solver = solve_reproducibly(pm, options, workers, seconds, None)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if with_officers or status == cp_model.INFEASIBLE:
+                return SolveResult(
+                    status="infeasible" if status == cp_model.INFEASIBLE else "unknown",
+                    plan=None,
+                    reasons=["even with rule items relaxed, no plan was found"],
+                    wall_seconds=time.monotonic() - started,
+                )
+            continue
+        pm.model.add(kept >= round(solver.objective_value))
+        pm.model.clear_hints()  # a variable hinted twice makes the model invalid
+        for index in range(len(pm.model.proto.variables)):
+            var = pm.model.get_int_var_from_proto_index(index)
+            pm.model.add_hint(var, solver.value(var))
+        names = list(data.constraints.objective)
+        if not with_officers:
+            # officers are seated afterwards: as many sessions as seating everyone needs
+            # stands in for officers_trained
+            names = [n for n in names if n != "officers_trained"]
+            pm.model.maximize(_useful_sessions(pm))
+            status, solver = solve_reproducibly(pm, options, workers, seconds, None)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue
+            pm.model.add(_useful_sessions(pm) >= round(solver.objective_value))
+        levels = objective_levels(pm, names)
+        end = deadline if with_officers else time.monotonic() + 0.5 * (deadline - time.monotonic())
+        outcome = optimise_lexicographically(pm, levels, options, workers, started, end)
+        if outcome.values is None:
+            continue
+        values = outcome.values
+        sessions = extract_sessions(pm, values_of(values))
+        if not with_officers:
+            from trafficplan.solver.solve import _place_officers
+
+            if _place_officers(pm.inst, sessions, options, deadline) is None:
+                continue
+        given_up = [k for k in keys if values[pm.guards[k].index] == 0]
+        return _relaxed_result(data, sessions, outcome, given_up, started)
+    return SolveResult(status="unknown", plan=None, reasons=["no relaxed plan in time"])
+
+
+def values_of(values: dict[int, int]) -> Callable[[Any], int]:
+    """Read a variable's value from a solution stored by proto index."""
+    return lambda var: values[var.index]
+
+
+def _useful_sessions(pm: PlanModel) -> Any:
+    """Sessions per region up to those needed to seat all its officers (officer-free model)."""
+    data, inst = pm.data, pm.inst
+    total: Any = 0
+    for region_id in sorted(pm.regions):
+        venues = data.region_by_id[region_id].venues
+        seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
+        if not seats:
+            continue
+        need = min(
+            inst.session_range(region_id)[1], -(-len(data.officers_by_region[region_id]) // seats)
         )
-    given_up = [k for k in keys if solver.value(pm.guards[k]) == 0]
-    pm.model.add(kept >= round(solver.objective_value))
-    for key in keys:
-        pm.model.add_hint(pm.guards[key], solver.value(pm.guards[key]))
-    from trafficplan.solver.search import optimise_lexicographically
+        useful = pm.model.new_int_var(0, need, f"useful[{region_id}]")
+        pm.model.add(useful <= pm.sessions_of_region(region_id))
+        total += useful
+    return total
 
-    levels = objective_levels(pm, list(data.constraints.objective))
-    outcome = optimise_lexicographically(pm, levels, options, workers, started, deadline)
-    if outcome.values is None:
-        return SolveResult(status="unknown", plan=None, reasons=["no relaxed plan in time"])
-    values = outcome.values
-    from trafficplan.solver.extract import extract_sessions
 
-    sessions = extract_sessions(pm, lambda var: values[var.index])
-    given_up = [k for k in keys if values[pm.guards[k].index] == 0]
+def _relaxed_result(
+    data: ProblemData,
+    sessions: list[PlanSession],
+    outcome: LexOutcome,
+    given_up: list[tuple[str, str]],
+    started: float,
+) -> SolveResult:
+    """The relaxed plan, with what each given-up item gave measured by the checker."""
+    from trafficplan.checker import check_plan  # to measure what gave, in the checker's words
+    from trafficplan.solver.solve import _result  # the one plan builder of the solver
+
     result = _result(data, sessions, outcome.results, outcome, 0.0, started)
     assert result.plan is not None
-    from trafficplan.checker import check_plan  # to measure what gave, in the checker's words
-
     report = check_plan(data, result.plan)
     relaxations = []
     for rule, subject in given_up:
@@ -278,7 +334,9 @@ def solve_relaxed(
             if v.rule == rule
             and (subject in (v.who or "", v.session or "") or rule in ("budget", "counts", "fixed"))
         ]
-        give = "; ".join(v.message for v in broken[:3]) if broken else "not needed in the end"
+        if not broken:
+            continue  # given up in the model, but the plan keeps it after all
+        give = "; ".join(v.message for v in broken[:3])
         if len(broken) > 3:
             give += f" (and {len(broken) - 3} more)"
         relaxations.append(
