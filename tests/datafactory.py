@@ -16,6 +16,36 @@ from typing import Any
 
 import yaml
 
+SPEC_RULE_IDS = (
+    "calendar",
+    "counts",
+    "fixed",
+    "venue_clash",
+    "venue_unavailable",
+    "region_per_day",
+    "seats",
+    "officer_once",
+    "officer_region",
+    "officer_unavailable",
+    "district_share",
+    "trainer_count",
+    "trainer_region",
+    "trainer_unavailable",
+    "trainer_per_day",
+    "trainer_per_week",
+    "trainer_consecutive",
+    "trainer_max_sessions",
+    "travel",
+    "ngo_count",
+    "ngo_region",
+    "ngo_unavailable",
+    "ngo_per_day",
+    "ngo_per_week",
+    "budget",
+)
+"""The spec's rule ids in the spec's order (section 2), typed here from the spec, so that
+tests hold the solver's and the checker's lists against it."""
+
 
 def tiny() -> dict[str, Any]:
     """The dicts of the tiny instance (a fresh deep copy each call)."""

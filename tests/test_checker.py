@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED_DATA
-from datafactory import officers_csv, tiny
+from datafactory import SPEC_RULE_IDS, officers_csv, tiny
 from trafficplan.checker import RULE_CHECKS, RULE_IDS, CheckReport, Violation, check_plan
 from trafficplan.checker.rules import district_daily_cap, travel_days
 from trafficplan.checker.view import PlanView
@@ -30,33 +30,6 @@ from trafficplan.geo import road_km
 from trafficplan.inputs import ProblemData, RawData, build_data, load_data
 from trafficplan.plan import Plan, PlanSession
 
-SPEC_RULE_IDS = (
-    "calendar",
-    "counts",
-    "fixed",
-    "venue_clash",
-    "venue_unavailable",
-    "region_per_day",
-    "seats",
-    "officer_once",
-    "officer_region",
-    "officer_unavailable",
-    "district_share",
-    "trainer_count",
-    "trainer_region",
-    "trainer_unavailable",
-    "trainer_per_day",
-    "trainer_per_week",
-    "trainer_consecutive",
-    "trainer_max_sessions",
-    "travel",
-    "ngo_count",
-    "ngo_region",
-    "ngo_unavailable",
-    "ngo_per_day",
-    "ngo_per_week",
-    "budget",
-)
 FAR_WEST = {"lat": 48.62, "lon": 22.30}  # about 750 road km from alpha: two travel days
 
 
