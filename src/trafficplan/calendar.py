@@ -7,7 +7,7 @@ neither a public holiday of ``calendar.holidays`` (observed days included) nor `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -20,7 +20,6 @@ class WorkCalendar:
     """Working days of a programme window (spec rule ``calendar``)."""
 
     constraints: ConstraintsFile
-    _holiday_names: dict[date, str] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def public_holidays(self) -> dict[date, str]:

@@ -69,9 +69,3 @@ class UsageError(TrafficplanError):
     """A command was called with options that do not fit together."""
 
     exit_code = ExitCode.USAGE
-
-
-class InfeasibleError(TrafficplanError):
-    """The data admit no plan."""
-
-    exit_code = ExitCode.INFEASIBLE

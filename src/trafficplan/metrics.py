@@ -34,8 +34,3 @@ def plan_metrics(data: ProblemData, plan: Plan) -> dict[str, Any]:
         "cost_eur": round(cost, 2),
         "max_trainer_sessions": max(loads.values(), default=0),
     }
-
-
-def objective_value(metrics: dict[str, Any], name: str) -> float:
-    """The value of a named objective in a metrics dict."""
-    return float(metrics[name])

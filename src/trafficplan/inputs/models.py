@@ -22,7 +22,6 @@ from pydantic import (
 
 from trafficplan.inputs.dates import DateRange, parse_date_item, parse_iso_date
 
-OBJECTIVE_NAMES = ("officers_trained", "cost_eur", "max_trainer_sessions")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
