@@ -13,6 +13,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
+from ortools.sat.python import cp_model
+
 from trafficplan.solver.model import PlanModel
 
 
@@ -179,11 +181,7 @@ def district_share(pm: PlanModel) -> None:
         cap = inst.district_day_cap(district)
         slots = pm.slots_of_region.get(region_id, [])
         for slot in slots:
-            total = sum(pm.z[(c, slot.index)] for c in class_indexes)
-            if one_a_day or len(class_indexes) == 0:
-                m.add(total <= cap)
-                continue
-            m.add(total <= cap)
+            m.add(sum(pm.z[(c, slot.index)] for c in class_indexes) <= cap)
         if not one_a_day and len(slots) > 1:
             # several sessions a day: the cap holds for the day's sum (per-slot share variables)
             for d in range(len(inst.days)):
@@ -203,11 +201,11 @@ def district_share(pm: PlanModel) -> None:
 def trainer_count(pm: PlanModel) -> None:
     """``trainer_count``: exactly per_session distinct trainers a session (per site and day)."""
     per_session = pm.data.constraints.trainers.per_session
-    trainers_at: dict[tuple[int, int], list] = defaultdict(list)
-    for (_t, site, d), var in pm.y.items():
-        trainers_at[(site, d)].append(var)
     if not pm.with_trainers:
         return
+    trainers_at: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (_t, site, d), var in pm.y.items():
+        trainers_at[(site, d)].append(var)
     for (site, d), sessions in pm.site_day.items():
         pm.model.add(sum(trainers_at.get((site, d), [])) == per_session * sum(sessions))
     for (site, d), variables in trainers_at.items():
