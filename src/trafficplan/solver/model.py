@@ -11,6 +11,13 @@ Modelling choices (why the model is small):
   pairwise disjunctions between sessions.
 - Rules that only restrict where a variable may exist (calendar, unavailability, regions) are
   applied when the variables are created.
+
+The same class builds the smaller models of the decomposition (``solver/solve.py``): one
+region without trainers (``regions``, ``with_trainers=False``: a region's officer bound, or
+seating officers on given sessions), and the master without officers
+(``with_officers=False``: one Boolean per venue-day instead of slots, optionally only the
+cheapest ``trainer_candidates`` per site). In explain mode every rule item that can give is
+guarded by an assumption literal.
 """
 
 from __future__ import annotations
