@@ -167,7 +167,16 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
             core = [k for k, lit in zip(keys, literals, strict=True) if lit.index in core_indexes]
             break
     if core is None:
-        return Explanation(feasible=False)
+        # no conflict isolated in time: say at least what a relaxed plan had to give up
+        relaxed = solve_relaxed(data, options, deadline=deadline)
+        extra = (relaxed.plan.model_extra or {}) if relaxed.plan is not None else {}
+        gave_up = [
+            ExplanationItem(
+                rule=g["rule"], message=g["message"], give=g["give"], subjects=[g["subject"]]
+            )
+            for g in extra.get("relaxations", [])
+        ]
+        return Explanation(feasible=False, items=gave_up, proven_minimal=False)
 
     # shrink the core (deletion filter): drop whole rules first, then single items, as long
     # as the rest still admits no plan
@@ -212,10 +221,13 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
     relaxed = solve_relaxed(data, options, allowed=set(core), deadline=deadline)
     if relaxed.plan is not None:
         extra = relaxed.plan.model_extra or {}
-        gave = {(g["rule"], g["subject"]): g for g in extra.get("relaxations", [])}
+        given = {(g["rule"], g["subject"]): g for g in extra.get("relaxations", [])}
         for item in items:
-            found = gave.get((item.rule, item.subjects[0]))
+            found = given.get((item.rule, item.subjects[0]))
             item.give = found["give"] if found else "nothing, once another item gives"
+        if not minimal and given:
+            # a conflict not shrunk in time is long; what the relaxed plan gave is the answer
+            items = [item for item in items if (item.rule, item.subjects[0]) in given]
     return Explanation(feasible=False, items=items, proven_minimal=minimal)
 
 
