@@ -75,14 +75,18 @@ class Explanation:
         }
 
 
+def _sessions(count: int | None) -> str:
+    return f"{count} session" if count == 1 else f"{count} sessions"
+
+
 def describe_item(data: ProblemData, rule: str, subject: str) -> str:
     """A guarded rule item in the user's words."""
     c = data.constraints
     if rule == "counts" and subject == "max_total":
-        return f"at most {c.sessions.max_total} sessions in all (sessions.max_total)"
+        return f"at most {_sessions(c.sessions.max_total)} in all (sessions.max_total)"
     if rule == "counts":
         bounds = data.session_bounds(subject)
-        return f"region {subject} must hold at least {bounds.min} sessions"
+        return f"region {subject} must hold at least {_sessions(bounds.min)}"
     if rule == "fixed":
         entry = c.sessions.fixed[int(subject)]
         extra = f" at {entry.venue}" if entry.venue else ""
@@ -93,19 +97,19 @@ def describe_item(data: ProblemData, rule: str, subject: str) -> str:
         venue = data.venue_by_id[subject]
         return f"venue {subject} is unavailable {format_date_set(venue.unavailable)}"
     if rule == "region_per_day":
-        return f"at most {c.sessions.max_per_region_per_day} session(s) a day in {subject}"
+        return f"at most {_sessions(c.sessions.max_per_region_per_day)} a day in {subject}"
     if rule == "seats":
         return f"each session in {subject} needs at least {c.sessions.officers.min} officers"
     if rule == "trainer_unavailable":
         trainer = data.trainer_by_id[subject]
         return f"trainer {subject} is unavailable {format_date_set(trainer.unavailable)}"
     if rule == "trainer_per_week":
-        return f"trainer {subject} teaches at most {c.trainers.max_per_week} sessions a week"
+        return f"trainer {subject} teaches at most {_sessions(c.trainers.max_per_week)} a week"
     if rule == "trainer_consecutive":
         return f"trainer {subject} teaches at most {c.trainers.max_consecutive_days} days in a row"
     if rule == "trainer_max_sessions":
         cap = data.trainer_by_id[subject].max_sessions
-        return f"trainer {subject} teaches at most {cap} sessions in all"
+        return f"trainer {subject} teaches at most {_sessions(cap)} in all"
     if rule == "travel":
         return f"trainer {subject} needs travel days between far regions"
     if rule == "ngo_count":
@@ -114,7 +118,7 @@ def describe_item(data: ProblemData, rule: str, subject: str) -> str:
         ngo = data.ngo_by_id[subject]
         return f"NGO {subject} is unavailable {format_date_set(ngo.unavailable)}"
     if rule == "ngo_per_week":
-        return f"NGO {subject} works at most {c.ngos.max_per_week} sessions a week"
+        return f"NGO {subject} works at most {_sessions(c.ngos.max_per_week)} a week"
     if rule == "budget":
         return f"the budget of {c.budget_eur:,.2f} EUR"
     return f"{rule} ({subject})"
