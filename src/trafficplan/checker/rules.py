@@ -358,25 +358,34 @@ def check_district_share(view: PlanView) -> list[Violation]:
 
 
 # ----- 7. trainers -------------------------------------------------------------------------
-def check_trainer_count(view: PlanView) -> list[Violation]:
-    """A session has exactly ``trainers.per_session`` distinct trainers, each listed once."""
-    wanted = view.data.constraints.trainers.per_session
+def _exact_count(
+    rule: str, noun: str, wanted: int, sessions: list[PlanSession], listed: str
+) -> list[Violation]:
+    """Sessions whose ``listed`` ids (trainers or NGOs) are not exactly ``wanted`` distinct
+    ones, each listed once."""
     violations = []
-    for session in view.sessions:
-        trainers = distinct(session.trainers)
-        repeated = [t for t in trainers if session.trainers.count(t) > 1]
-        if len(trainers) != wanted:
-            named = f" ({', '.join(trainers)})" if trainers else ""
+    for session in sessions:
+        ids: list[str] = getattr(session, listed)
+        unique = distinct(ids)
+        repeated = [i for i in unique if ids.count(i) > 1]
+        if len(unique) != wanted:
+            named = f" ({', '.join(unique)})" if unique else ""
             message = (
-                f"session {session.id} has {_plural(len(trainers), 'trainer')}{named}; "
+                f"session {session.id} has {_plural(len(unique), noun)}{named}; "
                 f"it needs exactly {wanted}"
             )
         elif repeated:
-            message = f"session {session.id} lists trainer {repeated[0]} more than once"
+            message = f"session {session.id} lists {noun} {repeated[0]} more than once"
         else:
             continue
-        violations.append(Violation("trainer_count", session.id, None, session.date, message))
+        violations.append(Violation(rule, session.id, None, session.date, message))
     return violations
+
+
+def check_trainer_count(view: PlanView) -> list[Violation]:
+    """A session has exactly ``trainers.per_session`` distinct trainers, each listed once."""
+    wanted = view.data.constraints.trainers.per_session
+    return _exact_count("trainer_count", "trainer", wanted, view.sessions, "trainers")
 
 
 def check_trainer_region(view: PlanView) -> list[Violation]:
@@ -573,22 +582,7 @@ def check_travel(view: PlanView) -> list[Violation]:
 def check_ngo_count(view: PlanView) -> list[Violation]:
     """A session has exactly ``ngos.per_session`` distinct NGOs, each listed once."""
     wanted = view.data.constraints.ngos.per_session
-    violations = []
-    for session in view.sessions:
-        ngos = distinct(session.ngos)
-        repeated = [n for n in ngos if session.ngos.count(n) > 1]
-        if len(ngos) != wanted:
-            named = f" ({', '.join(ngos)})" if ngos else ""
-            message = (
-                f"session {session.id} has {_plural(len(ngos), 'NGO')}{named}; "
-                f"it needs exactly {wanted}"
-            )
-        elif repeated:
-            message = f"session {session.id} lists NGO {repeated[0]} more than once"
-        else:
-            continue
-        violations.append(Violation("ngo_count", session.id, None, session.date, message))
-    return violations
+    return _exact_count("ngo_count", "NGO", wanted, view.sessions, "ngos")
 
 
 def check_ngo_region(view: PlanView) -> list[Violation]:
