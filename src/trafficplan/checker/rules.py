@@ -18,6 +18,7 @@ from trafficplan.calendar import iso_week
 from trafficplan.checker.metrics import plan_cost_eur
 from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView, by_day, distinct, session_ids
+from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.models import FixedSession
 from trafficplan.plan import PlanSession
 
@@ -408,24 +409,39 @@ def check_trainer_region(view: PlanView) -> list[Violation]:
     return violations
 
 
-def check_trainer_unavailable(view: PlanView) -> list[Violation]:
-    """A trainer teaches no session on a day they are unavailable."""
+def _on_leave(
+    rule: str,
+    noun: str,
+    sessions_of: dict[str, list[PlanSession]],
+    unavailable_of: Callable[[str], tuple[DateRange, ...]],
+) -> list[Violation]:
+    """Sessions a person (trainer or NGO) attends on a day of their unavailability."""
     violations = []
-    for trainer_id, sessions in view.sessions_of_trainer.items():
-        unavailable = view.data.trainer_by_id[trainer_id].unavailable
+    for who, sessions in sessions_of.items():
+        unavailable = unavailable_of(who)
         for session in sessions:
-            if not view.data.available(unavailable, session.date):
+            if in_date_set(session.date, unavailable):
                 violations.append(
                     Violation(
-                        "trainer_unavailable",
+                        rule,
                         session.id,
-                        trainer_id,
+                        who,
                         session.date,
-                        f"trainer {trainer_id} is unavailable on {session.date} "
-                        f"(session {session.id})",
+                        f"{noun} {who} is unavailable on {session.date} (session {session.id})",
                     )
                 )
     return violations
+
+
+def check_trainer_unavailable(view: PlanView) -> list[Violation]:
+    """A trainer teaches no session on a day they are unavailable."""
+    trainers = view.data.trainer_by_id
+    return _on_leave(
+        "trainer_unavailable",
+        "trainer",
+        view.sessions_of_trainer,
+        lambda trainer_id: trainers[trainer_id].unavailable,
+    )
 
 
 def _once_a_day(
@@ -607,21 +623,10 @@ def check_ngo_region(view: PlanView) -> list[Violation]:
 
 def check_ngo_unavailable(view: PlanView) -> list[Violation]:
     """An NGO takes part in no session on a day it is unavailable."""
-    violations = []
-    for ngo_id, sessions in view.sessions_of_ngo.items():
-        unavailable = view.data.ngo_by_id[ngo_id].unavailable
-        for session in sessions:
-            if not view.data.available(unavailable, session.date):
-                violations.append(
-                    Violation(
-                        "ngo_unavailable",
-                        session.id,
-                        ngo_id,
-                        session.date,
-                        f"NGO {ngo_id} is unavailable on {session.date} (session {session.id})",
-                    )
-                )
-    return violations
+    ngos = view.data.ngo_by_id
+    return _on_leave(
+        "ngo_unavailable", "NGO", view.sessions_of_ngo, lambda ngo_id: ngos[ngo_id].unavailable
+    )
 
 
 def check_ngo_per_day(view: PlanView) -> list[Violation]:
