@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from conftest import SHIPPED_DATA
-from trafficplan.calendar import WorkCalendar, iso_week
 from trafficplan.inputs import load_data
+from trafficplan.inputs.calendar import WorkCalendar, iso_week
 from trafficplan.inputs.models import ConstraintsFile
 
 

@@ -21,7 +21,9 @@ import pytest
 from typer.testing import CliRunner
 
 from datafactory import tiny, write_data
-from trafficplan.capacity import (
+from trafficplan.cli import app
+from trafficplan.errors import UsageError
+from trafficplan.scenarios.capacity import (
     MAX_VALUES,
     PointResult,
     Sweep,
@@ -30,9 +32,7 @@ from trafficplan.capacity import (
     parse_target,
     parse_vary,
 )
-from trafficplan.cli import app
-from trafficplan.errors import UsageError
-from trafficplan.scenario_runs import parallel_jobs
+from trafficplan.scenarios.runs import parallel_jobs
 
 runner = CliRunner()
 

@@ -26,8 +26,8 @@ from trafficplan.checker import RULE_CHECKS, RULE_IDS, CheckReport, Violation, c
 from trafficplan.checker.rules import district_daily_cap, travel_days
 from trafficplan.checker.view import PlanView
 from trafficplan.errors import PlanFileError
-from trafficplan.geo import road_km
 from trafficplan.inputs import ProblemData, RawData, build_data, load_data
+from trafficplan.inputs.geo import road_km
 from trafficplan.plan import Plan, PlanSession
 
 FAR_WEST = {"lat": 48.62, "lon": 22.30}  # about 750 road km from alpha: two travel days

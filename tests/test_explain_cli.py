@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from datafactory import tiny, write_data
 from trafficplan.cli import app
+from trafficplan.diagnostics.officer import explain_officer
 from trafficplan.errors import InputError
 from trafficplan.inputs import load_data
-from trafficplan.officer_explain import explain_officer
 from trafficplan.plan import Plan, PlanSession, write_plan
 
 runner = CliRunner()

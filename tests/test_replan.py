@@ -13,12 +13,12 @@ from typer.testing import CliRunner
 
 from conftest import SHIPPED_DATA
 from datafactory import write_data
-from trafficplan.changes import plan_changes
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.inputs import load_data, read_raw
 from trafficplan.plan import Plan, read_plan, write_plan
-from trafficplan.scenarios import build_scenario
+from trafficplan.plan.changes import plan_changes
+from trafficplan.scenarios.edits import build_scenario
 from trafficplan.solver import SolveOptions, solve
 from trafficplan.solver.replan import replan
 

@@ -24,8 +24,8 @@ from conftest import SHIPPED_DATA
 from datafactory import tiny, write_data
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
-from trafficplan.geo import great_circle_km
 from trafficplan.inputs import load_data
+from trafficplan.inputs.geo import great_circle_km
 from trafficplan.plan import parse_plan
 from trafficplan.report import build_report
 from trafficplan.report.content import travel_legs

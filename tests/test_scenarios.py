@@ -15,7 +15,7 @@ import pytest
 from datafactory import tiny, write_data
 from trafficplan.errors import ExitCode, InputError, UsageError
 from trafficplan.inputs import RawData, load_data, read_raw
-from trafficplan.scenarios import (
+from trafficplan.scenarios.edits import (
     apply_scenario,
     build_scenario,
     parse_assignment,

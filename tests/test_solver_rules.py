@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from datafactory import SPEC_RULE_IDS, write_data
-from trafficplan.calendar import iso_week
 from trafficplan.checker import check_plan
 from trafficplan.checker.rules import RULE_IDS
 from trafficplan.inputs import load_data
+from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
 from trafficplan.solver import SolveOptions, SolveResult, solve

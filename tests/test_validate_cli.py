@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from conftest import SHIPPED_DATA
 from datafactory import officers_csv, tiny, write_data
 from trafficplan.cli import app
-from trafficplan.diagnostics import Finding, diagnose, district_day_cap
+from trafficplan.diagnostics.prechecks import Finding, diagnose, district_day_cap
 from trafficplan.inputs import RawData, build_data, load_data
 
 runner = CliRunner()

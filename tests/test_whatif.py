@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from datafactory import tiny, write_data
 from trafficplan.cli import app
-from trafficplan.comparison import change_counts, match_sessions, moved_sessions
 from trafficplan.plan import Plan, PlanSession, read_plan
+from trafficplan.scenarios.comparison import change_counts, match_sessions, moved_sessions
 
 runner = CliRunner()
 

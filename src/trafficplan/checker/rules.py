@@ -14,10 +14,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from trafficplan.calendar import iso_week
 from trafficplan.checker.metrics import plan_cost_eur
 from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView, by_day, distinct, session_ids
+from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.models import FixedSession
 from trafficplan.plan import PlanSession

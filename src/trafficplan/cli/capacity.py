@@ -23,7 +23,7 @@ from trafficplan.cli.common import (
 from trafficplan.errors import ExitCode
 
 if TYPE_CHECKING:
-    from trafficplan.capacity import PointResult, SweepResult
+    from trafficplan.scenarios.capacity import PointResult, SweepResult
 
 BAR_WIDTH = 40
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -76,9 +76,9 @@ def capacity(
 ) -> None:
     """Solve one scenario per value of a key; print each value's objectives, a chart of
     officers trained, and the smallest value that reaches the target."""
-    from trafficplan.capacity import parse_target, parse_vary, run_sweep
     from trafficplan.inputs import build_data, read_raw
-    from trafficplan.scenario_runs import parallel_jobs
+    from trafficplan.scenarios.capacity import parse_target, parse_vary, run_sweep
+    from trafficplan.scenarios.runs import parallel_jobs
 
     sweep = parse_vary(vary)
     goal = parse_target(target)

@@ -27,8 +27,8 @@ from trafficplan.cli.common import (
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from trafficplan.diagnostics import Finding
-    from trafficplan.officer_explain import OfficerExplanation
+    from trafficplan.diagnostics.officer import OfficerExplanation
+    from trafficplan.diagnostics.prechecks import Finding
 
 
 @app.command()
@@ -65,7 +65,7 @@ def explain(
 def _explain_data(
     folder: Path, time_limit: float, seed: int, workers: int | None, as_json: bool
 ) -> None:
-    from trafficplan.diagnostics import diagnose
+    from trafficplan.diagnostics.prechecks import diagnose
     from trafficplan.inputs import load_data
     from trafficplan.solver import Explanation, SolveOptions, explain_infeasibility
 
@@ -146,8 +146,8 @@ def _print_findings(console: Console, findings: list[Finding]) -> None:
 
 # ----- one officer -------------------------------------------------------------------------------
 def _explain_officer(folder: Path, officer_id: str, plan_path: Path, as_json: bool) -> None:
+    from trafficplan.diagnostics.officer import explain_officer
     from trafficplan.inputs import load_data
-    from trafficplan.officer_explain import explain_officer
     from trafficplan.plan import read_plan, require_known_ids
 
     problem = load_data(folder)

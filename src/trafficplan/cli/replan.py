@@ -28,8 +28,8 @@ from trafficplan.cli.common import (
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from trafficplan.changes import ChangeList
     from trafficplan.plan import Plan
+    from trafficplan.plan.changes import ChangeList
     from trafficplan.solver.api import SolveResult
 
 CHANGES_FILE = "changes.csv"
@@ -95,10 +95,10 @@ def replan(
     sessions, officers, trainers and NGOs as possible. Prints the change list and who must be
     told, writes the new plan and changes.csv beside it."""
     from trafficplan.atomic import write_bytes_atomic
-    from trafficplan.changes import plan_changes
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.plan import read_plan, write_plan
-    from trafficplan.scenarios import build_scenario
+    from trafficplan.plan.changes import plan_changes
+    from trafficplan.scenarios.edits import build_scenario
     from trafficplan.solver.api import ProgressEvent, SolveOptions
     from trafficplan.solver.replan import replan as run_replan
 

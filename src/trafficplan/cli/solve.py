@@ -55,7 +55,7 @@ def solve(
 ) -> None:
     """Solve the programme: a plan that keeps every rule, trains as many officers as possible
     at the lowest cost; prints the schedule and objectives and writes the plan."""
-    from trafficplan.diagnostics import diagnose
+    from trafficplan.diagnostics.prechecks import diagnose
     from trafficplan.solver import ProgressEvent, SolveOptions, SolveResult
     from trafficplan.solver import solve as run_solver
 
@@ -161,7 +161,7 @@ def _no_plan(
 
 def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[no-untyped-def]
     """Print the schedule per region, the week calendar, objectives and trainer loads."""
-    from trafficplan.render import (
+    from trafficplan.cli.render import (
         objectives_table,
         region_schedule_table,
         trainer_load_table,

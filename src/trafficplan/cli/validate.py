@@ -17,7 +17,7 @@ from trafficplan.cli.common import (
     print_json,
     stdout_console,
 )
-from trafficplan.diagnostics import ERROR, WARNING, Finding, diagnose
+from trafficplan.diagnostics.prechecks import ERROR, WARNING, Finding, diagnose
 from trafficplan.errors import InputError
 from trafficplan.inputs import ProblemData, load_data
 from trafficplan.inputs.dates import in_date_set

@@ -32,11 +32,11 @@ from trafficplan.cli.common import (
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from trafficplan.comparison import Outcome, SessionChange
     from trafficplan.inputs import RawData
     from trafficplan.inputs.problem import ProblemData
     from trafficplan.plan import Plan
-    from trafficplan.scenarios import Scenario
+    from trafficplan.scenarios.comparison import Outcome, SessionChange
+    from trafficplan.scenarios.edits import Scenario
     from trafficplan.solver.api import ProgressEvent, SolveOptions, SolveResult
 
 SetOption = Annotated[
@@ -80,10 +80,10 @@ def whatif(
 ) -> None:
     """Solve the data as they are and with the changes, and show both side by side with the
     differences and the sessions that moved (exit 0 even when a side has no plan)."""
-    from trafficplan.comparison import metric_delta, moved_sessions
     from trafficplan.inputs import build_data, read_raw
-    from trafficplan.scenario_runs import parallel_jobs
-    from trafficplan.scenarios import build_scenario
+    from trafficplan.scenarios.comparison import metric_delta, moved_sessions
+    from trafficplan.scenarios.edits import build_scenario
+    from trafficplan.scenarios.runs import parallel_jobs
 
     sets, drops = list(set_ or []), list(drop or [])
     if not sets and not drops:
@@ -142,8 +142,8 @@ def _solve_side_by_side(
     workers_each: int,
 ) -> tuple[Outcome, Outcome, bool]:
     """Both solves at once, in two processes with half the workers each and the whole time."""
-    from trafficplan.comparison import Outcome, outcome_of
-    from trafficplan.scenario_runs import ScenarioTask, solve_tasks
+    from trafficplan.scenarios.comparison import Outcome, outcome_of
+    from trafficplan.scenarios.runs import ScenarioTask, solve_tasks
 
     tasks = [
         ScenarioTask(0, raw, (), (), time_limit, seed, workers_each),
@@ -180,7 +180,7 @@ def _solve_one_after_the_other(
     plan in 38 s with the hint, proven optimal in 7 s without), and for national-sized data
     it would build the full model.
     """
-    from trafficplan.comparison import Outcome
+    from trafficplan.scenarios.comparison import Outcome
     from trafficplan.solver import SolveOptions
 
     started = time.monotonic()
@@ -200,8 +200,8 @@ def _solve_one_after_the_other(
 def _solve_side(label: str, data: ProblemData, options: SolveOptions) -> tuple[Outcome, bool]:
     """One side's outcome, and whether Ctrl-C stopped it; data a pre-check rejects are not
     solved."""
-    from trafficplan.comparison import Outcome, outcome_of
-    from trafficplan.scenario_runs import precheck_reasons
+    from trafficplan.scenarios.comparison import Outcome, outcome_of
+    from trafficplan.scenarios.runs import precheck_reasons
 
     blocked = precheck_reasons(data)
     if blocked:
@@ -247,7 +247,7 @@ def _write_outputs(
     out_dir: Path, baseline: Plan | None, scenario_plan: Plan | None, scenario: Scenario
 ) -> list[Path]:
     from trafficplan.plan import Plan, write_plan
-    from trafficplan.scenarios import write_scenario_data
+    from trafficplan.scenarios.edits import write_scenario_data
 
     written = []
     if baseline is not None:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from trafficplan.geo import road_km
+from trafficplan.inputs.calendar import WorkCalendar
 from trafficplan.inputs.dates import DateRange, in_date_set
+from trafficplan.inputs.geo import road_km
 from trafficplan.inputs.models import (
     ConstraintsFile,
     MinMax,
@@ -24,9 +24,6 @@ from trafficplan.inputs.models import (
     Trainer,
     Venue,
 )
-
-if TYPE_CHECKING:
-    from trafficplan.calendar import WorkCalendar
 
 
 @dataclass
@@ -99,9 +96,6 @@ class ProblemData:
     @cached_property
     def calendar(self) -> WorkCalendar:
         """The working-day calendar of the window."""
-        # Imported here: trafficplan.calendar imports the inputs package, which imports us.
-        from trafficplan.calendar import WorkCalendar
-
         return WorkCalendar(self.constraints)
 
     @property

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from trafficplan.calendar import iso_week
+from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange
 from trafficplan.inputs.loading import DATA_FILES
 from trafficplan.inputs.models import WEEKDAY_NAMES

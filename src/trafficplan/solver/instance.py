@@ -13,8 +13,9 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 
-from trafficplan.calendar import iso_week
+from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange, in_date_set
+from trafficplan.inputs.geo import road_km
 from trafficplan.inputs.problem import ProblemData
 
 
@@ -163,8 +164,6 @@ class Instance:
         site = self.sites[site_index]
         trainer = self.data.trainer_by_id[trainer_id]
         travel = self.data.constraints.trainers.travel
-        from trafficplan.geo import road_km
-
         km = road_km((trainer.home.lat, trainer.home.lon), site.point, travel.road_factor)
         cents = (trainer.day_rate_eur + 2 * km * travel.eur_per_km) * 100
         return math.ceil(cents - 1e-9) if ceil else round(cents)
@@ -179,8 +178,6 @@ class Instance:
         if a.region == b.region:
             return 1
         travel = self.data.constraints.trainers.travel
-        from trafficplan.geo import road_km
-
         km = road_km(a.point, b.point, travel.road_factor)
         if km <= travel.same_evening_km:
             return 1

@@ -34,8 +34,8 @@ from ortools.sat.python import cp_model
 
 from trafficplan.errors import PlanFileError
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.metrics import plan_metrics
 from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession
+from trafficplan.plan.metrics import plan_metrics
 from trafficplan.solver import rules
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.hints import plan_assignment
@@ -322,7 +322,7 @@ def _cap_weeks(
     pm: PlanModel, past_ordinals: list[int], busy: dict[int, list[Any]], cap: int
 ) -> None:
     """At most ``cap`` sessions in any ISO week, counting the frozen ones."""
-    from trafficplan.calendar import iso_week
+    from trafficplan.inputs.calendar import iso_week
 
     done: dict[tuple[int, int], int] = defaultdict(int)
     for ordinal in past_ordinals:

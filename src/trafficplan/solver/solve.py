@@ -25,8 +25,8 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.metrics import plan_metrics
 from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession
+from trafficplan.plan.metrics import plan_metrics
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.hints import add_plan_hint

@@ -18,7 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 from typing import Literal
 
-from trafficplan.calendar import iso_week
+from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.models import FixedSession, Region, Trainer, Venue
 from trafficplan.inputs.problem import ProblemData

@@ -2,9 +2,9 @@
 
 ``trafficplan capacity --vary KEY=A..B[:STEP]`` (spec section 4). Values run from A to B, both
 included, by STEP: integers (default step 1), decimals, or dates (``2008-09-15..2008-10-31:7d``,
-default ``1d``). Each value is one ``--set KEY=value`` scenario (:mod:`trafficplan.scenarios`),
-solved in its own process; results are collected by value, so they do not depend on which
-process finished first.
+default ``1d``). Each value is one ``--set KEY=value`` scenario
+(:mod:`trafficplan.scenarios.edits`), solved in its own process; results are collected by
+value, so they do not depend on which process finished first.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any, Literal
 from trafficplan.errors import InputError, UsageError
 from trafficplan.inputs.dates import parse_iso_date
 from trafficplan.inputs.loading import RawData, build_data
-from trafficplan.scenario_runs import ScenarioTask, TaskOutcome, solve_tasks
-from trafficplan.scenarios import apply_scenario, parse_key
+from trafficplan.scenarios.edits import apply_scenario, parse_key
+from trafficplan.scenarios.runs import ScenarioTask, TaskOutcome, solve_tasks
 
 MAX_VALUES = 200
 ValueKind = Literal["int", "decimal", "date"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from trafficplan.diagnostics import district_day_cap
+from trafficplan.diagnostics.prechecks import district_day_cap
 from trafficplan.errors import InputError, Problem
 from trafficplan.inputs.loading import OFFICERS
 from trafficplan.inputs.models import Officer

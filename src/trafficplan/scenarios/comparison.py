@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.metrics import plan_metrics
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
+from trafficplan.plan.metrics import plan_metrics
 
 if TYPE_CHECKING:  # importing the solver package loads OR-Tools; only its type is needed here
     from trafficplan.solver.api import SolveResult

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from rich.table import Table
 
-from trafficplan.calendar import iso_week
+from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.metrics import assignment_cost_eur
 from trafficplan.plan import Plan
+from trafficplan.plan.metrics import assignment_cost_eur
 
 
 def _fmt(value: float | None, name: str) -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from trafficplan.errors import TrafficplanError
 from trafficplan.inputs.loading import RawData, build_data
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.scenarios import apply_scenario
+from trafficplan.scenarios.edits import apply_scenario
 
 if TYPE_CHECKING:  # importing the solver package loads OR-Tools; tasks import it when they run
     from trafficplan.solver.api import SolveResult
@@ -82,7 +82,7 @@ def precheck_reasons(data: ProblemData) -> list[str]:
     A scenario they reject is not solved: the search could only fail, and might need the
     whole time limit to say so.
     """
-    from trafficplan.diagnostics import diagnose
+    from trafficplan.diagnostics.prechecks import diagnose
 
     return [
         f"pre-check {finding.rule}: {finding.message}"
@@ -99,7 +99,7 @@ def solve_task(task: ScenarioTask, stop: Any = None) -> TaskOutcome:
         stop: an event (threading or multiprocessing) that, once set, stops the search and
             keeps the best plan found.
     """
-    from trafficplan.metrics import plan_metrics
+    from trafficplan.plan.metrics import plan_metrics
     from trafficplan.solver import SolveOptions, solve
 
     started = time.monotonic()

@@ -856,7 +856,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, ValueError) else 3
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

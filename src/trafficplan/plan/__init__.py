@@ -1,0 +1,35 @@
+"""The plan: its file format (plain data), its metrics, and the change between two plans.
+
+- :mod:`trafficplan.plan.format`: ``plan.json`` (``trafficplan-plan/1``), reading, writing,
+  unknown ids; re-exported here.
+- :mod:`trafficplan.plan.metrics`: the spec's metrics, recomputed from a plan and the data.
+- :mod:`trafficplan.plan.changes`: what changed between a published plan and a new one.
+"""
+
+from trafficplan.plan.format import (
+    PLAN_FORMAT,
+    ObjectiveResult,
+    Plan,
+    PlanInputs,
+    PlanSession,
+    PlanStatus,
+    parse_plan,
+    plan_id_problems,
+    read_plan,
+    require_known_ids,
+    write_plan,
+)
+
+__all__ = [
+    "PLAN_FORMAT",
+    "ObjectiveResult",
+    "Plan",
+    "PlanInputs",
+    "PlanSession",
+    "PlanStatus",
+    "parse_plan",
+    "plan_id_problems",
+    "read_plan",
+    "require_known_ids",
+    "write_plan",
+]
