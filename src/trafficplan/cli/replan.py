@@ -158,7 +158,6 @@ def _json_document(
     changes_path: Path,
     since: date,
 ) -> dict[str, object]:
-    extra = plan.model_extra or {}
     return {
         "status": plan.status,
         "plan_file": str(out),
@@ -166,7 +165,7 @@ def _json_document(
         "frozen_before": since.isoformat(),
         "interrupted": result.interrupted,
         "objectives": [o.model_dump() for o in plan.objectives],
-        "replan_objectives": extra.get("replan_objectives", []),
+        "replan_objectives": [o.model_dump() for o in plan.replan_objectives],
         "metrics": plan.metrics,
         **changes.to_json(),
         "wall_seconds": round(result.wall_seconds, 3),

@@ -117,7 +117,7 @@ def solve(
                 if result.first_plan_seconds is None
                 else round(result.first_plan_seconds, 3),
                 "wall_seconds": round(result.wall_seconds, 3),
-                "relaxations": plan.model_extra.get("relaxations", []) if plan.model_extra else [],
+                "relaxations": [r.model_dump() for r in plan.relaxations],
             }
         )
     else:
@@ -175,11 +175,10 @@ def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[n
     console.print(trainer_load_table(problem, plan))
     console.print(objectives_table(plan))
     metrics = plan.metrics
-    relaxations = (plan.model_extra or {}).get("relaxations", [])
-    if relaxations:
+    if plan.relaxations:
         console.print("[bold yellow]Relaxed plan: the data admit no plan; what gave:[/]")
-        for item in relaxations:
-            console.print(f"  - {item['message']}: {item['give']}")
+        for item in plan.relaxations:
+            console.print(f"  - {item.message}: {item.give}")
     first = "-" if result.first_plan_seconds is None else f"{result.first_plan_seconds:.1f}s"
     console.print(
         f"[bold]{plan.status}[/]: {metrics['officers_trained']}/{metrics['officers_total']} "

@@ -64,8 +64,28 @@ class PlanInputs(BaseModel):
     sha256: dict[str, str] = {}
 
 
+class Relaxation(BaseModel):
+    """A rule item a relaxed plan gave up (``solve --relax``): the rule id, the item's
+    subject (as :mod:`trafficplan.rulebook` names it), the item in the user's words, and how
+    much it gave, in the checker's words."""
+
+    rule: str
+    subject: str
+    message: str
+    give: str
+
+
+OPTIONAL_LISTS = ("relaxations", "replan_objectives")
+"""Plan keys written only when not empty (older plans and tools do not know them)."""
+
+
 class Plan(BaseModel):
-    """A whole plan (``plan.json``)."""
+    """A whole plan (``plan.json``).
+
+    Besides the spec's keys: ``relaxations`` (a relaxed plan's given-up rule items) and
+    ``replan_objectives`` (the minimal-change levels of a re-planned plan); each is written
+    only when not empty.
+    """
 
     model_config = ConfigDict(extra="allow")
 
@@ -77,10 +97,16 @@ class Plan(BaseModel):
     sessions: list[PlanSession]
     unassigned_officers: list[str] = []
     frozen_before: date | None = None
+    relaxations: list[Relaxation] = []
+    replan_objectives: list[ObjectiveResult] = []
 
     def to_json(self) -> str:
         """The plan as pretty-printed JSON text (dates as ISO strings)."""
-        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        document = self.model_dump(mode="json")
+        for key in OPTIONAL_LISTS:
+            if not document.get(key):
+                document.pop(key, None)
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_plan(plan: Plan, path: Path) -> None:

@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from trafficplan.inputs.dates import format_date_set
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.plan import PlanSession
+from trafficplan.plan import PlanSession, Relaxation
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.instance import Instance
@@ -173,12 +173,9 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
     if core is None:
         # no conflict isolated in time: say at least what a relaxed plan had to give up
         relaxed = solve_relaxed(data, options, deadline=deadline)
-        extra = (relaxed.plan.model_extra or {}) if relaxed.plan is not None else {}
         gave_up = [
-            ExplanationItem(
-                rule=g["rule"], message=g["message"], give=g["give"], subjects=[g["subject"]]
-            )
-            for g in extra.get("relaxations", [])
+            ExplanationItem(rule=g.rule, message=g.message, give=g.give, subjects=[g.subject])
+            for g in (relaxed.plan.relaxations if relaxed.plan is not None else [])
         ]
         return Explanation(feasible=False, items=gave_up, proven_minimal=False)
 
@@ -224,11 +221,10 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
     ]
     relaxed = solve_relaxed(data, options, allowed=set(core), deadline=deadline)
     if relaxed.plan is not None:
-        extra = relaxed.plan.model_extra or {}
-        given = {(g["rule"], g["subject"]): g for g in extra.get("relaxations", [])}
+        given = {(g.rule, g.subject): g for g in relaxed.plan.relaxations}
         for item in items:
             found = given.get((item.rule, item.subjects[0]))
-            item.give = found["give"] if found else "nothing, once another item gives"
+            item.give = found.give if found else "nothing, once another item gives"
         if not minimal and given:
             # a conflict not shrunk in time is long; what the relaxed plan gave is the answer
             items = [item for item in items if (item.rule, item.subjects[0]) in given]
@@ -356,18 +352,14 @@ def _relaxed_result(
         if len(broken) > 3:
             give += f" (and {len(broken) - 3} more)"
         relaxations.append(
-            {
-                "rule": rule,
-                "subject": subject,
-                "message": describe_item(data, rule, subject),
-                "give": give,
-            }
+            Relaxation(
+                rule=rule, subject=subject, message=describe_item(data, rule, subject), give=give
+            )
         )
-    plan = result.plan.model_copy(update={"status": "relaxed"})
-    plan.__pydantic_extra__ = {"relaxations": relaxations}
+    plan = result.plan.model_copy(update={"status": "relaxed", "relaxations": relaxations})
     return SolveResult(
         status="relaxed",
         plan=plan,
-        reasons=[f"{r['message']}: {r['give']}" for r in relaxations],
+        reasons=[f"{r.message}: {r.give}" for r in relaxations],
         wall_seconds=time.monotonic() - started,
     )

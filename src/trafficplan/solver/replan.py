@@ -205,9 +205,7 @@ def replan(
             "unassigned_officers": sorted(o.id for o in data.officers if o.id not in trained),
         }
     )
-    plan.replan_objectives = [  # type: ignore[attr-defined]
-        r.model_dump() for r in outcome.results if r.name in REPLAN_LEVELS
-    ]
+    plan.replan_objectives = [r for r in outcome.results if r.name in REPLAN_LEVELS]
     return SolveResult(
         status=status,
         plan=plan,
