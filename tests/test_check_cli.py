@@ -136,7 +136,7 @@ def test_json_of_a_broken_plan_exits_1(folder: Path, tmp_path: Path) -> None:
     assert document["valid"] is False
     assert [v["rule"] for v in document["violations"]] == ["trainer_per_day", "ngo_region"]
     for item in document["violations"] + document["warnings"]:
-        assert set(item) == {"rule", "session", "who", "date", "message"}
+        assert set(item) == {"rule", "session", "who", "date", "message", "subject"}
     assert document["violations"][0]["date"] == "2009-06-01"
     assert document["counts_by_rule"] == {"trainer_per_day": 1, "ngo_region": 1}
 

@@ -773,6 +773,7 @@ def test_report_json_has_the_spec_shape() -> None:
             "who": "t01",
             "date": "2009-06-02",
             "message": report.violations[0].message,
+            "subject": "t01",
         }
     ]
     assert report.counts_by_rule() == {"travel": 1}

@@ -17,6 +17,7 @@ from trafficplan.checker.view import PlanView
 from trafficplan.errors import PlanFileError
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan
+from trafficplan.rulebook import BUDGET, MAX_TOTAL, RULES
 
 
 def _unknown_ids(data: ProblemData, plan: Plan) -> list[str]:
@@ -59,7 +60,8 @@ def check_plan(data: ProblemData, plan: Plan) -> CheckReport:
     violations: list[Violation] = []
     frozen: list[Violation] = []
     for _rule, check in RULE_CHECKS:
-        for violation in check(view):
+        for found in check(view):
+            violation = replace(found, subject=found.subject or _subject(view, found))
             if _in_frozen_past(violation, plan):
                 frozen.append(
                     replace(
@@ -84,6 +86,21 @@ def check_plan(data: ProblemData, plan: Plan) -> CheckReport:
         claimed_metrics=dict(plan.metrics),
         region_metrics=region_metrics(view),
     )
+
+
+def _subject(view: PlanView, violation: Violation) -> str | None:
+    """The rule item a violation breaks, of the kind the rulebook gives its rule."""
+    kind = RULES[violation.rule].subject
+    if kind == "session":
+        return violation.session
+    if kind == "budget":
+        return BUDGET
+    if kind == "region":
+        if violation.rule == "counts":
+            return violation.who or MAX_TOTAL
+        if violation.session is not None:
+            return view.session_by_id[violation.session].region
+    return violation.who
 
 
 def _in_frozen_past(violation: Violation, plan: Plan) -> bool:

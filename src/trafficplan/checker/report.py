@@ -21,6 +21,10 @@ class Violation:
         date: the day concerned; where several sessions are, the latest of their days, so a
             violation lies in the frozen past exactly when its ``date`` does.
         message: one line in the user's words, with the numbers.
+        subject: the rule item broken, of the kind :mod:`trafficplan.rulebook` gives the rule
+            (a region for ``seats``, a fixed entry's index for ``fixed``...): the same item
+            the solver relaxes, so a relaxed plan's given-up items map to these violations.
+            :func:`~trafficplan.checker.check_plan` fills it in where a rule leaves it out.
     """
 
     rule: str
@@ -28,6 +32,7 @@ class Violation:
     who: str | None
     date: date | None
     message: str
+    subject: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.message}"
@@ -40,6 +45,7 @@ class Violation:
             "who": self.who,
             "date": self.date.isoformat() if self.date else None,
             "message": self.message,
+            "subject": self.subject,
         }
 
 

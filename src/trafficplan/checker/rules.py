@@ -21,6 +21,8 @@ from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.models import FixedSession
 from trafficplan.plan import PlanSession
+from trafficplan.rulebook import RULE_IDS as SPEC_RULE_IDS
+from trafficplan.rulebook import RULES, checks
 
 RuleCheck = Callable[[PlanView], list[Violation]]
 
@@ -34,6 +36,7 @@ def _range_text(low: int, high: int) -> str:
 
 
 # ----- 1. calendar -------------------------------------------------------------------------
+@checks("calendar")
 def check_calendar(view: PlanView) -> list[Violation]:
     """Every session is on a working day of the window."""
     violations = []
@@ -53,6 +56,7 @@ def check_calendar(view: PlanView) -> list[Violation]:
 
 
 # ----- 2. counts ---------------------------------------------------------------------------
+@checks("counts")
 def check_counts(view: PlanView) -> list[Violation]:
     """Each region runs between its min and max sessions; the total is at most max_total."""
     violations = []
@@ -125,6 +129,7 @@ def _describe_fixed(index: int, entry: FixedSession) -> str:
     return text + ")"
 
 
+@checks("fixed")
 def check_fixed(view: PlanView) -> list[Violation]:
     """Every fixed entry is matched by a distinct session in that region on that date (at
     that venue, with those trainers, where the entry names them)."""
@@ -154,12 +159,14 @@ def check_fixed(view: PlanView) -> list[Violation]:
                 entry.venue,
                 entry.date,
                 f"{_describe_fixed(index, entry)} has no matching session: {reason}",
+                subject=str(index),
             )
         )
     return violations
 
 
 # ----- 4. venues and regions per day -------------------------------------------------------
+@checks("venue_clash")
 def check_venue_clash(view: PlanView) -> list[Violation]:
     """A venue hosts at most one session a day."""
     groups: dict[tuple[str, date], list[PlanSession]] = defaultdict(list)
@@ -181,6 +188,7 @@ def check_venue_clash(view: PlanView) -> list[Violation]:
     return violations
 
 
+@checks("venue_unavailable")
 def check_venue_unavailable(view: PlanView) -> list[Violation]:
     """A session's venue belongs to its region and is available on its day."""
     violations = []
@@ -202,6 +210,7 @@ def check_venue_unavailable(view: PlanView) -> list[Violation]:
     return violations
 
 
+@checks("region_per_day")
 def check_region_per_day(view: PlanView) -> list[Violation]:
     """A region has at most ``max_per_region_per_day`` sessions a day."""
     limit = view.data.constraints.sessions.max_per_region_per_day
@@ -223,6 +232,7 @@ def check_region_per_day(view: PlanView) -> list[Violation]:
 
 
 # ----- 5. seats ----------------------------------------------------------------------------
+@checks("seats")
 def check_seats(view: PlanView) -> list[Violation]:
     """A session has between ``officers.min`` and ``min(officers.max, capacity)`` officers."""
     violations = []
@@ -248,6 +258,7 @@ def check_seats(view: PlanView) -> list[Violation]:
 
 
 # ----- 6. officers -------------------------------------------------------------------------
+@checks("officer_once")
 def check_officer_once(view: PlanView) -> list[Violation]:
     """An officer attends at most one session (and is listed once in it)."""
     violations = []
@@ -278,6 +289,7 @@ def check_officer_once(view: PlanView) -> list[Violation]:
     return violations
 
 
+@checks("officer_region")
 def check_officer_region(view: PlanView) -> list[Violation]:
     """An officer attends sessions of their own region only."""
     violations = []
@@ -298,6 +310,7 @@ def check_officer_region(view: PlanView) -> list[Violation]:
     return violations
 
 
+@checks("officer_unavailable")
 def check_officer_unavailable(view: PlanView) -> list[Violation]:
     """An officer attends no session on a day they are unavailable."""
     violations = []
@@ -324,6 +337,7 @@ def district_daily_cap(share: Decimal, size: int) -> int:
     return max(1, int((share * size).to_integral_value(rounding=ROUND_FLOOR)))
 
 
+@checks("district_share")
 def check_district_share(view: PlanView) -> list[Violation]:
     """On any day, a district's officers attending sessions stay within its daily cap."""
     share = view.data.constraints.officers.max_district_share_per_day
@@ -383,12 +397,14 @@ def _exact_count(
     return violations
 
 
+@checks("trainer_count")
 def check_trainer_count(view: PlanView) -> list[Violation]:
     """A session has exactly ``trainers.per_session`` distinct trainers, each listed once."""
     wanted = view.data.constraints.trainers.per_session
     return _exact_count("trainer_count", "trainer", wanted, view.sessions, "trainers")
 
 
+@checks("trainer_region")
 def check_trainer_region(view: PlanView) -> list[Violation]:
     """A trainer teaches only in the regions their ``regions`` list allows."""
     violations = []
@@ -433,6 +449,7 @@ def _on_leave(
     return violations
 
 
+@checks("trainer_unavailable")
 def check_trainer_unavailable(view: PlanView) -> list[Violation]:
     """A trainer teaches no session on a day they are unavailable."""
     trainers = view.data.trainer_by_id
@@ -489,17 +506,20 @@ def _weekly_cap(
     return violations
 
 
+@checks("trainer_per_day")
 def check_trainer_per_day(view: PlanView) -> list[Violation]:
     """A trainer teaches at most one session a day."""
     return _once_a_day("trainer_per_day", "trainer", "teaches", view.sessions_of_trainer)
 
 
+@checks("trainer_per_week")
 def check_trainer_per_week(view: PlanView) -> list[Violation]:
     """A trainer teaches at most ``trainers.max_per_week`` sessions per ISO week (Mon-Sun)."""
     limit = view.data.constraints.trainers.max_per_week
     return _weekly_cap("trainer_per_week", "trainer", "teaches", view.sessions_of_trainer, limit)
 
 
+@checks("trainer_consecutive")
 def check_trainer_consecutive(view: PlanView) -> list[Violation]:
     """A trainer teaches on at most ``max_consecutive_days`` consecutive calendar days."""
     limit = view.data.constraints.trainers.max_consecutive_days
@@ -528,6 +548,7 @@ def check_trainer_consecutive(view: PlanView) -> list[Violation]:
     return violations
 
 
+@checks("trainer_max_sessions")
 def check_trainer_max_sessions(view: PlanView) -> list[Violation]:
     """A trainer teaches at most their ``max_sessions`` over the whole window."""
     violations = []
@@ -561,6 +582,7 @@ def _km_text(road_km: float, same_evening_km: float) -> str:
     return f"{road_km:,.0f}"
 
 
+@checks("travel")
 def check_travel(view: PlanView) -> list[Violation]:
     """For every pair of a trainer's sessions on days d1 < d2 in different regions (not only
     successive ones): ``d2 - d1 >= 1 + travel days`` between the two venues."""
@@ -595,12 +617,14 @@ def check_travel(view: PlanView) -> list[Violation]:
 
 
 # ----- 9. NGOs -----------------------------------------------------------------------------
+@checks("ngo_count")
 def check_ngo_count(view: PlanView) -> list[Violation]:
     """A session has exactly ``ngos.per_session`` distinct NGOs, each listed once."""
     wanted = view.data.constraints.ngos.per_session
     return _exact_count("ngo_count", "NGO", wanted, view.sessions, "ngos")
 
 
+@checks("ngo_region")
 def check_ngo_region(view: PlanView) -> list[Violation]:
     """A session's NGOs belong to the session's region."""
     violations = []
@@ -621,6 +645,7 @@ def check_ngo_region(view: PlanView) -> list[Violation]:
     return violations
 
 
+@checks("ngo_unavailable")
 def check_ngo_unavailable(view: PlanView) -> list[Violation]:
     """An NGO takes part in no session on a day it is unavailable."""
     ngos = view.data.ngo_by_id
@@ -629,11 +654,13 @@ def check_ngo_unavailable(view: PlanView) -> list[Violation]:
     )
 
 
+@checks("ngo_per_day")
 def check_ngo_per_day(view: PlanView) -> list[Violation]:
     """An NGO takes part in at most one session a day."""
     return _once_a_day("ngo_per_day", "NGO", "is in", view.sessions_of_ngo)
 
 
+@checks("ngo_per_week")
 def check_ngo_per_week(view: PlanView) -> list[Violation]:
     """An NGO takes part in at most ``ngos.max_per_week`` sessions per ISO week (Mon-Sun)."""
     limit = view.data.constraints.ngos.max_per_week
@@ -641,6 +668,7 @@ def check_ngo_per_week(view: PlanView) -> list[Violation]:
 
 
 # ----- 10. budget --------------------------------------------------------------------------
+@checks("budget")
 def check_budget(view: PlanView) -> list[Violation]:
     """The plan's cost is at most ``budget_eur`` when one is set."""
     budget = view.data.constraints.budget_eur
@@ -661,33 +689,11 @@ def check_budget(view: PlanView) -> list[Violation]:
     ]
 
 
-RULE_CHECKS: tuple[tuple[str, RuleCheck], ...] = (
-    ("calendar", check_calendar),
-    ("counts", check_counts),
-    ("fixed", check_fixed),
-    ("venue_clash", check_venue_clash),
-    ("venue_unavailable", check_venue_unavailable),
-    ("region_per_day", check_region_per_day),
-    ("seats", check_seats),
-    ("officer_once", check_officer_once),
-    ("officer_region", check_officer_region),
-    ("officer_unavailable", check_officer_unavailable),
-    ("district_share", check_district_share),
-    ("trainer_count", check_trainer_count),
-    ("trainer_region", check_trainer_region),
-    ("trainer_unavailable", check_trainer_unavailable),
-    ("trainer_per_day", check_trainer_per_day),
-    ("trainer_per_week", check_trainer_per_week),
-    ("trainer_consecutive", check_trainer_consecutive),
-    ("trainer_max_sessions", check_trainer_max_sessions),
-    ("travel", check_travel),
-    ("ngo_count", check_ngo_count),
-    ("ngo_region", check_ngo_region),
-    ("ngo_unavailable", check_ngo_unavailable),
-    ("ngo_per_day", check_ngo_per_day),
-    ("ngo_per_week", check_ngo_per_week),
-    ("budget", check_budget),
+RULE_CHECKS: tuple[tuple[str, RuleCheck], ...] = tuple(
+    (rule.id, rule.check) for rule in RULES.values() if rule.check is not None
 )
 """Every rule of the spec, in the spec's order, with the function that checks it."""
 
 RULE_IDS: tuple[str, ...] = tuple(rule for rule, _ in RULE_CHECKS)
+if RULE_IDS != SPEC_RULE_IDS:
+    raise RuntimeError(f"rules without a check: {set(SPEC_RULE_IDS) - set(RULE_IDS)}")

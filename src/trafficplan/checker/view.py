@@ -28,6 +28,11 @@ class PlanView:
         self.sessions: list[PlanSession] = sorted(plan.sessions, key=lambda s: (s.date, s.id))
 
     @cached_property
+    def session_by_id(self) -> dict[str, PlanSession]:
+        """Sessions by id (the last one where a hand-edited plan repeats an id)."""
+        return {session.id: session for session in self.sessions}
+
+    @cached_property
     def sessions_of_region(self) -> dict[str, list[PlanSession]]:
         """Sessions of every region of the data (possibly none), in date order."""
         groups: dict[str, list[PlanSession]] = {region.id: [] for region in self.data.regions}
