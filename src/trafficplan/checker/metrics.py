@@ -31,13 +31,22 @@ def assignment_cost_eur(data: ProblemData, trainer_id: str, venue_id: str) -> fl
     return trainer.day_rate_eur + 2 * data.home_road_km(trainer_id, venue_id) * eur_per_km
 
 
+def _assignment_costs(view: PlanView) -> list[float]:
+    return [
+        assignment_cost_eur(view.data, trainer, session.venue)
+        for session in view.sessions
+        for trainer in distinct(session.trainers)
+    ]
+
+
 def plan_cost_eur(view: PlanView) -> float:
-    """The plan's cost in EUR, to the cent."""
-    total = 0.0
-    for session in view.sessions:
-        for trainer in distinct(session.trainers):
-            total += assignment_cost_eur(view.data, trainer, session.venue)
-    return round(total, 2)
+    """The plan's ``cost_eur``: each assignment to the cent, summed (spec section 3)."""
+    return sum(round(cost * 100) for cost in _assignment_costs(view)) / 100
+
+
+def exact_cost_eur(view: PlanView) -> float:
+    """The plan's cost without rounding (the ``budget`` rule holds for it)."""
+    return sum(_assignment_costs(view))
 
 
 def recompute_metrics(view: PlanView) -> dict[str, float | int]:

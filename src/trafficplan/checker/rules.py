@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from trafficplan.checker.metrics import plan_cost_eur
+from trafficplan.checker.metrics import exact_cost_eur
 from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView, by_day, distinct, session_ids
 from trafficplan.inputs.calendar import iso_week
@@ -674,7 +674,7 @@ def check_budget(view: PlanView) -> list[Violation]:
     budget = view.data.constraints.budget_eur
     if budget is None:
         return []
-    cost = plan_cost_eur(view)
+    cost = exact_cost_eur(view)
     if cost <= budget:
         return []
     return [

@@ -6,6 +6,7 @@ that, inner code trusts it.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -131,6 +132,21 @@ class ProblemData:
         home = self.trainer_by_id[trainer_id].home
         factor = self.constraints.trainers.travel.road_factor
         return road_km((home.lat, home.lon), self.venue_point(venue_id), factor)
+
+    def assignment_cost_cents(self, trainer_id: str, venue_id: str, round_up: bool = False) -> int:
+        """What one trainer costs for one session, in whole cents: the day rate plus the road
+        trip home-venue-home (``cost_eur``, spec section 3), rounded to the nearest cent, or up
+        with ``round_up`` (the budget rule must hold for the exact cost).
+
+        A plan's ``cost_eur`` is the sum of these cents, so the solver's cost level and the
+        plan's metric agree to the cent.
+        """
+        trainer = self.trainer_by_id[trainer_id]
+        eur_per_km = self.constraints.trainers.travel.eur_per_km
+        cents = (
+            trainer.day_rate_eur + 2 * self.home_road_km(trainer_id, venue_id) * eur_per_km
+        ) * 100
+        return math.ceil(cents - 1e-9) if round_up else round(cents)
 
     def trainer_may_teach(self, trainer_id: str, region_id: str) -> bool:
         """Whether the trainer's ``regions`` list allows the region (default: all)."""

@@ -11,10 +11,9 @@ from trafficplan.plan import Plan
 
 
 def assignment_cost_eur(data: ProblemData, trainer_id: str, venue_id: str) -> float:
-    """EUR of one trainer assignment: day rate + 2 x road km home-venue x eur_per_km."""
-    trainer = data.trainer_by_id[trainer_id]
-    eur_per_km = data.constraints.trainers.travel.eur_per_km
-    return trainer.day_rate_eur + 2 * data.home_road_km(trainer_id, venue_id) * eur_per_km
+    """EUR of one trainer assignment (day rate + 2 x road km home-venue x eur_per_km), to the
+    cent."""
+    return data.assignment_cost_cents(trainer_id, venue_id) / 100
 
 
 def plan_metrics(data: ProblemData, plan: Plan) -> dict[str, Any]:
@@ -22,8 +21,8 @@ def plan_metrics(data: ProblemData, plan: Plan) -> dict[str, Any]:
     max_trainer_sessions."""
     trained = {officer for session in plan.sessions for officer in session.officers}
     loads: Counter[str] = Counter(t for session in plan.sessions for t in session.trainers)
-    cost = sum(
-        assignment_cost_eur(data, trainer, session.venue)
+    cost_cents = sum(
+        data.assignment_cost_cents(trainer, session.venue)
         for session in plan.sessions
         for trainer in session.trainers
     )
@@ -31,6 +30,6 @@ def plan_metrics(data: ProblemData, plan: Plan) -> dict[str, Any]:
         "officers_trained": len(trained),
         "officers_total": len(data.officers),
         "sessions": len(plan.sessions),
-        "cost_eur": round(cost, 2),
+        "cost_eur": cost_cents / 100,
         "max_trainer_sessions": max(loads.values(), default=0),
     }

@@ -274,15 +274,16 @@ def assignment_cost(
     """Fee, round-trip road km and travel cost of one trainer at one session.
 
     The spec's objective ``cost_eur`` sums ``day_rate_eur + 2 x home-venue road km x
-    eur_per_km`` over all trainer assignments.
+    eur_per_km`` over all trainer assignments, each to the cent.
 
     Returns:
-        ``(day_rate_eur, 2 x home-venue road km, that km x eur_per_km)``.
+        ``(day_rate_eur, 2 x home-venue road km, that km x eur_per_km)``, the travel cost
+        such that fee plus travel is the assignment's cost to the cent.
     """
     trainer = data.trainer_by_id[trainer_id]
-    eur_per_km = data.constraints.trainers.travel.eur_per_km
     round_trip_km = 2 * data.home_road_km(trainer_id, venue_id)
-    return trainer.day_rate_eur, round_trip_km, round_trip_km * eur_per_km
+    travel = data.assignment_cost_cents(trainer_id, venue_id) / 100 - trainer.day_rate_eur
+    return trainer.day_rate_eur, round_trip_km, travel
 
 
 def travel_days_between(data: ProblemData, venue_a: str, venue_b: str) -> tuple[float, int]:

@@ -22,13 +22,14 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from trafficplan.inputs.dates import format_date_set
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import PlanSession, Relaxation
+from trafficplan.rulebook import describe_item
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel
+from trafficplan.solver.results import Timing, no_plan_result, plan_result
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
     LexOutcome,
@@ -73,55 +74,6 @@ class Explanation:
             "conflict": [item.to_json() for item in self.items],
             "minimal": self.proven_minimal,
         }
-
-
-def _sessions(count: int | None) -> str:
-    return f"{count} session" if count == 1 else f"{count} sessions"
-
-
-def describe_item(data: ProblemData, rule: str, subject: str) -> str:
-    """A guarded rule item in the user's words."""
-    c = data.constraints
-    if rule == "counts" and subject == "max_total":
-        return f"at most {_sessions(c.sessions.max_total)} in all (sessions.max_total)"
-    if rule == "counts":
-        bounds = data.session_bounds(subject)
-        return f"region {subject} must hold at least {_sessions(bounds.min)}"
-    if rule == "fixed":
-        entry = c.sessions.fixed[int(subject)]
-        extra = f" at {entry.venue}" if entry.venue else ""
-        if entry.trainers:
-            extra += f" with {', '.join(entry.trainers)}"
-        return f"fixed session {entry.region} on {entry.date}{extra} (sessions.fixed.{subject})"
-    if rule == "venue_unavailable":
-        venue = data.venue_by_id[subject]
-        return f"venue {subject} is unavailable {format_date_set(venue.unavailable)}"
-    if rule == "region_per_day":
-        return f"at most {_sessions(c.sessions.max_per_region_per_day)} a day in {subject}"
-    if rule == "seats":
-        return f"each session in {subject} needs at least {c.sessions.officers.min} officers"
-    if rule == "trainer_unavailable":
-        trainer = data.trainer_by_id[subject]
-        return f"trainer {subject} is unavailable {format_date_set(trainer.unavailable)}"
-    if rule == "trainer_per_week":
-        return f"trainer {subject} teaches at most {_sessions(c.trainers.max_per_week)} a week"
-    if rule == "trainer_consecutive":
-        return f"trainer {subject} teaches at most {c.trainers.max_consecutive_days} days in a row"
-    if rule == "trainer_max_sessions":
-        cap = data.trainer_by_id[subject].max_sessions
-        return f"trainer {subject} teaches at most {_sessions(cap)} in all"
-    if rule == "travel":
-        return f"trainer {subject} needs travel days between far regions"
-    if rule == "ngo_count":
-        return f"each session in {subject} needs {c.ngos.per_session} NGO(s) of the region"
-    if rule == "ngo_unavailable":
-        ngo = data.ngo_by_id[subject]
-        return f"NGO {subject} is unavailable {format_date_set(ngo.unavailable)}"
-    if rule == "ngo_per_week":
-        return f"NGO {subject} works at most {_sessions(c.ngos.max_per_week)} a week"
-    if rule == "budget":
-        return f"the budget of {c.budget_eur:,.2f} EUR"
-    return f"{rule} ({subject})"
 
 
 def _explain_model(data: ProblemData, with_officers: bool = True) -> PlanModel:
@@ -262,18 +214,14 @@ def solve_relaxed(
         status, solver = solve_reproducibly(pm, options, workers, seconds, None)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if with_officers or status == cp_model.INFEASIBLE:
-                return SolveResult(
-                    status="infeasible" if status == cp_model.INFEASIBLE else "unknown",
-                    plan=None,
-                    reasons=["even with rule items relaxed, no plan was found"],
-                    wall_seconds=time.monotonic() - started,
+                return no_plan_result(
+                    "infeasible" if status == cp_model.INFEASIBLE else "unknown",
+                    ["even with rule items relaxed, no plan was found"],
+                    started,
                 )
             continue
         pm.model.add(kept >= round(solver.objective_value))
-        pm.model.clear_hints()  # a variable hinted twice makes the model invalid
-        for index in range(len(pm.model.proto.variables)):
-            var = pm.model.get_int_var_from_proto_index(index)
-            pm.model.add_hint(var, solver.value(var))
+        pm.hint(pm.solution(solver))
         names = list(data.constraints.objective)
         if not with_officers:
             # officers are seated afterwards: as many sessions as seating everyone needs
@@ -298,7 +246,7 @@ def solve_relaxed(
                 continue
         given_up = [k for k in keys if values[pm.guards[k].index] == 0]
         return _relaxed_result(data, sessions, outcome, given_up, started)
-    return SolveResult(status="unknown", plan=None, reasons=["no relaxed plan in time"])
+    return no_plan_result("unknown", ["no relaxed plan in time"], started)
 
 
 def values_of(values: dict[int, int]) -> Callable[[Any], int]:
@@ -331,21 +279,17 @@ def _relaxed_result(
     given_up: list[tuple[str, str]],
     started: float,
 ) -> SolveResult:
-    """The relaxed plan, with what each given-up item gave measured by the checker."""
+    """The relaxed plan, listing each given-up rule item the plan really breaks, with how much
+    it gave in the checker's words (matched by rule and subject, as the rulebook names them)."""
     from trafficplan.checker import check_plan  # to measure what gave, in the checker's words
-    from trafficplan.solver.solve import _result  # the one plan builder of the solver
 
-    result = _result(data, sessions, outcome.results, outcome, 0.0, started)
-    assert result.plan is not None
-    report = check_plan(data, result.plan)
+    timing = Timing(started, first_plan_seconds=outcome.first_plan_at)
+    draft = plan_result(data, sessions, outcome.results, timing)
+    assert draft.plan is not None
+    report = check_plan(data, draft.plan)
     relaxations = []
     for rule, subject in given_up:
-        broken = [
-            v
-            for v in report.violations
-            if v.rule == rule
-            and (subject in (v.who or "", v.session or "") or rule in ("budget", "counts", "fixed"))
-        ]
+        broken = [v for v in report.violations if v.rule == rule and v.subject == subject]
         if not broken:
             continue  # given up in the model, but the plan keeps it after all
         give = "; ".join(v.message for v in broken[:3])
@@ -356,10 +300,6 @@ def _relaxed_result(
                 rule=rule, subject=subject, message=describe_item(data, rule, subject), give=give
             )
         )
-    plan = result.plan.model_copy(update={"status": "relaxed", "relaxations": relaxations})
-    return SolveResult(
-        status="relaxed",
-        plan=plan,
-        reasons=[f"{r.message}: {r.give}" for r in relaxations],
-        wall_seconds=time.monotonic() - started,
+    return plan_result(
+        data, sessions, outcome.results, timing, outcome.interrupted, relaxations=relaxations
     )

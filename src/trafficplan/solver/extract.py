@@ -4,17 +4,34 @@ The model decides how many officers of each interchangeable class attend each se
 the named officers are taken from each class in id order. Since every officer of a class has
 the same district and the same unavailability, any choice keeps ``officer_unavailable`` and
 ``district_share`` exactly as the counts did.
+
+A re-plan passes :class:`Continuity`: the old session each slot stands for. Such a session
+keeps its id, and its trainers, NGOs and officers wherever the solution allows; new sessions
+get ids the old plan never used.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from trafficplan.plan import PlanSession
 from trafficplan.solver.model import PlanModel
+
+
+@dataclass
+class Continuity:
+    """What a re-plan keeps from the old plan.
+
+    Attributes:
+        old_of_slot: the old session each mapped slot stands for.
+        used_ids: every session id of the old plan (new sessions get other ids).
+    """
+
+    old_of_slot: dict[int, PlanSession] = field(default_factory=dict)
+    used_ids: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -25,92 +42,51 @@ class SessionDraft:
     venue: str
     day: int
     slot: int
-    trainers: list[str]
-    ngos: list[str]
-    officers: list[str]
+    old: PlanSession | None = None
+    trainers: list[str] = field(default_factory=list)
+    ngos: list[str] = field(default_factory=list)
+    officers: list[str] = field(default_factory=list)
 
 
-def extract_sessions(pm: PlanModel, value: Callable[[Any], int]) -> list[PlanSession]:
-    """Build the plan's sessions from solution values (``value(var) -> int``)."""
-    inst, data = pm.inst, pm.data
+def extract_sessions(
+    pm: PlanModel, value: Callable[[Any], int], continuity: Continuity | None = None
+) -> list[PlanSession]:
+    """Build the plan's sessions (those on the model's days) from solution values
+    (``value(var) -> int``)."""
+    keep = continuity or Continuity()
+    inst = pm.inst
     drafts: list[SessionDraft] = []
-    for (venue_id, d), var in pm.x.items():
+    for (venue_id, d), var in pm.held_at.items():
         if value(var):
-            drafts.append(SessionDraft(data.region_of_venue[venue_id], venue_id, d, -1, [], [], []))
+            drafts.append(SessionDraft(pm.data.region_of_venue[venue_id], venue_id, d, -1))
     for slot in pm.slots:
         if not value(pm.active[slot.index]):
             continue
-        for venue_id, d, var in pm.b_of_slot[slot.index]:
+        for venue_id, d, var in pm.places_of_slot[slot.index]:
             if value(var):
-                drafts.append(SessionDraft(slot.region, venue_id, d, slot.index, [], [], []))
+                old = keep.old_of_slot.get(slot.index)
+                drafts.append(SessionDraft(slot.region, venue_id, d, slot.index, old))
                 break
+    _share_trainers(pm, value, drafts)
+    _share_ngos(pm, value, drafts)
+    _seat_officers(pm, value, drafts, keep)
 
-    # trainers: those present at the site that day, shared out per_session per session;
-    # a fixed entry's named trainers go together to its session.
-    per_session_t = data.constraints.trainers.per_session
-    at_site: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for (trainer_id, site, d), var in pm.y.items():
-        if value(var):
-            at_site[(site, d)].append(trainer_id)
-    by_site_day: dict[tuple[int, int], list[SessionDraft]] = defaultdict(list)
-    for draft in drafts:
-        by_site_day[(inst.site_of_venue[draft.venue], draft.day)].append(draft)
-    fixed_groups = [
-        (inst.day_index.get(e.date), e.region, e.venue, list(e.trainers or []))
-        for e in data.constraints.sessions.fixed
-    ]
-    for key, sessions in by_site_day.items():
-        pool = sorted(at_site.get(key, []))
-        for day, region, venue, names in fixed_groups:
-            if day != key[1] or not names or not set(names) <= set(pool):
-                continue
-            target = next(
-                (
-                    s
-                    for s in sessions
-                    if not s.trainers and s.region == region and venue in (None, s.venue)
-                ),
-                None,
-            )
-            if target is not None:
-                target.trainers = sorted(names)
-                pool = [t for t in pool if t not in names]
-        for session in sessions:
-            need = per_session_t - len(session.trainers)
-            session.trainers += pool[:need]
-            pool = pool[need:]
-
-    # NGOs: those working in the region that day, per_session per session
-    per_session_n = data.constraints.ngos.per_session
-    by_region_day: dict[tuple[str, int], list[SessionDraft]] = defaultdict(list)
-    for draft in drafts:
-        by_region_day[(draft.region, draft.day)].append(draft)
-    for (region_id, d), sessions in by_region_day.items():
-        ngos = data.region_by_id[region_id].ngos
-        pool = [n.id for n in ngos if (n.id, d) in pm.u and value(pm.u[(n.id, d)])]
-        for session in sessions:
-            session.ngos, pool = pool[:per_session_n], pool[per_session_n:]
-
-    # officers: each class's officers in id order, slot by slot in date order
-    drafts.sort(key=lambda s: (s.region, s.day, s.venue))
-    by_slot = {draft.slot: draft for draft in drafts if draft.slot >= 0}
-    for oc in inst.officer_classes:
-        pool = list(oc.officer_ids)
-        for slot in pm.slots_of_region.get(oc.region, []):
-            filling = by_slot.get(slot.index)
-            if filling is None:
-                continue
-            count = value(pm.z[(oc.index, slot.index)])
-            filling.officers += pool[:count]
-            pool = pool[count:]
-
-    sessions_out: list[PlanSession] = []
+    sessions: list[PlanSession] = []
     counters: dict[str, int] = defaultdict(int)
-    for draft in drafts:  # ids numbered per region in date order
-        counters[draft.region] += 1
-        sessions_out.append(
+    used = set(keep.used_ids)
+    for draft in sorted(drafts, key=lambda s: (s.region, s.day, s.venue)):
+        if draft.old is not None:
+            session_id = draft.old.id
+        else:  # numbered per region in date order, skipping ids an old plan used
+            while True:
+                counters[draft.region] += 1
+                session_id = f"{draft.region}-{counters[draft.region]:02d}"
+                if session_id not in used:
+                    break
+        used.add(session_id)
+        sessions.append(
             PlanSession(
-                id=f"{draft.region}-{counters[draft.region]:02d}",
+                id=session_id,
                 region=draft.region,
                 venue=draft.venue,
                 date=inst.days[draft.day],
@@ -119,5 +95,101 @@ def extract_sessions(pm: PlanModel, value: Callable[[Any], int]) -> list[PlanSes
                 officers=sorted(draft.officers),
             )
         )
-    sessions_out.sort(key=lambda s: (s.date, s.region, s.id))
-    return sessions_out
+    sessions.sort(key=lambda s: (s.date, s.region, s.id))
+    return sessions
+
+
+def _share_trainers(pm: PlanModel, value: Callable[[Any], int], drafts: list[SessionDraft]) -> None:
+    """The trainers present at each site and day, per_session per session: a fixed entry's
+    named trainers to its session, an old session's trainers back to it, then in id order."""
+    inst, data = pm.inst, pm.data
+    per_session = data.constraints.trainers.per_session
+    at_site: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for (trainer_id, site, d), var in pm.teaches.items():
+        if value(var):
+            at_site[(site, d)].add(trainer_id)
+    named: dict[tuple[str, int, str | None], list[str]] = {}
+    for entry in data.constraints.sessions.fixed:
+        if entry.trainers and entry.date in inst.day_index:
+            named[(entry.region, inst.day_index[entry.date], entry.venue)] = list(entry.trainers)
+    by_site: dict[tuple[int, int], list[SessionDraft]] = defaultdict(list)
+    for draft in drafts:
+        by_site[(inst.site_of_venue[draft.venue], draft.day)].append(draft)
+    for key, group in by_site.items():
+        pool = at_site.get(key, set())
+
+        def wants(draft: SessionDraft) -> list[str]:
+            fixed = named.get((draft.region, draft.day, draft.venue)) or named.get(
+                (draft.region, draft.day, None), []
+            )
+            return [*fixed, *(draft.old.trainers if draft.old else [])]
+
+        group.sort(key=lambda d: not wants(d))  # stable: otherwise in model order
+        for draft in group:
+            for trainer in wants(draft):
+                if trainer in pool and len(draft.trainers) < per_session:
+                    draft.trainers.append(trainer)
+                    pool.discard(trainer)
+        for draft in group:
+            while len(draft.trainers) < per_session and pool:
+                draft.trainers.append(min(pool))
+                pool.discard(min(pool))
+
+
+def _share_ngos(pm: PlanModel, value: Callable[[Any], int], drafts: list[SessionDraft]) -> None:
+    """The NGOs working in each region and day, per_session per session, old ones first."""
+    data = pm.data
+    per_session = data.constraints.ngos.per_session
+    by_region_day: dict[tuple[str, int], list[SessionDraft]] = defaultdict(list)
+    for draft in drafts:
+        by_region_day[(draft.region, draft.day)].append(draft)
+    for (region_id, d), group in by_region_day.items():
+        pool = {
+            n.id
+            for n in data.region_by_id[region_id].ngos
+            if (n.id, d) in pm.ngo_works and value(pm.ngo_works[(n.id, d)])
+        }
+        for draft in group:
+            for ngo in draft.old.ngos if draft.old else []:
+                if ngo in pool and len(draft.ngos) < per_session:
+                    draft.ngos.append(ngo)
+                    pool.discard(ngo)
+        for draft in group:
+            while len(draft.ngos) < per_session and pool:
+                draft.ngos.append(min(pool))
+                pool.discard(min(pool))
+
+
+def _seat_officers(
+    pm: PlanModel, value: Callable[[Any], int], drafts: list[SessionDraft], keep: Continuity
+) -> None:
+    """Each class's officers on the slots its counts say, slot by slot in date order: an old
+    session's officers stay in it where the counts allow; then officers without a surviving
+    old session, then those displaced from theirs, in id order. Officers of frozen sessions
+    are never seated again."""
+    by_slot = {draft.slot: draft for draft in drafts if draft.slot >= 0}
+    home: dict[str, int] = {}
+    for slot_index, session in keep.old_of_slot.items():
+        for officer in session.officers:
+            home[officer] = slot_index
+    trained = pm.frozen.officers
+    for oc in pm.inst.officer_classes:
+        need = {
+            s.index: value(pm.seated[(oc.index, s.index)])
+            for s in pm.slots_of_region.get(oc.region, [])
+            if s.index in by_slot
+        }
+        placed = {o for o in oc.officer_ids if o in trained}
+        for slot_index, count in need.items():
+            own = [o for o in oc.officer_ids if home.get(o) == slot_index and o not in placed]
+            chosen = own[:count]
+            by_slot[slot_index].officers += chosen
+            placed.update(chosen)
+            need[slot_index] = count - len(chosen)
+        rest = sorted(
+            (o for o in oc.officer_ids if o not in placed),
+            key=lambda o: (home.get(o) in by_slot, o),
+        )
+        for slot_index, count in need.items():
+            by_slot[slot_index].officers += rest[:count]
+            rest = rest[count:]

@@ -24,7 +24,7 @@ def plan_assignment(pm: PlanModel, plan: Plan) -> dict[int, int]:
         for slot in slots:
             on = slot.k < len(sessions)
             values[pm.active[slot.index].index] = int(on)
-            for venue_id, d, var in pm.b_of_slot[slot.index]:
+            for venue_id, d, var in pm.places_of_slot[slot.index]:
                 hit = (
                     on
                     and venue_id == sessions[slot.k].venue
@@ -37,14 +37,14 @@ def plan_assignment(pm: PlanModel, plan: Plan) -> dict[int, int]:
                     if officer_id in class_of_officer:
                         counts[class_of_officer[officer_id]] += 1
             for c in pm.classes_of_region[region_id]:
-                values[pm.z[(c, slot.index)].index] = counts.get(c, 0)
+                values[pm.seated[(c, slot.index)].index] = counts.get(c, 0)
     teaching = {
         (t, inst.site_of_venue[s.venue], inst.day_index[s.date])
         for s in plan.sessions
         if s.venue in inst.site_of_venue and s.date in inst.day_index
         for t in s.trainers
     }
-    for key, var in pm.y.items():
+    for key, var in pm.teaches.items():
         values[var.index] = int(key in teaching)
     working: set[tuple[str, int]] = {
         (n, inst.day_index[s.date])
@@ -52,12 +52,11 @@ def plan_assignment(pm: PlanModel, plan: Plan) -> dict[int, int]:
         if s.date in inst.day_index
         for n in s.ngos
     }
-    for ngo_key, var in pm.u.items():
+    for ngo_key, var in pm.ngo_works.items():
         values[var.index] = int(ngo_key in working)
     return values
 
 
 def add_plan_hint(pm: PlanModel, plan: Plan) -> None:
     """Hint the model with the plan's sessions, trainers, NGOs and officer counts."""
-    for index, value in plan_assignment(pm, plan).items():
-        pm.model.add_hint(pm.model.get_int_var_from_proto_index(index), value)
+    pm.hint(plan_assignment(pm, plan))

@@ -1,13 +1,14 @@
 """The solver's view of the data: indexes and numbers the CP-SAT model is built from.
 
 Plain Python (no OR-Tools): days as indexes into the working days, officers grouped into
-interchangeable classes, venues grouped into sites, costs in cents, travel gaps in days.
+interchangeable classes, venues grouped into sites, costs in cents, travel gaps in days, and
+the frozen past of a re-plan (what sessions before ``since`` already use).
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
@@ -17,6 +18,7 @@ from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.geo import road_km
 from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import Plan, PlanSession
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,71 @@ class Site:
 
 
 @dataclass
+class FrozenPast:
+    """What the sessions before ``since`` already use, as constants for every rule.
+
+    Empty (``since`` None) for a plain solve. A re-plan freezes the sessions of the published
+    plan dated before ``since``; every rule that spans sessions counts what they use (sessions
+    per region, officers trained, trainer days, weeks and trips, NGO weeks, cost), so each
+    hard rule is written once, in ``solver/rules.py``, for both.
+    """
+
+    since: date | None = None
+    sessions: tuple[PlanSession, ...] = ()
+
+    @classmethod
+    def of_plan(cls, plan: Plan, since: date) -> FrozenPast:
+        """The sessions of ``plan`` dated before ``since``."""
+        return cls(since, tuple(s for s in plan.sessions if s.date < since))
+
+    @cached_property
+    def sessions_of_region(self) -> Counter[str]:
+        """Frozen sessions per region."""
+        return Counter(s.region for s in self.sessions)
+
+    @cached_property
+    def officers(self) -> frozenset[str]:
+        """Officers seated in a frozen session (trained already)."""
+        return frozenset(o for s in self.sessions for o in s.officers)
+
+    @cached_property
+    def trainer_sessions(self) -> dict[str, list[PlanSession]]:
+        """Each trainer's frozen sessions, in date order."""
+        result: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in sorted(self.sessions, key=lambda s: (s.date, s.id)):
+            for trainer in dict.fromkeys(session.trainers):
+                result[trainer].append(session)
+        return dict(result)
+
+    @cached_property
+    def ngo_sessions(self) -> dict[str, list[PlanSession]]:
+        """Each NGO's frozen sessions, in date order."""
+        result: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in sorted(self.sessions, key=lambda s: (s.date, s.id)):
+            for ngo in dict.fromkeys(session.ngos):
+                result[ngo].append(session)
+        return dict(result)
+
+    def per_week(self, sessions: list[PlanSession]) -> Counter[tuple[int, int]]:
+        """How many of the sessions fall in each ISO week."""
+        return Counter(iso_week(s.date) for s in sessions)
+
+
+@dataclass
 class Instance:
-    """Everything the model needs, precomputed once from :class:`ProblemData`."""
+    """Everything the model needs, precomputed once from :class:`ProblemData`.
+
+    With a non-empty ``frozen`` past, the model covers only the working days from
+    ``frozen.since`` on; the frozen sessions enter every rule as constants.
+    """
 
     data: ProblemData
+    frozen: FrozenPast = field(default_factory=FrozenPast)
     days: tuple[date, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.days = self.data.working_days
+        since = self.frozen.since
+        self.days = tuple(d for d in self.data.working_days if since is None or d >= since)
 
     # ----- days ---------------------------------------------------------------------------------
     @cached_property
@@ -107,9 +166,8 @@ class Instance:
         for region in self.data.regions:
             groups: dict[tuple[float, float], list[str]] = {}
             for venue in region.venues:
-                point = self.data.venue_point(venue.id)
-                key = (round(point[0], 6), round(point[1], 6))
-                groups.setdefault(key, []).append(venue.id)
+                # exactly equal points only: every venue of a site then costs the same
+                groups.setdefault(self.data.venue_point(venue.id), []).append(venue.id)
             for point, venue_ids in groups.items():
                 sites.append(Site(len(sites), region.id, tuple(venue_ids), point))
         return sites
@@ -159,14 +217,24 @@ class Instance:
         return [i for i, d in enumerate(self.days) if not in_date_set(d, trainer.unavailable)]
 
     def cost_cents(self, trainer_id: str, site_index: int, ceil: bool = False) -> int:
-        """Cost of one assignment of the trainer at the site, in cents (objective cost_eur);
-        rounded to the nearest cent, or up with ``ceil``."""
-        site = self.sites[site_index]
-        trainer = self.data.trainer_by_id[trainer_id]
-        travel = self.data.constraints.trainers.travel
-        km = road_km((trainer.home.lat, trainer.home.lon), site.point, travel.road_factor)
-        cents = (trainer.day_rate_eur + 2 * km * travel.eur_per_km) * 100
-        return math.ceil(cents - 1e-9) if ceil else round(cents)
+        """Cost of one assignment of the trainer at the site, in cents (objective cost_eur),
+        exactly as the plan's metric counts it; rounded up with ``ceil`` (rule budget)."""
+        venue_id = self.sites[site_index].venue_ids[0]
+        return self.data.assignment_cost_cents(trainer_id, venue_id, round_up=ceil)
+
+    @cached_property
+    def frozen_cost_cents(self) -> tuple[int, int]:
+        """The frozen sessions' cost in cents: (to the cent, each assignment rounded up)."""
+        exact = up = 0
+        for session in self.frozen.sessions:
+            for trainer in dict.fromkeys(session.trainers):
+                exact += self.data.assignment_cost_cents(trainer, session.venue)
+                up += self.data.assignment_cost_cents(trainer, session.venue, round_up=True)
+        return exact, up
+
+    def frozen_trained(self) -> int:
+        """Officers of the data trained in frozen sessions."""
+        return sum(1 for o in self.frozen.officers if o in self.data.officer_by_id)
 
     def travel_gap(self, site_a: int, site_b: int) -> int:
         """Least calendar-day difference between sessions of one trainer at two sites (rule travel).

@@ -1,4 +1,4 @@
-"""The CP-SAT model: variables, one function per hard rule, objective expressions.
+"""The CP-SAT model: variables, the helpers rules read them through, objective expressions.
 
 Modelling choices (why the model is small):
 - Sessions are *slots*: region r has ``max`` slots ordered by date (symmetry breaking), each
@@ -11,6 +11,9 @@ Modelling choices (why the model is small):
   pairwise disjunctions between sessions.
 - Rules that only restrict where a variable may exist (calendar, unavailability, regions) are
   applied when the variables are created.
+- A re-plan's frozen past (``inst.frozen``) is a set of constants: the model covers only the
+  days from ``since`` on, and each rule in ``solver/rules.py`` counts what the frozen sessions
+  already use.
 
 The same class builds the smaller models of the decomposition (``solver/solve.py``): one
 region without trainers (``regions``, ``with_trainers=False``: a region's officer bound, or
@@ -31,6 +34,7 @@ from ortools.sat.python import cp_model
 from trafficplan.solver.instance import Instance
 
 LinearExpr = Any
+BoolVar = cp_model.IntVar
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,19 @@ class Slot:
 class PlanModel:
     """Builds the CP-SAT model of every hard rule for one :class:`Instance`.
 
+    Variables (each a dict, keyed as shown):
+        active[slot]: the slot is a session.
+        slot_at[(slot, venue, day)]: the slot takes place at the venue on the day.
+        held_at[(venue, day)]: a session at the venue on the day (officer-free master only).
+        seated[(officer class, slot)]: officers of the class seated in the slot (a count).
+        teaches[(trainer, site, day)]: the trainer teaches at the site on the day.
+        ngo_works[(ngo, day)]: the NGO co-facilitates a session of its region on the day.
+
     Attributes:
         guards: in explain mode, the assumption literal of each guarded rule item
-            (``(rule, subject) -> literal``); empty otherwise.
+            (``(rule, subject) -> literal``, subjects as :mod:`trafficplan.rulebook` names
+            them); empty otherwise.
+        infeasible_reasons: reasons found while building that no plan can exist.
     """
 
     def __init__(
@@ -62,6 +76,7 @@ class PlanModel:
     ):
         self.inst = inst
         self.data = inst.data
+        self.frozen = inst.frozen
         self.explain = explain
         self.regions = set(inst.region_ids) if regions is None else set(regions)
         self.with_trainers = with_trainers
@@ -74,12 +89,12 @@ class PlanModel:
             for r in inst.region_ids
         }
         self.model = cp_model.CpModel()
-        self.guards: dict[tuple[str, str], cp_model.IntVar] = {}
+        self.guards: dict[tuple[str, str], BoolVar] = {}
         self.infeasible_reasons: list[str] = []
         self._create_variables()
 
     # ----- guards (explain mode) ----------------------------------------------------------------
-    def guard(self, rule: str, subject: str) -> list[cp_model.IntVar]:
+    def guard(self, rule: str, subject: str) -> list[BoolVar]:
         """Enforcement literals for a rule item: ``[literal]`` in explain mode, else ``[]``."""
         if not self.explain:
             return []
@@ -88,12 +103,18 @@ class PlanModel:
             self.guards[key] = self.model.new_bool_var(f"guard[{rule}:{subject}]")
         return [self.guards[key]]
 
-    def _add(self, constraint: Any, rule: str, subject: str) -> None:
+    def enforce(self, constraint: Any, rule: str, subject: str) -> None:
+        """Make a rule item's constraint switchable by its guard (in explain mode)."""
         literals = self.guard(rule, subject)
         if literals:
             constraint.only_enforce_if(literals)
 
     # ----- variables ----------------------------------------------------------------------------
+    def sessions_left(self, region_id: str) -> int:
+        """The region's ``max`` sessions less those the frozen past already holds."""
+        high = self.inst.session_range(region_id)[1]
+        return max(0, high - self.frozen.sessions_of_region.get(region_id, 0))
+
     def _create_variables(self) -> None:
         inst, data, m = self.inst, self.data, self.model
         days = range(len(inst.days))
@@ -102,67 +123,66 @@ class PlanModel:
         for region_id in inst.region_ids:
             if region_id not in self.regions or not self.with_officers:
                 continue
-            _, high = inst.session_range(region_id)
             region = data.region_by_id[region_id]
-            high = high if region.venues else 0
+            high = self.sessions_left(region_id) if region.venues else 0
             own = [Slot(len(self.slots) + k, region_id, k) for k in range(high)]
             self.slots.extend(own)
             self.slots_of_region[region_id] = own
 
-        # venue_unavailable and calendar by construction: b only on working days the venue is free
+        # venue_unavailable and calendar by construction: slots only on working days the venue
+        # is free (in explain mode on every day, so that the rule can give)
         self.venue_free_days: dict[str, set[int]] = {}
         for venue_id in data.venue_by_id:
             free = set(inst.venue_days(venue_id))
             self.venue_free_days[venue_id] = free if not self.explain else set(days)
-        self.active: dict[int, cp_model.IntVar] = {}
-        self.b: dict[tuple[int, str, int], cp_model.IntVar] = {}
-        self.b_of_slot: dict[int, list[tuple[str, int, cp_model.IntVar]]] = defaultdict(list)
+        self.active: dict[int, BoolVar] = {}
+        self.slot_at: dict[tuple[int, str, int], BoolVar] = {}
+        self.places_of_slot: dict[int, list[tuple[str, int, BoolVar]]] = defaultdict(list)
         for slot in self.slots:
             self.active[slot.index] = m.new_bool_var(f"active[{slot.region},{slot.k}]")
             for venue in data.region_by_id[slot.region].venues:
                 for d in sorted(self.venue_free_days[venue.id]):
-                    var = m.new_bool_var(f"b[{slot.region},{slot.k},{venue.id},{d}]")
-                    self.b[(slot.index, venue.id, d)] = var
-                    self.b_of_slot[slot.index].append((venue.id, d, var))
+                    var = m.new_bool_var(f"slot_at[{slot.region},{slot.k},{venue.id},{d}]")
+                    self.slot_at[(slot.index, venue.id, d)] = var
+                    self.places_of_slot[slot.index].append((venue.id, d, var))
             # a slot is active iff it has exactly one (venue, day)
-            m.add(sum(var for _, _, var in self.b_of_slot[slot.index]) == self.active[slot.index])
+            places = self.places_of_slot[slot.index]
+            m.add(sum(var for _, _, var in places) == self.active[slot.index])
 
         # without officers, sessions need no identity: one Boolean per (venue, day)
-        self.x: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.held_at: dict[tuple[str, int], BoolVar] = {}
         if not self.with_officers:
             for region_id in sorted(self.regions):
                 for venue in data.region_by_id[region_id].venues:
                     for d in sorted(self.venue_free_days[venue.id]):
-                        self.x[(venue.id, d)] = m.new_bool_var(f"x[{venue.id},{d}]")
+                        self.held_at[(venue.id, d)] = m.new_bool_var(f"held_at[{venue.id},{d}]")
 
-        # per region-day and site-day session counts
-        self.region_day: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-        self.site_day: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-        self.venue_day: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-        placed = [(self.slots[i].region, v, d, var) for (i, v, d), var in self.b.items()]
-        placed += [(data.region_of_venue[v], v, d, var) for (v, d), var in self.x.items()]
+        # per region-day, site-day and venue-day: the Booleans of sessions held there
+        self.region_day: dict[tuple[str, int], list[BoolVar]] = defaultdict(list)
+        self.site_day: dict[tuple[int, int], list[BoolVar]] = defaultdict(list)
+        self.venue_day: dict[tuple[str, int], list[BoolVar]] = defaultdict(list)
+        placed = [(self.slots[i].region, v, d, var) for (i, v, d), var in self.slot_at.items()]
+        placed += [(data.region_of_venue[v], v, d, var) for (v, d), var in self.held_at.items()]
         for region_id, venue_id, d, var in placed:
             self.region_day[(region_id, d)].append(var)
             self.site_day[(inst.site_of_venue[venue_id], d)].append(var)
             self.venue_day[(venue_id, d)].append(var)
 
         # officers: counts per (class, slot)
-        self.z: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.seated: dict[tuple[int, int], cp_model.IntVar] = {}
         self.classes_of_region: dict[str, list[int]] = defaultdict(list)
         seat_top = data.constraints.sessions.officers.max
         for oc in inst.officer_classes:
             self.classes_of_region[oc.region].append(oc.index)
             top = min(oc.size, inst.district_day_cap(oc.district), seat_top)
             for slot in self.slots_of_region.get(oc.region, []):
-                self.z[(oc.index, slot.index)] = m.new_int_var(
-                    0, top, f"z[{oc.index},{slot.index}]"
+                self.seated[(oc.index, slot.index)] = m.new_int_var(
+                    0, top, f"seated[{oc.index},{slot.index}]"
                 )
 
-        # trainers: y[t, site, day]; trainer_region and trainer_unavailable by construction
-        self.y: dict[tuple[str, int, int], cp_model.IntVar] = {}
-        self.y_of_trainer_day: dict[tuple[str, int], list[tuple[int, cp_model.IntVar]]] = (
-            defaultdict(list)
-        )
+        # trainers; trainer_region and trainer_unavailable by construction
+        self.teaches: dict[tuple[str, int, int], BoolVar] = {}
+        self.teaching: dict[tuple[str, int], list[tuple[int, BoolVar]]] = defaultdict(list)
         site_days: dict[int, set[int]] = defaultdict(set)
         for site_index, d in self.site_day:
             site_days[site_index].add(d)
@@ -175,12 +195,12 @@ class PlanModel:
                 if candidates is not None and trainer.id not in candidates.get(site.index, ()):
                     continue
                 for d in sorted(site_days[site.index] & free):
-                    var = m.new_bool_var(f"y[{trainer.id},{site.index},{d}]")
-                    self.y[(trainer.id, site.index, d)] = var
-                    self.y_of_trainer_day[(trainer.id, d)].append((site.index, var))
+                    var = m.new_bool_var(f"teaches[{trainer.id},{site.index},{d}]")
+                    self.teaches[(trainer.id, site.index, d)] = var
+                    self.teaching[(trainer.id, d)].append((site.index, var))
 
-        # NGOs: u[n, day]; ngo_region and ngo_unavailable by construction
-        self.u: dict[tuple[str, int], cp_model.IntVar] = {}
+        # NGOs; ngo_region and ngo_unavailable by construction
+        self.ngo_works: dict[tuple[str, int], BoolVar] = {}
         for region in data.regions:
             if region.id not in self.regions:
                 continue
@@ -188,19 +208,19 @@ class PlanModel:
             for ngo in region.ngos:
                 free = set(inst.ngo_days(ngo.id)) if not self.explain else set(days)
                 for d in sorted(region_days & free):
-                    self.u[(ngo.id, d)] = m.new_bool_var(f"u[{ngo.id},{d}]")
+                    self.ngo_works[(ngo.id, d)] = m.new_bool_var(f"ngo_works[{ngo.id},{d}]")
 
     # ----- helpers ------------------------------------------------------------------------------
     def slot_day_expr(self, slot_index: int, day: int) -> LinearExpr:
         """1 if the slot takes place on the day (sum over its venues)."""
-        return sum(var for venue_id, d, var in self.b_of_slot[slot_index] if d == day)
+        return sum(var for _venue, d, var in self.places_of_slot[slot_index] if d == day)
 
     def slot_day_number(self, slot_index: int) -> LinearExpr:
         """The slot's working-day index (0 when inactive)."""
-        return sum(d * var for _, d, var in self.b_of_slot[slot_index])
+        return sum(d * var for _, d, var in self.places_of_slot[slot_index])
 
     def sessions_of_region(self, region_id: str) -> LinearExpr:
-        """Sessions held in a region."""
+        """Sessions held in a region (on the model's days)."""
         return sum(
             var
             for (r, _d), variables in self.region_day.items()
@@ -209,22 +229,54 @@ class PlanModel:
         )
 
     def trainer_load(self, trainer_id: str) -> LinearExpr:
-        """Sessions of a trainer over the window."""
-        return sum(var for (t, _, _), var in self.y.items() if t == trainer_id)
+        """Sessions of a trainer on the model's days."""
+        return sum(var for (t, _, _), var in self.teaches.items() if t == trainer_id)
 
-    # ----- objectives ---------------------------------------------------------------------------
+    def trainer_busy(self, trainer_id: str, day: int) -> list[BoolVar]:
+        """The trainer's teaching Booleans on a day (one per site)."""
+        return [var for _site, var in self.teaching.get((trainer_id, day), [])]
+
+    def class_seats(self, class_index: int) -> LinearExpr:
+        """Officers of a class seated over all slots of its region."""
+        region = self.inst.officer_classes[class_index].region
+        return sum(
+            self.seated[(class_index, s.index)] for s in self.slots_of_region.get(region, [])
+        )
+
+    # ----- solutions and hints ------------------------------------------------------------------
+    def solution(self, solver: cp_model.CpSolver) -> dict[int, int]:
+        """Every variable's value in the solver's last solution, by proto index."""
+        model = self.model
+        return {
+            i: solver.value(model.get_int_var_from_proto_index(i))
+            for i in range(len(model.proto.variables))
+        }
+
+    def hint(self, values: dict[int, int]) -> None:
+        """Replace the model's hint by these values (by proto index); a variable hinted
+        twice would make the model invalid."""
+        model = self.model
+        model.clear_hints()
+        for index, value in values.items():
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+    # ----- objectives (the frozen past included) ------------------------------------------------
     def officers_trained(self) -> LinearExpr:
         """Objective ``officers_trained`` (maximise)."""
-        return sum(self.z.values())
+        return sum(self.seated.values()) + self.inst.frozen_trained()
 
     def cost_cents(self) -> LinearExpr:
-        """Objective ``cost_eur`` in cents (minimise)."""
-        return sum(self.inst.cost_cents(t, s) * var for (t, s, _), var in self.y.items())
+        """Objective ``cost_eur`` in cents (minimise), to the cent as the plan's metric."""
+        future = sum(self.inst.cost_cents(t, s) * var for (t, s, _), var in self.teaches.items())
+        return future + self.inst.frozen_cost_cents[0]
 
     def max_trainer_sessions(self) -> cp_model.IntVar:
         """Objective ``max_trainer_sessions`` (minimise): at least every trainer's load."""
         if not hasattr(self, "_max_load"):
-            self._max_load = self.model.new_int_var(0, len(self.inst.days), "max_trainer_sessions")
+            past = {t: len(s) for t, s in self.frozen.trainer_sessions.items()}
+            top = len(self.inst.days) + max(past.values(), default=0)
+            self._max_load = self.model.new_int_var(0, top, "max_trainer_sessions")
             for trainer in self.data.trainers:
-                self.model.add(self._max_load >= self.trainer_load(trainer.id))
+                load = self.trainer_load(trainer.id) + past.get(trainer.id, 0)
+                self.model.add(self._max_load >= load)
         return self._max_load

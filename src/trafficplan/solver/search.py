@@ -133,10 +133,7 @@ def solve_reproducibly(
         if finished or options.stop.is_set() or time.monotonic() >= deadline - 0.05:
             return status, quick
         if status == cp_model.FEASIBLE:
-            pm.model.clear_hints()
-            for i in range(len(pm.model.proto.variables)):
-                var = pm.model.get_int_var_from_proto_index(i)
-                pm.model.add_hint(var, quick.value(var))
+            pm.hint(pm.solution(quick))
     solver = make_solver(options, deadline - time.monotonic(), workers, large)
     return run_solver(solver, pm.model, options.stop, watcher), solver
 
@@ -216,15 +213,10 @@ def optimise_lexicographically(
                 name=level.name, value=value / level.scale, bound=bound / level.scale, proven=proven
             )
         )
-        count = len(pm.model.proto.variables)
-        outcome.values = {
-            i: solver.value(pm.model.get_int_var_from_proto_index(i)) for i in range(count)
-        }
+        outcome.values = pm.solution(solver)
         # hold this level at its value for the next ones, and hint the solution found
         pm.model.add(level.expr >= value if level.maximise else level.expr <= value)
-        pm.model.clear_hints()
-        for i, v in outcome.values.items():
-            pm.model.add_hint(pm.model.get_int_var_from_proto_index(i), v)
+        pm.hint(outcome.values)
         if outcome.interrupted:
             break
     return outcome
@@ -308,8 +300,5 @@ def optimise_weighted(
                 proven=proven,
             )
         )
-    count = len(pm.model.proto.variables)
-    outcome.values = {
-        i: solver.value(pm.model.get_int_var_from_proto_index(i)) for i in range(count)
-    }
+    outcome.values = pm.solution(solver)
     return outcome

@@ -20,18 +20,17 @@ import math
 import os
 import threading
 import time
-from typing import Literal
 
 from ortools.sat.python import cp_model
 
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession
-from trafficplan.plan.metrics import plan_metrics
+from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.hints import add_plan_hint
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel
+from trafficplan.solver.results import Timing, no_plan_result, plan_result
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
     LexOutcome,
@@ -42,6 +41,8 @@ from trafficplan.solver.search import (
     run_solver,
     solve_reproducibly,
 )
+
+NO_PLAN_IN_TIME = "no plan was found within the time limit"
 
 NO_PLAN_REASON = (
     "the data admit no plan that keeps every rule; "
@@ -72,14 +73,15 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
         if decomposed is not None:
             return decomposed
         if options.stop.is_set():
-            return _unknown("interrupted before any plan was found", started, interrupted=True)
+            return no_plan_result(
+                "unknown", ["interrupted before any plan was found"], started, interrupted=True
+            )
         if time.monotonic() >= deadline - 0.5:
-            return _unknown("no plan was found within the time limit", started)
+            return no_plan_result("unknown", [NO_PLAN_IN_TIME], started)
         if trainer_candidates(inst) is not None:
             # the full model of an instance this large does not fit in memory
-            return _unknown(
-                "no plan was found within the time limit (the decomposed search found none)",
-                started,
+            return no_plan_result(
+                "unknown", [f"{NO_PLAN_IN_TIME} (the decomposed search found none)"], started
             )
     hint = options.hint
     if hint is None and "officers_trained" in names:
@@ -126,22 +128,23 @@ def _solve_full(
     pm = PlanModel(inst)
     add_constraints(pm)
     if pm.infeasible_reasons:
-        return _infeasible(pm.infeasible_reasons, started)
+        return no_plan_result("infeasible", pm.infeasible_reasons, started)
     if officer_bounds:
         for region_id, bound in officer_bounds.items():
             classes = pm.classes_of_region[region_id]
             slots = pm.slots_of_region.get(region_id, [])
-            pm.model.add(sum(pm.z[(c, s.index)] for c in classes for s in slots) <= bound)
+            pm.model.add(sum(pm.seated[(c, s.index)] for c in classes for s in slots) <= bound)
     if hint is not None:
         add_plan_hint(pm, hint)
     build_seconds = time.monotonic() - started
     levels = objective_levels(pm, list(data.constraints.objective))
     outcome = optimise_lexicographically(pm, levels, options, workers, started, deadline)
     if outcome.infeasible:
-        return _infeasible([NO_PLAN_REASON], started)
+        return no_plan_result("infeasible", [NO_PLAN_REASON], started)
     if outcome.values is None:
-        return _unknown(
-            "no plan was found within the time limit",
+        return no_plan_result(
+            "unknown",
+            [NO_PLAN_IN_TIME],
             started,
             interrupted=outcome.interrupted,
             build_seconds=build_seconds,
@@ -152,7 +155,13 @@ def _solve_full(
         first = outcome.results[0]
         if first.name == "officers_trained":
             first.bound = min(first.bound or math.inf, float(sum(officer_bounds.values())))
-    return _result(data, sessions, outcome.results, outcome, build_seconds, started)
+    return plan_result(
+        data,
+        sessions,
+        outcome.results,
+        Timing(started, build_seconds, outcome.first_plan_at),
+        interrupted=outcome.interrupted,
+    )
 
 
 # ----- decomposition ---------------------------------------------------------------------------
@@ -198,7 +207,7 @@ def _solve_decomposed(
     )
     add_constraints(master)
     if master.infeasible_reasons:
-        return _infeasible(master.infeasible_reasons, started)
+        return no_plan_result("infeasible", master.infeasible_reasons, started)
     _add_officer_cuts(master, everyone)
     build_seconds = time.monotonic() - started
     if time.monotonic() >= deadline or options.stop.is_set():
@@ -223,8 +232,7 @@ def _solve_decomposed(
             if early_placed is not None:
                 early = (early_sessions, early_placed)
                 first_plan_at = time.monotonic() - started
-            for index, value in quick_values.items():
-                master.model.add_hint(master.model.get_int_var_from_proto_index(index), value)
+            master.hint(quick_values)
     # leave time to seat the officers on the master's sessions afterwards
     reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
     master_deadline = deadline - (reserve if large else 0.0)
@@ -257,7 +265,7 @@ def _solve_decomposed(
         outcome = _feasibility(master, options, workers, master_deadline, large=large)
     if outcome.values is None and early is None:
         if outcome.infeasible and _relaxation_infeasible(inst, options, workers, deadline):
-            return _infeasible([NO_PLAN_REASON], started)
+            return no_plan_result("infeasible", [NO_PLAN_REASON], started)
         return None
     if outcome.values is None and early is not None:
         sessions, placed = early
@@ -318,7 +326,13 @@ def _solve_decomposed(
         results.append(
             result.model_copy(update={"proven": result.proven and officers_level.proven})
         )
-    return _result(data, sessions, results, outcome, build_seconds, started)
+    return plan_result(
+        data,
+        sessions,
+        results,
+        Timing(started, build_seconds, outcome.first_plan_at),
+        interrupted=outcome.interrupted,
+    )
 
 
 MAX_TRAINER_VARIABLES = 60_000
@@ -458,10 +472,7 @@ def _feasibility(
     status = run_solver(solver, pm.model, options.stop)
     outcome = LexOutcome()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        count = len(pm.model.proto.variables)
-        outcome.values = {
-            i: solver.value(pm.model.get_int_var_from_proto_index(i)) for i in range(count)
-        }
+        outcome.values = pm.solution(solver)
     return outcome
 
 
@@ -520,7 +531,7 @@ def _place_officers(
         pm = PlanModel(inst, regions={region_id}, with_trainers=False)
         add_constraints(pm)
         taken = {(s.venue, inst.day_index[s.date]) for s in own}
-        for (_slot_index, venue_id, d), var in pm.b.items():
+        for (_slot_index, venue_id, d), var in pm.slot_at.items():
             if (venue_id, d) not in taken:
                 pm.model.add(var == 0)
         pm.model.add(pm.sessions_of_region(region_id) == len(own))
@@ -540,69 +551,3 @@ def _place_officers(
             session.officers = by_place.get((session.venue, session.date), [])
         placed[region_id] = sum(len(s.officers) for s in own)
     return placed
-
-
-# ----- results ---------------------------------------------------------------------------------
-def _unknown(
-    reason: str, started: float, interrupted: bool = False, build_seconds: float = 0.0
-) -> SolveResult:
-    return SolveResult(
-        status="unknown",
-        plan=None,
-        reasons=[reason],
-        interrupted=interrupted,
-        build_seconds=build_seconds,
-        wall_seconds=time.monotonic() - started,
-    )
-
-
-def _infeasible(reasons: list[str], started: float) -> SolveResult:
-    return SolveResult(
-        status="infeasible",
-        plan=None,
-        reasons=list(reasons),
-        wall_seconds=time.monotonic() - started,
-    )
-
-
-def _result(
-    data: ProblemData,
-    sessions: list[PlanSession],
-    results: list[ObjectiveResult],
-    outcome: LexOutcome,
-    build_seconds: float,
-    started: float,
-) -> SolveResult:
-    plan = Plan(status="feasible", inputs=PlanInputs(sha256=dict(data.digests)), sessions=sessions)
-    metrics = plan_metrics(data, plan)
-    solved = {r.name for r in results}
-    for name in data.constraints.objective:
-        if name not in solved:
-            results.append(
-                ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
-            )
-    for result in results:
-        if result.name == "officers_trained" and result.bound is not None:
-            # no relaxation can train more officers than there are
-            result.bound = min(result.bound, float(len(data.officers)))
-    order: dict[str, int] = {name: i for i, name in enumerate(data.constraints.objective)}
-    results.sort(key=lambda r: order[r.name])
-    proven_all = all(r.proven for r in results)
-    trained = {o for s in sessions for o in s.officers}
-    status: Literal["optimal", "feasible"] = "optimal" if proven_all else "feasible"
-    plan = plan.model_copy(
-        update={
-            "status": status,
-            "objectives": results,
-            "metrics": metrics,
-            "unassigned_officers": sorted(o.id for o in data.officers if o.id not in trained),
-        }
-    )
-    return SolveResult(
-        status=status,
-        plan=plan,
-        interrupted=outcome.interrupted,
-        build_seconds=build_seconds,
-        first_plan_seconds=outcome.first_plan_at,
-        wall_seconds=time.monotonic() - started,
-    )

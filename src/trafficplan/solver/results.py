@@ -1,0 +1,102 @@
+"""The one builder of solver results: a plan from sessions and objective levels, or the
+reasons there is none. Used by ``solve``, ``replan`` and the explain module alike."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession, Relaxation
+from trafficplan.plan.metrics import plan_metrics
+from trafficplan.solver.api import SolveResult
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When a search started (``time.monotonic()``), how long building took, and when the
+    first complete plan was found (seconds from the start), if one was."""
+
+    started: float
+    build_seconds: float = 0.0
+    first_plan_seconds: float | None = None
+
+
+def plan_result(
+    data: ProblemData,
+    sessions: list[PlanSession],
+    levels: Sequence[ObjectiveResult],
+    timing: Timing,
+    interrupted: bool = False,
+    frozen_before: date | None = None,
+    replan_levels: Sequence[ObjectiveResult] = (),
+    relaxations: Sequence[Relaxation] | None = None,
+) -> SolveResult:
+    """A result holding the plan of ``sessions``.
+
+    Each of the data's objectives is reported in ``objective`` order: from ``levels`` where
+    the search reached it, else with the plan's metric as its value, no bound and not proven.
+    The status is ``optimal`` when every level (the minimal-change ``replan_levels`` too) is
+    proven, else ``feasible``; ``relaxed`` when ``relaxations`` are given.
+    """
+    plan = Plan(
+        status="feasible",
+        inputs=PlanInputs(sha256=dict(data.digests)),
+        sessions=sorted(sessions, key=lambda s: (s.date, s.region, s.id)),
+        frozen_before=frozen_before,
+    )
+    metrics = plan_metrics(data, plan)
+    reached = {level.name: level for level in levels}
+    objectives = []
+    for name in data.constraints.objective:
+        level = reached.get(name)
+        if level is None:
+            level = ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
+        elif name == "officers_trained" and level.bound is not None:
+            # no relaxation can train more officers than there are
+            level = level.model_copy(update={"bound": min(level.bound, float(len(data.officers)))})
+        objectives.append(level)
+    proven = all(level.proven for level in [*objectives, *replan_levels])
+    trained = {o for s in sessions for o in s.officers}
+    status = "relaxed" if relaxations is not None else "optimal" if proven else "feasible"
+    plan = plan.model_copy(
+        update={
+            "status": status,
+            "objectives": objectives,
+            "metrics": metrics,
+            "unassigned_officers": sorted(o.id for o in data.officers if o.id not in trained),
+            "replan_objectives": list(replan_levels),
+            "relaxations": list(relaxations or []),
+        }
+    )
+    return SolveResult(
+        status=plan.status,
+        plan=plan,
+        reasons=[f"{r.message}: {r.give}" for r in relaxations or []],
+        interrupted=interrupted,
+        build_seconds=timing.build_seconds,
+        first_plan_seconds=timing.first_plan_seconds,
+        wall_seconds=time.monotonic() - timing.started,
+    )
+
+
+def no_plan_result(
+    status: str,
+    reasons: Sequence[str],
+    started: float,
+    interrupted: bool = False,
+    build_seconds: float = 0.0,
+) -> SolveResult:
+    """A result without a plan: ``infeasible`` (the reasons say why no plan exists) or
+    ``unknown`` (none found in time)."""
+    assert status in ("infeasible", "unknown")
+    return SolveResult(
+        status="infeasible" if status == "infeasible" else "unknown",
+        plan=None,
+        reasons=list(reasons),
+        interrupted=interrupted,
+        build_seconds=build_seconds,
+        wall_seconds=time.monotonic() - started,
+    )
