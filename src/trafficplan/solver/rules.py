@@ -60,7 +60,8 @@ def slot_order(pm: PlanModel, keep: set[int] | None = None) -> None:
     (strictly when one a day); slots in ``keep`` (a re-plan's old sessions, whose identity
     matters) are left out."""
     m = pm.model
-    strict = pm.data.constraints.sessions.max_per_region_per_day == 1
+    # strict only while region_per_day holds for sure (in explain mode it may give)
+    strict = pm.data.constraints.sessions.max_per_region_per_day == 1 and not pm.explain
     for region_slots in pm.slots_of_region.values():
         slots = [s for s in region_slots if keep is None or s.index not in keep]
         for first, second in itertools.pairwise(slots):
