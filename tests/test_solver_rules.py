@@ -27,7 +27,7 @@ from trafficplan.inputs import load_data
 from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
-from trafficplan.solver import SolveOptions, SolveResult, solve
+from trafficplan.solver import SolveOptions, SolveResult, explain_infeasibility, solve
 from trafficplan.solver.rules import HARD_RULES
 
 
@@ -46,6 +46,13 @@ def solve_dicts(
         report = check_plan(data, result.plan)
         assert report.valid, [v.message for v in report.violations]
     return data, result
+
+
+def conflict_rules(data: ProblemData) -> set[str]:
+    """The rules of the (minimal) conflict ``explain`` finds in data that admit no plan."""
+    explanation = explain_infeasibility(data, SolveOptions(time_limit=30, seed=0, workers=1))
+    assert not explanation.feasible
+    return {item.rule for item in explanation.items}
 
 
 def solved_plan(tmp_path: Path, dicts: dict[str, Any]) -> tuple[ProblemData, Plan]:
@@ -255,8 +262,9 @@ def test_region_per_day_keeps_two_venues_apart_in_time(tmp_path: Path, tiny_data
     _two_alpha_sessions_in_one_day(tiny_data)
     add_annex(tiny_data)
     tiny_data["constraints"]["sessions"]["max_per_region_per_day"] = 1
-    _, result = solve_dicts(tmp_path, tiny_data)
+    data, result = solve_dicts(tmp_path, tiny_data)
     assert result.status == "infeasible"
+    assert "region_per_day" in conflict_rules(data)
     tiny_data["constraints"]["window"]["end"] = "2009-06-02"
     _, plan = solved_plan(tmp_path / "two-days", tiny_data)
     assert sorted(s.date for s in plan.sessions) == [d("2009-06-01"), d("2009-06-02")]
@@ -285,8 +293,9 @@ def test_seats_minimum_above_the_officers_available_is_infeasible(
     # A session needs 21 officers; alpha has 20 (and 25 seats).
     region(tiny_data, "alpha")["venues"][0]["capacity"] = 25
     tiny_data["constraints"]["sessions"]["officers"] = {"min": 21, "max": 25}
-    _, result = solve_dicts(tmp_path, tiny_data)
+    data, result = solve_dicts(tmp_path, tiny_data)
     assert result.status == "infeasible"
+    assert conflict_rules(data) == {"seats", "counts"}  # alpha must hold a session
 
 
 def test_officer_once_and_officer_region(tmp_path: Path, tiny_data: dict) -> None:
@@ -394,8 +403,10 @@ def test_trainer_per_day_one_trainer_two_days(tmp_path: Path, tiny_data: dict) -
     _, plan = solved_plan(tmp_path, tiny_data)
     assert sorted(s.date for s in plan.sessions) == [d("2009-06-01"), d("2009-06-02")]
     tiny_data["constraints"]["window"]["end"] = "2009-06-01"
-    _, result = solve_dicts(tmp_path / "one-day", tiny_data)
+    data, result = solve_dicts(tmp_path / "one-day", tiny_data)
     assert result.status == "infeasible"
+    # trainer_per_day cannot give (it is what a trainer is); t02's leave or a session can
+    assert conflict_rules(data) & {"trainer_unavailable", "counts"}
 
 
 def _one_trainer_four_sessions(tiny_data: dict) -> None:
@@ -432,8 +443,9 @@ def test_trainer_consecutive_at_most_two_days_in_a_row(tmp_path: Path, tiny_data
     assert days in ([1, 2, 4], [1, 3, 4])
     # three days in a row only: no plan
     tiny_data["constraints"]["window"]["end"] = "2009-06-03"
-    _, result = solve_dicts(tmp_path / "three-days", tiny_data)
+    data, result = solve_dicts(tmp_path / "three-days", tiny_data)
     assert result.status == "infeasible"
+    assert "trainer_consecutive" in conflict_rules(data)
     # ... unless three consecutive days are allowed
     tiny_data["constraints"]["trainers"]["max_consecutive_days"] = 3
     _, plan = solved_plan(tmp_path / "allowed", tiny_data)
@@ -478,8 +490,9 @@ def test_travel_pushes_the_second_session_exactly_the_travel_days_later(
     assert only(plan, "beta").date == last
     # one day less and t01 cannot get there
     tiny_data["constraints"]["window"]["end"] = (last - timedelta(days=1)).isoformat()
-    _, result = solve_dicts(tmp_path / "short", tiny_data)
+    data, result = solve_dicts(tmp_path / "short", tiny_data)
     assert result.status == "infeasible"
+    assert "travel" in conflict_rules(data)
 
 
 def test_travel_same_evening_distance_allows_the_next_day(tmp_path: Path, tiny_data: dict) -> None:
@@ -507,8 +520,9 @@ def test_ngo_unavailable_the_other_ngo_comes(tmp_path: Path, tiny_data: dict) ->
 def test_ngo_unavailable_everywhere_is_infeasible(tmp_path: Path, tiny_data: dict) -> None:
     for ngo in region(tiny_data, "alpha")["ngos"]:
         ngo["unavailable"] = whole_window()
-    _, result = solve_dicts(tmp_path, tiny_data)
+    data, result = solve_dicts(tmp_path, tiny_data)
     assert result.status == "infeasible"
+    assert "ngo_unavailable" in conflict_rules(data)
 
 
 def test_ngo_per_week_pushes_the_third_session_into_the_next_week(
@@ -575,8 +589,9 @@ def test_budget_forbids_the_expensive_trainer(tmp_path: Path, tiny_data: dict) -
 
 def test_budget_below_any_plan_is_infeasible(tmp_path: Path, tiny_data: dict) -> None:
     tiny_data["constraints"]["budget_eur"] = 219.99  # the cheapest plan costs 220 EUR
-    _, result = solve_dicts(tmp_path, tiny_data)
+    data, result = solve_dicts(tmp_path, tiny_data)
     assert result.status == "infeasible"
+    assert "budget" in conflict_rules(data)
     tiny_data["constraints"]["budget_eur"] = 220
     _, plan = solved_plan(tmp_path / "enough", tiny_data)
     assert plan.metrics["cost_eur"] == pytest.approx(220.0)
