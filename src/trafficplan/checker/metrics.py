@@ -142,41 +142,22 @@ def unassigned_warnings(view: PlanView) -> list[Violation]:
     attending = [o for o in distinct(listed) if o in trained]
     missing = [o.id for o in view.data.officers if o.id not in trained and o.id not in listed_set]
     repeated = [o for o in distinct(listed) if listed.count(o) > 1]
-    warnings: list[Violation] = []
-    if attending:
-        warnings.append(
-            Violation(
-                "metrics",
-                None,
-                None,
-                None,
-                f"unassigned_officers lists {len(attending)} officers who attend a session: "
-                f"{_listed(attending)}",
-            )
+    found = [
+        (attending, "lists {count} officers who attend a session"),
+        (missing, "misses {count} officers without a session"),
+        (repeated, "lists {count} officers more than once"),
+    ]
+    return [
+        Violation(
+            "metrics",
+            None,
+            None,
+            None,
+            f"unassigned_officers {what.format(count=len(ids))}: {_listed(ids)}",
         )
-    if missing:
-        warnings.append(
-            Violation(
-                "metrics",
-                None,
-                None,
-                None,
-                f"unassigned_officers misses {len(missing)} officers without a session: "
-                f"{_listed(missing)}",
-            )
-        )
-    if repeated:
-        warnings.append(
-            Violation(
-                "metrics",
-                None,
-                None,
-                None,
-                f"unassigned_officers lists {len(repeated)} officers more than once: "
-                f"{_listed(repeated)}",
-            )
-        )
-    return warnings
+        for ids, what in found
+        if ids
+    ]
 
 
 def digest_warnings(view: PlanView) -> list[Violation]:

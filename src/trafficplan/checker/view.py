@@ -40,32 +40,27 @@ class PlanView:
             groups.setdefault(session.region, []).append(session)
         return groups
 
+    def _sessions_of(self, listed: str) -> dict[str, list[PlanSession]]:
+        groups: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in self.sessions:
+            for who in distinct(getattr(session, listed)):
+                groups[who].append(session)
+        return dict(groups)
+
     @cached_property
     def sessions_of_trainer(self) -> dict[str, list[PlanSession]]:
         """Sessions each trainer teaches (a session once even if it lists the trainer twice)."""
-        groups: dict[str, list[PlanSession]] = defaultdict(list)
-        for session in self.sessions:
-            for trainer in distinct(session.trainers):
-                groups[trainer].append(session)
-        return dict(groups)
+        return self._sessions_of("trainers")
 
     @cached_property
     def sessions_of_ngo(self) -> dict[str, list[PlanSession]]:
         """Sessions each NGO co-facilitates (a session once even if it lists the NGO twice)."""
-        groups: dict[str, list[PlanSession]] = defaultdict(list)
-        for session in self.sessions:
-            for ngo in distinct(session.ngos):
-                groups[ngo].append(session)
-        return dict(groups)
+        return self._sessions_of("ngos")
 
     @cached_property
     def sessions_of_officer(self) -> dict[str, list[PlanSession]]:
         """Sessions each officer attends (a session once even if it lists the officer twice)."""
-        groups: dict[str, list[PlanSession]] = defaultdict(list)
-        for session in self.sessions:
-            for officer in distinct(session.officers):
-                groups[officer].append(session)
-        return dict(groups)
+        return self._sessions_of("officers")
 
     def trained_officers(self) -> set[str]:
         """Officers of the data that attend at least one session."""

@@ -125,15 +125,7 @@ def _share_trainers(pm: PlanModel, value: Callable[[Any], int], drafts: list[Ses
             return [*fixed, *(draft.old.trainers if draft.old else [])]
 
         group.sort(key=lambda d: not wants(d))  # stable: otherwise in model order
-        for draft in group:
-            for trainer in wants(draft):
-                if trainer in pool and len(draft.trainers) < per_session:
-                    draft.trainers.append(trainer)
-                    pool.discard(trainer)
-        for draft in group:
-            while len(draft.trainers) < per_session and pool:
-                draft.trainers.append(min(pool))
-                pool.discard(min(pool))
+        _share_out(pool, [(d.trainers, wants(d)) for d in group], per_session)
 
 
 def _share_ngos(pm: PlanModel, value: Callable[[Any], int], drafts: list[SessionDraft]) -> None:
@@ -149,15 +141,21 @@ def _share_ngos(pm: PlanModel, value: Callable[[Any], int], drafts: list[Session
             for n in data.region_by_id[region_id].ngos
             if (n.id, d) in pm.ngo_works and value(pm.ngo_works[(n.id, d)])
         }
-        for draft in group:
-            for ngo in draft.old.ngos if draft.old else []:
-                if ngo in pool and len(draft.ngos) < per_session:
-                    draft.ngos.append(ngo)
-                    pool.discard(ngo)
-        for draft in group:
-            while len(draft.ngos) < per_session and pool:
-                draft.ngos.append(min(pool))
-                pool.discard(min(pool))
+        _share_out(pool, [(d.ngos, d.old.ngos if d.old else []) for d in group], per_session)
+
+
+def _share_out(pool: set[str], takers: list[tuple[list[str], list[str]]], each: int) -> None:
+    """Give ``each`` ids of the pool to every taker (its list, the ids it wants): first the
+    ids each wants, in taker order, then the rest of the pool in id order."""
+    for taken, wanted in takers:
+        for who in wanted:
+            if who in pool and len(taken) < each:
+                taken.append(who)
+                pool.discard(who)
+    for taken, _wanted in takers:
+        while len(taken) < each and pool:
+            taken.append(min(pool))
+            pool.discard(min(pool))
 
 
 def _seat_officers(

@@ -75,23 +75,22 @@ class FrozenPast:
         """Officers seated in a frozen session (trained already)."""
         return frozenset(o for s in self.sessions for o in s.officers)
 
+    def _sessions_of(self, listed: str) -> dict[str, list[PlanSession]]:
+        result: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in sorted(self.sessions, key=lambda s: (s.date, s.id)):
+            for who in dict.fromkeys(getattr(session, listed)):
+                result[who].append(session)
+        return dict(result)
+
     @cached_property
     def trainer_sessions(self) -> dict[str, list[PlanSession]]:
         """Each trainer's frozen sessions, in date order."""
-        result: dict[str, list[PlanSession]] = defaultdict(list)
-        for session in sorted(self.sessions, key=lambda s: (s.date, s.id)):
-            for trainer in dict.fromkeys(session.trainers):
-                result[trainer].append(session)
-        return dict(result)
+        return self._sessions_of("trainers")
 
     @cached_property
     def ngo_sessions(self) -> dict[str, list[PlanSession]]:
         """Each NGO's frozen sessions, in date order."""
-        result: dict[str, list[PlanSession]] = defaultdict(list)
-        for session in sorted(self.sessions, key=lambda s: (s.date, s.id)):
-            for ngo in dict.fromkeys(session.ngos):
-                result[ngo].append(session)
-        return dict(result)
+        return self._sessions_of("ngos")
 
     def per_week(self, sessions: list[PlanSession]) -> Counter[tuple[int, int]]:
         """How many of the sessions fall in each ISO week."""
