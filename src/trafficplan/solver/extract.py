@@ -162,9 +162,9 @@ def _seat_officers(
     pm: PlanModel, value: Callable[[Any], int], drafts: list[SessionDraft], keep: Continuity
 ) -> None:
     """Each class's officers on the slots its counts say, slot by slot in date order: an old
-    session's officers stay in it where the counts allow; then officers without a surviving
-    old session, then those displaced from theirs, in id order. Officers of frozen sessions
-    are never seated again."""
+    session's officers stay in it where the counts allow; then the old plan's other officers
+    (displaced from their session), then the others, in id order. Officers of frozen
+    sessions are never seated again."""
     by_slot = {draft.slot: draft for draft in drafts if draft.slot >= 0}
     home: dict[str, int] = {}
     for slot_index, session in keep.old_of_slot.items():
@@ -184,9 +184,9 @@ def _seat_officers(
             by_slot[slot_index].officers += chosen
             placed.update(chosen)
             need[slot_index] = count - len(chosen)
+        # the old plan's officers (displaced from their session) before the others
         rest = sorted(
-            (o for o in oc.officer_ids if o not in placed),
-            key=lambda o: (home.get(o) in by_slot, o),
+            (o for o in oc.officer_ids if o not in placed), key=lambda o: (o not in home, o)
         )
         for slot_index, count in need.items():
             by_slot[slot_index].officers += rest[:count]

@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 from trafficplan.errors import PlanFileError
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan.weights import cancel_weight, move_weight, window_weeks
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.extract import Continuity, extract_sessions
 from trafficplan.solver.hints import plan_assignment
@@ -48,8 +49,11 @@ from trafficplan.solver.search import (
     run_solver,
 )
 
-REPLAN_LEVELS = ("sessions_moved", "officers_moved", "swaps")
-"""The minimal-change levels, between officers_trained and the data's own objectives."""
+REPLAN_LEVELS = ("change_weight", "officers_dropped", "officers_moved", "swaps")
+"""The minimal-change levels, between officers_trained and the data's own objectives:
+the weight of the sessions' moves, cancellations and additions
+(:mod:`trafficplan.plan.weights`), officers of the old plan left without a session, officers
+whose date or session changed, and trainers and NGOs no longer in their session."""
 
 
 @dataclass
@@ -58,8 +62,9 @@ class OldSession:
 
     session: PlanSession
     slot: Slot | None
-    moved: Any = 1  # 1 - b[slot, old venue, old day], or the constant 1
-    stay: Any = None  # b[slot, old venue, old day] where it exists
+    weight: Any = 0  # the weight of what happens to it (a linear expression or a constant)
+    stay: Any = None  # slot_at[slot, old venue, old day] where it exists
+    same_day: Any = 0  # 1 when the slot is held on the old day (any venue of the region)
     kept_officers: dict[int, Any] = field(default_factory=dict)  # class -> kept count
     old_class_counts: dict[int, int] = field(default_factory=dict)
     swaps: list[Any] = field(default_factory=list)
@@ -123,9 +128,9 @@ def replan(
     if pm.infeasible_reasons:
         return no_plan_result("infeasible", pm.infeasible_reasons, started)
     olds = _map_old_sessions(pm, old, since)
-    _add_change_measures(pm, olds)
+    added = _add_change_measures(pm, olds)
     pm.hint(plan_assignment(pm, _future(old, since)))
-    change_levels, data_levels_spec = _levels(pm, olds)
+    change_levels, data_levels_spec = _levels(pm, olds, added)
     build_seconds = time.monotonic() - started
     outcome = _optimise(
         pm, change_levels, data_levels_spec, olds, options, workers, started, deadline
@@ -194,8 +199,13 @@ def _map_old_sessions(pm: PlanModel, old: Plan, since: date) -> list[OldSession]
     return olds
 
 
-def _add_change_measures(pm: PlanModel, olds: list[OldSession]) -> None:
-    m, inst = pm.model, pm.inst
+def _add_change_measures(pm: PlanModel, olds: list[OldSession]) -> Any:
+    """Per old session: the weight of its move or cancellation, whether it keeps its day,
+    the officers it keeps, its trainers and NGOs kept. Returns the weight of the sessions
+    added in slots that stand for no old session."""
+    m, inst, data = pm.model, pm.inst, pm.data
+    window = data.constraints.window
+    cancel = cancel_weight(window_weeks(window.start, window.end))
     class_of_officer = {o: oc.index for oc in inst.officer_classes for o in oc.officer_ids}
     for entry in olds:
         session, slot = entry.session, entry.slot
@@ -203,39 +213,74 @@ def _add_change_measures(pm: PlanModel, olds: list[OldSession]) -> None:
             if officer in class_of_officer:
                 c = class_of_officer[officer]
                 entry.old_class_counts[c] = entry.old_class_counts.get(c, 0) + 1
+        if slot is None:
+            entry.weight = cancel
+            continue
         day = inst.day_index.get(session.date)
-        stay = (
-            None
-            if slot is None or day is None
-            else pm.slot_at.get((slot.index, session.venue, day))
+        places = pm.places_of_slot[slot.index]
+        entry.weight = cancel * (1 - pm.active[slot.index]) + sum(
+            move_weight(session.venue, session.date, venue, inst.days[d]) * var
+            for venue, d, var in places
         )
-        entry.moved = 1 if stay is None else 1 - stay
-        entry.stay = stay
+        entry.stay = pm.slot_at.get((slot.index, session.venue, day)) if day is not None else None
+        entry.same_day = sum(var for _venue, d, var in places if d == day)
         for c, count in entry.old_class_counts.items():
-            if stay is None:
-                entry.kept_officers[c] = 0
-                continue
-            kept = m.new_int_var(0, count, f"kept[{c},{slot.index}]")  # type: ignore[union-attr]
-            m.add(kept <= pm.seated[(c, slot.index)])  # type: ignore[union-attr]
-            m.add(kept <= count * stay)
+            kept = m.new_int_var(0, count, f"kept[{c},{slot.index}]")
+            m.add(kept <= pm.seated[(c, slot.index)])
+            m.add(kept <= count * entry.same_day)
             entry.kept_officers[c] = kept
-        site = inst.site_of_venue.get(session.venue)
+        sites = inst.sites_of_region.get(session.region, []) if day is not None else []
         for trainer in session.trainers:
-            y = None if stay is None or site is None else pm.teaches.get((trainer, site, day))  # type: ignore[arg-type]
-            entry.swaps.append(_unless_kept(pm, y, stay, f"kt[{trainer},{session.id}]"))
+            there = [
+                pm.teaches[key] for s in sites if (key := (trainer, s, day or 0)) in pm.teaches
+            ]
+            name = f"kept_trainer[{trainer},{session.id}]"
+            entry.swaps.append(_unless_kept(pm, there, entry.same_day, name))
         for ngo in session.ngos:
-            u = None if stay is None or day is None else pm.ngo_works.get((ngo, day))
-            entry.swaps.append(_unless_kept(pm, u, stay, f"kn[{ngo},{session.id}]"))
+            works = pm.ngo_works.get((ngo, day)) if day is not None else None
+            name = f"kept_ngo[{ngo},{session.id}]"
+            present = [works] if works is not None else []
+            entry.swaps.append(_unless_kept(pm, present, entry.same_day, name))
+    mapped = {entry.slot.index for entry in olds if entry.slot is not None}
+    return cancel * sum(pm.active[s.index] for s in pm.slots if s.index not in mapped)
 
 
-def _unless_kept(pm: PlanModel, present: Any, stay: Any, name: str) -> Any:
-    """1 - kept, where kept means: still there, and the session did not move."""
-    if present is None or stay is None:
+def _unless_kept(pm: PlanModel, present: list[Any], same_day: Any, name: str) -> Any:
+    """1 - kept, where kept means: the session keeps its day, and the person is there."""
+    if not present or isinstance(same_day, int):
         return 1
     kept = pm.model.new_bool_var(name)
-    pm.model.add_implication(kept, present)
-    pm.model.add_implication(kept, stay)
+    pm.model.add(sum(present) >= 1).only_enforce_if(kept)
+    pm.model.add(same_day >= 1).only_enforce_if(kept)
     return 1 - kept
+
+
+def _officer_measures(pm: PlanModel, olds: list[OldSession]) -> tuple[Any, Any]:
+    """(officers dropped, officers moved) of the old future sessions, by class.
+
+    Officers of a class are interchangeable; the extraction seats the old plan's officers of
+    a class before others. So of the ``N`` old officers of a class, ``min(N, seats of the
+    class)`` have a session, the ``kept`` ones in their own session on its day; the others
+    with a session moved, the rest dropped.
+    """
+    old_count: dict[int, int] = defaultdict(int)
+    kept: dict[int, Any] = defaultdict(int)
+    for entry in olds:
+        for c, count in entry.old_class_counts.items():
+            old_count[c] += count
+            kept[c] += entry.kept_officers.get(c, 0)
+    dropped: Any = 0
+    moved: Any = 0
+    for c, count in sorted(old_count.items()):
+        seats = pm.class_seats(c)
+        if isinstance(seats, int):
+            seated_old: Any = min(count, seats)
+        else:
+            seated_old = pm.model.new_int_var(0, count, f"seated_old[{c}]")
+            pm.model.add_min_equality(seated_old, [seats, count])
+        dropped += count - seated_old
+        moved += seated_old - kept[c]
+    return dropped, moved
 
 
 @dataclass
@@ -246,25 +291,26 @@ class _ChangeLevel:
     top: int
 
 
-def _levels(pm: PlanModel, olds: list[OldSession]) -> tuple[list[_ChangeLevel], list[Level]]:
-    """The minimal-change levels (officers_trained as officers left out, then sessions moved,
-    officers moved, swaps), and the data's own later objectives."""
+def _levels(
+    pm: PlanModel, olds: list[OldSession], added: Any
+) -> tuple[list[_ChangeLevel], list[Level]]:
+    """The minimal-change levels (officers_trained as officers left out, then the change
+    weight, officers dropped, officers moved, swaps), and the data's own later objectives."""
     data = pm.data
     total = len(data.officers)
-    moved = sum(entry.moved for entry in olds)
-    officers_moved = sum(
-        count - entry.kept_officers[c]
-        for entry in olds
-        for c, count in entry.old_class_counts.items()
-    )
+    window = data.constraints.window
+    cancel = cancel_weight(window_weeks(window.start, window.end))
+    dropped, moved = _officer_measures(pm, olds)
+    old_officers = sum(sum(e.old_class_counts.values()) for e in olds)
     swaps = sum(s for entry in olds for s in entry.swaps)
     change = [
         _ChangeLevel(Level(UNTRAINED, total - pm.officers_trained(), False, 1.0), total),
-        _ChangeLevel(Level("sessions_moved", moved, False, 1.0), len(olds)),
         _ChangeLevel(
-            Level("officers_moved", officers_moved, False, 1.0),
-            sum(sum(e.old_class_counts.values()) for e in olds),
+            Level("change_weight", sum(entry.weight for entry in olds) + added, False, 1.0),
+            cancel * (len(olds) + len(pm.slots)),
         ),
+        _ChangeLevel(Level("officers_dropped", dropped, False, 1.0), old_officers),
+        _ChangeLevel(Level("officers_moved", moved, False, 1.0), old_officers),
         _ChangeLevel(
             Level("swaps", swaps, False, 1.0),
             sum(len(e.session.trainers) + len(e.session.ngos) for e in olds),
