@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from trafficplan.plan import Plan
     from trafficplan.scenarios.comparison import Outcome, SessionChange
     from trafficplan.scenarios.edits import Scenario
-    from trafficplan.solver.api import ProgressEvent, SolveOptions, SolveResult
+    from trafficplan.solver.api import ProgressEvent, SolveOptions
 
 SetOption = Annotated[
     list[str] | None,
@@ -162,7 +162,9 @@ def _solve_side_by_side(
         elif task_outcome.result is None:
             sides.append(Outcome(status=task_outcome.status, reasons=task_outcome.reasons))
         else:
-            sides.append(outcome_of(task_outcome.result, data))
+            side = outcome_of(task_outcome.result, data)
+            side.reasons = task_outcome.reasons
+            sides.append(side)
     return sides[0], sides[1], interrupted
 
 
@@ -199,31 +201,26 @@ def _solve_one_after_the_other(
 
 def _solve_side(label: str, data: ProblemData, options: SolveOptions) -> tuple[Outcome, bool]:
     """One side's outcome, and whether Ctrl-C stopped it; data a pre-check rejects are not
-    solved."""
-    from trafficplan.scenarios.comparison import Outcome, outcome_of
-    from trafficplan.scenarios.runs import precheck_reasons
+    solved.
 
-    blocked = precheck_reasons(data)
-    if blocked:
-        return Outcome(status="infeasible", reasons=blocked), False
-    result = _solve_with_progress(label, data, options)
-    return outcome_of(result, data), result.interrupted
-
-
-def _solve_with_progress(label: str, data: ProblemData, options: SolveOptions) -> SolveResult:
-    """Solve with a live status line on stderr (elapsed, level, best value, bound).
-
-    Ctrl-C asks the search to stop; the solver then returns the best plan it has.
+    A live status line on stderr shows the search (elapsed, level, best value, bound); Ctrl-C
+    asks it to stop, and the solver then returns the best plan it has.
     """
-    from trafficplan.solver import solve
+    from trafficplan.planning import plan_or_explain
+    from trafficplan.scenarios.comparison import Outcome, outcome_of
 
     previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
     try:
         with _live_progress(label) as on_progress:
             options.progress = on_progress
-            return solve(data, options)
+            planned = plan_or_explain(data, options, explain=False)
     finally:
         signal.signal(signal.SIGINT, previous)
+    if planned.result is None:
+        return Outcome(status=planned.status, reasons=planned.reasons), False
+    outcome = outcome_of(planned.result, data)
+    outcome.reasons = planned.reasons
+    return outcome, planned.interrupted
 
 
 @contextmanager
