@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +19,7 @@ from trafficplan.cli.common import (
     WorkersOption,
     error_boundary,
     fail,
+    live_search,
     print_json,
     stderr_console,
     stdout_console,
@@ -71,13 +71,9 @@ def _explain_data(
 
     problem = load_data(folder)
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    # Ctrl-C asks the search to stop; what the pre-checks found is still shown
-    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
-    try:
-        with stderr_console().status("running the pre-checks…") as status:
-            outcome = explain_no_plan(problem, options, on_stage=status.update)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    # Ctrl-C stops the search; what the pre-checks found is still shown
+    with live_search(options, "running the pre-checks…") as status:
+        outcome = explain_no_plan(problem, options, on_stage=status.show)
     findings, explanation = outcome.findings, outcome.explanation
     if outcome.interrupted:
         if as_json:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.live import Live
-from rich.text import Text
 
 from trafficplan.cli.app import app
 from trafficplan.cli.common import (
@@ -20,6 +17,7 @@ from trafficplan.cli.common import (
     WorkersOption,
     error_boundary,
     fail,
+    live_search,
     print_json,
     stderr_console,
     stdout_console,
@@ -55,34 +53,12 @@ def solve(
     """Solve the programme: a plan that keeps every rule, trains as many officers as possible
     at the lowest cost; prints the schedule and objectives and writes the plan."""
     from trafficplan.planning import plan_or_explain
-    from trafficplan.solver import ProgressEvent, SolveOptions
+    from trafficplan.solver import SolveOptions
 
     problem = load_data(data)
-    err = stderr_console()
-    status_line = Text("building the model…")
-
-    def on_progress(event: ProgressEvent) -> None:
-        unit = "EUR" if event.level == "cost_eur" else ""
-        value = "-" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
-        bound = "-" if event.bound is None else f"{event.bound:,.2f}".rstrip("0").rstrip(".")
-        status_line.plain = (
-            f"{event.elapsed:6.1f}s  level {event.level_index + 1}/{event.levels} "
-            f"{event.level}: best {value} {unit} bound {bound} {unit}"
-        )
-
-    def on_stage(text: str) -> None:
-        status_line.plain = text
-
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=on_progress)
-    # Ctrl-C asks the search to stop; the solver then returns the best plan it has
-    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
-    try:
-        with Live(
-            status_line, console=err, transient=True, refresh_per_second=8, redirect_stdout=False
-        ):
-            outcome = plan_or_explain(problem, options, relax=relax, on_stage=on_stage)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    with live_search(options) as status:
+        outcome = plan_or_explain(problem, options, relax=relax, on_stage=status.show)
 
     result = outcome.result
     if result is None or result.plan is None:
@@ -113,7 +89,7 @@ def solve(
     else:
         render_solution(problem, plan, result, out)
     if result.interrupted:
-        err.print(f"Interrupted: the best plan found so far was written to {out}.")
+        stderr_console().print(f"Interrupted: the best plan found so far was written to {out}.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.live import Live
 from rich.table import Table
-from rich.text import Text
 
 from trafficplan.cli.app import app
 from trafficplan.cli.common import (
@@ -25,6 +20,7 @@ from trafficplan.cli.common import (
     TimeLimitOption,
     WorkersOption,
     error_boundary,
+    live_search,
     print_json,
     stderr_console,
     stdout_console,
@@ -37,7 +33,7 @@ if TYPE_CHECKING:
     from trafficplan.plan import Plan
     from trafficplan.scenarios.comparison import Outcome, SessionChange
     from trafficplan.scenarios.edits import Scenario
-    from trafficplan.solver.api import ProgressEvent, SolveOptions
+    from trafficplan.solver.api import SolveOptions
 
 SetOption = Annotated[
     list[str] | None,
@@ -209,35 +205,13 @@ def _solve_side(label: str, data: ProblemData, options: SolveOptions) -> tuple[O
     from trafficplan.planning import plan_or_explain
     from trafficplan.scenarios.comparison import Outcome, outcome_of
 
-    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
-    try:
-        with _live_progress(label) as on_progress:
-            options.progress = on_progress
-            planned = plan_or_explain(data, options, explain=False)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    with live_search(options, label=label) as status:
+        planned = plan_or_explain(data, options, explain=False, on_stage=status.show)
     if planned.result is None:
         return Outcome(status=planned.status, reasons=planned.reasons), False
     outcome = outcome_of(planned.result, data)
     outcome.reasons = planned.reasons
     return outcome, planned.interrupted
-
-
-@contextmanager
-def _live_progress(label: str) -> Iterator[Any]:
-    """A transient status line on stderr; yields the solver's progress callback."""
-    line = Text(f"{label}: building the model…")
-
-    def on_progress(event: ProgressEvent) -> None:
-        value = "-" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
-        bound = "-" if event.bound is None else f"{event.bound:,.2f}".rstrip("0").rstrip(".")
-        line.plain = (
-            f"{label}: {event.elapsed:6.1f}s  level {event.level_index + 1}/{event.levels} "
-            f"{event.level}: best {value} bound {bound}"
-        )
-
-    with Live(line, console=stderr_console(), transient=True, refresh_per_second=8):
-        yield on_progress
 
 
 def _write_outputs(
