@@ -260,9 +260,9 @@ def test_window_end_sweep_names_the_earliest_date(tmp_path: Path) -> None:
     # the pre-checks prove it: until 8 June the trainer has no working day at all (one line
     # for the two dates), on 9 June just one
     out = " ".join(table.stdout.split())
-    assert "2009-06-07, 2009-06-08: infeasible: pre-check trainer_count:" in out
+    assert "2009-06-07, 2009-06-08: infeasible: trainer_count:" in out
     assert "can give at most 0 in the window" in out
-    assert "2009-06-09: infeasible: pre-check trainer_count:" in out
+    assert "2009-06-09: infeasible: trainer_count:" in out
 
 
 def test_unknown_key_exits_3_and_bad_range_exits_2(folder: Path) -> None:

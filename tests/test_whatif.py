@@ -169,7 +169,7 @@ def test_a_scenario_the_pre_checks_reject_is_not_solved(seats15: Path) -> None:
     scenario = json.loads(result.stdout)["scenario"]
     assert scenario["status"] == "infeasible"
     [reason] = scenario["reasons"]
-    assert reason.startswith("pre-check budget: budget_eur 150.00 EUR is below")
+    assert reason.startswith("budget: budget_eur 150.00 EUR is below")
 
 
 def test_out_dir_writes_both_plans_and_the_scenario_data(seats15: Path, tmp_path: Path) -> None:

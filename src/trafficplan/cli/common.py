@@ -1,18 +1,27 @@
-"""What every command shares: options, consoles, the error boundary, JSON output."""
+"""What every command shares: options, consoles, the error boundary, JSON output, and the live
+status line of a search that Ctrl-C stops."""
 
 from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.live import Live
+from rich.spinner import Spinner
+from rich.text import Text
 
 from trafficplan.errors import ExitCode, TrafficplanError
+
+if TYPE_CHECKING:
+    from trafficplan.solver import ProgressEvent, SolveOptions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -78,3 +87,60 @@ def error_boundary(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
     return wrapper
+
+
+class SearchStatus:
+    """The text of a search's live status line; its methods may be called from any thread
+    (the solver reports progress from its own)."""
+
+    def __init__(self, text: str, label: str = "") -> None:
+        self._label = label
+        self.line = Text()
+        self.show(text)
+
+    def show(self, text: str) -> None:
+        """Show ``text``, e.g. the stage the work is in."""
+        self.line.plain = f"{self._label}: {text}" if self._label else text
+
+    def progress(self, event: ProgressEvent) -> None:
+        """Show a solver progress event: elapsed time, level, best value and bound."""
+        unit = " EUR" if event.level == "cost_eur" else ""
+        self.show(
+            f"{event.elapsed:6.1f}s  level {event.level_index + 1}/{event.levels} "
+            f"{event.level}: best {_number(event.value)}{unit} bound {_number(event.bound)}{unit}"
+        )
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@contextmanager
+def live_search(
+    options: SolveOptions, text: str = "building the model…", *, label: str = ""
+) -> Iterator[SearchStatus]:
+    """Run a search with a live status line on stderr, stopped by Ctrl-C.
+
+    Inside the block, ``options.progress`` updates the line (elapsed, level, best value,
+    bound) and Ctrl-C sets ``options.stop``: the search stops and the solver returns the best
+    plan it has. On exit the line disappears and the previous SIGINT handler is back.
+
+    Args:
+        options: the search's options.
+        text: the line until the first progress event.
+        label: put before every line (``baseline: …``) when several searches run in turn.
+    """
+    status = SearchStatus(text, label)
+    options.progress = status.progress
+    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
+    try:
+        with Live(
+            Spinner("dots", status.line),
+            console=stderr_console(),
+            transient=True,
+            refresh_per_second=8,
+            redirect_stdout=False,
+        ):
+            yield status
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +19,7 @@ from trafficplan.cli.common import (
     WorkersOption,
     error_boundary,
     fail,
+    live_search,
     print_json,
     stderr_console,
     stdout_console,
@@ -65,35 +65,24 @@ def explain(
 def _explain_data(
     folder: Path, time_limit: float, seed: int, workers: int | None, as_json: bool
 ) -> None:
-    from trafficplan.diagnostics.prechecks import diagnose
     from trafficplan.inputs import load_data
-    from trafficplan.solver import Explanation, SolveOptions, explain_infeasibility
+    from trafficplan.planning import explain_no_plan
+    from trafficplan.solver import SolveOptions
 
     problem = load_data(folder)
-    findings = diagnose(problem)
-    # a pre-check error already proves that no plan exists: the search then only adds the
-    # rule items in conflict, and gets less time
-    prechecked = any(f.severity == "error" for f in findings)
-    seconds = min(time_limit, 15.0) if prechecked else time_limit
-    options = SolveOptions(time_limit=seconds, seed=seed, workers=workers)
-    # Ctrl-C asks the search to stop; what the pre-checks found is still shown
-    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
-    try:
-        with stderr_console().status(f"looking for conflicting rules (up to {seconds:g} s)…"):
-            explanation = explain_infeasibility(problem, options)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if prechecked and not explanation.proven_minimal:
-        # a long, unshrunk list of rules would only hide the pre-check's exact reason
-        explanation = Explanation(feasible=False)
-    if options.stop.is_set():
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    # Ctrl-C stops the search; what the pre-checks found is still shown
+    with live_search(options, "running the pre-checks…") as status:
+        outcome = explain_no_plan(problem, options, on_stage=status.show)
+    findings, explanation = outcome.findings, outcome.explanation
+    if outcome.interrupted:
         if as_json:
             print_json({"findings": [f.to_dict() for f in findings], "interrupted": True})
         else:
             _print_findings(stdout_console(), findings)
         stderr_console().print("Interrupted before the search for a conflict finished.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
-    undecided = not explanation.feasible and not explanation.items and not prechecked
+    undecided = not outcome.decided
     if as_json:
         document = {"findings": [f.to_dict() for f in findings], **explanation.to_json()}
         document["decided"] = not undecided

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
@@ -21,6 +20,7 @@ from trafficplan.cli.common import (
     WorkersOption,
     error_boundary,
     fail,
+    live_search,
     print_json,
     stderr_console,
     stdout_console,
@@ -99,7 +99,7 @@ def replan(
     from trafficplan.plan import read_plan, write_plan
     from trafficplan.plan.changes import plan_changes
     from trafficplan.scenarios.edits import build_scenario
-    from trafficplan.solver.api import ProgressEvent, SolveOptions
+    from trafficplan.solver.api import SolveOptions
     from trafficplan.solver.replan import replan as run_replan
 
     first_day = parse_since(since)
@@ -108,24 +108,8 @@ def replan(
     sets, drops = list(set_ or []), list(drop or [])
     problem = build_scenario(raw, sets, drops)[0] if sets or drops else build_data(raw)
 
-    status_line = Text("building the model…")
-
-    def on_progress(event: ProgressEvent) -> None:
-        value = "-" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
-        bound = "-" if event.bound is None else f"{event.bound:,.2f}".rstrip("0").rstrip(".")
-        status_line.plain = (
-            f"{event.elapsed:6.1f}s  level {event.level_index + 1}/{event.levels} "
-            f"{event.level}: best {value} bound {bound}"
-        )
-
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=on_progress)
-    with Live(
-        status_line,
-        console=stderr_console(),
-        transient=True,
-        refresh_per_second=8,
-        redirect_stdout=False,
-    ):
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    with live_search(options):
         result = run_replan(problem, old, first_day, options)
 
     if result.plan is None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.live import Live
-from rich.text import Text
 
 from trafficplan.cli.app import app
 from trafficplan.cli.common import (
@@ -20,6 +17,7 @@ from trafficplan.cli.common import (
     WorkersOption,
     error_boundary,
     fail,
+    live_search,
     print_json,
     stderr_console,
     stdout_console,
@@ -29,8 +27,7 @@ from trafficplan.inputs import load_data
 from trafficplan.plan import write_plan
 
 if TYPE_CHECKING:
-    from trafficplan.inputs.problem import ProblemData
-    from trafficplan.solver import SolveOptions
+    from trafficplan.planning import PlanOutcome
 
 
 @app.command()
@@ -55,52 +52,21 @@ def solve(
 ) -> None:
     """Solve the programme: a plan that keeps every rule, trains as many officers as possible
     at the lowest cost; prints the schedule and objectives and writes the plan."""
-    from trafficplan.diagnostics.prechecks import diagnose
-    from trafficplan.solver import ProgressEvent, SolveOptions, SolveResult
-    from trafficplan.solver import solve as run_solver
+    from trafficplan.planning import plan_or_explain
+    from trafficplan.solver import SolveOptions
 
     problem = load_data(data)
-    err = stderr_console()
-    status_line = Text("building the model…")
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    with live_search(options) as status:
+        outcome = plan_or_explain(problem, options, relax=relax, on_stage=status.show)
 
-    def on_progress(event: ProgressEvent) -> None:
-        unit = "EUR" if event.level == "cost_eur" else ""
-        value = "-" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
-        bound = "-" if event.bound is None else f"{event.bound:,.2f}".rstrip("0").rstrip(".")
-        status_line.plain = (
-            f"{event.elapsed:6.1f}s  level {event.level_index + 1}/{event.levels} "
-            f"{event.level}: best {value} {unit} bound {bound} {unit}"
-        )
-
-    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, progress=on_progress)
-    # counting pre-checks: an error among them means no plan can exist, no search needed
-    prechecks = [f"{f.rule}: {f.message}" for f in diagnose(problem) if f.severity == "error"]
-    # Ctrl-C asks the search to stop; the solver then returns the best plan it has
-    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
-    try:
-        with Live(
-            status_line, console=err, transient=True, refresh_per_second=8, redirect_stdout=False
-        ):
-            if prechecks:
-                result = SolveResult(status="infeasible", plan=None, reasons=[])
-            else:
-                result = run_solver(problem, options)
-            if result.status == "infeasible" and relax:
-                from trafficplan.solver import solve_relaxed
-
-                result = solve_relaxed(problem, options)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-    if result.plan is None:
-        if result.status == "infeasible":
-            _no_plan(problem, result.reasons, prechecks, options, time_limit, as_json)
-        if result.interrupted or options.stop.is_set():
-            result.reasons = ["interrupted before any plan was found"]
+    result = outcome.result
+    if result is None or result.plan is None:
+        if outcome.status == "infeasible":
+            _no_plan(outcome, as_json)
         if as_json:
-            print_json({"status": "unknown", "reasons": result.reasons})
-        code = ExitCode.NO_PLAN
-        raise fail(result.reasons or ["no plan found within the time limit"], code)
+            print_json({"status": "unknown", "reasons": outcome.reasons})
+        raise fail(outcome.reasons, ExitCode.NO_PLAN)
 
     plan = result.plan
     write_plan(plan, out)
@@ -123,40 +89,19 @@ def solve(
     else:
         render_solution(problem, plan, result, out)
     if result.interrupted:
-        err.print(f"Interrupted: the best plan found so far was written to {out}.")
+        stderr_console().print(f"Interrupted: the best plan found so far was written to {out}.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
-def _no_plan(
-    problem: ProblemData,
-    reasons: list[str],
-    prechecks: list[str],
-    options: SolveOptions,
-    time_limit: float,
-    as_json: bool,
-) -> NoReturn:
+def _no_plan(outcome: PlanOutcome, as_json: bool) -> NoReturn:
     """Say why the data admit no plan (pre-checks, else a conflict found by explain); exit 4."""
-    from trafficplan.solver import explain_infeasibility
-
-    known = [r for r in reasons if "run `trafficplan explain`" not in r]
-    lines = [*prechecks, *known]
     document: dict[str, Any] = {"status": "infeasible"}
-    if not lines:
-        options.time_limit = min(30.0, max(5.0, time_limit))
-        explanation = explain_infeasibility(problem, options)
-        document.update(explanation.to_json())
-        if explanation.items:
-            lines = ["these rules and data items conflict:"]
-            lines += [
-                f"{item.rule}: {item.message}" + (f" (must give: {item.give})" if item.give else "")
-                for item in explanation.items
-            ]
-    if not lines:
-        lines = ["no rule or data item alone was found to blame within the time limit"]
+    if outcome.explanation is not None:
+        document.update(outcome.explanation.to_json())
     if as_json:
-        print_json({**document, "reasons": lines})
+        print_json({**document, "reasons": outcome.reasons})
     hint = "`trafficplan explain` for details, `trafficplan solve --relax` for a partial plan"
-    raise fail(["the data admit no plan:", *lines, hint], ExitCode.INFEASIBLE)
+    raise fail(["the data admit no plan:", *outcome.reasons, hint], ExitCode.INFEASIBLE)
 
 
 def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.live import Live
 from rich.table import Table
-from rich.text import Text
 
 from trafficplan.cli.app import app
 from trafficplan.cli.common import (
@@ -25,6 +20,7 @@ from trafficplan.cli.common import (
     TimeLimitOption,
     WorkersOption,
     error_boundary,
+    live_search,
     print_json,
     stderr_console,
     stdout_console,
@@ -37,7 +33,7 @@ if TYPE_CHECKING:
     from trafficplan.plan import Plan
     from trafficplan.scenarios.comparison import Outcome, SessionChange
     from trafficplan.scenarios.edits import Scenario
-    from trafficplan.solver.api import ProgressEvent, SolveOptions, SolveResult
+    from trafficplan.solver.api import SolveOptions
 
 SetOption = Annotated[
     list[str] | None,
@@ -162,7 +158,9 @@ def _solve_side_by_side(
         elif task_outcome.result is None:
             sides.append(Outcome(status=task_outcome.status, reasons=task_outcome.reasons))
         else:
-            sides.append(outcome_of(task_outcome.result, data))
+            side = outcome_of(task_outcome.result, data)
+            side.reasons = task_outcome.reasons
+            sides.append(side)
     return sides[0], sides[1], interrupted
 
 
@@ -199,48 +197,21 @@ def _solve_one_after_the_other(
 
 def _solve_side(label: str, data: ProblemData, options: SolveOptions) -> tuple[Outcome, bool]:
     """One side's outcome, and whether Ctrl-C stopped it; data a pre-check rejects are not
-    solved."""
-    from trafficplan.scenarios.comparison import Outcome, outcome_of
-    from trafficplan.scenarios.runs import precheck_reasons
+    solved.
 
-    blocked = precheck_reasons(data)
-    if blocked:
-        return Outcome(status="infeasible", reasons=blocked), False
-    result = _solve_with_progress(label, data, options)
-    return outcome_of(result, data), result.interrupted
-
-
-def _solve_with_progress(label: str, data: ProblemData, options: SolveOptions) -> SolveResult:
-    """Solve with a live status line on stderr (elapsed, level, best value, bound).
-
-    Ctrl-C asks the search to stop; the solver then returns the best plan it has.
+    A live status line on stderr shows the search (elapsed, level, best value, bound); Ctrl-C
+    asks it to stop, and the solver then returns the best plan it has.
     """
-    from trafficplan.solver import solve
+    from trafficplan.planning import plan_or_explain
+    from trafficplan.scenarios.comparison import Outcome, outcome_of
 
-    previous = signal.signal(signal.SIGINT, lambda *_: options.stop.set())
-    try:
-        with _live_progress(label) as on_progress:
-            options.progress = on_progress
-            return solve(data, options)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-@contextmanager
-def _live_progress(label: str) -> Iterator[Any]:
-    """A transient status line on stderr; yields the solver's progress callback."""
-    line = Text(f"{label}: building the model…")
-
-    def on_progress(event: ProgressEvent) -> None:
-        value = "-" if event.value is None else f"{event.value:,.2f}".rstrip("0").rstrip(".")
-        bound = "-" if event.bound is None else f"{event.bound:,.2f}".rstrip("0").rstrip(".")
-        line.plain = (
-            f"{label}: {event.elapsed:6.1f}s  level {event.level_index + 1}/{event.levels} "
-            f"{event.level}: best {value} bound {bound}"
-        )
-
-    with Live(line, console=stderr_console(), transient=True, refresh_per_second=8):
-        yield on_progress
+    with live_search(options, label=label) as status:
+        planned = plan_or_explain(data, options, explain=False, on_stage=status.show)
+    if planned.result is None:
+        return Outcome(status=planned.status, reasons=planned.reasons), False
+    outcome = outcome_of(planned.result, data)
+    outcome.reasons = planned.reasons
+    return outcome, planned.interrupted
 
 
 def _write_outputs(

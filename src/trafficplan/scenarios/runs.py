@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from trafficplan.errors import TrafficplanError
 from trafficplan.inputs.loading import RawData, build_data
-from trafficplan.inputs.problem import ProblemData
 from trafficplan.scenarios.edits import apply_scenario
 
 if TYPE_CHECKING:  # importing the solver package loads OR-Tools; tasks import it when they run
@@ -76,21 +75,6 @@ class TaskOutcome:
         return self.result is not None and self.result.interrupted
 
 
-def precheck_reasons(data: ProblemData) -> list[str]:
-    """The cheap pre-checks' errors (each proves that no plan exists), as one line each.
-
-    A scenario they reject is not solved: the search could only fail, and might need the
-    whole time limit to say so.
-    """
-    from trafficplan.diagnostics.prechecks import diagnose
-
-    return [
-        f"pre-check {finding.rule}: {finding.message}"
-        for finding in diagnose(data)
-        if finding.severity == "error"
-    ]
-
-
 def solve_task(task: ScenarioTask, stop: Any = None) -> TaskOutcome:
     """Build the task's scenario and solve it (unless a pre-check proves it has no plan).
 
@@ -100,7 +84,8 @@ def solve_task(task: ScenarioTask, stop: Any = None) -> TaskOutcome:
             keeps the best plan found.
     """
     from trafficplan.plan.metrics import plan_metrics
-    from trafficplan.solver import SolveOptions, solve
+    from trafficplan.planning import plan_or_explain
+    from trafficplan.solver import SolveOptions
 
     started = time.monotonic()
     try:
@@ -109,25 +94,26 @@ def solve_task(task: ScenarioTask, stop: Any = None) -> TaskOutcome:
         return TaskOutcome(task.index, "invalid", exc.lines())
     if stop is not None and stop.is_set():
         return TaskOutcome(task.index, "not run", ["interrupted before it started"])
-    blocked = precheck_reasons(data)
-    if blocked:
-        return TaskOutcome(task.index, "infeasible", blocked, seconds=time.monotonic() - started)
     options = SolveOptions(time_limit=task.time_limit, seed=task.seed, workers=task.workers)
     relay = _relay_stop(stop, options.stop) if stop is not None else None
     try:
-        result = solve(data, options)
+        # a scenario the pre-checks reject is not searched: the search could only fail, and
+        # might need the whole time limit to say so
+        outcome = plan_or_explain(data, options, explain=False)
+        # before the relay has noticed the end: that takes up to its 0.2 s poll
+        seconds = time.monotonic() - started
     finally:
         options.stop.set()
         if relay is not None:
             relay.join()
-    metrics = plan_metrics(data, result.plan) if result.plan is not None else None
+    plan = outcome.plan
     return TaskOutcome(
         task.index,
-        result.status,
-        list(result.reasons),
-        result,
-        metrics,
-        seconds=time.monotonic() - started,
+        outcome.status,
+        outcome.reasons,
+        outcome.result,
+        plan_metrics(data, plan) if plan is not None else None,
+        seconds=seconds,
     )
 
 
