@@ -36,8 +36,6 @@ NO_CULPRIT = "no rule or data item alone was found to blame within the time limi
 INTERRUPTED = "interrupted before any plan was found"
 NO_PLAN_IN_TIME = "no plan found within the time limit"
 
-_POINTS_TO_EXPLAIN = "run `trafficplan explain`"
-
 
 @dataclass
 class PlanOutcome:
@@ -157,6 +155,7 @@ def plan_or_explain(
         (when searched for) and the reason lines.
     """
     from trafficplan.solver import explain_infeasibility, solve, solve_relaxed
+    from trafficplan.solver.api import EXPLAIN_POINTER
 
     findings = diagnose(data)
     prechecks = precheck_lines(findings)
@@ -176,7 +175,7 @@ def plan_or_explain(
         outcome.reasons = solver_reasons
     elif outcome.status == "infeasible":
         if explain:
-            solver_reasons = [r for r in solver_reasons if _POINTS_TO_EXPLAIN not in r]
+            solver_reasons = [r for r in solver_reasons if EXPLAIN_POINTER not in r]
         outcome.reasons = [*prechecks, *solver_reasons]
         if explain and not outcome.reasons:
             seconds = (

@@ -14,6 +14,11 @@ from trafficplan.plan import Plan
 
 SolveStatus = Literal["optimal", "feasible", "relaxed", "infeasible", "unknown"]
 
+EXPLAIN_POINTER = "run `trafficplan explain`"
+"""Starts the part of a reason that points to ``explain`` (callers that explain drop it)."""
+
+NO_PLAN_IN_TIME = "no plan was found within the time limit"
+
 
 @dataclass(frozen=True)
 class ProgressEvent:

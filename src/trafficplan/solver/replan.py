@@ -32,7 +32,7 @@ from trafficplan.errors import PlanFileError
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
 from trafficplan.plan.weights import cancel_weight, move_weight, window_weeks
-from trafficplan.solver.api import SolveOptions, SolveResult
+from trafficplan.solver.api import EXPLAIN_POINTER, NO_PLAN_IN_TIME, SolveOptions, SolveResult
 from trafficplan.solver.extract import Continuity, extract_sessions
 from trafficplan.solver.hints import plan_assignment
 from trafficplan.solver.instance import FrozenPast, Instance
@@ -140,14 +140,14 @@ def replan(
             "infeasible",
             [
                 f"no plan from {since} on keeps every rule with the sessions before it frozen; "
-                "run `trafficplan explain` on the changed data to see which rules conflict"
+                f"{EXPLAIN_POINTER} on the changed data to see which rules conflict"
             ],
             started,
         )
     if outcome.values is None:
         return no_plan_result(
             "unknown",
-            ["no plan was found within the time limit"],
+            [NO_PLAN_IN_TIME],
             started,
             interrupted=outcome.interrupted,
             build_seconds=build_seconds,

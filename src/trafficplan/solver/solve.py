@@ -25,7 +25,12 @@ from ortools.sat.python import cp_model
 
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
-from trafficplan.solver.api import SolveOptions, SolveResult
+from trafficplan.solver.api import (
+    EXPLAIN_POINTER,
+    NO_PLAN_IN_TIME,
+    SolveOptions,
+    SolveResult,
+)
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.hints import add_plan_hint
 from trafficplan.solver.instance import Instance
@@ -42,11 +47,8 @@ from trafficplan.solver.search import (
     solve_reproducibly,
 )
 
-NO_PLAN_IN_TIME = "no plan was found within the time limit"
-
 NO_PLAN_REASON = (
-    "the data admit no plan that keeps every rule; "
-    "run `trafficplan explain` to see which rules conflict"
+    f"the data admit no plan that keeps every rule; {EXPLAIN_POINTER} to see which rules conflict"
 )
 
 
