@@ -289,3 +289,53 @@ def test_shipped_replan_later_since_freezes_more(shipped_plan: Plan) -> None:
     for change in changes:
         if change.session.id in lost:
             assert change.after is not None and change.after.venue != "lvi-police-hall"
+
+
+# ----- edits kept -------------------------------------------------------------------------------
+def test_edits_are_recorded_saved_and_reapplied(tiny_plan: tuple[Path, Path, Plan]) -> None:
+    import hashlib
+
+    folder, plan_file, old = tiny_plan
+    target = max(old.sessions, key=lambda s: (s.date, s.id))
+    edit = f"trainers.{target.trainers[0]}.unavailable=[{target.date}]"
+    out = plan_file.parent / "new.json"
+    saved = plan_file.parent / "edited-data"
+    args = ["replan", str(plan_file), "--since", "2009-06-01", "--out", str(out)]
+    args += ["--data", str(folder), "--set", edit, "--save-data", str(saved)]
+    result = runner.invoke(app, [*args, "--time-limit", "30", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+
+    new = read_plan(out)
+    assert [(e.option, e.text) for e in new.edits] == [("set", edit)]
+    base = read_raw(folder).digests
+    assert new.inputs.base_sha256 == base
+    written = {
+        name: hashlib.sha256((saved / name).read_bytes()).hexdigest() for name in sorted(base)
+    }
+    assert new.inputs.sha256 == written
+    assert written["trainers.yaml"] != base["trainers.yaml"]
+    assert written["regions.yaml"] == base["regions.yaml"]  # unchanged files copied as they are
+    assert json.loads(out.read_text())["inputs"]["base_sha256"] == base
+
+    # the base folder (edits applied again) and the saved folder (read as it is) are both the
+    # data the plan was made from: no warning that a file changed
+    for data_dir in (folder, saved):
+        checked = runner.invoke(app, ["check", str(out), "--data", str(data_dir), "--json"])
+        assert checked.exit_code == 0, checked.output
+        warnings = json.loads(checked.stdout)["warnings"]
+        assert not [w for w in warnings if w["rule"] == "inputs"], warnings
+        exported = runner.invoke(
+            app, ["export", str(out), "--data", str(data_dir), "--out", str(data_dir) + "-x"]
+        )
+        assert exported.exit_code == 0, exported.output
+
+    # a plan without edits keeps a plain inputs record
+    assert "base_sha256" not in json.loads(plan_file.read_text())["inputs"]
+    assert "edits" not in json.loads(plan_file.read_text())
+
+    # a base folder changed since: the edits still apply, and the changed file is named
+    trainers = folder / "trainers.yaml"
+    trainers.write_text(trainers.read_text().replace("Olena", "Olha"), encoding="utf-8")
+    checked = runner.invoke(app, ["check", str(out), "--data", str(folder), "--json"])
+    warnings = [w for w in json.loads(checked.stdout)["warnings"] if w["rule"] == "inputs"]
+    assert len(warnings) == 1 and "trainers.yaml" in warnings[0]["message"]

@@ -22,8 +22,8 @@ from trafficplan.cli.common import (
     stdout_console,
 )
 from trafficplan.errors import ExitCode
-from trafficplan.inputs import load_data
 from trafficplan.plan import read_plan, require_known_ids
+from trafficplan.scenarios.edits import load_data_for_plan
 
 PlanArgument = Annotated[
     Path,
@@ -43,7 +43,7 @@ def check(
     Exit 0: valid. 1: rules broken. 3: unreadable plan or data, or ids unknown to the data.
     """
     loaded = read_plan(plan)
-    problem_data = load_data(data)
+    problem_data = load_data_for_plan(data, loaded)
     require_known_ids(loaded, problem_data, str(plan))
     report = check_plan(problem_data, loaded)
     if as_json:

@@ -95,13 +95,13 @@ def export(
     """
     from trafficplan.checker import check_plan
     from trafficplan.exports import build_export, write_export
-    from trafficplan.inputs import load_data
     from trafficplan.plan import read_plan, require_known_ids
+    from trafficplan.scenarios.edits import load_data_for_plan
 
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a folder")
-    data = load_data(data_dir)
     plan = read_plan(plan_path)
+    data = load_data_for_plan(data_dir, plan)
     require_known_ids(plan, data, str(plan_path))
 
     report = check_plan(data, plan)

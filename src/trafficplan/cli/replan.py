@@ -85,6 +85,14 @@ def replan(
             help="Remove an item of the data (repeatable), e.g. trainers.t02.",
         ),
     ] = None,
+    save_data: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-data",
+            metavar="DIR",
+            help="Also write the edited data folder (the --set/--drop edits applied) to DIR.",
+        ),
+    ] = None,
     time_limit: TimeLimitOption = 60.0,
     seed: SeedOption = 0,
     workers: WorkersOption = None,  # type: ignore[assignment]
@@ -98,7 +106,12 @@ def replan(
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.plan import read_plan, write_plan
     from trafficplan.plan.changes import plan_changes
-    from trafficplan.scenarios.edits import build_scenario
+    from trafficplan.scenarios.edits import (
+        apply_scenario,
+        build_scenario,
+        plan_edits,
+        write_scenario_data,
+    )
     from trafficplan.solver.api import SolveOptions
     from trafficplan.solver.replan import replan as run_replan
 
@@ -106,7 +119,10 @@ def replan(
     old = read_plan(plan_file)
     raw = read_raw(data)
     sets, drops = list(set_ or []), list(drop or [])
-    problem = build_scenario(raw, sets, drops)[0] if sets or drops else build_data(raw)
+    if sets or drops:
+        problem, scenario = build_scenario(raw, sets, drops)
+    else:
+        problem, scenario = build_data(raw), apply_scenario(raw, [], [])
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     with live_search(options):
@@ -121,8 +137,14 @@ def replan(
         raise fail(result.reasons or ["no plan found within the time limit"], ExitCode.NO_PLAN)
 
     plan = result.plan
+    if sets or drops:
+        # the plan says which edits it was made with, and of which folder
+        inputs = plan.inputs.model_copy(update={"base_sha256": dict(raw.digests)})
+        plan = plan.model_copy(update={"inputs": inputs, "edits": plan_edits(sets, drops)})
     changes = plan_changes(old, plan)
     changes_path = out.parent / CHANGES_FILE
+    if save_data is not None:
+        write_scenario_data(scenario, save_data)
     write_plan(plan, out)
     write_bytes_atomic(changes_path, changes.csv())
     if as_json:

@@ -57,9 +57,9 @@ def report(
     The HTML file holds everything it needs, plotly.js included; it loads nothing from the web.
     A plan that breaks rules is still reported, with the broken rules in red.
     """
-    from trafficplan.inputs import load_data
     from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.report import build_report, require_browser, write_html, write_pngs
+    from trafficplan.scenarios.edits import load_data_for_plan
 
     if html is None and png is None:
         raise UsageError("nothing to write: give --html FILE and/or --png DIR")
@@ -68,7 +68,7 @@ def report(
     if png is not None and png.exists() and not png.is_dir():
         raise UsageError(f"--png {png}: exists and is not a folder")
     plan = read_plan(plan_path)
-    data = load_data(data_dir)
+    data = load_data_for_plan(data_dir, plan)
     require_known_ids(plan, data, str(plan_path))
     if png is not None:
         # Refuse before writing anything rather than leave an HTML file and then fail.

@@ -57,11 +57,25 @@ class PlanSession(BaseModel):
 
 
 class PlanInputs(BaseModel):
-    """Digests of the data files the plan was made from."""
+    """Digests of the data files the plan was made from.
+
+    ``sha256``: of the files the plan was made from (for a plan made with edits, the edited
+    files as ``replan --save-data`` writes them); ``base_sha256``: of the folder the edits
+    were applied to (only when the plan records edits).
+    """
 
     model_config = ConfigDict(extra="allow")
 
     sha256: dict[str, str] = {}
+    base_sha256: dict[str, str] = {}
+
+
+class PlanEdit(BaseModel):
+    """One scenario edit a plan was made with: ``--set KEY=VALUE`` or ``--drop KEY``, as the
+    user gave it (``option`` is ``set`` or ``drop``, ``text`` the argument)."""
+
+    option: Literal["set", "drop"]
+    text: str
 
 
 class Relaxation(BaseModel):
@@ -75,7 +89,7 @@ class Relaxation(BaseModel):
     give: str
 
 
-OPTIONAL_LISTS = ("relaxations", "replan_objectives")
+OPTIONAL_LISTS = ("relaxations", "replan_objectives", "edits")
 """Plan keys written only when not empty (older plans and tools do not know them)."""
 
 
@@ -83,8 +97,9 @@ class Plan(BaseModel):
     """A whole plan (``plan.json``).
 
     Besides the spec's keys: ``relaxations`` (a relaxed plan's given-up rule items) and
-    ``replan_objectives`` (the minimal-change levels of a re-planned plan); each is written
-    only when not empty.
+    ``replan_objectives`` (the minimal-change levels of a re-planned plan), ``edits`` (the
+    scenario edits a re-plan applied to the data folder); each is written only when not
+    empty, as is ``inputs.base_sha256``.
     """
 
     model_config = ConfigDict(extra="allow")
@@ -99,6 +114,7 @@ class Plan(BaseModel):
     frozen_before: date | None = None
     relaxations: list[Relaxation] = []
     replan_objectives: list[ObjectiveResult] = []
+    edits: list[PlanEdit] = []
 
     def to_json(self) -> str:
         """The plan as pretty-printed JSON text (dates as ISO strings)."""
@@ -106,6 +122,8 @@ class Plan(BaseModel):
         for key in OPTIONAL_LISTS:
             if not document.get(key):
                 document.pop(key, None)
+        if not document["inputs"].get("base_sha256"):
+            document["inputs"].pop("base_sha256", None)
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

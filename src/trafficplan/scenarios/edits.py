@@ -39,10 +39,12 @@ from trafficplan.inputs.loading import (
     YAML_MODELS,
     RawData,
     build_data,
+    read_raw,
 )
 from trafficplan.inputs.models import Region
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.inputs.yamlio import YamlSyntaxError, parse_yaml
+from trafficplan.plan.format import Plan, PlanEdit
 
 FILE_PREFIXES = {"constraints": CONSTRAINTS, "regions": REGIONS, "trainers": TRAINERS}
 
@@ -548,3 +550,36 @@ def _show(value: Any, limit: int = 70) -> str:
         return "(not set)"
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ----- a plan's recorded edits ------------------------------------------------------------------
+def plan_edits(sets: list[str], drops: list[str]) -> list[PlanEdit]:
+    """The edits as a plan records them (sets, then drops, as applied)."""
+    return [PlanEdit(option="set", text=t) for t in sets] + [
+        PlanEdit(option="drop", text=t) for t in drops
+    ]
+
+
+def load_data_for_plan(folder: Path, plan: Plan) -> ProblemData:
+    """The data a plan was made from: the folder, with the plan's recorded edits applied.
+
+    A plan made with scenario edits (``replan --set ...``) records them with the digests of
+    the folder they were applied to (``inputs.base_sha256``) and of the edited files
+    (``inputs.sha256``). When the folder is the edited one (``replan --save-data``), it is
+    read as it is; otherwise the edits are applied to it, so that the data's digests are
+    those the plan records whenever the base folder is unchanged.
+
+    Raises:
+        InputError: the folder is invalid, or a recorded edit no longer applies to it.
+        UsageError: a recorded edit is malformed.
+    """
+    raw = read_raw(folder)
+    if not plan.edits or _matches(raw.digests, plan.inputs.sha256):
+        return build_data(raw)
+    sets = [e.text for e in plan.edits if e.option == "set"]
+    drops = [e.text for e in plan.edits if e.option == "drop"]
+    return build_scenario(raw, sets, drops)[0]
+
+
+def _matches(digests: dict[str, str], recorded: dict[str, str]) -> bool:
+    return bool(recorded) and all(recorded.get(name) == d for name, d in digests.items())
