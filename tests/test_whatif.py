@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from datafactory import tiny, write_data
 from trafficplan.cli import app
 from trafficplan.plan import Plan, PlanSession, read_plan
-from trafficplan.scenarios.comparison import change_counts, match_sessions, moved_sessions
+from trafficplan.plan.changes import match_sessions
+from trafficplan.scenarios.comparison import change_counts, moved_sessions
 
 runner = CliRunner()
 

@@ -192,6 +192,8 @@ def _render(
     changes_path: Path,
     since: date,
 ) -> None:
+    from trafficplan.plan.changes import REPLAN_KINDS
+
     console = stdout_console()
     if not changes.changes:
         console.print(f"Nothing changes: every session from {since} on stays as it was.")
@@ -223,7 +225,7 @@ def _render(
             )
             table.add_row(
                 Text(change.session.id),
-                Text(change.kind if change.kind != "changed" else ", ".join(change.what)),
+                Text(", ".join(change.changed) or REPLAN_KINDS[change.kind]),
                 Text(show(before and before.date, after and after.date)),
                 Text(show(before and before.venue, after and after.venue)),
                 Text(

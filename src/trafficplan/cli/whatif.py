@@ -77,7 +77,7 @@ def whatif(
     """Solve the data as they are and with the changes, and show both side by side with the
     differences and the sessions that moved (exit 0 even when a side has no plan)."""
     from trafficplan.inputs import build_data, read_raw
-    from trafficplan.scenarios.comparison import metric_delta, moved_sessions
+    from trafficplan.scenarios.comparison import metric_delta, moved_json, moved_sessions
     from trafficplan.scenarios.edits import build_scenario
     from trafficplan.scenarios.runs import parallel_jobs
 
@@ -113,7 +113,7 @@ def whatif(
                 "baseline": baseline.to_json(),
                 "scenario": outcome.to_json(),
                 "delta": delta,
-                "moved": [change.to_json() for change in moved],
+                "moved": [moved_json(change) for change in moved],
                 "written": [str(path) for path in written],
             }
         )
@@ -349,13 +349,14 @@ def _moved_table(moved: list[SessionChange]) -> Table:
 
 def _what_changed(change: SessionChange) -> str:
     """The changed fields as ``date a → b; trainers x → y``, or the whole added/removed one."""
-    names = ("date", "venue", "trainers", "ngos", "officers")
+    from trafficplan.plan.changes import SESSION_FIELDS
+
     if change.kind != "changed":
         session = change.after if change.kind == "added" else change.before
-        return "; ".join(f"{name} {_field(session, name)}" for name in names)
+        return "; ".join(f"{name} {_field(session, name)}" for name in SESSION_FIELDS)
     return "; ".join(
         f"{name} {_field(change.before, name)} → {_field(change.after, name)}"
-        for name in names
+        for name in SESSION_FIELDS
         if name in change.changed
     )
 

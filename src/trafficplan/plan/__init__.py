@@ -3,7 +3,8 @@
 - :mod:`trafficplan.plan.format`: ``plan.json`` (``trafficplan-plan/1``), reading, writing,
   unknown ids; re-exported here.
 - :mod:`trafficplan.plan.metrics`: the spec's metrics, recomputed from a plan and the data.
-- :mod:`trafficplan.plan.changes`: what changed between a published plan and a new one.
+- :mod:`trafficplan.plan.changes`: what changed between two plans, session by session
+  (``replan``'s change list, ``whatif``'s moved sessions).
 """
 
 from trafficplan.plan.format import (

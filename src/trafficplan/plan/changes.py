@@ -1,11 +1,15 @@
-"""The change list between a published plan and its re-plan, and who must be told.
+"""What changed between two plans, session by session; and ``replan``'s change list.
 
-Sessions are matched by id (``replan`` keeps the id of every session that survives). Plain
-Python: used by the ``replan`` command for its table, its JSON and ``changes.csv``.
+:func:`diff_plans` pairs the sessions of two plans and names what differs; it serves both
+``replan`` (a published plan and its re-plan: sessions keep their ids and officers their
+seats) and ``whatif`` (two independent solves, see :mod:`trafficplan.scenarios.comparison`).
+A session gone from the new plan is ``removed`` here; ``replan`` words it ``cancelled`` in its
+table, its JSON and ``changes.csv`` (:class:`ChangeList`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -13,7 +17,10 @@ from typing import Any, Literal
 from trafficplan.exports.cells import csv_bytes, join_list
 from trafficplan.plan import Plan, PlanSession
 
-ChangeKind = Literal["added", "cancelled", "changed"]
+ChangeKind = Literal["added", "removed", "changed"]
+
+SESSION_FIELDS = ("date", "venue", "trainers", "ngos", "officers")
+"""The fields of a session that two plans are compared on, in the order they are named."""
 
 CSV_HEADER = (
     "session_id",
@@ -35,32 +42,44 @@ CSV_HEADER = (
 
 @dataclass(frozen=True)
 class SessionChange:
-    """What happened to one session.
+    """What happened to one session between two plans.
 
     Attributes:
-        kind: ``added`` (a new session), ``cancelled`` (gone from the new plan) or
+        kind: ``added`` (only in the new plan), ``removed`` (only in the old one) or
             ``changed``.
-        what: the fields that differ, among ``date``, ``venue``, ``trainers``, ``ngos``,
-            ``officers`` (every field of the session for added and cancelled ones).
         before, after: the session in the old and the new plan (None where absent).
+        changed: the fields that differ, among :data:`SESSION_FIELDS` (empty for added and
+            removed sessions).
     """
 
     kind: ChangeKind
     before: PlanSession | None
     after: PlanSession | None
-    what: tuple[str, ...]
+    changed: tuple[str, ...] = ()
 
     @property
     def session(self) -> PlanSession:
-        """The session as it is now, or as it was when cancelled."""
+        """The session as it is now, or as it was when removed."""
         only = self.after or self.before
         assert only is not None
         return only
 
     @property
+    def region(self) -> str:
+        """The session's region."""
+        return self.session.region
+
+    @property
+    def session_id(self) -> str:
+        """The session's id (``old -> new`` where a pair of sessions has two ids)."""
+        if self.before is not None and self.after is not None and self.before.id != self.after.id:
+            return f"{self.before.id} -> {self.after.id}"
+        return self.session.id
+
+    @property
     def moved(self) -> bool:
-        """Whether the session's date or venue changed (or it was added or cancelled)."""
-        return self.kind != "changed" or "date" in self.what or "venue" in self.what
+        """Whether the session's date or venue changed (or it was added or removed)."""
+        return self.kind != "changed" or "date" in self.changed or "venue" in self.changed
 
     def _out_in(self, field_name: str) -> tuple[list[str], list[str]]:
         old = set(getattr(self.before, field_name)) if self.before else set()
@@ -97,37 +116,104 @@ class SessionChange:
         """Officers newly attending this session."""
         return self._out_in("officers")[1]
 
-    def to_json(self) -> dict[str, Any]:
-        """The change as a JSON-ready dict."""
-        return {
-            "session_id": self.session.id,
-            "region": self.session.region,
-            "change": self.kind,
-            "what": list(self.what),
-            "old_date": self.before.date.isoformat() if self.before else None,
-            "new_date": self.after.date.isoformat() if self.after else None,
-            "old_venue": self.before.venue if self.before else None,
-            "new_venue": self.after.venue if self.after else None,
-            "trainers_out": self.trainers_out,
-            "trainers_in": self.trainers_in,
-            "ngos_out": self.ngos_out,
-            "ngos_in": self.ngos_in,
-            "officers_out": self.officers_out,
-            "officers_in": self.officers_in,
-        }
 
-    def csv_row(self) -> list[str]:
-        """The change as one row of ``changes.csv`` (lists joined with ``;``)."""
-        doc = self.to_json()
-        return [
-            join_list(value) if isinstance(value, list) else ("" if value is None else str(value))
-            for value in (doc[name] for name in CSV_HEADER)
-        ]
+SessionPair = tuple[PlanSession | None, PlanSession | None]
+
+
+def match_sessions(before: Plan, after: Plan, *, by_region_order: bool = True) -> list[SessionPair]:
+    """Pair the sessions of two plans: by id where both have it, then, with
+    ``by_region_order``, the rest by region and date order (and then a pair by id must be in
+    one region too).
+
+    Unpaired sessions come as ``(session, None)`` (removed) or ``(None, session)`` (added).
+    """
+    after_by_id = {s.id: s for s in after.sessions}
+    pairs: list[SessionPair] = []
+    left: dict[str, list[PlanSession]] = defaultdict(list)
+    paired_after: set[str] = set()
+    for session in before.sessions:
+        twin = after_by_id.get(session.id)
+        if (
+            twin is not None
+            and twin.id not in paired_after
+            and (twin.region == session.region or not by_region_order)
+        ):
+            pairs.append((session, twin))
+            paired_after.add(twin.id)
+        else:
+            left[session.region].append(session)
+    right: dict[str, list[PlanSession]] = defaultdict(list)
+    for session in after.sessions:
+        if session.id not in paired_after:
+            right[session.region].append(session)
+    for region in sorted(set(left) | set(right)):
+        olds = sorted(left.get(region, []), key=lambda s: (s.date, s.id))
+        news = sorted(right.get(region, []), key=lambda s: (s.date, s.id))
+        if not by_region_order:
+            pairs.extend((old, None) for old in olds)
+            pairs.extend((None, new) for new in news)
+            continue
+        for index in range(max(len(olds), len(news))):
+            pairs.append(
+                (
+                    olds[index] if index < len(olds) else None,
+                    news[index] if index < len(news) else None,
+                )
+            )
+    return pairs
+
+
+def _differences(
+    before: PlanSession, after: PlanSession, *, officers_by_count: bool
+) -> tuple[str, ...]:
+    """The fields of :data:`SESSION_FIELDS` in which two sessions differ (lists in any order;
+    officers only by their number with ``officers_by_count``)."""
+
+    def same(name: str) -> bool:
+        old, new = getattr(before, name), getattr(after, name)
+        if name == "officers" and officers_by_count:
+            return len(old) == len(new)
+        return sorted(old) == sorted(new) if isinstance(old, list) else bool(old == new)
+
+    return tuple(name for name in SESSION_FIELDS if not same(name))
+
+
+def diff_plans(old: Plan, new: Plan, *, independent: bool = False) -> list[SessionChange]:
+    """The sessions added, removed or changed from ``old`` to ``new``, in date order.
+
+    Sessions are paired by id. ``independent`` plans (two separate solves) share neither
+    session ids nor officer seats: sessions left unpaired are then paired by region and date
+    order, and a session's officers count only by their number.
+    """
+    changes: list[SessionChange] = []
+    for before, after in match_sessions(old, new, by_region_order=independent):
+        if before is not None and after is not None:
+            changed = _differences(before, after, officers_by_count=independent)
+            if changed:
+                changes.append(SessionChange("changed", before, after, changed))
+        elif before is not None:
+            changes.append(SessionChange("removed", before, None))
+        elif after is not None:
+            changes.append(SessionChange("added", None, after))
+
+    def order(change: SessionChange) -> tuple[date, str]:
+        return (change.session.date, change.session.id)
+
+    return sorted(changes, key=order)
+
+
+# ----- replan's change list ----------------------------------------------------------------------
+REPLAN_KINDS: dict[ChangeKind, str] = {
+    "added": "added",
+    "removed": "cancelled",
+    "changed": "changed",
+}
+"""How ``replan`` words each kind: a session gone from a published plan is cancelled."""
 
 
 @dataclass(frozen=True)
 class ChangeList:
-    """Every session that differs between two plans, in date order."""
+    """Every session that differs between a published plan and its re-plan, in date order."""
 
     changes: list[SessionChange]
 
@@ -136,7 +222,7 @@ class ChangeList:
         moved out of their session."""
         return {
             "added": sum(1 for c in self.changes if c.kind == "added"),
-            "cancelled": sum(1 for c in self.changes if c.kind == "cancelled"),
+            "cancelled": sum(1 for c in self.changes if c.kind == "removed"),
             "moved": sum(1 for c in self.changes if c.kind == "changed" and c.moved),
             "changed_otherwise": sum(
                 1 for c in self.changes if c.kind == "changed" and not c.moved
@@ -177,44 +263,47 @@ class ChangeList:
         """The change list, its counts and who must be told, JSON-ready."""
         return {
             "counts": self.counts(),
-            "changes": [change.to_json() for change in self.changes],
+            "changes": [change_json(change) for change in self.changes],
             "notify": self.to_notify(),
         }
 
     def csv(self) -> bytes:
         """``changes.csv``: one row per changed session, spreadsheet-safe."""
-        return csv_bytes(CSV_HEADER, [change.csv_row() for change in self.changes])
+        return csv_bytes(CSV_HEADER, [change_csv_row(change) for change in self.changes])
 
 
-_FIELDS = ("date", "venue", "trainers", "ngos", "officers")
+def change_json(change: SessionChange) -> dict[str, Any]:
+    """One change in ``replan``'s words, JSON-ready (``what``: every field for sessions added
+    or cancelled)."""
+    before, after = change.before, change.after
+    return {
+        "session_id": change.session.id,
+        "region": change.region,
+        "change": REPLAN_KINDS[change.kind],
+        "what": list(change.changed if change.kind == "changed" else SESSION_FIELDS),
+        "old_date": before.date.isoformat() if before else None,
+        "new_date": after.date.isoformat() if after else None,
+        "old_venue": before.venue if before else None,
+        "new_venue": after.venue if after else None,
+        "trainers_out": change.trainers_out,
+        "trainers_in": change.trainers_in,
+        "ngos_out": change.ngos_out,
+        "ngos_in": change.ngos_in,
+        "officers_out": change.officers_out,
+        "officers_in": change.officers_in,
+    }
 
 
-def _differs(before: PlanSession, after: PlanSession) -> tuple[str, ...]:
-    def same(name: str) -> bool:
-        old, new = getattr(before, name), getattr(after, name)
-        return sorted(old) == sorted(new) if isinstance(old, list) else bool(old == new)
-
-    return tuple(name for name in _FIELDS if not same(name))
+def change_csv_row(change: SessionChange) -> list[str]:
+    """One change as a row of ``changes.csv`` (lists joined with ``;``)."""
+    doc = change_json(change)
+    return [
+        join_list(value) if isinstance(value, list) else ("" if value is None else str(value))
+        for value in (doc[name] for name in CSV_HEADER)
+    ]
 
 
 def plan_changes(old: Plan, new: Plan) -> ChangeList:
-    """The sessions that differ between ``old`` and ``new``, matched by id, in date order."""
-    new_by_id = {s.id: s for s in new.sessions}
-    old_ids = {s.id for s in old.sessions}
-    changes: list[SessionChange] = []
-    for before in old.sessions:
-        after = new_by_id.get(before.id)
-        if after is None:
-            changes.append(SessionChange("cancelled", before, None, _FIELDS))
-            continue
-        what = _differs(before, after)
-        if what:
-            changes.append(SessionChange("changed", before, after, what))
-    for after in new.sessions:
-        if after.id not in old_ids:
-            changes.append(SessionChange("added", None, after, _FIELDS))
-
-    def order(change: SessionChange) -> tuple[date, str]:
-        return (change.session.date, change.session.id)
-
-    return ChangeList(sorted(changes, key=order))
+    """The sessions that differ between a published plan and its re-plan, matched by id, in
+    date order."""
+    return ChangeList(diff_plans(old, new))

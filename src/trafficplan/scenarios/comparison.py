@@ -7,12 +7,13 @@ the solver.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
+from trafficplan.plan.changes import SessionChange, diff_plans
 from trafficplan.plan.metrics import plan_metrics
 
 if TYPE_CHECKING:  # importing the solver package loads OR-Tools; only its type is needed here
@@ -128,44 +129,25 @@ def _difference(old: Any, new: Any) -> Any:
 
 
 # ----- sessions that moved -----------------------------------------------------------------------
-COMPARED_FIELDS = ("date", "venue", "trainers", "ngos", "officers")
+def moved_sessions(before: Plan, after: Plan) -> list[SessionChange]:
+    """Sessions added, removed or changed (date, venue, trainers, NGOs, number of officers).
 
-
-@dataclass(frozen=True)
-class SessionChange:
-    """A session added, removed, or changed between two plans.
-
-    ``changed`` names the fields that differ (``date``, ``venue``, ``trainers``, ``ngos``,
-    ``officers`` — the last meaning the number of officers).
+    The two plans come from separate solves: sessions are paired by id, then by region and
+    date order (:func:`~trafficplan.plan.changes.diff_plans`). Sorted by region, then by date.
     """
+    return sorted(diff_plans(before, after, independent=True), key=lambda change: change.region)
 
-    kind: str  # "added", "removed" or "changed"
-    region: str
-    before: PlanSession | None
-    after: PlanSession | None
-    changed: tuple[str, ...] = ()
 
-    @property
-    def session_id(self) -> str:
-        """The session's id (the scenario's where both exist and differ: ``old -> new``)."""
-        if self.before is not None and self.after is not None:
-            if self.before.id == self.after.id:
-                return self.before.id
-            return f"{self.before.id} -> {self.after.id}"
-        only = self.before or self.after
-        assert only is not None
-        return only.id
-
-    def to_json(self) -> dict[str, Any]:
-        """The change as a JSON-ready dict."""
-        return {
-            "kind": self.kind,
-            "region": self.region,
-            "session": self.session_id,
-            "changed": list(self.changed),
-            "before": _session_json(self.before),
-            "after": _session_json(self.after),
-        }
+def moved_json(change: SessionChange) -> dict[str, Any]:
+    """One moved session as ``whatif`` reports it, JSON-ready (officers as their number)."""
+    return {
+        "kind": change.kind,
+        "region": change.region,
+        "session": change.session_id,
+        "changed": list(change.changed),
+        "before": _session_json(change.before),
+        "after": _session_json(change.after),
+    }
 
 
 def _session_json(session: PlanSession | None) -> dict[str, Any] | None:
@@ -179,76 +161,6 @@ def _session_json(session: PlanSession | None) -> dict[str, Any] | None:
         "ngos": list(session.ngos),
         "officers": len(session.officers),
     }
-
-
-def _differences(before: PlanSession, after: PlanSession) -> tuple[str, ...]:
-    differs = {
-        "date": before.date != after.date,
-        "venue": before.venue != after.venue,
-        "trainers": sorted(before.trainers) != sorted(after.trainers),
-        "ngos": sorted(before.ngos) != sorted(after.ngos),
-        "officers": len(before.officers) != len(after.officers),
-    }
-    return tuple(name for name in COMPARED_FIELDS if differs[name])
-
-
-def match_sessions(
-    before: Plan, after: Plan
-) -> list[tuple[PlanSession | None, PlanSession | None]]:
-    """Pair the sessions of two plans: by id where both have it, then by region and date order.
-
-    Unpaired sessions come as ``(session, None)`` (removed) or ``(None, session)`` (added).
-    """
-    after_by_id = {s.id: s for s in after.sessions}
-    pairs: list[tuple[PlanSession | None, PlanSession | None]] = []
-    left: dict[str, list[PlanSession]] = defaultdict(list)
-    paired_after: set[str] = set()
-    for session in before.sessions:
-        twin = after_by_id.get(session.id)
-        if twin is not None and twin.region == session.region and twin.id not in paired_after:
-            pairs.append((session, twin))
-            paired_after.add(twin.id)
-        else:
-            left[session.region].append(session)
-    right: dict[str, list[PlanSession]] = defaultdict(list)
-    for session in after.sessions:
-        if session.id not in paired_after:
-            right[session.region].append(session)
-    for region in sorted(set(left) | set(right)):
-        olds = sorted(left.get(region, []), key=lambda s: (s.date, s.id))
-        news = sorted(right.get(region, []), key=lambda s: (s.date, s.id))
-        for index in range(max(len(olds), len(news))):
-            pairs.append(
-                (
-                    olds[index] if index < len(olds) else None,
-                    news[index] if index < len(news) else None,
-                )
-            )
-    return pairs
-
-
-def moved_sessions(before: Plan, after: Plan) -> list[SessionChange]:
-    """Sessions added, removed or changed (date, venue, trainers, NGOs, number of officers).
-
-    Sorted by region, then by date.
-    """
-    changes = []
-    for old, new in match_sessions(before, after):
-        if old is not None and new is not None:
-            differs = _differences(old, new)
-            if differs:
-                changes.append(SessionChange("changed", old.region, old, new, differs))
-        elif old is not None:
-            changes.append(SessionChange("removed", old.region, old, None))
-        elif new is not None:
-            changes.append(SessionChange("added", new.region, None, new))
-
-    def order(change: SessionChange) -> tuple[str, str, str]:
-        session = change.after or change.before
-        assert session is not None
-        return (change.region, session.date.isoformat(), session.id)
-
-    return sorted(changes, key=order)
 
 
 def change_counts(changes: list[SessionChange]) -> dict[str, int]:
