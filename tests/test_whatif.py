@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from datafactory import tiny, write_data
 from trafficplan.cli import app
+from trafficplan.inputs import load_data
 from trafficplan.plan import Plan, PlanSession, read_plan
 from trafficplan.plan.changes import match_sessions
 from trafficplan.scenarios.comparison import change_counts, moved_sessions
@@ -247,3 +248,49 @@ def test_added_session_and_unchanged_plans() -> None:
     after = plan_of(("a1", "alpha", "2009-06-02", "t01"), ("b1", "beta", "2009-06-04", "t02"))
     assert [(c.session_id, c.kind) for c in moved_sessions(before, after)] == [("b1", "added")]
     assert moved_sessions(before, before) == []
+
+
+# ----- against the published plan --------------------------------------------------------------
+def test_whatif_against_the_published_plan_changes_only_what_it_must(tmp_path: Path) -> None:
+    from trafficplan.plan import write_plan
+    from trafficplan.solver import SolveOptions, solve
+
+    dicts = tiny()
+    dicts["constraints"]["sessions"]["per_region"] = {"min": 2, "max": 2}
+    dicts["constraints"]["sessions"]["max_total"] = 4
+    folder = write_data(tmp_path / "data", dicts)
+    published = solve(load_data(folder), SolveOptions(time_limit=30, workers=2)).plan
+    assert published is not None
+    plan_file = tmp_path / "plan.json"
+    write_plan(published, plan_file)
+    target = max(published.sessions, key=lambda s: (s.date, s.id))
+    leave = f"trainers.{target.trainers[0]}.unavailable=[{target.date}]"
+
+    result = CliRunner().invoke(
+        app,
+        ["whatif", "--data", str(folder), "--plan", str(plan_file), "--set", leave, "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["baseline"]["status"] == published.status
+    assert document["baseline"]["metrics"] == published.metrics
+    # only the session whose trainer is away changes, and it keeps its id
+    assert [m["session"] for m in document["moved"]] == [target.id]
+    assert document["moved"][0]["kind"] == "changed"
+    assert set(document["moved"][0]) >= {"kind", "changed", "before", "after"}
+
+    human = CliRunner().invoke(
+        app, ["whatif", "--data", str(folder), "--plan", str(plan_file), "--set", leave]
+    )
+    assert human.exit_code == 0, human.output
+    assert "Published plan and scenario" in human.stdout
+    assert "Sessions that changed (1)" in human.stdout
+
+
+def test_whatif_since_needs_plan(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", tiny())
+    result = CliRunner().invoke(
+        app, ["whatif", "--data", str(folder), "--since", "2009-06-02", "--set", "budget_eur=1"]
+    )
+    assert result.exit_code == 2
+    assert "--since goes with --plan" in result.output

@@ -72,24 +72,56 @@ def whatif(
     seed: SeedOption = 0,
     workers: WorkersOption = None,  # type: ignore[assignment]
     out_dir: OutDirOption = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            metavar="PLAN",
+            help="Compare with this published plan, re-planned with minimal change under the "
+            "scenario, instead of with a fresh solve of the data.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="With --plan: the first day that may change (default: the window's start).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Solve the data as they are and with the changes, and show both side by side with the
-    differences and the sessions that moved (exit 0 even when a side has no plan)."""
+    differences and the sessions that moved (exit 0 even when a side has no plan). With
+    --plan, the scenario re-plans the published plan with as little change as possible, and
+    the sessions shown are those that must change."""
     from trafficplan.inputs import build_data, read_raw
-    from trafficplan.scenarios.comparison import metric_delta, moved_json, moved_sessions
+    from trafficplan.scenarios.comparison import metric_delta, moved_sessions
     from trafficplan.scenarios.edits import build_scenario
     from trafficplan.scenarios.runs import parallel_jobs
 
     sets, drops = list(set_ or []), list(drop or [])
     if not sets and not drops:
         raise UsageError("whatif needs at least one --set KEY=VALUE or --drop KEY")
+    if since is not None and plan is None:
+        raise UsageError("--since goes with --plan: whatif --plan PLAN --since DATE ...")
     raw = read_raw(data)
+    total_workers = workers or os.cpu_count() or 1
+    if plan is not None:
+        baseline, outcome, scenario, interrupted = _against_plan(
+            raw, plan, since, sets, drops, _options(time_limit, seed, total_workers)
+        )
+        delta = metric_delta(baseline, outcome)
+        moved = _changes_from(baseline, outcome)
+        written = _write_outputs(out_dir, baseline.plan, outcome.plan, scenario) if out_dir else []
+        _report(
+            as_json, scenario, baseline, outcome, delta, moved, written, interrupted, "published"
+        )
+        return
     baseline_data = build_data(raw)
     scenario_data, scenario = build_scenario(raw, sets, drops)
 
     # both at once only when each keeps enough workers (measured: see MIN_WORKERS_PER_SOLVE)
-    total_workers = workers or os.cpu_count() or 1
     if parallel_jobs(total_workers) >= 2:
         baseline, outcome, interrupted = _solve_side_by_side(
             raw, sets, drops, (baseline_data, scenario_data), time_limit, seed, total_workers // 2
@@ -105,6 +137,22 @@ def whatif(
         else []
     )
     written = _write_outputs(out_dir, baseline.plan, outcome.plan, scenario) if out_dir else []
+    _report(as_json, scenario, baseline, outcome, delta, moved, written, interrupted)
+
+
+def _report(
+    as_json: bool,
+    scenario: Scenario,
+    baseline: Outcome,
+    outcome: Outcome,
+    delta: dict[str, Any],
+    moved: list[SessionChange],
+    written: list[Path],
+    interrupted: bool,
+    first: str = "baseline",
+) -> None:
+    """Print the comparison (or its JSON); ``first`` names the side compared with."""
+    from trafficplan.scenarios.comparison import moved_json
 
     if as_json:
         print_json(
@@ -119,12 +167,71 @@ def whatif(
         )
     else:
         console = stdout_console()
-        _render(console, scenario, baseline, outcome, delta, moved)
+        _render(console, scenario, baseline, outcome, delta, moved, first)
         for path in written:
             console.print(f"Wrote {path}")
     if interrupted:
         stderr_console().print("Interrupted: the comparison above uses the best plans found.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+# ----- against a published plan -----------------------------------------------------------------
+def _options(time_limit: float, seed: int, workers: int) -> SolveOptions:
+    from trafficplan.solver.api import SolveOptions
+
+    return SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+
+
+def _against_plan(
+    raw: RawData,
+    plan_path: Path,
+    since_text: str | None,
+    sets: list[str],
+    drops: list[str],
+    options: SolveOptions,
+) -> tuple[Outcome, Outcome, Scenario, bool]:
+    """The published plan (baseline) and the scenario re-planned from it with minimal change.
+
+    The scenario's edits come on top of the edits the plan was made with; ``since`` defaults
+    to the first day of the window, so every session may change, but only as much as the
+    scenario requires.
+    """
+    from trafficplan.cli.replan import parse_since
+    from trafficplan.plan import read_plan, require_known_ids
+    from trafficplan.scenarios.comparison import Outcome, outcome_of, plan_outcome
+    from trafficplan.scenarios.edits import build_scenario, load_data_for_plan
+    from trafficplan.solver.replan import replan
+
+    published = read_plan(plan_path)
+    published_data = load_data_for_plan(raw.folder, published)
+    require_known_ids(published, published_data, str(plan_path))
+    recorded_sets = [e.text for e in published.edits if e.option == "set"]
+    recorded_drops = [e.text for e in published.edits if e.option == "drop"]
+    scenario_data, scenario = build_scenario(
+        raw, [*recorded_sets, *sets], [*recorded_drops, *drops]
+    )
+    if since_text is not None:
+        first_day = parse_since(since_text)
+    else:
+        first_day = scenario_data.constraints.window.start
+    baseline = plan_outcome(published, published_data)
+    with live_search(options, label="scenario"):
+        result = replan(scenario_data, published, first_day, options)
+    if result.plan is None:
+        outcome = Outcome(status=result.status, reasons=list(result.reasons))
+    else:
+        outcome = outcome_of(result, scenario_data)
+    return baseline, outcome, scenario, result.interrupted
+
+
+def _changes_from(baseline: Outcome, outcome: Outcome) -> list[SessionChange]:
+    """The sessions of the published plan that the re-plan changes (paired by id: a re-plan
+    keeps every surviving session's id and officers' seats)."""
+    from trafficplan.plan.changes import diff_plans
+
+    if baseline.plan is None or outcome.plan is None:
+        return []
+    return sorted(diff_plans(baseline.plan, outcome.plan), key=lambda change: change.region)
 
 
 # ----- solving -----------------------------------------------------------------------------------
@@ -243,12 +350,13 @@ def _render(
     outcome: Outcome,
     delta: dict[str, Any],
     moved: list[SessionChange],
+    first: str = "baseline",
 ) -> None:
     console.print("[bold]Scenario[/]")
     for line in scenario.lines():
         console.print(f"  {line}", markup=False)
-    console.print(_comparison_table(baseline, outcome, delta))
-    for name, side in (("Baseline", baseline), ("Scenario", outcome)):
+    console.print(_comparison_table(baseline, outcome, delta, first))
+    for name, side in ((first.capitalize(), baseline), ("Scenario", outcome)):
         if not side.has_plan:
             console.print(f"[bold yellow]{name} has no plan[/] ({side.status}):")
             for reason in side.reasons or ["no plan found within the time limit"]:
@@ -260,10 +368,17 @@ def _render(
             console.print("No session moved.")
 
 
-def _comparison_table(baseline: Outcome, scenario: Outcome, delta: dict[str, Any]) -> Table:
-    table = Table(title="Baseline and scenario", title_justify="left")
+def _comparison_table(
+    baseline: Outcome, scenario: Outcome, delta: dict[str, Any], first: str = "baseline"
+) -> Table:
+    title = (
+        "Baseline and scenario"
+        if first == "baseline"
+        else f"{first.capitalize()} plan and scenario"
+    )
+    table = Table(title=title, title_justify="left")
     table.add_column("")
-    table.add_column("baseline", justify="right")
+    table.add_column(first, justify="right")
     table.add_column("scenario", justify="right")
     table.add_column("change", justify="right")
     table.add_row("status", baseline.status, scenario.status, "")

@@ -75,17 +75,25 @@ class Outcome:
 
 def outcome_of(result: SolveResult, data: ProblemData) -> Outcome:
     """Summarise a solve result against the data it was solved for."""
-    officers_by_region = {r: len(officers) for r, officers in data.officers_by_region.items()}
     outcome = Outcome(
         status=result.status,
         reasons=list(result.reasons),
-        officers_by_region=officers_by_region,
         seconds=result.wall_seconds,
         interrupted=result.interrupted,
     )
-    if result.plan is None:
+    return _with_plan(outcome, result.plan, data)
+
+
+def plan_outcome(plan: Plan, data: ProblemData) -> Outcome:
+    """An existing plan (a published one) as one side of a comparison."""
+    return _with_plan(Outcome(status=plan.status), plan, data)
+
+
+def _with_plan(outcome: Outcome, plan: Plan | None, data: ProblemData) -> Outcome:
+    officers_by_region = {r: len(officers) for r, officers in data.officers_by_region.items()}
+    outcome.officers_by_region = officers_by_region
+    if plan is None:
         return outcome
-    plan = result.plan
     outcome.plan = plan
     outcome.metrics = plan_metrics(data, plan)
     outcome.objectives = list(plan.objectives)

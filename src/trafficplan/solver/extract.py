@@ -28,10 +28,13 @@ class Continuity:
     Attributes:
         old_of_slot: the old session each mapped slot stands for.
         used_ids: every session id of the old plan (new sessions get other ids).
+        old_officers: the officers of the old plan's sessions that may change (seated before
+            other officers, so that the old plan's officers keep a session where seats allow).
     """
 
     old_of_slot: dict[int, PlanSession] = field(default_factory=dict)
     used_ids: set[str] = field(default_factory=set)
+    old_officers: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -186,7 +189,8 @@ def _seat_officers(
             need[slot_index] = count - len(chosen)
         # the old plan's officers (displaced from their session) before the others
         rest = sorted(
-            (o for o in oc.officer_ids if o not in placed), key=lambda o: (o not in home, o)
+            (o for o in oc.officer_ids if o not in placed),
+            key=lambda o: (o not in keep.old_officers, o),
         )
         for slot_index, count in need.items():
             by_slot[slot_index].officers += rest[:count]

@@ -156,6 +156,7 @@ def replan(
     continuity = Continuity(
         old_of_slot={e.slot.index: e.session for e in olds if e.slot is not None},
         used_ids={s.id for s in old.sessions},
+        old_officers={o for s in old.sessions if s.date >= since for o in s.officers},
     )
     future = extract_sessions(pm, lambda var: values[var.index], continuity)
     # a data level the search did not reach is reported unproven (so the plan is not optimal)
