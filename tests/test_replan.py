@@ -260,7 +260,7 @@ def test_shipped_trainer_leave_changes_only_that_trainers_sessions(shipped_plan:
     # ids kept: every old session survives under its id
     assert {s.id for s in new.sessions} == {s.id for s in old.sessions}
     changes = plan_changes(old, new).changes
-    changed = {c.session.id for c in changes if set(c.what) - {"officers"}}
+    changed = {c.session.id for c in changes if set(c.changed) - {"officers"}}
     assert affected <= {c.session.id for c in changes}
     assert len({c.session.id for c in changes}) <= len(affected) + 2
     # officers moved only out of sessions that changed otherwise
@@ -339,3 +339,37 @@ def test_edits_are_recorded_saved_and_reapplied(tiny_plan: tuple[Path, Path, Pla
     checked = runner.invoke(app, ["check", str(out), "--data", str(folder), "--json"])
     warnings = [w for w in json.loads(checked.stdout)["warnings"] if w["rule"] == "inputs"]
     assert len(warnings) == 1 and "trainers.yaml" in warnings[0]["message"]
+
+
+# ----- the weight of a change, end to end -------------------------------------------------------
+@pytest.mark.slow
+def test_lviv_hall_closure_is_a_room_change_reported_as_optimised(
+    shipped_plan: Plan, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    write_plan(shipped_plan, plan_file)
+    out = tmp_path / "lviv.json"
+    closed = "regions.lviv.venues.lvi-police-hall.unavailable=[2008-09-08..2008-09-12]"
+    args = ["replan", str(plan_file), "--since", "2008-09-01", "--out", str(out)]
+    args += ["--data", str(SHIPPED_DATA), "--set", closed, "--json", "--workers", "2"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    levels = {o["name"]: o["value"] for o in document["replan_objectives"]}
+    hit = [s for s in shipped_plan.sessions if s.venue == "lvi-police-hall"]
+    hit = [s for s in hit if date(2008, 9, 8) <= s.date <= date(2008, 9, 12)]
+    # at least as good as the hand fix: each session to Lviv's other venue on its own day
+    assert levels["change_weight"] <= len(hit)
+    assert levels["officers_moved"] == 0 and levels["officers_dropped"] == 0
+    # the same figures in the terminal's counts, the JSON rows and changes.csv
+    counts = document["counts"]
+    assert counts["change_weight"] == levels["change_weight"]
+    assert counts["officers_moved"] == levels["officers_moved"]
+    assert sum(row["weight"] for row in document["changes"]) == levels["change_weight"]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "changes.csv").read_text("utf-8-sig"))))
+    assert sum(int(row["weight"]) for row in rows) == levels["change_weight"]
+    new = read_plan(out)
+    for session in hit:
+        after = next(s for s in new.sessions if s.id == session.id)
+        assert after.date == session.date and after.venue != "lvi-police-hall"
+        assert after.officers == session.officers

@@ -106,6 +106,7 @@ def replan(
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.plan import read_plan, write_plan
     from trafficplan.plan.changes import plan_changes
+    from trafficplan.plan.weights import window_weeks
     from trafficplan.scenarios.edits import (
         apply_scenario,
         build_scenario,
@@ -141,7 +142,8 @@ def replan(
         # the plan says which edits it was made with, and of which folder
         inputs = plan.inputs.model_copy(update={"base_sha256": dict(raw.digests)})
         plan = plan.model_copy(update={"inputs": inputs, "edits": plan_edits(sets, drops)})
-    changes = plan_changes(old, plan)
+    window = problem.constraints.window
+    changes = plan_changes(old, plan, window_weeks(window.start, window.end))
     changes_path = out.parent / CHANGES_FILE
     if save_data is not None:
         write_scenario_data(scenario, save_data)
@@ -199,7 +201,8 @@ def _render(
         console.print(f"Nothing changes: every session from {since} on stays as it was.")
     else:
         table = Table(title=f"Changes from {since} on", title_justify="left")
-        for header in ("session", "change", "date", "venue", "trainers", "NGOs", "officers"):
+        headers = ("session", "change", "date", "venue", "trainers", "NGOs", "officers", "weight")
+        for header in headers:
             table.add_column(header, no_wrap=header in ("session", "date"))
         for change in changes.changes:
             before, after = change.before, change.after
@@ -239,6 +242,7 @@ def _render(
                     else ", ".join(change.session.ngos)
                 ),
                 Text(officers),
+                Text(str(changes.weight(change))),
             )
         console.print(table)
         notify = changes.to_notify()
@@ -256,7 +260,8 @@ def _render(
         f"[bold]{plan.status}[/]: {metrics['officers_trained']}/{metrics['officers_total']} "
         f"officers trained in {metrics['sessions']} sessions, cost {metrics['cost_eur']:,.2f} EUR; "
         f"{counts['moved']} session(s) moved, {counts['added']} added, "
-        f"{counts['cancelled']} cancelled, {counts['changed_otherwise']} with other changes, "
-        f"{counts['officers_moved']} officer(s) moved. Solved in {result.wall_seconds:.1f}s."
+        f"{counts['cancelled']} cancelled, {counts['changed_otherwise']} with other changes "
+        f"(weight {counts['change_weight']}); {counts['officers_moved']} officer(s) moved, "
+        f"{counts['officers_dropped']} dropped. Solved in {result.wall_seconds:.1f}s."
     )
     console.print(Text(f"New plan written to {out}; change list written to {changes_path}."))

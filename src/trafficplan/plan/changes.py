@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from trafficplan.exports.cells import csv_bytes, join_list
 from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan.weights import cancel_weight, move_weight, window_weeks
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -213,13 +214,32 @@ REPLAN_KINDS: dict[ChangeKind, str] = {
 
 @dataclass(frozen=True)
 class ChangeList:
-    """Every session that differs between a published plan and its re-plan, in date order."""
+    """Every session that differs between a published plan and its re-plan, in date order,
+    with the weight of each change and the officers moved and dropped
+    (:mod:`trafficplan.plan.weights`: the figures ``replan`` optimises).
+
+    Attributes:
+        changes: the sessions that differ.
+        weeks: the ISO weeks of the window (a cancelled or added session weighs 3 + weeks).
+        officers_moved: officers whose session's date changed or who changed session.
+        officers_dropped: officers of the published plan without a session in the new one.
+    """
 
     changes: list[SessionChange]
+    weeks: int = 0
+    officers_moved: int = 0
+    officers_dropped: int = 0
+
+    def weight(self, change: SessionChange) -> int:
+        """How much one change weighs (0 when only trainers, NGOs or officers changed)."""
+        if change.before is None or change.after is None:
+            return cancel_weight(self.weeks)
+        before, after = change.before, change.after
+        return move_weight(before.venue, before.date, after.venue, after.date)
 
     def counts(self) -> dict[str, int]:
-        """Sessions added, cancelled, moved (date or venue), with other changes, and officers
-        moved out of their session."""
+        """Sessions added, cancelled, moved (date or venue), with other changes; the total
+        weight of the changes; officers moved and dropped."""
         return {
             "added": sum(1 for c in self.changes if c.kind == "added"),
             "cancelled": sum(1 for c in self.changes if c.kind == "removed"),
@@ -227,9 +247,9 @@ class ChangeList:
             "changed_otherwise": sum(
                 1 for c in self.changes if c.kind == "changed" and not c.moved
             ),
-            "officers_moved": sum(
-                len(c.officers_out) for c in self.changes if c.before is not None
-            ),
+            "change_weight": sum(self.weight(c) for c in self.changes),
+            "officers_moved": self.officers_moved,
+            "officers_dropped": self.officers_dropped,
         }
 
     def to_notify(self) -> dict[str, list[str]]:
@@ -263,13 +283,16 @@ class ChangeList:
         """The change list, its counts and who must be told, JSON-ready."""
         return {
             "counts": self.counts(),
-            "changes": [change_json(change) for change in self.changes],
+            "changes": [
+                {**change_json(change), "weight": self.weight(change)} for change in self.changes
+            ],
             "notify": self.to_notify(),
         }
 
     def csv(self) -> bytes:
         """``changes.csv``: one row per changed session, spreadsheet-safe."""
-        return csv_bytes(CSV_HEADER, [change_csv_row(change) for change in self.changes])
+        rows = [[*change_csv_row(c), str(self.weight(c))] for c in self.changes]
+        return csv_bytes((*CSV_HEADER, "weight"), rows)
 
 
 def change_json(change: SessionChange) -> dict[str, Any]:
@@ -303,7 +326,22 @@ def change_csv_row(change: SessionChange) -> list[str]:
     ]
 
 
-def plan_changes(old: Plan, new: Plan) -> ChangeList:
+def plan_changes(old: Plan, new: Plan, weeks: int | None = None) -> ChangeList:
     """The sessions that differ between a published plan and its re-plan, matched by id, in
-    date order."""
-    return ChangeList(diff_plans(old, new))
+    date order, with their weights and the officers moved and dropped.
+
+    ``weeks``: the ISO weeks of the data's window (default: those the two plans span).
+    """
+    if weeks is None:
+        days = [s.date for s in (*old.sessions, *new.sessions)]
+        weeks = window_weeks(min(days), max(days)) if days else 0
+    old_of = {o: s for s in old.sessions for o in s.officers}
+    new_of = {o: s for s in new.sessions for o in s.officers}
+    moved = dropped = 0
+    for officer, before in old_of.items():
+        after = new_of.get(officer)
+        if after is None:
+            dropped += 1
+        elif after.id != before.id or after.date != before.date:
+            moved += 1
+    return ChangeList(diff_plans(old, new), weeks, moved, dropped)
