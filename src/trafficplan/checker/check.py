@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from trafficplan.checker.attendance import (
+    as_attendance_warning,
+    attendance_metrics,
+    held_session_warnings,
+    is_about_attendance,
+)
 from trafficplan.checker.metrics import (
     claimed_metric_warnings,
     digest_warnings,
@@ -15,6 +21,7 @@ from trafficplan.checker.report import CheckReport, Violation
 from trafficplan.checker.rules import RULE_CHECKS
 from trafficplan.checker.view import PlanView
 from trafficplan.errors import PlanFileError
+from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan
 from trafficplan.rulebook import BUDGET, MAX_TOTAL, RULES
@@ -33,7 +40,7 @@ def _unknown_ids(data: ProblemData, plan: Plan) -> list[str]:
     return unknown
 
 
-def check_plan(data: ProblemData, plan: Plan) -> CheckReport:
+def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = None) -> CheckReport:
     """Check a plan against every hard rule of the spec, independently of the solver.
 
     Rules broken only by sessions before ``plan.frozen_before`` become warnings. Warnings
@@ -44,6 +51,9 @@ def check_plan(data: ProblemData, plan: Plan) -> CheckReport:
     Args:
         data: the loaded data folder.
         plan: the plan; its ids should already be known to the data (``require_known_ids``).
+        attendance: the sign-in sheets of held sessions (``attendance.csv``), if any: what
+            happened in a held session is a warning of rule ``attendance``, never an error,
+            and the metrics gain ``officers_attended`` and ``no_shows``.
 
     Returns:
         The report: ``valid`` is True exactly when ``violations`` is empty.
@@ -59,10 +69,14 @@ def check_plan(data: ProblemData, plan: Plan) -> CheckReport:
     view = PlanView(data, plan)
     violations: list[Violation] = []
     frozen: list[Violation] = []
+    happened: list[Violation] = []
     for _rule, check in RULE_CHECKS:
         for found in check(view):
             violation = replace(found, subject=found.subject or _subject(view, found))
-            if _in_frozen_past(violation, plan):
+            if attendance is not None and is_about_attendance(view, attendance, violation):
+                if not (violation.rule == "officer_once" and violation.who in attendance.attended):
+                    happened.append(as_attendance_warning(violation))
+            elif _in_frozen_past(violation, plan):
                 frozen.append(
                     replace(
                         violation,
@@ -72,8 +86,12 @@ def check_plan(data: ProblemData, plan: Plan) -> CheckReport:
             else:
                 violations.append(violation)
     metrics = recompute_metrics(view)
+    if attendance is not None:
+        metrics.update(attendance_metrics(attendance))
+        happened += held_session_warnings(view, attendance)
     warnings = [
         *digest_warnings(view),
+        *happened,
         *frozen,
         *claimed_metric_warnings(view, metrics),
         *unassigned_warnings(view),

@@ -22,6 +22,7 @@ from trafficplan.cli.common import (
     stdout_console,
 )
 from trafficplan.errors import ExitCode
+from trafficplan.inputs.attendance import read_plan_attendance
 from trafficplan.plan import read_plan, require_known_ids
 from trafficplan.scenarios.edits import load_data_for_plan
 
@@ -45,7 +46,8 @@ def check(
     loaded = read_plan(plan)
     problem_data = load_data_for_plan(data, loaded)
     require_known_ids(loaded, problem_data, str(plan))
-    report = check_plan(problem_data, loaded)
+    attendance = read_plan_attendance(data, problem_data, loaded)
+    report = check_plan(problem_data, loaded, attendance)
     if as_json:
         print_json(report.to_json())
     else:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
+import typer
 from rich.markup import escape
 from rich.table import Table
 
@@ -20,22 +22,47 @@ from trafficplan.cli.common import (
 from trafficplan.diagnostics.prechecks import ERROR, WARNING, Finding, diagnose
 from trafficplan.errors import InputError
 from trafficplan.inputs import ProblemData, load_data
+from trafficplan.inputs.attendance import (
+    Attendance,
+    attendance_by_region,
+    read_attendance,
+    read_plan_attendance,
+)
 from trafficplan.inputs.dates import in_date_set
+from trafficplan.plan import Plan, read_plan
 
 _WEEKDAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @app.command()
 @error_boundary
-def validate(data: DataOption = DEFAULT_DATA, as_json: JsonOption = False) -> None:
+def validate(
+    data: DataOption = DEFAULT_DATA,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            metavar="PLAN",
+            help="With attendance.csv: also check its session ids against this plan and count "
+            "the substitutes (officers present who were not on the roster).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
     """Load and check the data folder: summary of regions, trainers, working days and seats,
-    and the findings that show data which cannot work.
+    the sign-in sheets of held sessions (attendance.csv) if any, and the findings that show
+    data which cannot work.
 
     Exits 0 when the folder loads (even when findings say no plan can exist), 3 when it is
     invalid (one line per defect).
     """
     try:
         problem = load_data(data)
+        published = read_plan(plan) if plan is not None else None
+        if published is not None:
+            attendance = read_plan_attendance(data, problem, published)
+        else:
+            attendance = read_attendance(data, problem)
     except InputError as exc:
         if as_json:
             print_json(
@@ -43,6 +70,9 @@ def validate(data: DataOption = DEFAULT_DATA, as_json: JsonOption = False) -> No
             )
         raise
     document = validation_summary(problem, diagnose(problem))
+    document["attendance"] = (
+        attendance_summary(attendance, problem, published) if attendance is not None else None
+    )
     if as_json:
         print_json(document)
     else:
@@ -164,6 +194,26 @@ def _weekdays(names: list[str]) -> str:
     return ", ".join(name.title() for name in ordered) or "none"
 
 
+def attendance_summary(
+    attendance: Attendance, problem: ProblemData, plan: Plan | None
+) -> dict[str, dict[str, int | None]]:
+    """Per region of the officers: held sessions, officers present, absent, and (with a
+    plan) substitutes."""
+    summary: dict[str, dict[str, int | None]] = {
+        region: {**counts, "substitutes": None}
+        for region, counts in attendance_by_region(attendance, problem).items()
+    }
+    if plan is not None:
+        rostered = {s.id: set(s.officers) for s in plan.sessions}
+        for region in summary:
+            summary[region]["substitutes"] = 0
+        for row in attendance.rows:
+            if row.status == "present" and row.officer_id not in rostered.get(row.session_id, ()):
+                region = problem.officer_by_id[row.officer_id].region
+                summary[region]["substitutes"] = (summary[region]["substitutes"] or 0) + 1
+    return summary
+
+
 def render_summary(document: dict[str, Any]) -> None:
     """Print the summary of :func:`validation_summary` as rich tables and lines."""
     console = stdout_console()
@@ -246,6 +296,7 @@ def render_summary(document: dict[str, Any]) -> None:
         + (f"; {_count(sessions['fixed'], 'fixed session')}" if sessions["fixed"] else "")
     )
 
+    _render_attendance(document.get("attendance"))
     findings = document["findings"]
     errors = [f for f in findings if f["severity"] == ERROR]
     warnings = [f for f in findings if f["severity"] == WARNING]
@@ -268,3 +319,21 @@ def render_summary(document: dict[str, Any]) -> None:
             f" with {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
         )
         console.print(f"[bold green]The data are valid[/]{tail}.")
+
+
+def _render_attendance(summary: dict[str, dict[str, int | None]] | None) -> None:
+    if summary is None:
+        return
+    table = Table(title="Attendance (attendance.csv)", title_justify="left")
+    for column in ("region", "held sessions", "present", "absent", "substitutes"):
+        table.add_column(column, justify="left" if column == "region" else "right")
+    for region, counts in summary.items():
+        subs = counts["substitutes"]
+        table.add_row(
+            escape(region),
+            str(counts["held_sessions"]),
+            str(counts["present"]),
+            str(counts["absent"]),
+            "-" if subs is None else str(subs),
+        )
+    stdout_console().print(table)

@@ -1,0 +1,120 @@
+"""What happened in held sessions (``attendance.csv``, spec 6.4): never an error.
+
+A rule a held session breaks because of who came (too few present, a substitute from another
+region, on leave or above the district's share, a substitute still rostered in a later
+session) becomes a warning of rule ``attendance``: the checker reports it, ``export`` does not
+refuse the plan for it. The metrics ``officers_attended`` and ``no_shows`` are recomputed from
+the sign-in sheets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from trafficplan.checker.report import Violation
+from trafficplan.checker.view import PlanView
+from trafficplan.inputs.attendance import Attendance
+
+ABOUT_WHO_CAME = frozenset(
+    {"seats", "officer_once", "officer_region", "officer_unavailable", "district_share"}
+)
+"""Rules whose breach in a held session is about who came, not about the plan."""
+
+
+def attendance_metrics(attendance: Attendance) -> dict[str, int]:
+    """``officers_attended`` (distinct officers present) and ``no_shows`` (distinct officers
+    marked absent and present nowhere)."""
+    return {
+        "officers_attended": len(attendance.attended),
+        "no_shows": len(attendance.no_shows),
+    }
+
+
+def is_about_attendance(view: PlanView, attendance: Attendance, violation: Violation) -> bool:
+    """Whether a violation is what happened in a held session (a warning, not an error)."""
+    if violation.rule not in ABOUT_WHO_CAME:
+        return False
+    # an officer present in a held session and rostered again later: the held-session
+    # warnings below say so, until a re-plan frees the seat
+    if violation.rule == "officer_once" and violation.who in attendance.attended:
+        return True
+    return violation.session in attendance.held
+
+
+def as_attendance_warning(violation: Violation) -> Violation:
+    """The violation as a warning of rule ``attendance`` naming the rule it concerns."""
+    return replace(
+        violation,
+        rule="attendance",
+        message=f"{violation.rule} in a held session: {violation.message}",
+    )
+
+
+def substitutes(view: PlanView, attendance: Attendance) -> dict[str, list[str]]:
+    """Per held session of the plan, the officers present who were not on its roster."""
+    result: dict[str, list[str]] = {}
+    for session_id in attendance.held:
+        session = view.session_by_id.get(session_id)
+        if session is None:
+            continue
+        rostered = set(session.officers)
+        extra = [o for o in attendance.present(session_id) if o not in rostered]
+        if extra:
+            result[session_id] = extra
+    return result
+
+
+def held_session_warnings(view: PlanView, attendance: Attendance) -> list[Violation]:
+    """What the sign-in sheets say happened, as ``attendance`` warnings: a held session with
+    fewer officers present than ``officers.min``; a substitute from another region or on
+    leave that day; an officer present in a held session and still rostered in a later one."""
+    data = view.data
+    low = data.constraints.sessions.officers.min
+    warnings: list[Violation] = []
+
+    def warn(session_id: str, who: str | None, day: object, message: str) -> None:
+        warnings.append(Violation("attendance", session_id, who, day, message))  # type: ignore[arg-type]
+
+    extra = substitutes(view, attendance)
+    for session_id in attendance.held:
+        session = view.session_by_id.get(session_id)
+        if session is None:
+            continue
+        present = attendance.present(session_id)
+        if len(present) < low:
+            warn(
+                session_id,
+                None,
+                session.date,
+                f"held session {session_id} had {len(present)} officer(s) present; "
+                f"officers.min is {low}",
+            )
+        for officer_id in extra.get(session_id, []):
+            officer = data.officer_by_id[officer_id]
+            if officer.region != session.region:
+                warn(
+                    session_id,
+                    officer_id,
+                    session.date,
+                    f"substitute {officer_id} of {officer.region} attended {session_id} "
+                    f"in {session.region}",
+                )
+            if not data.available(officer.unavailable, session.date):
+                warn(
+                    session_id,
+                    officer_id,
+                    session.date,
+                    f"substitute {officer_id} attended {session_id} on {session.date}, "
+                    "a day of their leave",
+                )
+        for officer_id in present:
+            for later in view.sessions_of_officer.get(officer_id, []):
+                if later.id != session_id and later.date > session.date:
+                    warn(
+                        later.id,
+                        officer_id,
+                        later.date,
+                        f"officer {officer_id} attended {session_id} and is still rostered "
+                        f"in {later.id} on {later.date}: a re-plan frees the seat",
+                    )
+    return warnings

@@ -1,0 +1,177 @@
+"""The programme as it runs (spec 6.4): ``attendance.csv`` read, validated, summarised, and
+what happened in held sessions checked as warnings of rule ``attendance``, never errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from datafactory import tiny, write_data
+from trafficplan.checker import check_plan
+from trafficplan.cli import app
+from trafficplan.errors import InputError
+from trafficplan.inputs import load_data
+from trafficplan.inputs.attendance import parse_attendance, read_attendance
+from trafficplan.plan import Plan, PlanSession, write_plan
+
+runner = CliRunner()
+ALPHA = [f"ALP-{i:04d}" for i in range(1, 21)]
+BETA = [f"BET-{i:04d}" for i in range(1, 21)]
+
+
+def published() -> Plan:
+    """alpha-01 on Monday 1 June with 12 officers, beta-01 on Tuesday with 15."""
+    return Plan(
+        status="feasible",
+        sessions=[
+            PlanSession(
+                id="alpha-01",
+                region="alpha",
+                venue="alpha-hall",
+                date=date(2009, 6, 1),
+                trainers=["t01"],
+                ngos=["alpha-ngo"],
+                officers=ALPHA[:12],
+            ),
+            PlanSession(
+                id="beta-01",
+                region="beta",
+                venue="beta-hall",
+                date=date(2009, 6, 2),
+                trainers=["t02"],
+                ngos=["beta-ngo"],
+                officers=BETA[:15],
+            ),
+        ],
+    )
+
+
+def sheet(*rows: str) -> str:
+    return "session_id,officer_id,status\n" + "".join(f"{row}\n" for row in rows)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_data(tmp_path / "data", tiny())
+
+
+# ----- reading and validating -------------------------------------------------------------------
+def test_a_folder_without_attendance_has_none(folder: Path) -> None:
+    assert read_attendance(folder, load_data(folder)) is None
+
+
+def test_rows_are_read_with_a_bom_and_grouped_by_held_session(folder: Path) -> None:
+    text = "\ufeff" + sheet(
+        "alpha-01,ALP-0001,present", "alpha-01,ALP-0002,absent", "alpha-01,ALP-0020,present"
+    )
+    (folder / "attendance.csv").write_text(text, encoding="utf-8")
+    attendance = read_attendance(folder, load_data(folder))
+    assert attendance is not None
+    assert list(attendance.held) == ["alpha-01"]
+    assert attendance.present("alpha-01") == ["ALP-0001", "ALP-0020"]
+    assert attendance.absent("alpha-01") == ["ALP-0002"]
+    assert attendance.attended == {"ALP-0001", "ALP-0020"}
+    assert attendance.no_shows == {"ALP-0002"}
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (["alpha-01,ALP-0001,late"], "line 2: status must be present or absent, got 'late'"),
+        (["alpha-01,XXX-0001,present"], "line 2: unknown officer 'XXX-0001'"),
+        (
+            ["alpha-01,ALP-0001,present", "alpha-01,ALP-0001,absent"],
+            "line 3: officer ALP-0001 is listed again for session alpha-01 (first on line 2)",
+        ),
+        (
+            ["alpha-01,ALP-0001,present", "beta-01,ALP-0001,present"],
+            "line 3: officer ALP-0001 is marked present in beta-01 and in alpha-01 (line 2)",
+        ),
+        (["alpha-01,ALP-0001"], "line 2: expected 3 columns, got 2"),
+    ],
+)
+def test_each_defect_is_named_with_its_line(folder: Path, rows: list[str], expected: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_attendance(sheet(*rows), load_data(folder))
+    assert caught.value.lines() == [f"attendance.csv: {expected}"]
+
+
+def test_a_wrong_header_is_refused(folder: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_attendance("session,officer,status\n", load_data(folder))
+    assert "header must be session_id,officer_id,status" in caught.value.lines()[0]
+
+
+def test_validate_summarises_attendance_and_exits_3_on_a_bad_line(
+    folder: Path, tmp_path: Path
+) -> None:
+    (folder / "attendance.csv").write_text(
+        sheet("alpha-01,ALP-0001,present", "alpha-01,ALP-0002,absent", "alpha-01,BET-0020,present"),
+        encoding="utf-8",
+    )
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    result = runner.invoke(app, ["validate", "--data", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["attendance"]
+    assert summary["alpha"] == {"held_sessions": 1, "present": 1, "absent": 1, "substitutes": None}
+    assert summary["beta"]["present"] == 1
+    with_plan = runner.invoke(
+        app, ["validate", "--data", str(folder), "--plan", str(plan_file), "--json"]
+    )
+    assert json.loads(with_plan.stdout)["attendance"]["beta"]["substitutes"] == 1
+    human = runner.invoke(app, ["validate", "--data", str(folder)])
+    assert "Attendance (attendance.csv)" in human.stdout
+
+    (folder / "attendance.csv").write_text(sheet("alpha-01,NOBODY,present"), encoding="utf-8")
+    bad = runner.invoke(app, ["validate", "--data", str(folder)])
+    assert bad.exit_code == 3
+    assert "attendance.csv: line 2: unknown officer 'NOBODY'" in bad.output
+
+
+# ----- checking what happened -------------------------------------------------------------------
+def test_what_happened_in_a_held_session_is_a_warning_not_an_error(folder: Path) -> None:
+    data = load_data(folder)
+    # alpha-01: 9 of its 12 came (officers.min is 10), and a substitute from beta came too;
+    # BET-0001 attended alpha-01 and is still rostered in beta-01 the day after
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:8]]
+    rows += [f"alpha-01,{o},absent" for o in ALPHA[8:12]]
+    rows += ["alpha-01,BET-0001,present"]
+    attendance = parse_attendance(sheet(*rows), data)
+    report = check_plan(data, published(), attendance)
+    assert report.valid, [str(v) for v in report.violations]
+    messages = [w.message for w in report.warnings if w.rule == "attendance"]
+    assert any("had 9 officer(s) present; officers.min is 10" in m for m in messages)
+    assert any("substitute BET-0001 of beta attended alpha-01 in alpha" in m for m in messages)
+    assert any("still rostered in beta-01" in m for m in messages)
+    assert report.metrics["officers_attended"] == 9
+    assert report.metrics["no_shows"] == 4
+
+    # without the sign-in sheets the same plan is simply valid, with no attendance metrics
+    plain = check_plan(data, published())
+    assert plain.valid and "officers_attended" not in plain.metrics
+
+
+def test_check_cli_reads_attendance_and_refuses_unknown_sessions(
+    folder: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    (folder / "attendance.csv").write_text(
+        sheet("alpha-01,ALP-0001,present", "alpha-01,ALP-0002,absent"), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["check", str(plan_file), "--data", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["metrics"]["officers_attended"] == 1
+    assert document["metrics"]["no_shows"] == 1
+    assert any(w["rule"] == "attendance" for w in document["warnings"])
+
+    (folder / "attendance.csv").write_text(sheet("gamma-09,ALP-0001,present"), encoding="utf-8")
+    unknown = runner.invoke(app, ["check", str(plan_file), "--data", str(folder)])
+    assert unknown.exit_code == 3
+    assert "attendance.csv: line 2: session 'gamma-09' is not in the plan" in unknown.output
