@@ -16,7 +16,7 @@ from trafficplan.cli import app
 from trafficplan.errors import InputError
 from trafficplan.inputs import load_data
 from trafficplan.inputs.attendance import parse_attendance, read_attendance
-from trafficplan.plan import Plan, PlanSession, write_plan
+from trafficplan.plan import Plan, PlanSession, read_plan, write_plan
 
 runner = CliRunner()
 ALPHA = [f"ALP-{i:04d}" for i in range(1, 21)]
@@ -175,3 +175,83 @@ def test_check_cli_reads_attendance_and_refuses_unknown_sessions(
     unknown = runner.invoke(app, ["check", str(plan_file), "--data", str(folder)])
     assert unknown.exit_code == 3
     assert "attendance.csv: line 2: session 'gamma-09' is not in the plan" in unknown.output
+
+
+# ----- re-planning after sessions were held -----------------------------------------------------
+def two_a_region() -> Plan:
+    """Two sessions a region: alpha on 1 and 8 June, beta on 2 and 9 June, 10 officers each."""
+    sessions = []
+    for region, officers, days in (("alpha", ALPHA, (1, 8)), ("beta", BETA, (2, 9))):
+        for index, day in enumerate(days):
+            sessions.append(
+                PlanSession(
+                    id=f"{region}-0{index + 1}",
+                    region=region,
+                    venue=f"{region}-hall",
+                    date=date(2009, 6, day),
+                    trainers=["t01" if region == "alpha" else "t02"],
+                    ngos=[f"{region}-ngo"],
+                    officers=officers[index * 10 : index * 10 + 10],
+                )
+            )
+    return Plan(status="feasible", sessions=sessions)
+
+
+def test_replan_keeps_held_sessions_as_they_happened_and_reseats_no_shows(
+    tmp_path: Path,
+) -> None:
+    dicts = tiny()
+    dicts["constraints"]["sessions"]["per_region"] = {"min": 2, "max": 2}
+    dicts["constraints"]["sessions"]["max_total"] = 4
+    folder = write_data(tmp_path / "data", dicts)
+    plan_file = tmp_path / "plan.json"
+    write_plan(two_a_region(), plan_file)
+    # alpha-01: 7 came, 3 did not, and ALP-0011 (rostered in alpha-02) came instead
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:7]]
+    rows += [f"alpha-01,{o},absent" for o in ALPHA[7:10]]
+    rows += ["alpha-01,ALP-0011,present"]
+    rows += [f"beta-01,{o},present" for o in BETA[:10]]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    out = tmp_path / "new" / "plan.json"
+    args = ["replan", str(plan_file), "--since", "2009-06-03", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--data", str(folder), "--json", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+
+    new = read_plan(out)
+    held = next(s for s in new.sessions if s.id == "alpha-01")
+    assert held.held and held.officers == sorted([*ALPHA[:7], "ALP-0011"])
+    assert json.loads(out.read_text())["sessions"][0].get("held") is True
+    later = next(s for s in new.sessions if s.id == "alpha-02")
+    # the no-shows are seated again; the substitute, trained already, frees their seat
+    assert set(ALPHA[7:10]) <= set(later.officers) and "ALP-0011" not in later.officers
+    assert document["counts"]["reseated"] == 3
+    assert {o["name"]: o["value"] for o in document["replan_objectives"]}["reseated"] == 3
+    assert new.metrics["officers_attended"] == 18 and new.metrics["no_shows"] == 3
+    assert new.metrics["officers_trained"] == 40
+    assert document["no_shows_unseated"] == []
+    assert (
+        (out.parent / "unassigned.csv")
+        .read_text("utf-8-sig")
+        .startswith("officer_id,officer_name,region,district,reason")
+    )
+    # the re-planned plan passes check; the held session's shortfall is a warning
+    checked = runner.invoke(app, ["check", str(out), "--data", str(folder), "--json"])
+    assert checked.exit_code == 0, checked.output
+    warnings = json.loads(checked.stdout)["warnings"]
+    assert any(
+        w["rule"] == "attendance" and "8 officer(s) present" in w["message"] for w in warnings
+    )
+
+
+def test_replan_refuses_a_held_session_on_or_after_since(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", tiny())
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    (folder / "attendance.csv").write_text(sheet("beta-01,BET-0001,present"), encoding="utf-8")
+    args = ["replan", str(plan_file), "--since", "2009-06-02", "--out", str(tmp_path / "n.json")]
+    result = runner.invoke(app, [*args, "--data", str(folder)])
+    assert result.exit_code == 3
+    assert "attendance.csv: line 2: session beta-01 on 2009-06-02 is on or after --since" in (
+        result.output
+    )

@@ -13,21 +13,14 @@ from dataclasses import replace
 
 from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView
-from trafficplan.inputs.attendance import Attendance
+from trafficplan.inputs.attendance import Attendance, attendance_metrics
+
+__all__ = ["attendance_metrics", "held_session_warnings", "is_about_attendance"]
 
 ABOUT_WHO_CAME = frozenset(
     {"seats", "officer_once", "officer_region", "officer_unavailable", "district_share"}
 )
 """Rules whose breach in a held session is about who came, not about the plan."""
-
-
-def attendance_metrics(attendance: Attendance) -> dict[str, int]:
-    """``officers_attended`` (distinct officers present) and ``no_shows`` (distinct officers
-    marked absent and present nowhere)."""
-    return {
-        "officers_attended": len(attendance.attended),
-        "no_shows": len(attendance.no_shows),
-    }
 
 
 def is_about_attendance(view: PlanView, attendance: Attendance, violation: Violation) -> bool:

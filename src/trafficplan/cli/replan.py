@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from trafficplan.solver.api import SolveResult
 
 CHANGES_FILE = "changes.csv"
+UNASSIGNED_FILE = "unassigned.csv"
 
 
 def parse_since(text: str) -> date:
@@ -103,7 +104,9 @@ def replan(
     sessions, officers, trainers and NGOs as possible. Prints the change list and who must be
     told, writes the new plan and changes.csv beside it."""
     from trafficplan.atomic import write_bytes_atomic
+    from trafficplan.diagnostics.officer import explain_officer, unassigned_csv
     from trafficplan.inputs import build_data, read_raw
+    from trafficplan.inputs.attendance import attendance_metrics, read_plan_attendance
     from trafficplan.plan import read_plan, write_plan
     from trafficplan.plan.changes import plan_changes
     from trafficplan.plan.weights import window_weeks
@@ -125,9 +128,10 @@ def replan(
     else:
         problem, scenario = build_data(raw), apply_scenario(raw, [], [])
 
+    attendance = read_plan_attendance(data, problem, old, first_day)
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     with live_search(options):
-        result = run_replan(problem, old, first_day, options)
+        result = run_replan(problem, old, first_day, options, attendance)
 
     if result.plan is None:
         status = "infeasible" if result.status == "infeasible" else "unknown"
@@ -142,17 +146,30 @@ def replan(
         # the plan says which edits it was made with, and of which folder
         inputs = plan.inputs.model_copy(update={"base_sha256": dict(raw.digests)})
         plan = plan.model_copy(update={"inputs": inputs, "edits": plan_edits(sets, drops)})
+    no_shows: frozenset[str] = frozenset()
+    if attendance is not None:
+        no_shows = frozenset(attendance.no_shows)
+        metrics = {**plan.metrics, **attendance_metrics(attendance)}
+        plan = plan.model_copy(update={"metrics": metrics})
     window = problem.constraints.window
-    changes = plan_changes(old, plan, window_weeks(window.start, window.end))
+    changes = plan_changes(old, plan, window_weeks(window.start, window.end), no_shows)
     changes_path = out.parent / CHANGES_FILE
+    reasons = {o: explain_officer(plan, problem, o).summary()[0] for o in plan.unassigned_officers}
+    unseated = {o: reasons[o] for o in sorted(no_shows) if o in reasons}
     if save_data is not None:
         write_scenario_data(scenario, save_data)
     write_plan(plan, out)
     write_bytes_atomic(changes_path, changes.csv())
+    if attendance is not None:
+        write_bytes_atomic(out.parent / UNASSIGNED_FILE, unassigned_csv(problem, reasons))
     if as_json:
-        print_json(_json_document(plan, changes, result, out, changes_path, first_day))
+        document = _json_document(plan, changes, result, out, changes_path, first_day)
+        document["no_shows_unseated"] = [{"officer": o, "reason": r} for o, r in unseated.items()]
+        print_json(document)
     else:
         _render(plan, changes, result, out, changes_path, first_day)
+        for reason in unseated.values():
+            stdout_console().print(Text(f"No-show not seated again: {reason}"))
     if result.interrupted:
         stderr_console().print(f"Interrupted: the best plan found so far was written to {out}.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
@@ -262,6 +279,7 @@ def _render(
         f"{counts['moved']} session(s) moved, {counts['added']} added, "
         f"{counts['cancelled']} cancelled, {counts['changed_otherwise']} with other changes "
         f"(weight {counts['change_weight']}); {counts['officers_moved']} officer(s) moved, "
-        f"{counts['officers_dropped']} dropped. Solved in {result.wall_seconds:.1f}s."
+        f"{counts['officers_dropped']} dropped, {counts['reseated']} no-show(s) seated again. "
+        f"Solved in {result.wall_seconds:.1f}s."
     )
     console.print(Text(f"New plan written to {out}; change list written to {changes_path}."))

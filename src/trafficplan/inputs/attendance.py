@@ -205,3 +205,9 @@ def read_plan_attendance(
     if problems:
         raise InputError(problems)
     return attendance
+
+
+def attendance_metrics(attendance: Attendance) -> dict[str, int]:
+    """``officers_attended`` (distinct officers present) and ``no_shows`` (distinct officers
+    marked absent and present nowhere)."""
+    return {"officers_attended": len(attendance.attended), "no_shows": len(attendance.no_shows)}

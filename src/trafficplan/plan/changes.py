@@ -223,12 +223,14 @@ class ChangeList:
         weeks: the ISO weeks of the window (a cancelled or added session weighs 3 + weeks).
         officers_moved: officers whose session's date changed or who changed session.
         officers_dropped: officers of the published plan without a session in the new one.
+        reseated: no-shows of held sessions seated in a later session (counted apart).
     """
 
     changes: list[SessionChange]
     weeks: int = 0
     officers_moved: int = 0
     officers_dropped: int = 0
+    reseated: int = 0
 
     def weight(self, change: SessionChange) -> int:
         """How much one change weighs (0 when only trainers, NGOs or officers changed)."""
@@ -250,6 +252,7 @@ class ChangeList:
             "change_weight": sum(self.weight(c) for c in self.changes),
             "officers_moved": self.officers_moved,
             "officers_dropped": self.officers_dropped,
+            "reseated": self.reseated,
         }
 
     def to_notify(self) -> dict[str, list[str]]:
@@ -326,22 +329,31 @@ def change_csv_row(change: SessionChange) -> list[str]:
     ]
 
 
-def plan_changes(old: Plan, new: Plan, weeks: int | None = None) -> ChangeList:
+def plan_changes(
+    old: Plan, new: Plan, weeks: int | None = None, no_shows: frozenset[str] = frozenset()
+) -> ChangeList:
     """The sessions that differ between a published plan and its re-plan, matched by id, in
-    date order, with their weights and the officers moved and dropped.
+    date order, with their weights and the officers moved, dropped and re-seated.
 
-    ``weeks``: the ISO weeks of the data's window (default: those the two plans span).
+    ``weeks``: the ISO weeks of the data's window (default: those the two plans span);
+    ``no_shows``: officers absent from the held session they were rostered in (seated again,
+    they count as re-seated, not moved; not seated again, they are not dropped: the plan did
+    not leave them out, they did not come).
     """
     if weeks is None:
         days = [s.date for s in (*old.sessions, *new.sessions)]
         weeks = window_weeks(min(days), max(days)) if days else 0
     old_of = {o: s for s in old.sessions for o in s.officers}
     new_of = {o: s for s in new.sessions for o in s.officers}
-    moved = dropped = 0
+    moved = dropped = reseated = 0
     for officer, before in old_of.items():
         after = new_of.get(officer)
-        if after is None:
+        if officer in no_shows:
+            reseated += after is not None
+        elif after is not None and after.held and after.id != before.id:
+            continue  # came to a held session as a substitute: what happened, not a move
+        elif after is None:
             dropped += 1
         elif after.id != before.id or after.date != before.date:
             moved += 1
-    return ChangeList(diff_plans(old, new), weeks, moved, dropped)
+    return ChangeList(diff_plans(old, new), weeks, moved, dropped, reseated)

@@ -54,6 +54,8 @@ class PlanSession(BaseModel):
     trainers: list[str]
     ngos: list[str]
     officers: list[str]
+    held: bool = False
+    """The session took place (``attendance.csv``): ``officers`` are those present."""
 
 
 class PlanInputs(BaseModel):
@@ -124,6 +126,9 @@ class Plan(BaseModel):
                 document.pop(key, None)
         if not document["inputs"].get("base_sha256"):
             document["inputs"].pop("base_sha256", None)
+        for session in document["sessions"]:
+            if not session.get("held"):
+                session.pop("held", None)
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -30,11 +30,13 @@ class Continuity:
         used_ids: every session id of the old plan (new sessions get other ids).
         old_officers: the officers of the old plan's sessions that may change (seated before
             other officers, so that the old plan's officers keep a session where seats allow).
+        reseat: no-shows of held sessions (seated after those, before everyone else).
     """
 
     old_of_slot: dict[int, PlanSession] = field(default_factory=dict)
     used_ids: set[str] = field(default_factory=set)
     old_officers: set[str] = field(default_factory=set)
+    reseat: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -190,7 +192,7 @@ def _seat_officers(
         # the old plan's officers (displaced from their session) before the others
         rest = sorted(
             (o for o in oc.officer_ids if o not in placed),
-            key=lambda o: (o not in keep.old_officers, o),
+            key=lambda o: (o not in keep.old_officers, o not in keep.reseat, o),
         )
         for slot_index, count in need.items():
             by_slot[slot_index].officers += rest[:count]

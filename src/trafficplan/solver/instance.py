@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 
+from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.geo import road_km
@@ -61,9 +62,20 @@ class FrozenPast:
     sessions: tuple[PlanSession, ...] = ()
 
     @classmethod
-    def of_plan(cls, plan: Plan, since: date) -> FrozenPast:
-        """The sessions of ``plan`` dated before ``since``."""
-        return cls(since, tuple(s for s in plan.sessions if s.date < since))
+    def of_plan(cls, plan: Plan, since: date, attendance: Attendance | None = None) -> FrozenPast:
+        """The sessions of ``plan`` dated before ``since``; a held session (one with rows in
+        ``attendance``) as it happened: its officers are those present, substitutes
+        included, and it is marked ``held``."""
+        held = attendance.held if attendance is not None else {}
+        sessions = []
+        for session in plan.sessions:
+            if session.date >= since:
+                continue
+            if session.id in held:
+                present = sorted(set(attendance.present(session.id)))  # type: ignore[union-attr]
+                session = session.model_copy(update={"officers": present, "held": True})
+            sessions.append(session)
+        return cls(since, tuple(sessions))
 
     @cached_property
     def sessions_of_region(self) -> Counter[str]:

@@ -29,6 +29,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from trafficplan.errors import PlanFileError
+from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
 from trafficplan.plan.weights import cancel_weight, move_weight, window_weeks
@@ -49,11 +50,12 @@ from trafficplan.solver.search import (
     run_solver,
 )
 
-REPLAN_LEVELS = ("change_weight", "officers_dropped", "officers_moved", "swaps")
+REPLAN_LEVELS = ("officers_dropped", "reseated", "change_weight", "officers_moved", "swaps")
 """The minimal-change levels, between officers_trained and the data's own objectives:
-the weight of the sessions' moves, cancellations and additions
-(:mod:`trafficplan.plan.weights`), officers of the old plan left without a session, officers
-whose date or session changed, and trainers and NGOs no longer in their session."""
+officers of the old plan left without a session (so that re-seating never unseats anyone),
+no-shows of held sessions seated again (most), the weight of the sessions' moves,
+cancellations and additions (:mod:`trafficplan.plan.weights`), officers whose date or session
+changed, and trainers and NGOs no longer in their session."""
 
 
 @dataclass
@@ -95,7 +97,11 @@ def frozen_problems(data: ProblemData, plan: Plan, since: date) -> list[str]:
 
 
 def replan(
-    data: ProblemData, old: Plan, since: date, options: SolveOptions | None = None
+    data: ProblemData,
+    old: Plan,
+    since: date,
+    options: SolveOptions | None = None,
+    attendance: Attendance | None = None,
 ) -> SolveResult:
     """Re-plan ``old`` on changed ``data``: sessions before ``since`` stay exactly as they
     were, the rest keeps every rule and changes as little as possible.
@@ -105,6 +111,9 @@ def replan(
         old: the published plan; sessions before ``since`` must name only known ids.
         since: the first day that may change.
         options: time limit (total), seed, workers, progress, stop event.
+        attendance: the sign-in sheets of sessions held before ``since``: a held session is
+            kept as it happened (its officers those present, marked ``held``), and its
+            absent officers are seated again in later sessions where rules and seats allow.
 
     Returns:
         The result; its plan has ``frozen_before = since``, the frozen sessions unchanged and
@@ -122,7 +131,10 @@ def replan(
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise PlanFileError(f"{problems[0]}{more}")
 
-    frozen = FrozenPast.of_plan(old, since)
+    frozen = FrozenPast.of_plan(old, since, attendance)
+    no_shows = {
+        o for o in (attendance.no_shows if attendance else set()) if o in data.officer_by_id
+    }
     pm = PlanModel(Instance(data, frozen))
     add_constraints(pm, symmetry=False)
     if pm.infeasible_reasons:
@@ -130,7 +142,7 @@ def replan(
     olds = _map_old_sessions(pm, old, since)
     added = _add_change_measures(pm, olds)
     pm.hint(plan_assignment(pm, _future(old, since)))
-    change_levels, data_levels_spec = _levels(pm, olds, added)
+    change_levels, data_levels_spec = _levels(pm, olds, added, no_shows)
     build_seconds = time.monotonic() - started
     outcome = _optimise(
         pm, change_levels, data_levels_spec, olds, options, workers, started, deadline
@@ -157,6 +169,7 @@ def replan(
         old_of_slot={e.slot.index: e.session for e in olds if e.slot is not None},
         used_ids={s.id for s in old.sessions},
         old_officers={o for s in old.sessions if s.date >= since for o in s.officers},
+        reseat=no_shows,
     )
     future = extract_sessions(pm, lambda var: values[var.index], continuity)
     # a data level the search did not reach is reported unproven (so the plan is not optimal)
@@ -211,7 +224,8 @@ def _add_change_measures(pm: PlanModel, olds: list[OldSession]) -> Any:
     for entry in olds:
         session, slot = entry.session, entry.slot
         for officer in session.officers:
-            if officer in class_of_officer:
+            # an officer trained already (a substitute in a held session) has no seat to keep
+            if officer in class_of_officer and officer not in pm.frozen.officers:
                 c = class_of_officer[officer]
                 entry.old_class_counts[c] = entry.old_class_counts.get(c, 0) + 1
         if slot is None:
@@ -256,13 +270,16 @@ def _unless_kept(pm: PlanModel, present: list[Any], same_day: Any, name: str) ->
     return 1 - kept
 
 
-def _officer_measures(pm: PlanModel, olds: list[OldSession]) -> tuple[Any, Any]:
-    """(officers dropped, officers moved) of the old future sessions, by class.
+def _officer_measures(
+    pm: PlanModel, olds: list[OldSession], no_shows: set[str]
+) -> tuple[Any, Any, Any]:
+    """(officers dropped, officers moved, no-shows left unseated), by class.
 
     Officers of a class are interchangeable; the extraction seats the old plan's officers of
-    a class before others. So of the ``N`` old officers of a class, ``min(N, seats of the
-    class)`` have a session, the ``kept`` ones in their own session on its day; the others
-    with a session moved, the rest dropped.
+    a class first, then its no-shows, then the others. So of the ``N`` old officers of a
+    class, ``min(N, seats of the class)`` have a session, the ``kept`` ones in their own
+    session on its day; the others with a session moved, the rest dropped; and of its ``A``
+    no-shows, ``min(A, seats left)`` are seated again.
     """
     old_count: dict[int, int] = defaultdict(int)
     kept: dict[int, Any] = defaultdict(int)
@@ -270,18 +287,28 @@ def _officer_measures(pm: PlanModel, olds: list[OldSession]) -> tuple[Any, Any]:
         for c, count in entry.old_class_counts.items():
             old_count[c] += count
             kept[c] += entry.kept_officers.get(c, 0)
+    absent: dict[int, int] = defaultdict(int)
+    for oc in pm.inst.officer_classes:
+        absent[oc.index] = sum(1 for o in oc.officer_ids if o in no_shows)
     dropped: Any = 0
     moved: Any = 0
-    for c, count in sorted(old_count.items()):
+    unseated: Any = 0
+    m = pm.model
+    for c in sorted(set(old_count) | {c for c, n in absent.items() if n}):
+        count = old_count.get(c, 0)
         seats = pm.class_seats(c)
         if isinstance(seats, int):
             seated_old: Any = min(count, seats)
         else:
-            seated_old = pm.model.new_int_var(0, count, f"seated_old[{c}]")
-            pm.model.add_min_equality(seated_old, [seats, count])
+            seated_old = m.new_int_var(0, count, f"seated_old[{c}]")
+            m.add_min_equality(seated_old, [seats, count])
         dropped += count - seated_old
         moved += seated_old - kept[c]
-    return dropped, moved
+        if absent[c]:
+            reseated = m.new_int_var(0, absent[c], f"reseated[{c}]")
+            m.add(reseated <= seats - seated_old)
+            unseated += absent[c] - reseated
+    return dropped, moved, unseated
 
 
 @dataclass
@@ -293,24 +320,26 @@ class _ChangeLevel:
 
 
 def _levels(
-    pm: PlanModel, olds: list[OldSession], added: Any
+    pm: PlanModel, olds: list[OldSession], added: Any, no_shows: set[str]
 ) -> tuple[list[_ChangeLevel], list[Level]]:
-    """The minimal-change levels (officers_trained as officers left out, then the change
-    weight, officers dropped, officers moved, swaps), and the data's own later objectives."""
+    """The minimal-change levels (officers_trained as officers left out, then officers
+    dropped, no-shows left unseated, the change weight, officers moved, swaps), and the
+    data's own later objectives."""
     data = pm.data
     total = len(data.officers)
     window = data.constraints.window
     cancel = cancel_weight(window_weeks(window.start, window.end))
-    dropped, moved = _officer_measures(pm, olds)
+    dropped, moved, unseated = _officer_measures(pm, olds, no_shows)
     old_officers = sum(sum(e.old_class_counts.values()) for e in olds)
     swaps = sum(s for entry in olds for s in entry.swaps)
     change = [
         _ChangeLevel(Level(UNTRAINED, total - pm.officers_trained(), False, 1.0), total),
+        _ChangeLevel(Level("officers_dropped", dropped, False, 1.0), old_officers),
+        _ChangeLevel(Level(UNSEATED, unseated, False, 1.0), len(no_shows)),
         _ChangeLevel(
             Level("change_weight", sum(entry.weight for entry in olds) + added, False, 1.0),
             cancel * (len(olds) + len(pm.slots)),
         ),
-        _ChangeLevel(Level("officers_dropped", dropped, False, 1.0), old_officers),
         _ChangeLevel(Level("officers_moved", moved, False, 1.0), old_officers),
         _ChangeLevel(
             Level("swaps", swaps, False, 1.0),
@@ -325,6 +354,7 @@ def _levels(
 
 
 UNTRAINED = "officers_untrained"
+UNSEATED = "no_shows_unseated"
 
 
 def _optimise(
@@ -340,6 +370,7 @@ def _optimise(
     """The minimal-change levels in one weighted solve (hinted with the old plan, so the
     first plans found are already close to it), then the data's objectives one by one."""
     total = len(pm.data.officers)
+    no_show_count = next((c.top for c in change if c.level.name == UNSEATED), 0)
     count = len(change) + len(later)
     if change and olds:
         _repair_hint(pm, olds, change, options, workers, started + (deadline - started) * 0.25)
@@ -358,11 +389,13 @@ def _optimise(
     else:
         first = LexOutcome(values={})
     held = [round(r.value or 0) for r in first.results]
+    # levels minimised as what is left out are reported as what is achieved
+    achieved = {UNTRAINED: ("officers_trained", total), UNSEATED: ("reseated", no_show_count)}
     for result in first.results:
-        if result.name == UNTRAINED:
-            result.name = "officers_trained"
-            result.value = None if result.value is None else total - result.value
-            result.bound = None if result.bound is None else total - result.bound
+        if result.name in achieved:
+            result.name, top = achieved[result.name]
+            result.value = None if result.value is None else top - result.value
+            result.bound = None if result.bound is None else top - result.bound
     if first.values is None or first.infeasible or first.interrupted or not later:
         return first
     # hold the minimal-change levels at their values, hint the plan found
