@@ -255,3 +255,27 @@ def test_replan_refuses_a_held_session_on_or_after_since(tmp_path: Path) -> None
     assert "attendance.csv: line 2: session beta-01 on 2009-06-02 is on or after --since" in (
         result.output
     )
+
+
+def test_export_does_not_refuse_what_happened_and_solve_says_it_ignores_attendance(
+    folder: Path, tmp_path: Path
+) -> None:
+    # a re-planned plan lists the 9 officers who came to alpha-01: below officers.min, which
+    # breaks seats as a plan, but is what happened
+    plan = published()
+    held = plan.sessions[0].model_copy(update={"officers": ALPHA[:9], "held": True})
+    plan = plan.model_copy(update={"sessions": [held, plan.sessions[1]]})
+    plan_file = tmp_path / "plan.json"
+    write_plan(plan, plan_file)
+    export = ["export", str(plan_file), "--data", str(folder), "--out", str(tmp_path / "x")]
+    refused = runner.invoke(app, export)
+    assert refused.exit_code == 1  # without the sign-in sheet, a session of 9 breaks seats
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:9]] + ["alpha-01,ALP-0010,absent"]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    exported = runner.invoke(app, export)
+    assert exported.exit_code == 0, exported.output
+    solved = runner.invoke(
+        app, ["solve", "--data", str(folder), "--out", str(tmp_path / "p.json"), "--json"]
+    )
+    assert solved.exit_code == 0, solved.output
+    assert "ignores attendance.csv" in solved.stderr

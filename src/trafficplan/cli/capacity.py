@@ -16,6 +16,7 @@ from trafficplan.cli.common import (
     JsonOption,
     SeedOption,
     error_boundary,
+    note_attendance_ignored,
     print_json,
     stderr_console,
     stdout_console,
@@ -83,6 +84,7 @@ def capacity(
     sweep = parse_vary(vary)
     goal = parse_target(target)
     raw = read_raw(data)
+    note_attendance_ignored(data, "capacity")
     build_data(raw)  # the baseline must be valid before any value is tried
 
     progress = Progress(

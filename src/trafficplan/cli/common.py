@@ -144,3 +144,15 @@ def live_search(
             yield status
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def note_attendance_ignored(folder: Path, command: str) -> None:
+    """Say on stderr, in one line, that ``attendance.csv`` plays no part in this command."""
+    from trafficplan.inputs.attendance import ATTENDANCE
+
+    if (Path(folder) / ATTENDANCE).is_file():
+        stderr_console().print(
+            f"Note: {command} ignores {ATTENDANCE} (it records sessions held; "
+            "`trafficplan replan` and `check` use it).",
+            highlight=False,
+        )

@@ -95,6 +95,7 @@ def export(
     """
     from trafficplan.checker import check_plan
     from trafficplan.exports import build_export, write_export
+    from trafficplan.inputs.attendance import read_plan_attendance
     from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.scenarios.edits import load_data_for_plan
 
@@ -103,8 +104,10 @@ def export(
     plan = read_plan(plan_path)
     data = load_data_for_plan(data_dir, plan)
     require_known_ids(plan, data, str(plan_path))
+    attendance = read_plan_attendance(data_dir, data, plan)
 
-    report = check_plan(data, plan)
+    # what happened in held sessions is a warning of rule attendance, never a refusal
+    report = check_plan(data, plan, attendance)
     violations = list(report.violations)
     if violations and not force:
         raise PlanBreaksRulesError(str(plan_path), violations)

@@ -18,6 +18,7 @@ from trafficplan.cli.common import (
     error_boundary,
     fail,
     live_search,
+    note_attendance_ignored,
     print_json,
     stderr_console,
     stdout_console,
@@ -56,6 +57,7 @@ def solve(
     from trafficplan.solver import SolveOptions
 
     problem = load_data(data)
+    note_attendance_ignored(data, "solve")
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     with live_search(options) as status:
         outcome = plan_or_explain(problem, options, relax=relax, on_stage=status.show)

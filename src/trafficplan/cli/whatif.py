@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +22,7 @@ from trafficplan.cli.common import (
     WorkersOption,
     error_boundary,
     live_search,
+    note_attendance_ignored,
     print_json,
     stderr_console,
     stdout_console,
@@ -86,7 +88,8 @@ def whatif(
         typer.Option(
             "--since",
             metavar="DATE",
-            help="With --plan: the first day that may change (default: the window's start).",
+            help="With --plan: the first day that may change (default: the day after the last "
+            "held session in attendance.csv, else the window's start).",
         ),
     ] = None,
     as_json: JsonOption = False,
@@ -106,6 +109,8 @@ def whatif(
     if since is not None and plan is None:
         raise UsageError("--since goes with --plan: whatif --plan PLAN --since DATE ...")
     raw = read_raw(data)
+    if plan is None:
+        note_attendance_ignored(data, "whatif without --plan")
     total_workers = workers or os.cpu_count() or 1
     if plan is not None:
         baseline, outcome, scenario, interrupted = _against_plan(
@@ -193,10 +198,11 @@ def _against_plan(
     """The published plan (baseline) and the scenario re-planned from it with minimal change.
 
     The scenario's edits come on top of the edits the plan was made with; ``since`` defaults
-    to the first day of the window, so every session may change, but only as much as the
-    scenario requires.
+    to the day after the last held session (``attendance.csv``), else the first day of the
+    window, so every session not held may change, but only as much as the scenario requires.
     """
     from trafficplan.cli.replan import parse_since
+    from trafficplan.inputs.attendance import read_attendance, read_plan_attendance
     from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.scenarios.comparison import Outcome, outcome_of, plan_outcome
     from trafficplan.scenarios.edits import build_scenario, load_data_for_plan
@@ -210,13 +216,18 @@ def _against_plan(
     scenario_data, scenario = build_scenario(
         raw, [*recorded_sets, *sets], [*recorded_drops, *drops]
     )
+    attendance = read_attendance(raw.folder, published_data)
+    held = [s.date for s in published.sessions if attendance and s.id in attendance.held]
     if since_text is not None:
         first_day = parse_since(since_text)
+    elif held:
+        first_day = max(held) + timedelta(days=1)
     else:
         first_day = scenario_data.constraints.window.start
+    attendance = read_plan_attendance(raw.folder, published_data, published, first_day)
     baseline = plan_outcome(published, published_data)
     with live_search(options, label="scenario"):
-        result = replan(scenario_data, published, first_day, options)
+        result = replan(scenario_data, published, first_day, options, attendance)
     if result.plan is None:
         outcome = Outcome(status=result.status, reasons=list(result.reasons))
     else:
