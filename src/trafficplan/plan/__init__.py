@@ -19,6 +19,7 @@ from trafficplan.plan.format import (
     plan_id_problems,
     read_plan,
     require_known_ids,
+    unknown_id_problems,
     write_plan,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "plan_id_problems",
     "read_plan",
     "require_known_ids",
+    "unknown_id_problems",
     "write_plan",
 ]
