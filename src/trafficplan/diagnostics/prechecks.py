@@ -14,14 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 from typing import Literal
 
 from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.models import FixedSession, Region, Trainer, Venue
-from trafficplan.inputs.problem import ProblemData
+from trafficplan.inputs.problem import ProblemData, district_day_cap
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
@@ -63,16 +62,6 @@ def diagnose(data: ProblemData) -> list[Finding]:
     return [f for f in findings if f.severity == ERROR] + [
         f for f in findings if f.severity == WARNING
     ]
-
-
-def district_day_cap(share: Decimal, size: int) -> int:
-    """Officers of a district of ``size`` who may attend on one day (rule ``district_share``).
-
-    ``max(1, floor(share x size))`` computed exactly in decimal; 0 for an empty district.
-    """
-    if size <= 0:
-        return 0
-    return max(1, int((share * size).to_integral_value(rounding=ROUND_FLOOR)))
 
 
 def _free_days(days: Iterable[date], unavailable: tuple[DateRange, ...]) -> list[date]:
@@ -129,12 +118,9 @@ class _Facts:
         """Trainers whose ``regions`` list allows the region."""
         return [t for t in self.data.trainers if self.data.trainer_may_teach(t.id, region.id)]
 
-    def district_cap(self, district: str) -> int:
-        return district_day_cap(self.share, self.data.district_sizes[district])
-
     def region_day_cap(self, region: Region) -> int:
         """Officers of the region who may attend on one day under ``district_share``."""
-        return sum(self.district_cap(d) for d in region.districts)
+        return sum(self.data.district_day_cap(d) for d in region.districts)
 
     @cached_property
     def officers_never_free(self) -> dict[str, int]:
@@ -602,7 +588,7 @@ def _check_one_fixed(facts: _Facts, index: int, entry: FixedSession) -> list[Fin
         if not in_date_set(day, o.unavailable)
     )
     free_officers = sum(free_by_district.values())
-    allowed = sum(min(n, facts.district_cap(d)) for d, n in free_by_district.items())
+    allowed = sum(min(n, data.district_day_cap(d)) for d, n in free_by_district.items())
     if free_officers < facts.officers_min:
         add(
             "officer_unavailable",
