@@ -144,8 +144,7 @@ class _Facts:
         result = {}
         for trainer in self.data.trainers:
             free = _free_days(self.working_days, trainer.unavailable)
-            per_week = Counter(iso_week(day) for day in free)
-            weekly = sum(min(rules.max_per_week, n) for n in per_week.values())
+            weekly = _weekly_bound(free, rules.max_per_week)
             in_runs = sum(
                 length - length // (rules.max_consecutive_days + 1) for length in _runs(free)
             )
@@ -160,10 +159,15 @@ class _Facts:
         by_days = by_week = 0
         for ngo in region.ngos:
             free = _free_days(self.working_days, ngo.unavailable)
-            per_week = Counter(iso_week(day) for day in free)
             by_days += len(free)
-            by_week += sum(min(self.rules.ngos.max_per_week, n) for n in per_week.values())
+            by_week += _weekly_bound(free, self.rules.ngos.max_per_week)
         return by_days, by_week
+
+
+def _weekly_bound(days: list[date], per_week: int) -> int:
+    """How many of ``days`` can be used when at most ``per_week`` count in each ISO week."""
+    in_week = Counter(iso_week(day) for day in days)
+    return sum(min(per_week, n) for n in in_week.values())
 
 
 def _runs(days: list[date]) -> list[int]:
