@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from trafficplan.diagnostics.prechecks import district_day_cap
 from trafficplan.errors import InputError, Problem
 from trafficplan.inputs.loading import OFFICERS
 from trafficplan.inputs.models import Officer
@@ -181,8 +180,7 @@ def explain_officer(plan: Plan, data: ProblemData, officer_id: str) -> OfficerEx
             other = data.officer_by_id.get(other_id)
             if other is not None and other.district == officer.district:
                 district_on_day[session.date] += 1
-    share = data.constraints.officers.max_district_share_per_day
-    cap = district_day_cap(share, data.district_sizes.get(officer.district, 0))
+    cap = data.district_day_cap(officer.district)
     checks = [
         SessionDayCheck(
             session_id=session.id,

@@ -14,14 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 from typing import Literal
 
 from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.models import FixedSession, Region, Trainer, Venue
-from trafficplan.inputs.problem import ProblemData
+from trafficplan.inputs.problem import ProblemData, district_day_cap
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
@@ -63,16 +62,6 @@ def diagnose(data: ProblemData) -> list[Finding]:
     return [f for f in findings if f.severity == ERROR] + [
         f for f in findings if f.severity == WARNING
     ]
-
-
-def district_day_cap(share: Decimal, size: int) -> int:
-    """Officers of a district of ``size`` who may attend on one day (rule ``district_share``).
-
-    ``max(1, floor(share x size))`` computed exactly in decimal; 0 for an empty district.
-    """
-    if size <= 0:
-        return 0
-    return max(1, int((share * size).to_integral_value(rounding=ROUND_FLOOR)))
 
 
 def _free_days(days: Iterable[date], unavailable: tuple[DateRange, ...]) -> list[date]:
@@ -129,12 +118,9 @@ class _Facts:
         """Trainers whose ``regions`` list allows the region."""
         return [t for t in self.data.trainers if self.data.trainer_may_teach(t.id, region.id)]
 
-    def district_cap(self, district: str) -> int:
-        return district_day_cap(self.share, self.data.district_sizes[district])
-
     def region_day_cap(self, region: Region) -> int:
         """Officers of the region who may attend on one day under ``district_share``."""
-        return sum(self.district_cap(d) for d in region.districts)
+        return sum(self.data.district_day_cap(d) for d in region.districts)
 
     @cached_property
     def officers_never_free(self) -> dict[str, int]:
@@ -158,8 +144,7 @@ class _Facts:
         result = {}
         for trainer in self.data.trainers:
             free = _free_days(self.working_days, trainer.unavailable)
-            per_week = Counter(iso_week(day) for day in free)
-            weekly = sum(min(rules.max_per_week, n) for n in per_week.values())
+            weekly = _weekly_bound(free, rules.max_per_week)
             in_runs = sum(
                 length - length // (rules.max_consecutive_days + 1) for length in _runs(free)
             )
@@ -174,10 +159,15 @@ class _Facts:
         by_days = by_week = 0
         for ngo in region.ngos:
             free = _free_days(self.working_days, ngo.unavailable)
-            per_week = Counter(iso_week(day) for day in free)
             by_days += len(free)
-            by_week += sum(min(self.rules.ngos.max_per_week, n) for n in per_week.values())
+            by_week += _weekly_bound(free, self.rules.ngos.max_per_week)
         return by_days, by_week
+
+
+def _weekly_bound(days: list[date], per_week: int) -> int:
+    """How many of ``days`` can be used when at most ``per_week`` count in each ISO week."""
+    in_week = Counter(iso_week(day) for day in days)
+    return sum(min(per_week, n) for n in in_week.values())
 
 
 def _runs(days: list[date]) -> list[int]:
@@ -602,7 +592,7 @@ def _check_one_fixed(facts: _Facts, index: int, entry: FixedSession) -> list[Fin
         if not in_date_set(day, o.unavailable)
     )
     free_officers = sum(free_by_district.values())
-    allowed = sum(min(n, facts.district_cap(d)) for d, n in free_by_district.items())
+    allowed = sum(min(n, data.district_day_cap(d)) for d, n in free_by_district.items())
     if free_officers < facts.officers_min:
         add(
             "officer_unavailable",

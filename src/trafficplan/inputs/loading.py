@@ -397,13 +397,8 @@ def _check_trainers(trainers: TrainersFile, regions: RegionsFile) -> list[Proble
     for trainer in trainers.trainers:
         for region_id in trainer.regions or []:
             if region_id not in region_ids:
-                problems.append(
-                    Problem(
-                        TRAINERS,
-                        f"trainers.{trainer.id}.regions",
-                        f"unknown region {region_id!r}{_suggest(region_id, region_ids)}",
-                    )
-                )
+                place = f"trainers.{trainer.id}.regions"
+                problems.append(Problem(TRAINERS, place, _unknown("region", region_id, region_ids)))
     return problems
 
 
@@ -417,13 +412,8 @@ def _check_fixed(
         place = f"sessions.fixed.{index}"
         region = by_id.get(entry.region)
         if region is None:
-            problems.append(
-                Problem(
-                    CONSTRAINTS,
-                    f"{place}.region",
-                    f"unknown region {entry.region!r}{_suggest(entry.region, list(by_id))}",
-                )
-            )
+            unknown = _unknown("region", entry.region, list(by_id))
+            problems.append(Problem(CONSTRAINTS, f"{place}.region", unknown))
         elif entry.venue is not None and entry.venue not in [v.id for v in region.venues]:
             venues = [v.id for v in region.venues]
             problems.append(
@@ -436,13 +426,8 @@ def _check_fixed(
             )
         for trainer_id in entry.trainers or []:
             if trainer_id not in trainer_ids:
-                problems.append(
-                    Problem(
-                        CONSTRAINTS,
-                        f"{place}.trainers",
-                        f"unknown trainer {trainer_id!r}{_suggest(trainer_id, trainer_ids)}",
-                    )
-                )
+                unknown = _unknown("trainer", trainer_id, trainer_ids)
+                problems.append(Problem(CONSTRAINTS, f"{place}.trainers", unknown))
         if entry.trainers and len(set(entry.trainers)) != len(entry.trainers):
             problems.append(Problem(CONSTRAINTS, f"{place}.trainers", "a trainer is listed twice"))
     return problems
@@ -451,6 +436,11 @@ def _check_fixed(
 def _suggest(value: str, valid: list[str]) -> str:
     close = difflib.get_close_matches(value, valid, n=2, cutoff=0.6)
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def _unknown(kind: str, value: str, valid: list[str]) -> str:
+    """``unknown <kind> '<value>'``, with the closest valid ids if any are close."""
+    return f"unknown {kind} {value!r}{_suggest(value, valid)}"
 
 
 def _officer_reference_problems(

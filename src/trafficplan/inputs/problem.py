@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 from pathlib import Path
 
@@ -109,6 +110,13 @@ class ProblemData:
         region = self.region_by_id[region_id]
         return region.sessions or self.constraints.sessions.per_region
 
+    def district_day_cap(self, district_id: str) -> int:
+        """Officers of a district who may attend sessions on one day (rule ``district_share``):
+        ``max(1, floor(officers.max_district_share_per_day x district size))``, exactly in
+        decimal; 0 for a district without officers (see :func:`district_day_cap`)."""
+        share = self.constraints.officers.max_district_share_per_day
+        return district_day_cap(share, self.district_sizes.get(district_id, 0))
+
     def seat_range(self, venue_id: str) -> tuple[int, int]:
         """Officers a session at this venue may have: ``(officers.min, min(max, capacity))``."""
         rule = self.constraints.sessions.officers
@@ -157,3 +165,15 @@ class ProblemData:
     def available(unavailable: tuple[DateRange, ...], day: date) -> bool:
         """Whether a person or venue with this ``unavailable`` date set is free on ``day``."""
         return not in_date_set(day, unavailable)
+
+
+def district_day_cap(share: Decimal, size: int) -> int:
+    """Officers of a district of ``size`` who may attend on one day under a daily ``share``
+    (rule ``district_share``).
+
+    ``max(1, floor(share x size))`` computed exactly in decimal (0.58 x 50 is 29, where binary
+    floating point gives 28.999...); 0 for an empty district.
+    """
+    if size <= 0:
+        return 0
+    return max(1, int((share * size).to_integral_value(rounding=ROUND_FLOOR)))

@@ -20,6 +20,7 @@ from trafficplan.plan.format import (
     plan_id_problems,
     read_plan,
     require_known_ids,
+    unknown_id_problems,
     write_plan,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "plan_id_problems",
     "read_plan",
     "require_known_ids",
+    "unknown_id_problems",
     "write_plan",
 ]

@@ -122,23 +122,26 @@ SessionPair = tuple[PlanSession | None, PlanSession | None]
 
 
 def match_sessions(before: Plan, after: Plan, *, by_region_order: bool = True) -> list[SessionPair]:
-    """Pair the sessions of two plans: by id where both have it, then, with
-    ``by_region_order``, the rest by region and date order (and then a pair by id must be in
-    one region too).
+    """Pair the sessions of two plans by id.
+
+    With ``by_region_order`` (plans of separate solves, whose ids need not correspond) a pair
+    by id must lie in one region and each session is paired once; the sessions left are then
+    paired by region and date order. Without it, sharing the id makes a pair (a re-plan keeps
+    the id of every session that survives).
 
     Unpaired sessions come as ``(session, None)`` (removed) or ``(None, session)`` (added).
     """
     after_by_id = {s.id: s for s in after.sessions}
-    pairs: list[SessionPair] = []
+    if not by_region_order:
+        before_ids = {s.id for s in before.sessions}
+        pairs: list[SessionPair] = [(s, after_by_id.get(s.id)) for s in before.sessions]
+        return pairs + [(None, s) for s in after.sessions if s.id not in before_ids]
+    pairs = []
     left: dict[str, list[PlanSession]] = defaultdict(list)
     paired_after: set[str] = set()
     for session in before.sessions:
         twin = after_by_id.get(session.id)
-        if (
-            twin is not None
-            and twin.id not in paired_after
-            and (twin.region == session.region or not by_region_order)
-        ):
+        if twin is not None and twin.region == session.region and twin.id not in paired_after:
             pairs.append((session, twin))
             paired_after.add(twin.id)
         else:
@@ -150,10 +153,6 @@ def match_sessions(before: Plan, after: Plan, *, by_region_order: bool = True) -
     for region in sorted(set(left) | set(right)):
         olds = sorted(left.get(region, []), key=lambda s: (s.date, s.id))
         news = sorted(right.get(region, []), key=lambda s: (s.date, s.id))
-        if not by_region_order:
-            pairs.extend((old, None) for old in olds)
-            pairs.extend((None, new) for new in news)
-            continue
         for index in range(max(len(olds), len(news))):
             pairs.append(
                 (
@@ -182,9 +181,9 @@ def _differences(
 def diff_plans(old: Plan, new: Plan, *, independent: bool = False) -> list[SessionChange]:
     """The sessions added, removed or changed from ``old`` to ``new``, in date order.
 
-    Sessions are paired by id. ``independent`` plans (two separate solves) share neither
-    session ids nor officer seats: sessions left unpaired are then paired by region and date
-    order, and a session's officers count only by their number.
+    Sessions are paired by :func:`match_sessions`. ``independent`` plans (two separate solves)
+    share neither session ids nor officer seats: sessions are paired by id within a region and
+    then by region and date order, and a session's officers count only by their number.
     """
     changes: list[SessionChange] = []
     for before, after in match_sessions(old, new, by_region_order=independent):

@@ -1,13 +1,15 @@
 """The plan: plain data exchanged by solver, checker, exports, report and replan.
 
 Format ``trafficplan-plan/1`` (spec section 4, "Plan file"). Reading a plan validates its
-shape only; whether its ids exist in a data folder is :func:`plan_id_problems`, and whether it
-keeps the rules is the checker's business.
+shape only; whether its ids exist in a data folder is :func:`plan_id_problems` (all of a plan's
+sessions and ids: :func:`unknown_id_problems` for any sessions), and whether it keeps the rules
+is the checker's business.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Container, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -180,30 +182,63 @@ def parse_plan(raw: Any, source: str = "plan") -> Plan:
         raise PlanFileError(f"{source}: {where}: {first['msg']}{more}") from None
 
 
+IdWording = Callable[[PlanSession, str, list[str]], str]
+"""Words one problem: ``(session, kind, ids)`` to a message. ``kind`` is ``region``, ``venue``,
+``trainer``, ``NGO`` or ``officer``; ``ids`` are the session's ids of that kind that the data
+do not know (one id, or every unknown officer of the session)."""
+
+
+def listed_ids(ids: list[str], limit: int = 3) -> str:
+    """Ids quoted and joined, at most ``limit`` of them: ``'a', 'b', 'c' and 2 more``."""
+    listed = ", ".join(repr(i) for i in ids[:limit])
+    return listed + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _unknown(session: PlanSession, kind: str, ids: list[str]) -> str:
+    return f"session {session.id}: unknown {kind} {listed_ids(ids)}"
+
+
+def unknown_id_problems(
+    data: ProblemData, sessions: Iterable[PlanSession], word: IdWording = _unknown
+) -> list[str]:
+    """Ids the given sessions name that the data do not know, one worded problem each.
+
+    Per session, in order: its region, its venue, each trainer, each NGO (a problem per
+    unknown id), then one problem for all its unknown officers. The default wording is
+    ``session <id>: unknown trainer 't09'`` (officers: at most three listed, then ``and N
+    more``).
+
+    Args:
+        data: the data the ids are looked up in.
+        sessions: all of a plan's sessions or any subset.
+        word: words a problem from the session, the kind of id and the unknown ids.
+    """
+    problems: list[str] = []
+    for session in sessions:
+        named: list[tuple[str, list[str], Container[str]]] = [
+            ("region", [session.region], data.region_by_id),
+            ("venue", [session.venue], data.venue_by_id),
+            *(("trainer", [trainer], data.trainer_by_id) for trainer in session.trainers),
+            *(("NGO", [ngo], data.ngo_by_id) for ngo in session.ngos),
+            ("officer", session.officers, data.officer_by_id),
+        ]
+        for kind, ids, known in named:
+            unknown = [i for i in ids if i not in known]
+            if unknown:
+                problems.append(word(session, kind, unknown))
+    return problems
+
+
 def plan_id_problems(plan: Plan, data: ProblemData) -> list[str]:
-    """Ids the plan names that the data do not know (empty when all are known)."""
+    """Ids the plan names that the data do not know, and session ids used twice (empty when
+    all is well)."""
     problems: list[str] = []
     seen_ids: set[str] = set()
     for session in plan.sessions:
-        where = f"session {session.id}"
         if session.id in seen_ids:
-            problems.append(f"{where}: duplicate session id")
+            problems.append(f"session {session.id}: duplicate session id")
         seen_ids.add(session.id)
-        if session.region not in data.region_by_id:
-            problems.append(f"{where}: unknown region {session.region!r}")
-        if session.venue not in data.venue_by_id:
-            problems.append(f"{where}: unknown venue {session.venue!r}")
-        for trainer in session.trainers:
-            if trainer not in data.trainer_by_id:
-                problems.append(f"{where}: unknown trainer {trainer!r}")
-        for ngo in session.ngos:
-            if ngo not in data.ngo_by_id:
-                problems.append(f"{where}: unknown NGO {ngo!r}")
-        unknown = [o for o in session.officers if o not in data.officer_by_id]
-        if unknown:
-            listed = ", ".join(repr(o) for o in unknown[:3])
-            more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
-            problems.append(f"{where}: unknown officer {listed}{more}")
+        problems += unknown_id_problems(data, [session])
     unknown_unassigned = [o for o in plan.unassigned_officers if o not in data.officer_by_id]
     if unknown_unassigned:
         problems.append(f"unassigned_officers: unknown officer {unknown_unassigned[0]!r}")

@@ -9,6 +9,15 @@ from typing import Any
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan
 
+METRIC_NAMES = (
+    "officers_trained",
+    "officers_total",
+    "sessions",
+    "cost_eur",
+    "max_trainer_sessions",
+)
+"""The keys of :func:`plan_metrics`, in order."""
+
 
 def assignment_cost_eur(data: ProblemData, trainer_id: str, venue_id: str) -> float:
     """EUR of one trainer assignment (day rate + 2 x road km home-venue x eur_per_km), to the

@@ -31,6 +31,11 @@ OBJECTIVE_SENSE = {
 }
 
 
+def share(part: float, whole: float) -> float | None:
+    """``part / whole``, or None when ``whole`` is 0 (a share of nothing)."""
+    return part / whole if whole else None
+
+
 @dataclass(frozen=True)
 class DigestRow:
     """One input file: its sha256 in the plan file and in the data folder read now."""
@@ -65,12 +70,12 @@ class RegionRow:
     @property
     def trained_share(self) -> float | None:
         """Officers trained / officers of the region (None for a region without officers)."""
-        return self.officers_trained / self.officers_total if self.officers_total else None
+        return share(self.officers_trained, self.officers_total)
 
     @property
     def seat_use(self) -> float | None:
         """Seats used / seats offered by its sessions (None without sessions)."""
-        return self.seats_used / self.seats_offered if self.seats_offered else None
+        return share(self.seats_used, self.seats_offered)
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ class DistrictRow:
     @property
     def trained_share(self) -> float | None:
         """Officers trained / district size (None for an empty district)."""
-        return self.trained / self.size if self.size else None
+        return share(self.trained, self.size)
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ class SessionRow:
     @property
     def seat_use(self) -> float | None:
         """Officers / seats the session may have."""
-        return self.officers / self.seats_max if self.seats_max else None
+        return share(self.officers, self.seats_max)
 
 
 @dataclass(frozen=True)

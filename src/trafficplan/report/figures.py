@@ -32,6 +32,8 @@ TRAVEL_COLOUR = "#5f6b7a"
 SHORT_TRAVEL_COLOUR = "#d62728"
 WEEKEND_COLOUR = "rgba(0, 0, 0, 0.035)"
 HOLIDAY_COLOUR = "rgba(214, 39, 40, 0.12)"
+HOVER = "%{customdata}<extra></extra>"
+"""Hover template of every trace: the text given as its ``customdata``, no trace-name box."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,34 @@ def _week_hover(column: WeekColumn) -> str:
     )
 
 
+def _cell_heatmap(
+    x: list[str],
+    y: list[int] | list[str],
+    z: list[list[int | None]],
+    labels: list[list[str]],
+    hovers: list[list[str]],
+    name: str,
+    font_size: int = 10,
+    **style: object,
+) -> go.Heatmap:
+    """A heatmap of labelled cells with a gap between them, each with its own hover text;
+    ``style`` sets the rest (colours, range, colour bar)."""
+    return go.Heatmap(
+        x=x,
+        y=y,
+        z=z,
+        text=labels,
+        texttemplate="%{text}",
+        textfont={"size": font_size},
+        customdata=hovers,
+        hovertemplate=HOVER,
+        xgap=2,
+        ygap=2,
+        name=name,
+        **style,
+    )
+
+
 def calendar_figure(content: ReportContent) -> ReportFigure:
     """Region x ISO-week heatmap: sessions and officers per cell, with a closed-days row."""
     columns = content.weeks
@@ -104,22 +134,17 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
     # Numeric rows (0 = closed days, then one per region) rather than categories: plotly
     # misplaces the cell texts of several heatmaps sharing a categorical axis.
     fig.add_trace(
-        go.Heatmap(
-            x=x,
-            y=list(range(1, len(rows) + 1)),
-            z=z,
-            text=labels,
-            texttemplate="%{text}",
-            textfont={"size": 10},
-            customdata=hovers,
-            hovertemplate="%{customdata}<extra></extra>",
+        _cell_heatmap(
+            x,
+            list(range(1, len(rows) + 1)),
+            z,
+            labels,
+            hovers,
+            "sessions",
             colorscale="Blues",
             zmin=0,
             zmax=max(peak, 1),
-            xgap=2,
-            ygap=2,
             colorbar={"title": {"text": "sessions"}, "thickness": 12, "len": 0.6, "dtick": 1},
-            name="sessions",
         )
     )
     closed_z = [[len(column.closed_days) or None for column in columns]]
@@ -138,22 +163,18 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
         ]
     ]
     fig.add_trace(
-        go.Heatmap(
-            x=x,
-            y=[0],
-            z=closed_z,
-            text=closed_text,
-            texttemplate="%{text}",
-            textfont={"size": 9},
-            customdata=closed_hover,
-            hovertemplate="%{customdata}<extra></extra>",
+        _cell_heatmap(
+            x,
+            [0],
+            closed_z,
+            closed_text,
+            closed_hover,
+            CLOSED_ROW,
+            font_size=9,
             colorscale=[[0, "#f6c9c9"], [1, "#e06666"]],
             zmin=1,
             zmax=max(2, max((len(c.closed_days) for c in columns), default=1)),
             showscale=False,
-            xgap=2,
-            ygap=2,
-            name=CLOSED_ROW,
         )
     )
     closed_lines = [
@@ -231,7 +252,7 @@ def _bar(
         "x": [days * DAY_MS for days in lengths],
         "orientation": "h",
         "customdata": hovers,
-        "hovertemplate": "%{customdata}<extra></extra>",
+        "hovertemplate": HOVER,
     }
 
 
@@ -360,22 +381,17 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
         load_text.append(text_row)
         load_hover.append(hover_row)
     fig.add_trace(
-        go.Heatmap(
-            x=week_x,
-            y=order,
-            z=load_z,
-            text=load_text,
-            texttemplate="%{text}",
-            textfont={"size": 10},
-            customdata=load_hover,
-            hovertemplate="%{customdata}<extra></extra>",
+        _cell_heatmap(
+            week_x,
+            order,
+            load_z,
+            load_text,
+            load_hover,
+            "sessions per week",
             colorscale="Greens",
             zmin=0,
             zmax=max(content.max_per_week, 1),
             showscale=False,
-            xgap=2,
-            ygap=2,
-            name="sessions per week",
         ),
         row=2,
         col=1,
@@ -535,7 +551,7 @@ def map_figure(content: ReportContent) -> ReportFigure:
                 )
                 for group in places.values()
             ],
-            hovertemplate="%{customdata}<extra></extra>",
+            hovertemplate=HOVER,
             name="regional centre (size: officers trained)",
         )
     )
@@ -569,7 +585,7 @@ def map_figure(content: ReportContent) -> ReportFigure:
                 f"<b>Trainers' home: {text(cities[point])}</b><br>" + "<br>".join(names)
                 for point, names in homes.items()
             ],
-            hovertemplate="%{customdata}<extra></extra>",
+            hovertemplate=HOVER,
             name="trainers' home",
         )
     )

@@ -15,7 +15,7 @@ import plotly.io as pio
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from trafficplan.report.content import ReportContent
+from trafficplan.report.content import ReportContent, share
 from trafficplan.report.figures import ReportFigure
 
 TEMPLATE = "report.html.j2"
@@ -57,10 +57,6 @@ def _day(value: date) -> str:
     return f"{value:%a %d %b %Y}"
 
 
-def _share(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
-
-
 def figure_html(figure: ReportFigure) -> EmbeddedFigure:
     """The figure as an HTML fragment that relies on the page's one inlined plotly.js."""
     fragment = pio.to_html(
@@ -88,7 +84,7 @@ def template_environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(num=_num, eur=_eur, pct=_pct, day=_day)
-    env.globals["share"] = _share
+    env.globals["share"] = share
     return env
 
 

@@ -14,18 +14,10 @@ from typing import TYPE_CHECKING, Any
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.plan.changes import SessionChange, diff_plans
-from trafficplan.plan.metrics import plan_metrics
+from trafficplan.plan.metrics import METRIC_NAMES, plan_metrics
 
 if TYPE_CHECKING:  # importing the solver package loads OR-Tools; only its type is needed here
     from trafficplan.solver.api import SolveResult
-
-METRIC_NAMES = (
-    "officers_trained",
-    "officers_total",
-    "sessions",
-    "cost_eur",
-    "max_trainer_sessions",
-)
 
 
 @dataclass
