@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 from conftest import SHIPPED_DATA
 from datafactory import SPEC_RULE_IDS, officers_csv, tiny
 from trafficplan.checker import RULE_CHECKS, RULE_IDS, CheckReport, Violation, check_plan
-from trafficplan.checker.rules import district_daily_cap, travel_days
+from trafficplan.checker.rules import travel_days
 from trafficplan.checker.view import PlanView
 from trafficplan.errors import PlanFileError
 from trafficplan.inputs import ProblemData, RawData, build_data, load_data
 from trafficplan.inputs.geo import road_km
+from trafficplan.inputs.problem import district_day_cap
 from trafficplan.plan import Plan, PlanSession
 
 FAR_WEST = {"lat": 48.62, "lon": 22.30}  # about 750 road km from alpha: two travel days
@@ -452,10 +453,10 @@ def test_travel_days_threshold() -> None:
 
 def test_district_cap_is_exact_in_decimal() -> None:
     # In binary floating point 0.58 x 50 is 28.999..., which would floor to 28.
-    assert district_daily_cap(Decimal("0.58"), 50) == 29
-    assert district_daily_cap(Decimal("0.35"), 180) == 63
-    assert district_daily_cap(Decimal("0.34"), 2) == 1  # never below one
-    assert district_daily_cap(Decimal("0.34"), 0) == 1
+    assert district_day_cap(Decimal("0.58"), 50) == 29
+    assert district_day_cap(Decimal("0.35"), 180) == 63
+    assert district_day_cap(Decimal("0.34"), 2) == 1  # never below one
+    assert district_day_cap(Decimal("0.34"), 0) == 0  # a district without officers
 
 
 def test_district_share_with_exact_decimal_cap_on_real_data() -> None:

@@ -24,20 +24,8 @@ from trafficplan.errors import PlanFileError
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan
+from trafficplan.plan.format import unknown_id_problems
 from trafficplan.rulebook import BUDGET, MAX_TOTAL, RULES
-
-
-def _unknown_ids(data: ProblemData, plan: Plan) -> list[str]:
-    unknown: list[str] = []
-    for session in plan.sessions:
-        if session.region not in data.region_by_id:
-            unknown.append(f"region {session.region!r}")
-        if session.venue not in data.venue_by_id:
-            unknown.append(f"venue {session.venue!r}")
-        unknown += [f"trainer {t!r}" for t in session.trainers if t not in data.trainer_by_id]
-        unknown += [f"NGO {n!r}" for n in session.ngos if n not in data.ngo_by_id]
-        unknown += [f"officer {o!r}" for o in session.officers if o not in data.officer_by_id]
-    return unknown
 
 
 def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = None) -> CheckReport:
@@ -62,7 +50,7 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
         PlanFileError: the plan names a region, venue, trainer, NGO or officer the data do
             not know (exit 3).
     """
-    unknown = _unknown_ids(data, plan)
+    unknown = unknown_id_problems(data, plan.sessions, lambda _s, kind, ids: f"{kind} {ids[0]!r}")
     if unknown:
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
         raise PlanFileError(f"plan: unknown {unknown[0]}{more}")

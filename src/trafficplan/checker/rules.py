@@ -12,7 +12,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
 
 from trafficplan.checker.metrics import exact_cost_eur
 from trafficplan.checker.report import Violation
@@ -331,12 +330,6 @@ def check_officer_unavailable(view: PlanView) -> list[Violation]:
     return violations
 
 
-def district_daily_cap(share: Decimal, size: int) -> int:
-    """Officers of a district that may attend on one day: ``max(1, floor(share x size))``,
-    exact in decimal (0.58 x 50 is 29, where binary floating point gives 28.999...)."""
-    return max(1, int((share * size).to_integral_value(rounding=ROUND_FLOOR)))
-
-
 @checks("district_share")
 def check_district_share(view: PlanView) -> list[Violation]:
     """On any day, a district's officers attending sessions stay within its daily cap."""
@@ -355,7 +348,7 @@ def check_district_share(view: PlanView) -> list[Violation]:
                     seen.append(session)
         for district, officers in sorted(attending.items()):
             size = sizes.get(district, 0)
-            cap = district_daily_cap(share, size)
+            cap = view.data.district_day_cap(district)
             if len(officers) > cap:
                 involved = sessions_of_district[district]
                 violations.append(

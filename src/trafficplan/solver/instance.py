@@ -11,7 +11,6 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 
 from trafficplan.inputs.attendance import Attendance
@@ -214,12 +213,6 @@ class Instance:
     def class_available(self, officer_class: OfficerClass, day_index: int) -> bool:
         """Whether the class's officers are free on a working day."""
         return not in_date_set(self.days[day_index], officer_class.unavailable)
-
-    def district_day_cap(self, district_id: str) -> int:
-        """``max(1, floor(share x district size))``, exactly in decimal (rule district_share)."""
-        share: Decimal = self.data.constraints.officers.max_district_share_per_day
-        size = self.data.district_sizes.get(district_id, 0)
-        return max(1, int((share * Decimal(size)).to_integral_value(rounding=ROUND_FLOOR)))
 
     # ----- trainers -----------------------------------------------------------------------------
     def trainer_days(self, trainer_id: str) -> list[int]:

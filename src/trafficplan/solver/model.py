@@ -174,7 +174,7 @@ class PlanModel:
         seat_top = data.constraints.sessions.officers.max
         for oc in inst.officer_classes:
             self.classes_of_region[oc.region].append(oc.index)
-            top = min(oc.size, inst.district_day_cap(oc.district), seat_top)
+            top = min(oc.size, inst.data.district_day_cap(oc.district), seat_top)
             for slot in self.slots_of_region.get(oc.region, []):
                 self.seated[(oc.index, slot.index)] = m.new_int_var(
                     0, top, f"seated[{oc.index},{slot.index}]"

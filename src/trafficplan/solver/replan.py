@@ -32,6 +32,7 @@ from trafficplan.errors import PlanFileError
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan.format import unknown_id_problems
 from trafficplan.plan.weights import cancel_weight, move_weight, window_weeks
 from trafficplan.solver.api import EXPLAIN_POINTER, NO_PLAN_IN_TIME, SolveOptions, SolveResult
 from trafficplan.solver.extract import Continuity, extract_sessions
@@ -75,25 +76,13 @@ class OldSession:
 def frozen_problems(data: ProblemData, plan: Plan, since: date) -> list[str]:
     """Ids named by frozen sessions that the data no longer know (frozen sessions cannot
     change, so these make a re-plan impossible)."""
-    problems: list[str] = []
-    for session in plan.sessions:
-        if session.date >= since:
-            continue
+
+    def word(session: PlanSession, kind: str, ids: list[str]) -> str:
         where = f"session {session.id} ({session.date}, before --since)"
-        if session.region not in data.region_by_id:
-            problems.append(f"{where}: region {session.region!r} is no longer in the data")
-        if session.venue not in data.venue_by_id:
-            problems.append(f"{where}: venue {session.venue!r} is no longer in the data")
-        for trainer in session.trainers:
-            if trainer not in data.trainer_by_id:
-                problems.append(f"{where}: trainer {trainer!r} is no longer in the data")
-        for ngo in session.ngos:
-            if ngo not in data.ngo_by_id:
-                problems.append(f"{where}: NGO {ngo!r} is no longer in the data")
-        unknown = [o for o in session.officers if o not in data.officer_by_id]
-        if unknown:
-            problems.append(f"{where}: officer {unknown[0]!r} is no longer in the data")
-    return problems
+        return f"{where}: {kind} {ids[0]!r} is no longer in the data"
+
+    frozen = [session for session in plan.sessions if session.date < since]
+    return unknown_id_problems(data, frozen, word)
 
 
 def replan(

@@ -206,7 +206,7 @@ def district_share(pm: PlanModel) -> None:
     one_a_day = pm.data.constraints.sessions.max_per_region_per_day == 1
     for district, class_indexes in by_district.items():
         region_id = pm.data.region_of_district[district]
-        cap = inst.district_day_cap(district)
+        cap = inst.data.district_day_cap(district)
         slots = pm.slots_of_region.get(region_id, [])
         for slot in slots:
             m.add(sum(pm.seated[(c, slot.index)] for c in class_indexes) <= cap)

@@ -431,7 +431,7 @@ def _counting_bound(inst: Instance, region_id: str) -> int:
     venues = data.region_by_id[region_id].venues
     seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
     districts = sum(
-        min(size, inst.district_day_cap(d) * high)
+        min(size, inst.data.district_day_cap(d) * high)
         for d in data.region_by_id[region_id].districts
         if (size := data.district_sizes.get(d, 0))
     )
@@ -506,7 +506,7 @@ def _add_officer_cuts(master: PlanModel, everyone: set[str]) -> None:
     sizes = inst.data.district_sizes
     for region_id in everyone:
         needs = [
-            math.ceil(sizes[d] / inst.district_day_cap(d))
+            math.ceil(sizes[d] / inst.data.district_day_cap(d))
             for d in inst.data.region_by_id[region_id].districts
             if sizes.get(d, 0) > 0
         ]
