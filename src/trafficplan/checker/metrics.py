@@ -124,7 +124,7 @@ def claimed_metric_warnings(view: PlanView, metrics: dict[str, float | int]) -> 
                 f"the plan's {label} is {_show(name, claimed)}, "
                 f"but its sessions give {_show(name, float(metrics[name]))}"
             )
-        warnings.append(Violation("metrics", None, None, None, message))
+        warnings.append(_warning("metrics", message))
     return warnings
 
 
@@ -148,16 +148,15 @@ def unassigned_warnings(view: PlanView) -> list[Violation]:
         (repeated, "lists {count} officers more than once"),
     ]
     return [
-        Violation(
-            "metrics",
-            None,
-            None,
-            None,
-            f"unassigned_officers {what.format(count=len(ids))}: {_listed(ids)}",
-        )
+        _warning("metrics", f"unassigned_officers {what.format(count=len(ids))}: {_listed(ids)}")
         for ids, what in found
         if ids
     ]
+
+
+def _warning(rule: str, message: str) -> Violation:
+    """A warning about the whole plan (no session, person or day)."""
+    return Violation(rule, None, None, None, message)
 
 
 def digest_warnings(view: PlanView) -> list[Violation]:
@@ -174,24 +173,11 @@ def digest_warnings(view: PlanView) -> list[Violation]:
     unrecorded = [name for name in sorted(view.data.digests) if name not in recorded]
     warnings: list[Violation] = []
     if changed:
-        warnings.append(
-            Violation(
-                "inputs",
-                None,
-                None,
-                None,
-                f"the plan was made from other data: {', '.join(changed)} "
-                "changed since (sha256 differs)",
-            )
-        )
+        listed = ", ".join(changed)
+        message = f"the plan was made from other data: {listed} changed since (sha256 differs)"
+        warnings.append(_warning("inputs", message))
     if unrecorded:
         warnings.append(
-            Violation(
-                "inputs",
-                None,
-                None,
-                None,
-                f"the plan records no digest of {', '.join(unrecorded)}",
-            )
+            _warning("inputs", f"the plan records no digest of {', '.join(unrecorded)}")
         )
     return warnings

@@ -34,12 +34,12 @@ from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
 from trafficplan.plan.format import unknown_id_problems
 from trafficplan.plan.weights import cancel_weight, move_weight, window_weeks
-from trafficplan.solver.api import EXPLAIN_POINTER, NO_PLAN_IN_TIME, SolveOptions, SolveResult
+from trafficplan.solver.api import EXPLAIN_POINTER, SolveOptions, SolveResult
 from trafficplan.solver.extract import Continuity, extract_sessions
 from trafficplan.solver.hints import plan_assignment
 from trafficplan.solver.instance import FrozenPast, Instance
 from trafficplan.solver.model import PlanModel, Slot
-from trafficplan.solver.results import Timing, no_plan_result, plan_result
+from trafficplan.solver.results import Timing, no_plan_in_time, no_plan_result, plan_result
 from trafficplan.solver.rules import add_constraints, slot_order
 from trafficplan.solver.search import (
     Level,
@@ -146,13 +146,7 @@ def replan(
             started,
         )
     if outcome.values is None:
-        return no_plan_result(
-            "unknown",
-            [NO_PLAN_IN_TIME],
-            started,
-            interrupted=outcome.interrupted,
-            build_seconds=build_seconds,
-        )
+        return no_plan_in_time(started, outcome.interrupted, build_seconds)
     values = outcome.values
     continuity = Continuity(
         old_of_slot={e.slot.index: e.session for e in olds if e.slot is not None},

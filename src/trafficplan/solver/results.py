@@ -11,7 +11,7 @@ from datetime import date
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession, Relaxation
 from trafficplan.plan.metrics import plan_metrics
-from trafficplan.solver.api import SolveResult
+from trafficplan.solver.api import NO_PLAN_IN_TIME, SolveResult
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,19 @@ def plan_result(
         build_seconds=timing.build_seconds,
         first_plan_seconds=timing.first_plan_seconds,
         wall_seconds=time.monotonic() - timing.started,
+    )
+
+
+def no_plan_in_time(
+    started: float, interrupted: bool = False, build_seconds: float = 0.0
+) -> SolveResult:
+    """An ``unknown`` result: no plan was found within the time limit (or before Ctrl-C)."""
+    return no_plan_result(
+        "unknown",
+        [NO_PLAN_IN_TIME],
+        started,
+        interrupted=interrupted,
+        build_seconds=build_seconds,
     )
 
 

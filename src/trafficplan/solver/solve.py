@@ -35,7 +35,7 @@ from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.hints import add_plan_hint
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel
-from trafficplan.solver.results import Timing, no_plan_result, plan_result
+from trafficplan.solver.results import Timing, no_plan_in_time, no_plan_result, plan_result
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
     LexOutcome,
@@ -79,7 +79,7 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
                 "unknown", ["interrupted before any plan was found"], started, interrupted=True
             )
         if time.monotonic() >= deadline - 0.5:
-            return no_plan_result("unknown", [NO_PLAN_IN_TIME], started)
+            return no_plan_in_time(started)
         if trainer_candidates(inst) is not None:
             # the full model of an instance this large does not fit in memory
             return no_plan_result(
@@ -144,13 +144,7 @@ def _solve_full(
     if outcome.infeasible:
         return no_plan_result("infeasible", [NO_PLAN_REASON], started)
     if outcome.values is None:
-        return no_plan_result(
-            "unknown",
-            [NO_PLAN_IN_TIME],
-            started,
-            interrupted=outcome.interrupted,
-            build_seconds=build_seconds,
-        )
+        return no_plan_in_time(started, outcome.interrupted, build_seconds)
     values = outcome.values
     sessions = extract_sessions(pm, lambda var: values[var.index])
     if officer_bounds and bound_proven and outcome.results:
