@@ -78,6 +78,12 @@ class SessionChange:
         return self.session.id
 
     @property
+    def what(self) -> tuple[str, ...]:
+        """The fields that differ as ``replan`` lists them: :attr:`changed`, or every field of
+        :data:`SESSION_FIELDS` for a session added or removed."""
+        return self.changed if self.kind == "changed" else SESSION_FIELDS
+
+    @property
     def moved(self) -> bool:
         """Whether the session's date or venue changed (or it was added or removed)."""
         return self.kind != "changed" or "date" in self.changed or "venue" in self.changed
@@ -305,7 +311,7 @@ def change_json(change: SessionChange) -> dict[str, Any]:
         "session_id": change.session.id,
         "region": change.region,
         "change": REPLAN_KINDS[change.kind],
-        "what": list(change.changed if change.kind == "changed" else SESSION_FIELDS),
+        "what": list(change.what),
         "old_date": before.date.isoformat() if before else None,
         "new_date": after.date.isoformat() if after else None,
         "old_venue": before.venue if before else None,
