@@ -29,6 +29,7 @@ from trafficplan.scenarios.capacity import (
     Sweep,
     SweepResult,
     Target,
+    make_grid,
     parse_target,
     parse_vary,
 )
@@ -113,11 +114,11 @@ def test_targets() -> None:
 def test_smallest_reaching_and_unproven_values_below_it() -> None:
     def point(index: int, trained: int, status: str) -> PointResult:
         metrics = {"officers_trained": trained, "officers_total": 40}
-        return PointResult(index, str(10 + index), status, metrics=metrics)
+        return PointResult(index, (index,), (str(10 + index),), status, metrics=metrics)
 
-    sweep = Sweep("k", "int", (10, 11, 12, 13))
+    grid = make_grid([Sweep("k", "int", (10, 11, 12, 13))])
     result = SweepResult(
-        sweep,
+        grid,
         Target(None),
         [
             point(0, 30, "optimal"),
@@ -127,8 +128,9 @@ def test_smallest_reaching_and_unproven_values_below_it() -> None:
         ],
     )
     assert result.smallest_reaching is not None
-    assert result.smallest_reaching.value == "12"
-    assert [p.value for p in result.unproven_below] == ["11"]
+    assert result.smallest_reaching.values == ("12",)
+    assert [p.label for p in result.unproven_below] == ["11"]
+    assert result.warnings() == []
 
 
 # ----- the command -------------------------------------------------------------------------------
@@ -144,8 +146,9 @@ def capacity(folder: Path, *args: str):
 
 
 def trained_by_value(document: dict) -> dict[str, int | None]:
+    (key,) = document["keys"]
     return {
-        p["value"]: p["metrics"]["officers_trained"] if p["metrics"] else None
+        p["values"][key]: p["metrics"]["officers_trained"] if p["metrics"] else None
         for p in document["points"]
     }
 
@@ -154,7 +157,10 @@ def test_finds_the_seat_threshold_in_one_process(folder: Path) -> None:
     result = capacity(folder, "--vary", "sessions.officers.max=14..22", "--jobs", "1")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["smallest_reaching"] == "20"
+    assert document["keys"] == ["sessions.officers.max"]
+    assert document["smallest_reaching"] == {"sessions.officers.max": "20"}
+    assert document["smallest_combinations"] == [{"sessions.officers.max": "20"}]
+    assert document["warnings"] == []
     assert trained_by_value(document) == {str(v): 2 * min(v, 20) for v in range(14, 23)}
     assert all(p["status"] == "optimal" for p in document["points"])
     assert document["unproven_below"] == []
@@ -167,9 +173,10 @@ def test_parallel_processes_give_the_same_answer(folder: Path) -> None:
     result = capacity(folder, *args, "--jobs", "2")
     assert result.exit_code == 0, result.output
     together = json.loads(result.stdout)
-    assert together["smallest_reaching"] == alone["smallest_reaching"] == "18"
+    assert together["smallest_reaching"] == alone["smallest_reaching"]
+    assert together["smallest_reaching"] == {"sessions.officers.max": "18"}
     assert trained_by_value(together) == trained_by_value(alone)
-    assert [p["value"] for p in together["points"]] == ["14", "16", "18", "20", "22"]
+    assert list(trained_by_value(together)) == ["14", "16", "18", "20", "22"]
 
 
 def test_no_value_reaches_the_target(folder: Path) -> None:
@@ -247,10 +254,10 @@ def test_window_end_sweep_names_the_earliest_date(tmp_path: Path) -> None:
     result = capacity(folder, "--vary", "window.end=2009-06-08..2009-06-12", "--jobs", "1")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    statuses = {p["value"]: p["status"] for p in document["points"]}
+    statuses = {p["values"]["window.end"]: p["status"] for p in document["points"]}
     assert statuses["2009-06-08"] == "infeasible"
     assert statuses["2009-06-09"] == "infeasible"
-    assert document["smallest_reaching"] == "2009-06-10"
+    assert document["smallest_reaching"] == {"window.end": "2009-06-10"}
 
     table = runner.invoke(
         app,
