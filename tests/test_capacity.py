@@ -444,7 +444,7 @@ def test_a_two_key_grid_with_base_edits_writes_points_plans_and_heatmap(
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
-    assert "officers trained: sessions.officers.max (rows) x" in text
+    assert "Officers trained by sessions.officers.max (rows) and" in text
     assert "The smallest combinations that reach officers_trained=34" in text
     assert "sessions.officers.max=17, officers.max_district_share_per_day=0.9 (34 officers" in text
 

@@ -30,6 +30,7 @@ from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from trafficplan.scenarios.capacity import PointResult, SweepResult
+    from trafficplan.scenarios.runs import PointRunner
 
 BAR_WIDTH = 40
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -116,10 +117,8 @@ def capacity(
     local_jobs = jobs or parallel_jobs()
 
     with point_runner(scheduler, local_jobs) as runner:
-        if scheduler is not None and getattr(runner, "workers", 1) == 0:
-            stderr_console().print(
-                f"The scheduler at {scheduler} has no workers yet: points wait until one joins."
-            )
+        if scheduler is not None:
+            _note_missing_workers(runner, scheduler)
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -166,12 +165,28 @@ def capacity(
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
+def _note_missing_workers(runner: PointRunner, scheduler: str) -> None:
+    from trafficplan.scenarios.cluster import ClusterRunner
+
+    if isinstance(runner, ClusterRunner) and runner.workers == 0:
+        stderr_console().print(
+            f"The scheduler at {scheduler} has no workers yet: points wait until one joins.",
+            markup=False,
+        )
+
+
 def _render(console: Console, result: SweepResult) -> None:
     console.print(_table(result))
     if len(result.keys) == 1:
         console.print(_chart(result))
     elif len(result.keys) == 2:
+        # the heading outside the table: inside, it would wrap to the table's narrow width
+        rows_key, columns_key = result.keys
+        console.print(
+            f"[italic]Officers trained by {rows_key} (rows) and {columns_key} (columns)[/]"
+        )
         console.print(_heatmap(result))
+        console.print(f"Green: reaches {result.target}; *: a smallest combination.")
     _answer(console, result)
     for line in result.warnings():
         console.print(f"[yellow]Note:[/] {line}.")
@@ -229,8 +244,9 @@ def _table(result: SweepResult) -> Table:
         table.add_column("value", no_wrap=True)
     else:
         for key in result.keys:
-            # a long dotted key folds in its header; the values below are short
-            table.add_column(key, overflow="fold")
+            # one line per segment, folded only if a segment is still too long: the values
+            # below are short, and the metrics should keep their width
+            table.add_column(_stacked(key), overflow="fold")
     for column in ("trained", "sessions", "cost EUR", "load", "status", "secs"):
         table.add_column(column, justify="left" if column == "status" else "right", no_wrap=True)
     for point in result.points:
@@ -281,6 +297,11 @@ def _bar(fraction: float, width: int) -> str:
     return "█" * full + (EIGHTHS[part] if part else "")
 
 
+def _stacked(key: str) -> str:
+    """A dotted key as a column header, one segment a line."""
+    return key.replace(".", ".\n")
+
+
 def _heatmap(result: SweepResult) -> Table:
     """Officers trained for two keys: rows are the first key's values, columns the second's.
 
@@ -290,14 +311,8 @@ def _heatmap(result: SweepResult) -> Table:
     rows_sweep, columns_sweep = result.grid.sweeps
     smallest = {p.coords for p in result.smallest_combinations}
     by_coords = {p.coords: p for p in result.points}
-    heatmap = Table(
-        title=f"officers trained: {rows_sweep.key} (rows) x {columns_sweep.key} (columns)",
-        title_justify="left",
-        caption=f"green: reaches {result.target}; *: a smallest combination",
-        caption_justify="left",
-        padding=(0, 1),
-    )
-    heatmap.add_column(rows_sweep.key, overflow="fold")
+    heatmap = Table(padding=(0, 1))
+    heatmap.add_column(_stacked(rows_sweep.key), overflow="fold")
     for value in columns_sweep.values:
         heatmap.add_column(columns_sweep.text(value), justify="right", no_wrap=True)
     for i, value in enumerate(rows_sweep.values):
