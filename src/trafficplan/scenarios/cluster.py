@@ -164,10 +164,15 @@ class ClusterRunner:
                 try:
                     outcome = future.result()
                 except Exception as exc:  # a lost worker, or the task raised
+                    failure: BaseException = exc
                     if attempts[task.index] < ATTEMPTS:
-                        queue.add(submit(task))
-                        continue
-                    outcome = TaskOutcome(task.index, "failed", [_failure(exc)])
+                        try:
+                            queue.add(submit(task))
+                            continue
+                        except Exception as again:  # the scheduler is gone too
+                            failure = again
+                    reason = _failure(failure, attempts[task.index])
+                    outcome = TaskOutcome(task.index, "failed", [reason])
                 record_outcome(outcome, outcomes, on_done)
         except KeyboardInterrupt:
             self._abandon(list(running), stop_name)
@@ -184,11 +189,12 @@ class ClusterRunner:
             pass
 
 
-def _failure(exc: BaseException) -> str:
+def _failure(exc: BaseException, attempts: int) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     if len(text) > REASON_CHARS:
         text = text[: REASON_CHARS - 3] + "..."
-    return f"failed twice on the cluster; last: {type(exc).__name__}: {text}"
+    times = "twice" if attempts == 2 else "once" if attempts == 1 else f"{attempts} times"
+    return f"failed {times} on the cluster; last: {type(exc).__name__}: {text}"
 
 
 def solve_remote(
