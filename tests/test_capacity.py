@@ -29,6 +29,7 @@ from trafficplan.scenarios.capacity import (
     Sweep,
     SweepResult,
     Target,
+    make_grid,
     parse_target,
     parse_vary,
 )
@@ -113,11 +114,11 @@ def test_targets() -> None:
 def test_smallest_reaching_and_unproven_values_below_it() -> None:
     def point(index: int, trained: int, status: str) -> PointResult:
         metrics = {"officers_trained": trained, "officers_total": 40}
-        return PointResult(index, str(10 + index), status, metrics=metrics)
+        return PointResult(index, (index,), (str(10 + index),), status, metrics=metrics)
 
-    sweep = Sweep("k", "int", (10, 11, 12, 13))
+    grid = make_grid([Sweep("k", "int", (10, 11, 12, 13))])
     result = SweepResult(
-        sweep,
+        grid,
         Target(None),
         [
             point(0, 30, "optimal"),
@@ -127,8 +128,9 @@ def test_smallest_reaching_and_unproven_values_below_it() -> None:
         ],
     )
     assert result.smallest_reaching is not None
-    assert result.smallest_reaching.value == "12"
-    assert [p.value for p in result.unproven_below] == ["11"]
+    assert result.smallest_reaching.values == ("12",)
+    assert [p.label for p in result.unproven_below] == ["11"]
+    assert result.warnings() == []
 
 
 # ----- the command -------------------------------------------------------------------------------
@@ -144,8 +146,9 @@ def capacity(folder: Path, *args: str):
 
 
 def trained_by_value(document: dict) -> dict[str, int | None]:
+    (key,) = document["keys"]
     return {
-        p["value"]: p["metrics"]["officers_trained"] if p["metrics"] else None
+        p["values"][key]: p["metrics"]["officers_trained"] if p["metrics"] else None
         for p in document["points"]
     }
 
@@ -154,7 +157,10 @@ def test_finds_the_seat_threshold_in_one_process(folder: Path) -> None:
     result = capacity(folder, "--vary", "sessions.officers.max=14..22", "--jobs", "1")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["smallest_reaching"] == "20"
+    assert document["keys"] == ["sessions.officers.max"]
+    assert document["smallest_reaching"] == {"sessions.officers.max": "20"}
+    assert document["smallest_combinations"] == [{"sessions.officers.max": "20"}]
+    assert document["warnings"] == []
     assert trained_by_value(document) == {str(v): 2 * min(v, 20) for v in range(14, 23)}
     assert all(p["status"] == "optimal" for p in document["points"])
     assert document["unproven_below"] == []
@@ -167,9 +173,10 @@ def test_parallel_processes_give_the_same_answer(folder: Path) -> None:
     result = capacity(folder, *args, "--jobs", "2")
     assert result.exit_code == 0, result.output
     together = json.loads(result.stdout)
-    assert together["smallest_reaching"] == alone["smallest_reaching"] == "18"
+    assert together["smallest_reaching"] == alone["smallest_reaching"]
+    assert together["smallest_reaching"] == {"sessions.officers.max": "18"}
     assert trained_by_value(together) == trained_by_value(alone)
-    assert [p["value"] for p in together["points"]] == ["14", "16", "18", "20", "22"]
+    assert list(trained_by_value(together)) == ["14", "16", "18", "20", "22"]
 
 
 def test_no_value_reaches_the_target(folder: Path) -> None:
@@ -247,10 +254,10 @@ def test_window_end_sweep_names_the_earliest_date(tmp_path: Path) -> None:
     result = capacity(folder, "--vary", "window.end=2009-06-08..2009-06-12", "--jobs", "1")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    statuses = {p["value"]: p["status"] for p in document["points"]}
+    statuses = {p["values"]["window.end"]: p["status"] for p in document["points"]}
     assert statuses["2009-06-08"] == "infeasible"
     assert statuses["2009-06-09"] == "infeasible"
-    assert document["smallest_reaching"] == "2009-06-10"
+    assert document["smallest_reaching"] == {"window.end": "2009-06-10"}
 
     table = runner.invoke(
         app,
@@ -330,3 +337,179 @@ def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> Non
     assert points[index]["seconds"] < 60
     assert all(p["status"] not in ("not run",) for p in points[:index])
     assert [p["status"] for p in points[index + 1 :]] == ["not run"] * (len(points) - index - 1)
+
+
+# ----- grids -------------------------------------------------------------------------------------
+def test_a_grid_is_every_combination_first_key_slowest() -> None:
+    grid = make_grid([parse_vary("a.b=1..2"), parse_vary("window.end=2009-06-10..2009-06-12:2d")])
+    assert grid.keys == ["a.b", "window.end"]
+    assert len(grid) == 4
+    assert [grid.texts(c) for c in grid.coordinates()] == [
+        ("1", "2009-06-10"),
+        ("1", "2009-06-12"),
+        ("2", "2009-06-10"),
+        ("2", "2009-06-12"),
+    ]
+    assert grid.assignments((1, 0)) == ("a.b=2", "window.end=2009-06-10")
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        (["a.b=1..2", "a.b=3..4"], "--vary a.b: the key is varied twice"),
+        (["a.b=1..40", "c.d=1..40"], "40 x 40 = 1600 points is too many"),
+        ([], "give at least one"),
+    ],
+)
+def test_bad_grids_are_usage_errors(texts: list[str], message: str) -> None:
+    with pytest.raises(UsageError) as excinfo:
+        make_grid([parse_vary(t) for t in texts])
+    assert message in str(excinfo.value)
+
+
+def grid_result(trained: dict[tuple[int, int], tuple[int, str]]) -> SweepResult:
+    """A 3 x 3 grid over keys x and y (values 1..3), 40 officers, trained as given."""
+    grid = make_grid([parse_vary("x.k=1..3"), parse_vary("y.k=1..3")])
+    points = []
+    for index, coords in enumerate(grid.coordinates()):
+        count, status = trained.get(coords, (0, "optimal"))
+        metrics = {"officers_trained": count, "officers_total": 40}
+        points.append(PointResult(index, coords, grid.texts(coords), status, metrics=metrics))
+    return SweepResult(grid, Target(None), points)
+
+
+def test_smallest_combinations_are_those_no_reaching_point_undercuts_in_every_key() -> None:
+    # reaching: (1,3) (2,2) (2,3) (3,1) (3,2) (3,3); the smallest: (1,3) (2,2) (3,1)
+    reach = {c: (40, "optimal") for c in [(0, 2), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)]}
+    result = grid_result({**reach, (1, 0): (39, "feasible"), (0, 1): (38, "feasible")})
+    assert [p.values for p in result.smallest_combinations] == [("1", "3"), ("2", "2"), ("3", "1")]
+    assert result.smallest_reaching is not None
+    assert result.smallest_reaching.values == ("1", "3")
+    # (2,1) and (1,2) missed without proof and no reaching point is below both of them
+    assert [p.label for p in result.unproven_below] == ["(1, 2)", "(2, 1)"]
+    assert result.at_first_value == [("x.k", "1"), ("y.k", "1")]
+    assert result.to_json()["smallest_combinations"] == [
+        {"x.k": "1", "y.k": "3"},
+        {"x.k": "2", "y.k": "2"},
+        {"x.k": "3", "y.k": "1"},
+    ]
+
+
+def test_the_answer_at_a_ranges_first_value_is_flagged(folder: Path) -> None:
+    result = capacity(folder, "--vary", "sessions.officers.max=20..22", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["smallest_reaching"] == {"sessions.officers.max": "20"}
+    assert document["warnings"] == [
+        "20 is the first value of sessions.officers.max tried: the true threshold may lie "
+        "below it (start the range lower to find it)"
+    ]
+    table = runner.invoke(
+        app,
+        ["capacity", "--data", str(folder), "--vary", "sessions.officers.max=20..21"],
+    )
+    assert table.exit_code == 0, table.output
+    out = " ".join(table.stdout.split())
+    assert (
+        "The smallest value of sessions.officers.max that reaches officers_trained=all is 20" in out
+    )
+    assert "Note: 20 is the first value of sessions.officers.max tried" in out
+
+
+def test_a_two_key_grid_with_base_edits_writes_points_plans_and_heatmap(
+    folder: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "sweep"
+    args = [
+        "capacity",
+        "--data",
+        str(folder),
+        "--vary",
+        "sessions.officers.max=17..19:2",
+        "--vary",
+        "officers.max_district_share_per_day=0.5..0.9:0.2",
+        "--set",
+        "sessions.officers.min=12",
+        "--drop",
+        "trainers.t02",
+        "--target",
+        "officers_trained=34",
+        "--time-limit",
+        "20",
+        "--jobs",
+        "1",
+        "--out-dir",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "Officers trained by sessions.officers.max (rows) and" in text
+    assert "The smallest combinations that reach officers_trained=34" in text
+    assert "sessions.officers.max=17, officers.max_district_share_per_day=0.9 (34 officers" in text
+
+    document = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert document["keys"] == ["sessions.officers.max", "officers.max_district_share_per_day"]
+    assert document["base_edits"] == {"set": ["sessions.officers.min=12"], "drop": ["trainers.t02"]}
+    assert len(document["points"]) == 6
+    first = document["points"][0]
+    assert set(first) >= {"values", "status", "objectives", "metrics", "seconds"}
+    assert first["values"] == {
+        "sessions.officers.max": "17",
+        "officers.max_district_share_per_day": "0.5",
+    }
+    # half of a 10-officer district is 5 a day, 10 a region: below officers.min 12
+    assert first["status"] == "infeasible" and first["metrics"] is None
+    assert document["smallest_reaching"] == {
+        "sessions.officers.max": "17",
+        "officers.max_district_share_per_day": "0.9",
+    }
+    assert document["warnings"] == [
+        "17 is the first value of sessions.officers.max tried: the true threshold may lie "
+        "below it (start the range lower to find it)"
+    ]
+
+    lines = (out / "points.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0] == (
+        "sessions.officers.max,officers.max_district_share_per_day,status,officers_trained,"
+        "cost_eur,max_trainer_sessions,seconds,officers_trained_proven,cost_eur_proven,"
+        "max_trainer_sessions_proven"
+    )
+    rows = [line.split(",") for line in lines[1:]]
+    assert [row[:3] for row in rows] == [
+        ["17", "0.5", "infeasible"],
+        ["17", "0.7", "optimal"],
+        ["17", "0.9", "optimal"],
+        ["19", "0.5", "infeasible"],
+        ["19", "0.7", "optimal"],
+        ["19", "0.9", "optimal"],
+    ]
+    assert rows[0][3:6] == ["", "", ""] and rows[0][7:] == ["", "", ""]
+    assert rows[2][3] == "34" and rows[2][7:] == ["true", "true", "true"]
+    assert float(rows[2][6]) >= 0
+
+    heatmap = (out / "heatmap.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert heatmap[0] == "sessions.officers.max \\ officers.max_district_share_per_day,0.5,0.7,0.9"
+    assert heatmap[1:] == ["17,infeasible,28,34", "19,infeasible,28,36"]
+
+    plans = sorted(p.name for p in out.glob("plan-*.json"))
+    assert plans == [f"plan-{m}_{s}.json" for m in (17, 19) for s in ("0.7", "0.9")]
+    plan = json.loads((out / "plan-17_0.9.json").read_text())
+    assert plan["edits"] == [
+        {"option": "set", "text": "sessions.officers.min=12"},
+        {"option": "set", "text": "sessions.officers.max=17"},
+        {"option": "set", "text": "officers.max_district_share_per_day=0.9"},
+        {"option": "drop", "text": "trainers.t02"},
+    ]
+    # each plan checks cleanly against the base folder: its recorded edits are applied
+    check = runner.invoke(app, ["check", str(out / "plan-17_0.9.json"), "--data", str(folder)])
+    assert check.exit_code == 0, check.output
+
+
+def test_a_key_both_varied_and_set_is_a_usage_error(folder: Path) -> None:
+    result = capacity(
+        folder, "--vary", "sessions.officers.max=18..20", "--set", "sessions.officers.max=19"
+    )
+    assert result.exit_code == 2
+    assert "--set sessions.officers.max: the key is also varied with --vary" in result.stderr
+    assert capacity(folder).exit_code == 2

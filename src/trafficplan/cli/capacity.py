@@ -1,59 +1,72 @@
-"""``trafficplan capacity``: one solve per value of a key; table, chart, and the threshold."""
+"""``trafficplan capacity``: one solve per point of a grid; table, chart or heatmap, and the
+smallest values that reach the target."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from trafficplan.cli.app import app
 from trafficplan.cli.common import (
     DEFAULT_DATA,
     DataOption,
+    DropOption,
     JsonOption,
+    SchedulerOption,
     SeedOption,
+    SetOption,
     error_boundary,
     note_attendance_ignored,
     print_json,
     stderr_console,
     stdout_console,
 )
-from trafficplan.errors import ExitCode
+from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from trafficplan.scenarios.capacity import PointResult, SweepResult
+    from trafficplan.scenarios.runs import PointRunner
 
 BAR_WIDTH = 40
 EIGHTHS = " ▏▎▍▌▋▊▉"
+HEAT = ("on grey30", "on dark_red", "on dark_orange3", "on yellow4", "on chartreuse4")
+"""Cell backgrounds of the heatmap, from the fewest officers trained to the most."""
+REACHED = "bold white on green4"
 
 
 @app.command()
 @error_boundary
 def capacity(
     vary: Annotated[
-        str,
+        list[str] | None,
         typer.Option(
             "--vary",
             metavar="KEY=A..B[:STEP]",
-            help="The key to vary and its values, A and B included: integers (step 1), "
-            "decimals, or dates (step 1d; e.g. window.end=2008-09-15..2008-10-31:7d).",
+            help="A key to vary and its values, A and B included: integers (step 1), "
+            "decimals, or dates (step 1d; e.g. window.end=2008-09-15..2008-10-31:7d). "
+            "Repeat for a grid of every combination.",
         ),
-    ],
+    ] = None,
     target: Annotated[
         str,
         typer.Option(
             "--target",
             metavar="officers_trained=all|N",
-            help="What a value must reach: every officer trained, or at least N.",
+            help="What a point must reach: every officer trained, or at least N.",
         ),
     ] = "officers_trained=all",
+    set_: SetOption = None,
+    drop: DropOption = None,
     data: DataOption = DEFAULT_DATA,
     time_limit: Annotated[
         float,
-        typer.Option("--time-limit", min=0.1, help="Seconds for each value's solve."),
+        typer.Option("--time-limit", min=0.1, help="Seconds for each point's solve."),
     ] = 60.0,
     seed: SeedOption = 0,
     workers: Annotated[
@@ -61,7 +74,8 @@ def capacity(
         typer.Option(
             "--workers",
             min=1,
-            help="Search workers of each solve (default: CPU cores / jobs, at least 1).",
+            help="Search workers of each solve, with or without --scheduler (default: this "
+            "machine's CPU cores / jobs, at least 1).",
         ),
     ] = None,
     jobs: Annotated[
@@ -69,92 +83,172 @@ def capacity(
         typer.Option(
             "--jobs",
             min=1,
-            help="Values solved at the same time, each in its own process (default: CPU "
-            "cores / 2, at least 1, so that each solve keeps two workers).",
+            help="Points solved at the same time, each in its own process (default: CPU "
+            "cores / 2, at least 1, so that each solve keeps two workers). Not with "
+            "--scheduler.",
+        ),
+    ] = None,
+    scheduler: SchedulerOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            metavar="DIR",
+            help="Write DIR/points.csv (one row per point), one plan per point "
+            "(plan-<values>.json) and, for two keys, heatmap.csv.",
         ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Solve one scenario per value of a key; print each value's objectives, a chart of
-    officers trained, and the smallest value that reaches the target."""
+    """Solve one scenario per point (every combination of the --vary values, with the --set
+    and --drop edits applied to each); print each point's objectives, a chart (one key) or a
+    heatmap (two keys) of officers trained, and the smallest values that reach the target."""
     from trafficplan.inputs import build_data, read_raw
-    from trafficplan.scenarios.capacity import parse_target, parse_vary, run_sweep
-    from trafficplan.scenarios.runs import parallel_jobs
+    from trafficplan.scenarios.capacity import make_grid, parse_target, parse_vary, run_grid
+    from trafficplan.scenarios.runs import parallel_jobs, point_runner
 
-    sweep = parse_vary(vary)
+    if not vary:
+        raise UsageError("capacity needs at least one --vary KEY=A..B[:STEP]")
+    if scheduler is not None and jobs is not None:
+        raise UsageError("--jobs is for local processes; with --scheduler the workers decide")
+    grid = make_grid([parse_vary(text) for text in vary])
     goal = parse_target(target)
     raw = read_raw(data)
     note_attendance_ignored(data, "capacity")
-    build_data(raw)  # the baseline must be valid before any value is tried
+    build_data(raw)  # the data folder must be valid before any point is tried
+    local_jobs = jobs or parallel_jobs()
 
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr_console(),
-        transient=True,
-    )
-    with progress:
-        task = progress.add_task(f"capacity {sweep.key}", total=len(sweep.values))
-
-        def on_done(point: PointResult) -> None:
-            progress.advance(task)
-            progress.update(
-                task, description=f"capacity {sweep.key} ({point.value}: {point.status})"
-            )
-
-        result = run_sweep(
-            raw,
-            sweep,
-            goal,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            jobs=jobs or parallel_jobs(),
-            on_done=on_done,
+    with point_runner(scheduler, local_jobs) as runner:
+        if scheduler is not None:
+            _note_missing_workers(runner, scheduler)
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=stderr_console(),
+            transient=True,
         )
+        keys = ", ".join(grid.keys)
+        with progress:
+            task = progress.add_task(f"capacity {keys}", total=len(grid))
+
+            def on_done(point: PointResult) -> None:
+                progress.advance(task)
+                progress.update(
+                    task, description=f"capacity {keys} ({point.label}: {point.status})"
+                )
+
+            result = run_grid(
+                raw,
+                grid,
+                goal,
+                runner,
+                sets=list(set_ or []),
+                drops=list(drop or []),
+                time_limit=time_limit,
+                seed=seed,
+                workers=workers,
+                jobs=local_jobs,
+                on_done=on_done,
+            )
+    if out_dir is not None:
+        from trafficplan.scenarios.sweepfiles import write_sweep
+
+        write_sweep(result, out_dir)
     if as_json:
         print_json(result.to_json())
     else:
         _render(stdout_console(), result)
+        if out_dir is not None:
+            stdout_console().print(f"Points and plans written to {out_dir}.", markup=False)
     if result.interrupted:
-        stderr_console().print("Interrupted: values not solved are marked 'not run'.")
+        stderr_console().print("Interrupted: points not finished are marked 'not run'.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _note_missing_workers(runner: PointRunner, scheduler: str) -> None:
+    from trafficplan.scenarios.cluster import ClusterRunner
+
+    if isinstance(runner, ClusterRunner) and runner.workers == 0:
+        stderr_console().print(
+            f"The scheduler at {scheduler} has no workers yet: points wait until one joins.",
+            markup=False,
+        )
 
 
 def _render(console: Console, result: SweepResult) -> None:
     console.print(_table(result))
-    console.print(_chart(result))
-    answer = result.smallest_reaching
-    if answer is None:
-        console.print(f"[bold yellow]No value of {result.sweep.key} reaches {result.target}.[/]")
-    else:
+    if len(result.keys) == 1:
+        console.print(_chart(result))
+    elif len(result.keys) == 2:
+        # the heading outside the table: inside, it would wrap to the table's narrow width
+        rows_key, columns_key = result.keys
         console.print(
-            f"[bold green]The smallest value of {result.sweep.key} that reaches "
-            f"{result.target} is {answer.value}[/] "
-            f"({answer.metrics['officers_trained'] if answer.metrics else 0:,} officers trained)."
+            f"[italic]Officers trained by {rows_key} (rows) and {columns_key} (columns)[/]"
         )
+        console.print(_heatmap(result))
+        console.print(f"Green: reaches {result.target}; *: a smallest combination.")
+    _answer(console, result)
+    for line in result.warnings():
+        console.print(f"[yellow]Note:[/] {line}.")
     unproven = result.unproven_below
     if unproven:
-        listed = ", ".join(p.value for p in unproven)
+        listed = ", ".join(p.label for p in unproven)
         console.print(
             f"Not proven below it: {listed} missed the target without proof (status "
             "feasible or unknown); more --time-limit might move the answer down."
         )
-    # one line per distinct reason, naming every value it applies to
-    values_by_reason: dict[tuple[str, str], list[str]] = {}
+    # one line per distinct reason, naming every point it applies to
+    points_by_reason: dict[tuple[str, str], list[str]] = {}
     for point in result.points:
-        if point.status in ("invalid", "infeasible", "error") and point.reasons:
-            values_by_reason.setdefault((point.status, point.reasons[0]), []).append(point.value)
-    for (status, reason), values in values_by_reason.items():
-        console.print(f"{', '.join(values)}: {status}: {reason}", markup=False)
+        if point.status in ("invalid", "infeasible", "failed") and point.reasons:
+            points_by_reason.setdefault((point.status, point.reasons[0]), []).append(point.label)
+    for (status, reason), labels in points_by_reason.items():
+        console.print(f"{', '.join(labels)}: {status}: {reason}", markup=False)
+
+
+def _answer(console: Console, result: SweepResult) -> None:
+    keys = result.keys
+    smallest = result.smallest_combinations
+    if len(keys) == 1:
+        answer = result.smallest_reaching
+        if answer is None:
+            console.print(f"[bold yellow]No value of {keys[0]} reaches {result.target}.[/]")
+            return
+        console.print(
+            f"[bold green]The smallest value of {keys[0]} that reaches "
+            f"{result.target} is {answer.values[0]}[/] ({_trained(answer)} officers trained)."
+        )
+        return
+    if not smallest:
+        console.print(
+            f"[bold yellow]No combination of {', '.join(keys)} reaches {result.target}.[/]"
+        )
+        return
+    console.print(
+        f"[bold green]The smallest combinations that reach {result.target}[/] "
+        "(no other point that reaches it is smaller or equal in every key):"
+    )
+    for point in smallest:
+        values = ", ".join(f"{key}={value}" for key, value in zip(keys, point.values, strict=True))
+        console.print(f"  {values} ({_trained(point)} officers trained)", markup=False)
+
+
+def _trained(point: PointResult) -> str:
+    return f"{point.metrics['officers_trained']:,}" if point.metrics else "0"
 
 
 def _table(result: SweepResult) -> Table:
-    """One row per value; ``load`` is max_trainer_sessions (the busiest trainer's sessions)."""
-    table = Table(title=f"capacity: {result.sweep.key}", title_justify="left")
-    table.add_column("value", no_wrap=True)
+    """One row per point; ``load`` is max_trainer_sessions (the busiest trainer's sessions)."""
+    table = Table(title=f"capacity: {', '.join(result.keys)}", title_justify="left")
+    if len(result.keys) == 1:
+        table.add_column("value", no_wrap=True)
+    else:
+        for key in result.keys:
+            # one line per segment, folded only if a segment is still too long: the values
+            # below are short, and the metrics should keep their width
+            table.add_column(_stacked(key), overflow="fold")
     for column in ("trained", "sessions", "cost EUR", "load", "status", "secs"):
         table.add_column(column, justify="left" if column == "status" else "right", no_wrap=True)
     for point in result.points:
@@ -164,7 +258,7 @@ def _table(result: SweepResult) -> Table:
             f"{metrics['officers_trained']:,}/{metrics['officers_total']:,}" if metrics else "-"
         )
         table.add_row(
-            point.value,
+            *point.values,
             f"[green]{trained}[/]" if reached else trained,
             f"{metrics['sessions']:,}" if metrics else "-",
             f"{metrics['cost_eur']:,.2f}" if metrics else "-",
@@ -189,12 +283,12 @@ def _chart(result: SweepResult) -> Table:
     chart.add_column(justify="right")
     for point in result.points:
         if point.metrics is None or scale == 0:
-            chart.add_row(point.value, "", point.status)
+            chart.add_row(point.values[0], "", point.status)
             continue
         trained = point.metrics["officers_trained"]
         bar = _bar(trained / scale, BAR_WIDTH)
         colour = "green" if result.target.reached(point.metrics) else "cyan"
-        chart.add_row(point.value, f"[{colour}]{bar}[/]", f"{trained:,}")
+        chart.add_row(point.values[0], f"[{colour}]{bar}[/]", f"{trained:,}")
     return chart
 
 
@@ -203,3 +297,43 @@ def _bar(fraction: float, width: int) -> str:
     eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
     full, part = divmod(eighths, 8)
     return "█" * full + (EIGHTHS[part] if part else "")
+
+
+def _stacked(key: str) -> str:
+    """A dotted key as a column header, one segment a line."""
+    return key.replace(".", ".\n")
+
+
+def _heatmap(result: SweepResult) -> Table:
+    """Officers trained for two keys: rows are the first key's values, columns the second's.
+
+    A cell's shade is the share of officers trained; a cell that reaches the target is green,
+    and ``*`` marks the smallest combinations. A point without a plan shows its status.
+    """
+    rows_sweep, columns_sweep = result.grid.sweeps
+    smallest = {p.coords for p in result.smallest_combinations}
+    by_coords = {p.coords: p for p in result.points}
+    heatmap = Table(padding=(0, 1))
+    heatmap.add_column(_stacked(rows_sweep.key), overflow="fold")
+    for value in columns_sweep.values:
+        heatmap.add_column(columns_sweep.text(value), justify="right", no_wrap=True)
+    for i, value in enumerate(rows_sweep.values):
+        cells: list[Text | str] = [rows_sweep.text(value)]
+        for j in range(len(columns_sweep.values)):
+            point = by_coords[(i, j)]
+            cells.append(_heat_cell(result, point, point.coords in smallest))
+        heatmap.add_row(*cells)
+    return heatmap
+
+
+def _heat_cell(result: SweepResult, point: PointResult, smallest: bool) -> Text:
+    metrics = point.metrics
+    if metrics is None:
+        return Text(point.status, style="dim")
+    trained = metrics["officers_trained"]
+    text = f"{trained:,}" + ("*" if smallest else " ")
+    if result.reaches(point):
+        return Text(text, style=REACHED)
+    total = metrics["officers_total"] or 1
+    shade = HEAT[min(len(HEAT) - 1, int(len(HEAT) * trained / total))]
+    return Text(text, style=f"white {shade}")

@@ -43,6 +43,32 @@ SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the sear
 WorkersOption = Annotated[
     int, typer.Option("--workers", min=1, help="Parallel search workers (default: CPU cores).")
 ]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Change one value (repeatable). KEY is a dotted path such as "
+        "sessions.officers.max or trainers.t02.unavailable; VALUE is read as YAML.",
+    ),
+]
+DropOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--drop",
+        metavar="KEY",
+        help="Remove a list item or an optional key (repeatable), e.g. trainers.t02.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Run the points on the workers of a running Dask scheduler "
+        "(tcp://host:8786) instead of local processes.",
+    ),
+]
 
 DEFAULT_DATA = Path("data")
 

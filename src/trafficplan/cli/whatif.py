@@ -16,8 +16,10 @@ from trafficplan.cli.app import app
 from trafficplan.cli.common import (
     DEFAULT_DATA,
     DataOption,
+    DropOption,
     JsonOption,
     SeedOption,
+    SetOption,
     TimeLimitOption,
     WorkersOption,
     error_boundary,
@@ -37,23 +39,6 @@ if TYPE_CHECKING:
     from trafficplan.scenarios.edits import Scenario
     from trafficplan.solver.api import SolveOptions
 
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="KEY=VALUE",
-        help="Change one value (repeatable). KEY is a dotted path such as "
-        "sessions.officers.max or trainers.t02.unavailable; VALUE is read as YAML.",
-    ),
-]
-DropOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--drop",
-        metavar="KEY",
-        help="Remove a list item or an optional key (repeatable), e.g. trainers.t02.",
-    ),
-]
 OutDirOption = Annotated[
     Path | None,
     typer.Option(

@@ -1,29 +1,36 @@
-"""Capacity analysis: solve one scenario per value of a key and find where a target is reached.
+"""Capacity analysis: solve one scenario per point of a grid and find where a target is reached.
 
-``trafficplan capacity --vary KEY=A..B[:STEP]`` (spec section 4). Values run from A to B, both
-included, by STEP: integers (default step 1), decimals, or dates (``2008-09-15..2008-10-31:7d``,
-default ``1d``). Each value is one ``--set KEY=value`` scenario
-(:mod:`trafficplan.scenarios.edits`), solved in its own process; results are collected by
-value, so they do not depend on which process finished first.
+``trafficplan capacity --vary KEY=A..B[:STEP] [--vary ...]`` (spec sections 4 and 6.3). Values
+run from A to B, both included, by STEP: integers (default step 1), decimals, or dates
+(``2008-09-15..2008-10-31:7d``, default ``1d``). Several ``--vary`` make a grid of every
+combination of their values. Each point is one scenario: the base edits (``--set``/``--drop``,
+:mod:`trafficplan.scenarios.edits`), then one ``--set KEY=value`` per varied key. Points are
+solved by a :class:`~trafficplan.scenarios.runs.PointRunner` (local processes or a cluster);
+results are collected by point, so they do not depend on where or in which order points ran.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from trafficplan.errors import InputError, UsageError
 from trafficplan.inputs.dates import parse_iso_date
 from trafficplan.inputs.loading import RawData, build_data
-from trafficplan.scenarios.edits import apply_scenario, parse_key
-from trafficplan.scenarios.runs import ScenarioTask, TaskOutcome, solve_tasks
+from trafficplan.scenarios.edits import apply_scenario, parse_key, plan_edits
+from trafficplan.scenarios.runs import PointRunner, ScenarioTask, TaskOutcome
+
+if TYPE_CHECKING:
+    from trafficplan.plan import Plan
 
 MAX_VALUES = 200
+MAX_POINTS = 1000
 ValueKind = Literal["int", "decimal", "date"]
 SweepValue = int | Decimal | date
 
@@ -186,27 +193,107 @@ def parse_target(text: str) -> Target:
     raise UsageError(f"--target {text[:40]!r}: N must be a whole number of officers, or 'all'")
 
 
-# ----- one value ---------------------------------------------------------------------------------
+# ----- the grid ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Grid:
+    """The keys varied together and every combination of their values.
+
+    A point is addressed by its coordinates, one index per key into that key's values, so
+    comparing coordinates compares values. The first key varies slowest.
+    """
+
+    sweeps: tuple[Sweep, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        """The varied keys, in the order given."""
+        return [sweep.key for sweep in self.sweeps]
+
+    def coordinates(self) -> list[tuple[int, ...]]:
+        """Every point's coordinates, in grid order."""
+        return list(itertools.product(*(range(len(s.values)) for s in self.sweeps)))
+
+    def texts(self, coords: tuple[int, ...]) -> tuple[str, ...]:
+        """A point's values as written after ``KEY=``."""
+        return tuple(s.text(s.values[i]) for s, i in zip(self.sweeps, coords, strict=True))
+
+    def assignments(self, coords: tuple[int, ...]) -> tuple[str, ...]:
+        """A point's ``KEY=VALUE`` edits, one per varied key."""
+        return tuple(s.assignment(s.values[i]) for s, i in zip(self.sweeps, coords, strict=True))
+
+    def __len__(self) -> int:
+        count = 1
+        for sweep in self.sweeps:
+            count *= len(sweep.values)
+        return count
+
+
+def make_grid(sweeps: list[Sweep]) -> Grid:
+    """The grid of every combination of the sweeps' values.
+
+    Raises:
+        UsageError: no sweep, a key varied twice, or more than :data:`MAX_POINTS` points.
+    """
+    if not sweeps:
+        raise UsageError(f"--vary: give at least one KEY=A..B[:STEP], e.g. {_EXAMPLE}")
+    seen: set[str] = set()
+    for sweep in sweeps:
+        if sweep.key in seen:
+            raise UsageError(f"--vary {sweep.key}: the key is varied twice")
+        seen.add(sweep.key)
+    grid = Grid(tuple(sweeps))
+    if len(grid) > MAX_POINTS:
+        sizes = " x ".join(str(len(s.values)) for s in sweeps)
+        raise UsageError(
+            f"--vary: {sizes} = {len(grid)} points is too many (at most {MAX_POINTS}); "
+            "use larger steps"
+        )
+    return grid
+
+
+def check_base_edits(grid: Grid, sets: list[str]) -> None:
+    """A key may not be both varied and set as a base edit (which value would a point take?).
+
+    Raises:
+        UsageError: a ``--set`` names a varied key.
+    """
+    for text in sets:
+        key = text.partition("=")[0].strip()
+        if key in grid.keys:
+            raise UsageError(f"--set {key}: the key is also varied with --vary")
+
+
+# ----- one point ---------------------------------------------------------------------------------
 @dataclass
 class PointResult:
-    """The outcome of one value: solve status, metrics of its plan, or why it was not solved.
+    """The outcome of one point: solve status, metrics of its plan, or why it was not solved.
 
-    ``status`` is a solver status, ``invalid`` (the value makes the data invalid; ``reasons``
-    says how), ``not run`` (interrupted before it started) or ``error``.
+    ``status`` is a solver status, ``invalid`` (the point's data are invalid; ``reasons`` says
+    how), ``failed`` (its task failed twice, or its process died) or ``not run`` (interrupted
+    before it finished).
     """
 
     index: int
-    value: str
+    coords: tuple[int, ...]
+    values: tuple[str, ...]
     status: str
     reasons: list[str] = field(default_factory=list)
     metrics: dict[str, Any] | None = None
     objectives: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    plan: Plan | None = None
+
+    @property
+    def label(self) -> str:
+        """The point's values as shown: the value for one key, ``(a, b)`` for several."""
+        return self.values[0] if len(self.values) == 1 else f"({', '.join(self.values)})"
 
     @classmethod
-    def of(cls, value: str, outcome: TaskOutcome) -> PointResult:
-        """The row of one value from its task's outcome."""
+    def of(
+        cls, coords: tuple[int, ...], values: tuple[str, ...], outcome: TaskOutcome
+    ) -> PointResult:
+        """The row of one point from its task's outcome."""
         plan = outcome.result.plan if outcome.result is not None else None
         objectives = [
             {"name": o.name, "value": o.value, "bound": o.bound, "proven": o.proven}
@@ -214,63 +301,143 @@ class PointResult:
         ]
         return cls(
             outcome.index,
-            value,
+            coords,
+            values,
             outcome.status,
             list(outcome.reasons),
             outcome.metrics,
             objectives,
             outcome.seconds,
             outcome.interrupted,
+            plan,
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def values_by_key(self, keys: list[str]) -> dict[str, str]:
+        """The point's values by key."""
+        return dict(zip(keys, self.values, strict=True))
+
+    def to_json(self, keys: list[str]) -> dict[str, Any]:
         """The result as a JSON-ready dict."""
         return {
-            "value": self.value,
+            "values": self.values_by_key(keys),
             "status": self.status,
             "reasons": list(self.reasons),
-            "metrics": self.metrics,
             "objectives": self.objectives,
+            "metrics": self.metrics,
             "seconds": round(self.seconds, 2),
             "interrupted": self.interrupted,
         }
 
 
+def _at_most(low: tuple[int, ...], high: tuple[int, ...]) -> bool:
+    return all(a <= b for a, b in zip(low, high, strict=True))
+
+
 # ----- the sweep ---------------------------------------------------------------------------------
 @dataclass
 class SweepResult:
-    """Every value's result, in value order, and whether the sweep was interrupted."""
+    """Every point's result, in grid order, and what was asked.
 
-    sweep: Sweep
+    ``sets`` and ``drops`` are the base edits applied to every point; ``base_digests`` those
+    of the data folder they were applied to; ``objective_names`` the data's objective levels.
+    """
+
+    grid: Grid
     target: Target
     points: list[PointResult]
     interrupted: bool = False
+    sets: tuple[str, ...] = ()
+    drops: tuple[str, ...] = ()
+    base_digests: dict[str, str] = field(default_factory=dict)
+    objective_names: list[str] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        """The varied keys."""
+        return self.grid.keys
+
+    def reaches(self, point: PointResult) -> bool:
+        """Whether the point's plan reaches the target."""
+        return self.target.reached(point.metrics)
+
+    @property
+    def smallest_combinations(self) -> list[PointResult]:
+        """The points that reach the target where no other point that reaches it is smaller or
+        equal in every key (for one key: the smallest value), in grid order."""
+        reaching = [p for p in self.points if self.reaches(p)]
+        return [
+            p
+            for p in reaching
+            if not any(q is not p and _at_most(q.coords, p.coords) for q in reaching)
+        ]
 
     @property
     def smallest_reaching(self) -> PointResult | None:
-        """The smallest value whose plan reaches the target (None if none does)."""
-        return next((p for p in self.points if self.target.reached(p.metrics)), None)
+        """The first smallest combination in grid order (None if no point reaches)."""
+        smallest = self.smallest_combinations
+        return smallest[0] if smallest else None
 
     @property
     def unproven_below(self) -> list[PointResult]:
-        """Values below the answer (or all, if none reached) not shown to miss the target.
+        """Points that missed the target without proof and might change the answer.
 
-        A value that missed the target without proving optimality might reach it with more
-        time, so the answer is an upper bound until these are proven.
+        A point that missed without proving optimality might reach the target with more
+        time; it would change the answer unless some point that reaches it is smaller or
+        equal in every key. So the answer is an upper bound until these are proven.
         """
-        answer = self.smallest_reaching
-        below = self.points if answer is None else self.points[: answer.index]
-        return [p for p in below if p.status not in ("optimal", "infeasible", "invalid")]
+        reaching = [p for p in self.points if self.reaches(p)]
+        return [
+            p
+            for p in self.points
+            if not self.reaches(p)
+            and p.status not in ("optimal", "infeasible", "invalid")
+            and not any(_at_most(q.coords, p.coords) for q in reaching)
+        ]
+
+    @property
+    def at_first_value(self) -> list[tuple[str, str]]:
+        """``(key, value)`` for each key whose first value tried is part of a smallest
+        combination: the true threshold may lie below the range."""
+        found: list[tuple[str, str]] = []
+        for position, sweep in enumerate(self.grid.sweeps):
+            if any(p.coords[position] == 0 for p in self.smallest_combinations):
+                found.append((sweep.key, sweep.text(sweep.values[0])))
+        return found
+
+    def warnings(self) -> list[str]:
+        """One line per key where the answer is the range's first value."""
+        return [
+            f"{value} is the first value of {key} tried: the true threshold may lie below "
+            "it (start the range lower to find it)"
+            for key, value in self.at_first_value
+        ]
+
+    def point_edits(self, point: PointResult) -> tuple[list[str], list[str]]:
+        """The ``--set`` and ``--drop`` edits of one point: the base edits, then its values."""
+        return [*self.sets, *self.grid.assignments(point.coords)], list(self.drops)
+
+    def point_plan(self, point: PointResult) -> Plan | None:
+        """The point's plan, recording its edits and the digests of the folder they were
+        applied to, so that ``check``, ``export`` and ``report`` can rebuild its data."""
+        if point.plan is None:
+            return None
+        sets, drops = self.point_edits(point)
+        inputs = point.plan.inputs.model_copy(update={"base_sha256": dict(self.base_digests)})
+        return point.plan.model_copy(update={"inputs": inputs, "edits": plan_edits(sets, drops)})
 
     def to_json(self) -> dict[str, Any]:
-        """The sweep as a JSON-ready dict."""
+        """The sweep as a JSON-ready dict (spec section 6.3, with a few more keys)."""
+        keys = self.keys
         answer = self.smallest_reaching
         return {
-            "key": self.sweep.key,
+            "keys": keys,
             "target": str(self.target),
-            "points": [p.to_json() for p in self.points],
-            "smallest_reaching": None if answer is None else answer.value,
-            "unproven_below": [p.value for p in self.unproven_below],
+            "base_edits": {"set": list(self.sets), "drop": list(self.drops)},
+            "points": [p.to_json(keys) for p in self.points],
+            "smallest_reaching": None if answer is None else answer.values_by_key(keys),
+            "smallest_combinations": [p.values_by_key(keys) for p in self.smallest_combinations],
+            "unproven_below": [p.values_by_key(keys) for p in self.unproven_below],
+            "warnings": self.warnings(),
             "interrupted": self.interrupted,
         }
 
@@ -280,58 +447,80 @@ def default_workers(jobs: int) -> int:
     return max(1, (os.cpu_count() or 1) // jobs)
 
 
-def plan_sweep(raw: RawData, sweep: Sweep) -> list[PointResult | None]:
-    """Check every value's data before solving anything.
+def plan_grid(
+    raw: RawData, grid: Grid, sets: list[str] | None = None, drops: list[str] | None = None
+) -> tuple[list[PointResult | None], list[str]]:
+    """Check every point's data before solving anything.
 
-    Returns one entry per value: an ``invalid`` result where the value makes the data
-    invalid, None where it can be solved.
+    Returns:
+        One entry per point (an ``invalid`` result where the point's data are invalid, None
+        where it can be solved), and the objective levels of the first valid point's data.
 
     Raises:
-        UsageError: a malformed key (exit 2).
-        InputError: a key that names nothing valid (exit 3), or data invalid for every value
-            (the first value's problems).
+        UsageError: a malformed key or edit, or a key both varied and set (exit 2).
+        InputError: a key that names nothing valid (exit 3), or data invalid for every point
+            (the first point's problems).
     """
+    check_base_edits(grid, list(sets or []))
     checked: list[PointResult | None] = []
     first_error: InputError | None = None
-    for index, value in enumerate(sweep.values):
-        scenario = apply_scenario(raw, [sweep.assignment(value)], [])
+    objectives: list[str] = []
+    for index, coords in enumerate(grid.coordinates()):
+        point_sets = [*(sets or []), *grid.assignments(coords)]
+        scenario = apply_scenario(raw, point_sets, list(drops or []))
         try:
-            build_data(scenario.raw)
+            data = build_data(scenario.raw)
         except InputError as exc:
             first_error = first_error or exc
-            checked.append(PointResult(index, sweep.text(value), "invalid", exc.lines()))
+            checked.append(PointResult(index, coords, grid.texts(coords), "invalid", exc.lines()))
             continue
+        objectives = objectives or list(data.constraints.objective)
         checked.append(None)
     if first_error is not None and all(entry is not None for entry in checked):
         raise first_error
-    return checked
+    return checked, objectives
 
 
-def run_sweep(
+def run_grid(
     raw: RawData,
-    sweep: Sweep,
+    grid: Grid,
     target: Target,
+    runner: PointRunner,
     *,
+    sets: list[str] | None = None,
+    drops: list[str] | None = None,
     time_limit: float,
     seed: int,
     workers: int | None,
     jobs: int,
     on_done: Callable[[PointResult], None] | None = None,
 ) -> SweepResult:
-    """Solve every value, ``jobs`` at a time, each in a separate process.
+    """Solve every point of the grid with ``runner``.
 
-    Ctrl-C stops the running searches (each keeps its best plan), skips the values not yet
-    started, and returns with ``interrupted`` set.
+    ``workers`` is the number of search workers of each solve; by default the cores of this
+    machine shared among ``jobs`` solves, with or without a cluster, so that the same command
+    gives the same results wherever its points run. Ctrl-C stops (locally) or abandons (on a
+    cluster) the running points, keeps the finished ones and returns with ``interrupted`` set;
+    points not finished are ``not run``.
 
     Raises:
-        UsageError, InputError: as :func:`plan_sweep`.
+        UsageError, InputError: as :func:`plan_grid`.
     """
-    checked = plan_sweep(raw, sweep)
-    per_solve = workers or default_workers(min(jobs, len(sweep.values)))
-    texts = [sweep.text(value) for value in sweep.values]
+    base_sets, base_drops = list(sets or []), list(drops or [])
+    checked, objectives = plan_grid(raw, grid, base_sets, base_drops)
+    coordinates = grid.coordinates()
+    per_solve = workers or default_workers(min(jobs, len(coordinates)))
     tasks = [
-        ScenarioTask(index, raw, (sweep.assignment(value),), (), time_limit, seed, per_solve)
-        for index, value in enumerate(sweep.values)
+        ScenarioTask(
+            index,
+            raw,
+            (*base_sets, *grid.assignments(coords)),
+            tuple(base_drops),
+            time_limit,
+            seed,
+            per_solve,
+        )
+        for index, coords in enumerate(coordinates)
         if checked[index] is None
     ]
     points: dict[int, PointResult] = {p.index: p for p in checked if p is not None}
@@ -340,14 +529,27 @@ def run_sweep(
             on_done(point)
 
     def record(outcome: TaskOutcome) -> None:
-        point = PointResult.of(texts[outcome.index], outcome)
+        coords = coordinates[outcome.index]
+        point = PointResult.of(coords, grid.texts(coords), outcome)
         points[outcome.index] = point
         if on_done is not None:
             on_done(point)
 
-    _, interrupted = solve_tasks(tasks, jobs, record)
+    _, interrupted = runner.run(tasks, record)
     rows = [
-        points.get(index) or PointResult(index, text, "not run", ["interrupted before it started"])
-        for index, text in enumerate(texts)
+        points.get(index)
+        or PointResult(
+            index, coords, grid.texts(coords), "not run", ["interrupted before it finished"]
+        )
+        for index, coords in enumerate(coordinates)
     ]
-    return SweepResult(sweep, target, rows, interrupted)
+    return SweepResult(
+        grid,
+        target,
+        rows,
+        interrupted,
+        tuple(base_sets),
+        tuple(base_drops),
+        dict(raw.digests),
+        objectives,
+    )

@@ -1,10 +1,14 @@
-"""Solve several scenarios of one data folder, each in its own process (or here, one by one).
+"""Solve several scenarios of one data folder, each in its own process or on a cluster.
 
 Used by ``whatif`` (baseline and scenario side by side) and ``capacity`` (one scenario per
-value). A task carries plain, picklable data (the parsed files and the edits), so each process
+point). A task carries plain, picklable data (the parsed files and the edits), so each process
 builds and validates its own :class:`~trafficplan.inputs.ProblemData`. Results are keyed by the
-task's index, so they never depend on which process finished first. Ctrl-C in the parent stops
-every running search (each keeps its best plan) and skips the tasks not yet started.
+task's index, so they never depend on which process finished first.
+
+Where tasks run is a :class:`PointRunner`: :class:`LocalPool` (processes on this machine; Ctrl-C
+stops every running search, each keeping its best plan, and skips the tasks not yet started) or
+:class:`~trafficplan.scenarios.cluster.ClusterRunner` (the workers of a Dask distributed
+scheduler). :func:`point_runner` picks one from the command line's ``--scheduler``.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from trafficplan.errors import TrafficplanError
 from trafficplan.inputs.loading import RawData, build_data
@@ -57,9 +62,9 @@ class TaskOutcome:
     """How one task ended.
 
     ``status`` is the solver's status, or ``invalid`` (the edits make the data invalid;
-    ``reasons`` holds the problems), ``not run`` (interrupted before it started) or ``error``
-    (the process died). ``result`` is the solver's result when it ran; ``metrics`` those of
-    its plan, recomputed against the scenario's own data.
+    ``reasons`` holds the problems), ``not run`` (interrupted before it finished) or ``failed``
+    (the process died; on a cluster, the task failed twice). ``result`` is the solver's result
+    when it ran; ``metrics`` those of its plan, recomputed against the scenario's own data.
     """
 
     index: int
@@ -151,10 +156,56 @@ def _solve_in_worker(task: ScenarioTask) -> TaskOutcome:
     return solve_task(task, _worker_stop)
 
 
+OnDone = Callable[[TaskOutcome], None]
+"""Called in the calling process with each task's outcome as soon as it is known."""
+
+
+class PointRunner(Protocol):
+    """Where scenario tasks run. ``run`` returns the outcomes by task index (tasks not finished
+    when Ctrl-C came are missing) and whether the run was interrupted."""
+
+    def run(
+        self, tasks: list[ScenarioTask], on_done: OnDone | None = None
+    ) -> tuple[dict[int, TaskOutcome], bool]:
+        """Solve every task; Ctrl-C returns what finished, with ``True``."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalPool:
+    """Processes on this machine, ``jobs`` at a time (see :func:`solve_tasks`)."""
+
+    jobs: int
+
+    def run(
+        self, tasks: list[ScenarioTask], on_done: OnDone | None = None
+    ) -> tuple[dict[int, TaskOutcome], bool]:
+        """Solve the tasks in the local process pool."""
+        return solve_tasks(tasks, self.jobs, on_done)
+
+
+@contextmanager
+def point_runner(scheduler: str | None, jobs: int) -> Iterator[PointRunner]:
+    """The runner of a command's ``--scheduler``: the cluster's workers when an address is
+    given (the connection closed on leaving), else the local pool with ``jobs`` processes.
+
+    Raises:
+        UsageError: the scheduler cannot be reached (see
+            :func:`~trafficplan.scenarios.cluster.connect`).
+    """
+    if scheduler is None:
+        yield LocalPool(jobs)
+        return
+    from trafficplan.scenarios.cluster import connect
+
+    with connect(scheduler) as cluster:
+        yield cluster
+
+
 def solve_tasks(
     tasks: list[ScenarioTask],
     jobs: int,
-    on_done: Callable[[TaskOutcome], None] | None = None,
+    on_done: OnDone | None = None,
 ) -> tuple[dict[int, TaskOutcome], bool]:
     """Solve the tasks ``jobs`` at a time, each in a separate process.
 
@@ -198,22 +249,23 @@ def _collect(
     future: Future[TaskOutcome],
     task: ScenarioTask,
     outcomes: dict[int, TaskOutcome],
-    on_done: Callable[[TaskOutcome], None] | None,
+    on_done: OnDone | None,
 ) -> None:
     try:
         outcome = future.result()
     except CancelledError:
         return
     except Exception as exc:  # a crashed worker process must not lose the other tasks
-        outcome = TaskOutcome(task.index, "error", [f"{type(exc).__name__}: {exc}"])
-    _record(outcome, outcomes, on_done)
+        outcome = TaskOutcome(task.index, "failed", [f"{type(exc).__name__}: {exc}"])
+    record_outcome(outcome, outcomes, on_done)
 
 
-def _record(
+def record_outcome(
     outcome: TaskOutcome,
     outcomes: dict[int, TaskOutcome],
-    on_done: Callable[[TaskOutcome], None] | None,
+    on_done: OnDone | None,
 ) -> None:
+    """Keep an outcome by its task's index and tell ``on_done``."""
     outcomes[outcome.index] = outcome
     if on_done is not None:
         on_done(outcome)
