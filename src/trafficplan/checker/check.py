@@ -6,8 +6,10 @@ from dataclasses import replace
 
 from trafficplan.checker.metrics import (
     claimed_metric_warnings,
+    cost_components,
     digest_warnings,
     recompute_metrics,
+    region_costs,
     region_metrics,
     unassigned_warnings,
 )
@@ -72,10 +74,12 @@ def check_plan(data: ProblemData, plan: Plan) -> CheckReport:
             else:
                 violations.append(violation)
     metrics = recompute_metrics(view)
+    costs = region_costs(view)
+    components = cost_components(costs)
     warnings = [
         *digest_warnings(view),
         *frozen,
-        *claimed_metric_warnings(view, metrics),
+        *claimed_metric_warnings(view, metrics, components),
         *unassigned_warnings(view),
     ]
     return CheckReport(
@@ -85,6 +89,8 @@ def check_plan(data: ProblemData, plan: Plan) -> CheckReport:
         metrics=metrics,
         claimed_metrics=dict(plan.metrics),
         region_metrics=region_metrics(view),
+        cost_components=components,
+        region_costs=costs,
     )
 
 
