@@ -311,3 +311,16 @@ def test_a_relaxed_plan_reports_its_own_cost(tmp_path: Path) -> None:
     assert result.plan.metrics["officers_trained"] == 40
     assert result.plan.metrics["cost_eur"] == pytest.approx(120 + 150 + 262.5 + 160 + 670.5)
     assert_levels_are_the_metric(result)
+
+
+def test_trainers_differing_only_in_per_diem_are_not_interchangeable(tmp_path: Path) -> None:
+    # Same home and day rate: only the per diem tells them apart, and the cheaper one (t02,
+    # listed second) must lead both sessions: 2 x (100 + 10) + the trip to beta, 31.22.
+    dicts = tiny()
+    t01, t02 = dicts["trainers"]["trainers"]
+    t02.update(home=dict(t01["home"]), day_rate_eur=100)
+    t01["per_diem_eur"] = 30
+    t02["per_diem_eur"] = 10
+    plan, _ = solved(tmp_path, dicts)
+    assert [s.trainers for s in plan.sessions] == [["t02"], ["t02"]]
+    assert plan.metrics["cost_eur"] == pytest.approx(220 + 31.22)

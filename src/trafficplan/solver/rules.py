@@ -442,7 +442,7 @@ def budget(pm: PlanModel) -> None:
 
 
 def trainer_symmetry(pm: PlanModel) -> None:
-    """Symmetry breaking: interchangeable trainers (same home, rate, regions, leave, cap)
+    """Symmetry breaking: interchangeable trainers (same home, rates, regions, leave, cap)
     are used in order of decreasing load. Not in a re-plan: there a trainer's identity (and
     frozen load) matters."""
     if pm.frozen.since is not None:
@@ -453,6 +453,8 @@ def trainer_symmetry(pm: PlanModel) -> None:
             trainer.home.lat,
             trainer.home.lon,
             trainer.day_rate_eur,
+            trainer.per_diem_eur,
+            trainer.hotel_eur,
             tuple(trainer.regions or ()),
             trainer.unavailable,
             trainer.max_sessions,
