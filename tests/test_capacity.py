@@ -330,3 +330,30 @@ def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> Non
     assert points[index]["seconds"] < 60
     assert all(p["status"] not in ("not run",) for p in points[:index])
     assert [p["status"] for p in points[index + 1 :]] == ["not run"] * (len(points) - index - 1)
+
+
+def test_cost_components_per_value(tmp_path: Path) -> None:
+    # 40 officers trained at every value: officers' travel is 0, 40 x 1 and 40 x 2 EUR
+    data = tiny()
+    data["constraints"]["sessions"]["per_person_eur"] = 10
+    folder = write_data(tmp_path / "data", data)
+    result = runner.invoke(
+        app,
+        ["capacity", "--data", str(folder), "--vary", "officers.travel_eur=0..2", "--jobs", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "cost by component (EUR)" in out and "officers' travel" in out
+    rows = {
+        line.split("│")[1].strip(): line
+        for line in out.split("cost by component")[1].splitlines()
+        if "│" in line
+    }
+    assert "80.00" in rows["2"] and "440.00" in rows["2"]  # travel, catering 44 x 10
+    assert "hotel nights" not in out  # no value has any
+
+    document = json.loads(
+        capacity(folder, "--vary", "officers.travel_eur=0..2", "--jobs", "1").stdout
+    )
+    travel = [p["metrics"]["cost_components"]["officer_travel"] for p in document["points"]]
+    assert travel == [0, 40, 80]

@@ -38,6 +38,16 @@ COST_COMPONENTS = (
 """The parts of ``cost_eur`` (spec 6.6), in the order every output lists them: trainers' day
 rates, their road trips, per diems, hotel nights away; venues' day rates; catering and
 materials per person present; officers' travel reimbursements."""
+COST_COMPONENT_LABELS = {
+    "trainer_fees": "Trainer fees",
+    "trainer_travel": "Trainer travel",
+    "per_diem": "Per diems",
+    "hotel": "Hotel nights",
+    "venue_hire": "Venue hire",
+    "catering": "Catering and materials",
+    "officer_travel": "Officers' travel",
+}
+"""Each cost component in words, for tables and charts."""
 
 
 def cents(eur: float, round_up: bool = False) -> int:
