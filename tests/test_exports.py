@@ -847,7 +847,7 @@ def test_calendar_events_carry_kyiv_times_contacts_and_the_time_zone(tmp_path: P
     event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
     contacts = [str(c) for c in event["CONTACT"]]
     assert contacts == [
-        "Alpha police directorate: Alpha police directorate, +380 44 000 01 00",
+        "Alpha police directorate, +380 44 000 01 00",
         "Alpha Women's Centre: Hotline +380 44 000 02 01",
     ]
     description = str(event["DESCRIPTION"])

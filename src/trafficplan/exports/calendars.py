@@ -130,7 +130,7 @@ def session_event(data: ProblemData, session: PlanSession) -> Event:
     event.add("description", "\n".join(lines))
     event.add("location", place)
     event.add("geo", data.venue_point(session.venue))
-    contacts = [f"{region.name} police directorate: {region.contact}"] if region.contact else []
+    contacts = [region.contact] if region.contact else []
     contacts += [f"{n.name}: {n.contact}" for n in ngos if n.contact]
     for contact in contacts:
         event.add("contact", contact)
