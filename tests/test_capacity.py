@@ -513,3 +513,30 @@ def test_a_key_both_varied_and_set_is_a_usage_error(folder: Path) -> None:
     assert result.exit_code == 2
     assert "--set sessions.officers.max: the key is also varied with --vary" in result.stderr
     assert capacity(folder).exit_code == 2
+
+
+def test_cost_components_per_value(tmp_path: Path) -> None:
+    # 40 officers trained at every value: officers' travel is 0, 40 x 1 and 40 x 2 EUR
+    data = tiny()
+    data["constraints"]["sessions"]["per_person_eur"] = 10
+    folder = write_data(tmp_path / "data", data)
+    result = runner.invoke(
+        app,
+        ["capacity", "--data", str(folder), "--vary", "officers.travel_eur=0..2", "--jobs", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "cost by component (EUR)" in out and "officers' travel" in out
+    rows = {
+        line.split("│")[1].strip(): line
+        for line in out.split("cost by component")[1].splitlines()
+        if "│" in line
+    }
+    assert "80.00" in rows["2"] and "440.00" in rows["2"]  # travel, catering 44 x 10
+    assert "hotel nights" not in out  # no value has any
+
+    document = json.loads(
+        capacity(folder, "--vary", "officers.travel_eur=0..2", "--jobs", "1").stdout
+    )
+    travel = [p["metrics"]["cost_components"]["officer_travel"] for p in document["points"]]
+    assert travel == [0, 40, 80]

@@ -218,3 +218,28 @@ def test_help_names_the_exit_codes() -> None:
     assert result.exit_code == 0
     assert "--data" in result.stdout and "--json" in result.stdout
     assert "PLAN" in result.stdout
+
+
+def test_cost_components_recomputed_next_to_the_plans_claims(tmp_path: Path) -> None:
+    # catering 10 EUR a person: 2 x (20 officers + 1 trainer + 1 NGO) = 440 EUR
+    data = tiny()
+    data["constraints"]["sessions"]["per_person_eur"] = 10
+    folder = write_data(tmp_path / "data", data)
+    plan = valid_plan()
+    plan.metrics["cost_eur"] = 660.0
+    plan.metrics["cost_components"] = {"trainer_fees": 220.0, "catering": 400.0}
+    path = write(plan, tmp_path / "plan.json")
+
+    result = run(str(path), "--data", str(folder))
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
+    assert "440.00" in rows["catering"] and "400.00" in rows["catering"]
+    assert rows["venue_hire"].split("│")[2].strip() == "0.00"
+    assert (
+        "metrics: the plan's metrics.cost_components.catering is 400.00, but its sessions "
+        "give 440.00" in " ".join(result.stdout.split())
+    )
+
+    document = json.loads(run(str(path), "--data", str(folder), "--json").stdout)
+    assert document["cost_components"]["catering"] == 440.0
+    assert document["regions"]["alpha"]["costs"]["catering"] == 220.0

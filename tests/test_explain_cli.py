@@ -129,7 +129,8 @@ def test_no_session_in_the_region(tmp_path: Path) -> None:
     plan = make_plan(session("alpha-01", "alpha", "2009-06-02", NORTH[:5] + SOUTH[:5]))
     result = explain_officer(plan, data, "BET-0001")
     assert result.checks == []
-    assert result.summary()[0].endswith("it has no session in region beta.")
+    assert result.summary()[0].endswith("the plan has no session in region beta.")
+    assert result.reason == "the plan has no session in region beta"
 
 
 def test_unknown_officer_names_close_ids(tmp_path: Path) -> None:

@@ -131,10 +131,12 @@ def test_export_files_match_the_plan(tmp_path: Path) -> None:
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         "calendars/t01.ics",
         "calendars/t02.ics",
+        "costs.csv",
         "rosters/alpha.csv",
         "rosters/beta.csv",
         "rosters/gamma.csv",
         "schedule.csv",
+        "unassigned.csv",
     ]
 
     alpha = read_csv(out / "rosters" / "alpha.csv")
@@ -149,11 +151,25 @@ def test_export_files_match_the_plan(tmp_path: Path) -> None:
             "officer_id": officer.id,
             "officer_name": officer.name,
             "district": officer.district,
+            "weekday": "Tue",
+            "start_time": "",  # all-day sessions
+            "venue_name": "Alpha Hall",
+            "venue_address": "vul. Shevchenka 1, Alpha City",
+            "trainer_names": "Olena Kovalenko",
+            "ngo_names": "Alpha Women's Centre",
+            "status": "planned",
         }
-    assert [row["officer_id"] for row in read_csv(out / "rosters" / "beta.csv")] == BETA_OFFICERS
+    beta = read_csv(out / "rosters" / "beta.csv")
+    assert [row["officer_id"] for row in beta] == BETA_OFFICERS
+    assert beta[0]["venue_address"] == ""  # the data give no address for Beta Hall
     # A region without sessions still gets its roster: the header alone.
     assert (out / "rosters" / "gamma.csv").read_bytes() == (
-        b"\xef\xbb\xbfsession_id,date,venue,officer_id,officer_name,district\r\n"
+        b"\xef\xbb\xbfsession_id,date,venue,officer_id,officer_name,district,weekday,start_time,"
+        b"venue_name,venue_address,trainer_names,ngo_names,status\r\n"
+    )
+    # every officer has a session: the header alone
+    assert (out / "unassigned.csv").read_bytes() == (
+        b"\xef\xbb\xbfofficer_id,officer_name,region,district,reason\r\n"
     )
 
     schedule = read_csv(out / "schedule.csv")
@@ -505,11 +521,15 @@ def test_json_lists_every_file(tmp_path: Path, tiny_folder: Path) -> None:
         "rosters/alpha.csv",
         "rosters/beta.csv",
         "schedule.csv",
+        "unassigned.csv",
+        "costs.csv",
         "calendars/t01.ics",
         "calendars/t02.ics",
     }
     assert files["rosters/alpha.csv"]["rows"] == 20
     assert files["schedule.csv"]["rows"] == 2
+    assert (files["unassigned.csv"]["kind"], files["unassigned.csv"]["rows"]) == ("unassigned", 0)
+    assert (files["costs.csv"]["kind"], files["costs.csv"]["rows"]) == ("costs", 2 * 7)
     assert files["calendars/t01.ics"]["events"] == 1
     assert files["calendars/t01.ics"]["subject"] == "t01"
     assert {item["status"] for item in report["files"]} == {"new"}
@@ -522,7 +542,7 @@ def test_human_output_names_the_files(tmp_path: Path, tiny_folder: Path) -> None
     assert result.exit_code == 0, result.output
     for expected in ("rosters/alpha.csv", "schedule.csv", "calendars/t02.ics", "20 rows"):
         assert expected in result.stdout
-    assert "5 file(s) written" in result.stdout
+    assert "7 file(s) written" in result.stdout
 
 
 def test_failure_midway_keeps_previous_files_and_says_what_was_written(
@@ -631,7 +651,7 @@ def test_library_build_is_deterministic_for_a_fixed_time(tiny_folder: Path, tmp_
     second = build_export(data, plan, tmp_path / "out", now=moment)
     assert [(f.path, f.content) for f in first.files] == [(f.path, f.content) for f in second.files]
     written = write_export(first, tmp_path / "out")
-    assert [item.status for item in written] == ["new"] * 5
+    assert [item.status for item in written] == ["new"] * 7
     event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
     assert event.decoded("DTSTAMP") == moment
 
@@ -666,3 +686,197 @@ def test_paths_with_markup_brackets_are_printed_verbatim(tmp_path: Path, tiny_fo
     )
     assert result.exit_code == 0, result.output
     assert "o[/red]" in result.stdout
+
+
+# ----- what goes out of the office (spec 6.8): rosters to forward, who was left out, costs ----
+def with_contacts(data: dict[str, Any]) -> dict[str, Any]:
+    """The tiny instance with times, addresses, contacts and every cost component set."""
+    alpha, beta = data["regions"]["regions"]
+    alpha["contact"] = "Alpha police directorate, +380 44 000 01 00"
+    alpha["ngos"][0]["contact"] = "Hotline +380 44 000 02 01"
+    alpha["venues"][0].update(address="vul. Shevchenka 1, Alpha City", day_rate_eur=150)
+    beta["venues"][0]["day_rate_eur"] = 90.5
+    data["trainers"]["trainers"][0].update(
+        email="o.kovalenko@example.org", phone="+380 50 000 00 01", per_diem_eur=20
+    )
+    data["constraints"]["sessions"].update(start_time="10:00", end_time="17:30")
+    data["constraints"]["sessions"]["per_person_eur"] = 12.5
+    data["constraints"]["officers"]["travel_eur"] = 8
+    return data
+
+
+def test_rosters_carry_the_weekday_start_time_names_and_status(tmp_path: Path) -> None:
+    data_dir = write_data(tmp_path / "data", with_contacts(tiny()))
+    document = valid_plan()
+    document["sessions"][0]["trainers"] = ["t01", "t02"]  # two trainers: both names
+    document["sessions"][1]["date"] = "2009-06-05"
+
+    assert export(tmp_path, data_dir, document, "--force").exit_code == 0
+
+    alpha = read_csv(tmp_path / "out" / "rosters" / "alpha.csv")
+    # the spec's six columns stay in place
+    assert list(alpha[0])[:6] == [
+        "session_id",
+        "date",
+        "venue",
+        "officer_id",
+        "officer_name",
+        "district",
+    ]
+    first = alpha[0]
+    assert [first[k] for k in ROSTER_HEADER[6:]] == [
+        "Tue",
+        "10:00",
+        "Alpha Hall",
+        "vul. Shevchenka 1, Alpha City",
+        "Olena Kovalenko;Petro Shevchenko",
+        "Alpha Women's Centre",
+        "planned",
+    ]
+    beta = read_csv(tmp_path / "out" / "rosters" / "beta.csv")
+    assert {(row["weekday"], row["venue_address"], row["status"]) for row in beta} == {
+        ("Fri", "", "planned")
+    }
+
+
+def test_unassigned_lists_every_officer_without_a_session_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    data_dict = with_gamma(tiny())
+    data_dict["officers"].append(
+        {
+            "id": "GAM-0001",
+            "name": "Офіцер GAM 1",
+            "region": "gamma",
+            "district": "gamma-central",
+            "unavailable": "",
+        }
+    )
+    data_dict["officers"][16]["unavailable"] = "2009-06-02"  # ALP-0017 on leave that day
+    data_dir = write_data(tmp_path / "data", data_dict)
+    document = valid_plan()
+    document["sessions"][0]["officers"] = ALPHA_OFFICERS[:15]
+
+    result = export(tmp_path, data_dir, document)
+
+    assert result.exit_code == 0, result.output
+    rows = read_csv(tmp_path / "out" / "unassigned.csv")
+    assert list(rows[0]) == ["officer_id", "officer_name", "region", "district", "reason"]
+    assert [row["officer_id"] for row in rows] == [*ALPHA_OFFICERS[15:], "GAM-0001"]
+    by_id = {row["officer_id"]: row for row in rows}
+    assert by_id["ALP-0016"]["district"] == "alpha-south"
+    assert by_id["ALP-0016"]["officer_name"] == "Офіцер ALP 16"
+    # the words of explain --officer
+    assert by_id["ALP-0016"]["reason"].startswith(
+        "nothing kept them out of alpha-01 (2009-06-02): a free seat"
+    )
+    assert by_id["ALP-0017"]["reason"] == (
+        "each of the 1 session(s) of region alpha was closed to them (on leave on 1)"
+    )
+    assert by_id["GAM-0001"]["reason"] == "the plan has no session in region gamma"
+    args = ["explain", "--officer", "GAM-0001", "--plan", str(tmp_path / "plan.json")]
+    explained = runner.invoke(app, [*args, "--data", str(data_dir)])
+    assert by_id["GAM-0001"]["reason"] in " ".join(explained.stdout.split())
+
+
+def test_an_officer_kept_out_by_leave_and_full_sessions_is_told_so(tmp_path: Path) -> None:
+    data_dict = tiny()
+    data_dict["regions"]["regions"][0]["venues"][0]["capacity"] = 19
+    data_dict["officers"][19]["unavailable"] = "2009-06-02"  # ALP-0020
+    data_dir = write_data(tmp_path / "data", data_dict)
+    document = valid_plan()
+    document["sessions"][0]["officers"] = ALPHA_OFFICERS[:19]
+
+    assert export(tmp_path, data_dir, document).exit_code == 0
+
+    rows = read_csv(tmp_path / "out" / "unassigned.csv")
+    assert [(row["officer_id"], row["reason"]) for row in rows] == [
+        (
+            "ALP-0020",
+            "each of the 1 session(s) of region alpha was closed to them "
+            "(on leave on 1; full on 1)",
+        )
+    ]
+
+
+def test_costs_csv_by_region_and_component_adds_up_to_the_plan_cost(tmp_path: Path) -> None:
+    # alpha: t01 at home 100 + per diem 20; hall 150; 22 people x 12.50; 20 officers x 8.
+    # beta: t02 at home 120; hall 90.50; 22 x 12.50; 20 x 8.
+    data_dir = write_data(tmp_path / "data", with_contacts(tiny()))
+    assert export(tmp_path, data_dir, valid_plan()).exit_code == 0
+
+    raw = (tmp_path / "out" / "costs.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfregion,component,eur\r\n")
+    rows = read_csv(tmp_path / "out" / "costs.csv")
+    table = {(row["region"], row["component"]): row["eur"] for row in rows}
+    assert len(rows) == len(table) == 2 * 7
+    assert [row["component"] for row in rows[:7]] == [
+        "trainer_fees",
+        "trainer_travel",
+        "per_diem",
+        "hotel",
+        "venue_hire",
+        "catering",
+        "officer_travel",
+    ]
+    assert [table[("alpha", c)] for c in ("trainer_fees", "per_diem", "venue_hire")] == [
+        "100.00",
+        "20.00",
+        "150.00",
+    ]
+    assert table[("alpha", "trainer_travel")] == table[("alpha", "hotel")] == "0.00"
+    assert table[("alpha", "catering")] == table[("beta", "catering")] == "275.00"
+    assert table[("beta", "officer_travel")] == "160.00"
+    assert table[("beta", "venue_hire")] == "90.50"
+    total = sum(float(value) for value in table.values())
+    assert total == pytest.approx(120 + 150 + 275 + 160 + 120 + 90.5 + 275 + 160)
+    metric = check_plan(load_data(data_dir), parse_plan(valid_plan())).metrics["cost_eur"]
+    assert total == pytest.approx(metric)
+
+
+def test_calendar_events_carry_kyiv_times_contacts_and_the_time_zone(tmp_path: Path) -> None:
+    data_dir = write_data(tmp_path / "data", with_contacts(tiny()))
+    assert export(tmp_path, data_dir, valid_plan()).exit_code == 0
+
+    raw = (tmp_path / "out" / "calendars" / "t01.ics").read_bytes().decode("utf-8")
+    unfolded = raw.replace("\r\n ", "")
+    assert "DTSTART;TZID=Europe/Kyiv:20090602T100000\r\n" in unfolded
+    assert "DTEND;TZID=Europe/Kyiv:20090602T173000\r\n" in unfolded
+    assert raw.count("BEGIN:VTIMEZONE") == 1 and "TZID:Europe/Kyiv" in raw
+    assert raw.index("BEGIN:VTIMEZONE") < raw.index("BEGIN:VEVENT")
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    contacts = [str(c) for c in event["CONTACT"]]
+    assert contacts == [
+        "Alpha police directorate, +380 44 000 01 00",
+        "Alpha Women's Centre: Hotline +380 44 000 02 01",
+    ]
+    description = str(event["DESCRIPTION"])
+    for expected in (
+        "Time: 10:00-17:30 (Kyiv time)",
+        "Venue: Alpha Hall, vul. Shevchenka 1, Alpha City",
+        "Police directorate: Alpha police directorate, +380 44 000 01 00",
+        "NGOs: Alpha Women's Centre (Hotline +380 44 000 02 01)",
+    ):
+        assert expected in description
+    # 10:00 in Kyiv on a June day is 07:00 UTC (summer time, UTC+3)
+    start = event.decoded("DTSTART")
+    assert start.utcoffset() == timedelta(hours=3)
+
+    # the same plan again: byte for byte the same calendars
+    before = raw
+    assert export(tmp_path, data_dir, valid_plan()).exit_code == 0
+    assert (tmp_path / "out" / "calendars" / "t01.ics").read_bytes().decode("utf-8") == before
+
+
+def test_all_day_calendars_without_times_and_a_new_sequence_when_times_are_set(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    assert export(tmp_path, tiny_folder, valid_plan()).exit_code == 0
+    raw = (tmp_path / "out" / "calendars" / "t01.ics").read_bytes().decode("utf-8")
+    assert "DTSTART;VALUE=DATE:20090602" in raw and "VTIMEZONE" not in raw
+
+    timed = write_data(tmp_path / "timed", with_contacts(tiny()))
+    assert export(tmp_path, timed, valid_plan()).exit_code == 0
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    assert int(event["SEQUENCE"]) == 1  # the time is news to the phone
+    assert str(event["DTSTART"].params["TZID"]) == "Europe/Kyiv"

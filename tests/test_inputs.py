@@ -108,10 +108,11 @@ CASES = [
         id="unknown-top-level-key",
     ),
     pytest.param(
-        set_key("trainers.trainers.0.colour", "red"),
+        set_key("trainers.trainers.0.languages", "uk"),
         [
-            "trainers.yaml: trainers.t01: unknown key 'colour' (valid keys: id, name, home, "
-            "regions, unavailable, max_sessions, day_rate_eur)"
+            "trainers.yaml: trainers.t01: unknown key 'languages' (valid keys: id, name, home, "
+            "regions, unavailable, max_sessions, day_rate_eur, per_diem_eur, hotel_eur, email, "
+            "phone)"
         ],
         id="unknown-key-without-close-match-lists-valid-keys",
     ),
@@ -606,3 +607,179 @@ def test_clean_tiny_folder_loads(tiny_folder: Path) -> None:
         "officers.csv",
         "constraints.yaml",
     }
+
+
+# ----- costs, contacts, times and the programme (spec 6.6 and 6.8) ---------------------------
+def with_costs_and_contacts(data: dict[str, Any]) -> None:
+    """Every optional key of spec 6.6 and 6.8 set to a valid value."""
+    data["regions"]["regions"][0]["contact"] = "Regional police directorate, +380 44 000 00 01"
+    data["regions"]["regions"][0]["ngos"][0]["contact"] = "Hotline +380 44 000 00 02"
+    venue = data["regions"]["regions"][0]["venues"][0]
+    venue.update(address="vul. Shevchenka 1, Alpha City", day_rate_eur=150)
+    data["trainers"]["trainers"][0].update(
+        email="o.kovalenko@example.org", phone="+380 44 000 00 03", per_diem_eur=25, hotel_eur=45
+    )
+    data["constraints"]["sessions"].update(
+        per_person_eur=12.5, start_time="10:00", end_time="17:00"
+    )
+    data["constraints"]["officers"]["travel_eur"] = 8
+    data["constraints"]["programme"] = {
+        "title": "Training and networking meetings",
+        "organisation": "Project Co-ordinator",
+        "donor": "A foreign ministry",
+    }
+
+
+def test_cost_contact_and_time_keys_load(tmp_path: Path) -> None:
+    data = load_data(folder_with(tmp_path, with_costs_and_contacts))
+    alpha = data.region_by_id["alpha"]
+    assert alpha.contact == "Regional police directorate, +380 44 000 00 01"
+    assert alpha.ngos[0].contact == "Hotline +380 44 000 00 02"
+    assert alpha.venues[0].day_rate_eur == 150 and alpha.venues[0].address
+    t01 = data.trainer_by_id["t01"]
+    assert (t01.email, t01.phone) == ("o.kovalenko@example.org", "+380 44 000 00 03")
+    assert (t01.per_diem_eur, t01.hotel_eur) == (25, 45)
+    sessions = data.constraints.sessions
+    assert sessions.per_person_eur == 12.5
+    assert (f"{sessions.start_time:%H:%M}", f"{sessions.end_time:%H:%M}") == ("10:00", "17:00")
+    assert data.constraints.officers.travel_eur == 8
+    assert data.constraints.programme.title == "Training and networking meetings"
+    assert data.constraints.programme.donor == "A foreign ministry"
+
+
+def test_cost_contact_and_time_keys_default_to_nothing(tiny_folder: Path) -> None:
+    data = load_data(tiny_folder)
+    assert data.venue_by_id["alpha-hall"].day_rate_eur == 0
+    assert data.ngo_by_id["alpha-ngo"].contact is None
+    assert data.region_by_id["alpha"].contact is None
+    t01 = data.trainer_by_id["t01"]
+    assert (t01.email, t01.phone, t01.per_diem_eur, t01.hotel_eur) == (None, None, 0, 0)
+    sessions = data.constraints.sessions
+    assert (sessions.per_person_eur, sessions.start_time, sessions.end_time) == (0, None, None)
+    assert data.constraints.officers.travel_eur == 0
+    assert data.constraints.programme.title is None
+
+
+NEW_KEY_CASES = [
+    pytest.param(
+        set_key("regions.regions.0.venues.0.day_rate_eur", -5),
+        ["regions.yaml: regions.alpha.venues.alpha-hall.day_rate_eur: must be at least 0, got -5"],
+        id="venue-day-rate-negative",
+    ),
+    pytest.param(
+        set_key("trainers.trainers.0.per_diem_eur", -1),
+        ["trainers.yaml: trainers.t01.per_diem_eur: must be at least 0, got -1"],
+        id="per-diem-negative",
+    ),
+    pytest.param(
+        set_key("trainers.trainers.0.hotel_eur", "forty"),
+        ["trainers.yaml: trainers.t01.hotel_eur: expected a number, got 'forty'"],
+        id="hotel-not-a-number",
+    ),
+    pytest.param(
+        set_key("constraints.sessions.per_person_eur", -12),
+        ["constraints.yaml: sessions.per_person_eur: must be at least 0, got -12"],
+        id="per-person-negative",
+    ),
+    pytest.param(
+        set_key("constraints.officers.travel_eur", float("inf")),
+        ["constraints.yaml: officers.travel_eur: must be a finite number, got inf"],
+        id="officer-travel-infinite",
+    ),
+    pytest.param(
+        set_key("constraints.officers.travl_eur", 8),
+        ["constraints.yaml: officers: unknown key 'travl_eur'; did you mean 'travel_eur'?"],
+        id="officer-travel-typo",
+    ),
+    pytest.param(
+        set_key("trainers.trainers.0.email", "olena at example.org"),
+        [
+            "trainers.yaml: trainers.t01.email: 'olena at example.org' is not an e-mail address "
+            "(name@example.org)"
+        ],
+        id="email-not-an-address",
+    ),
+    pytest.param(
+        set_key("trainers.trainers.0.emial", "o@example.org"),
+        ["trainers.yaml: trainers.t01: unknown key 'emial'; did you mean 'email'?"],
+        id="email-typo",
+    ),
+    pytest.param(
+        set_key("trainers.trainers.0.phone", 380440000003),
+        [
+            "trainers.yaml: trainers.t01.phone: got the number 380440000003, not text: YAML "
+            'reads an unquoted phone number as a number; write it in quotes ("+380 44 000 00 00")'
+        ],
+        id="phone-unquoted",
+    ),
+    pytest.param(
+        set_key("regions.regions.0.ngos.0.contcat", "x"),
+        [
+            "regions.yaml: regions.alpha.ngos.alpha-ngo: unknown key 'contcat'; "
+            "did you mean 'contact'?"
+        ],
+        id="ngo-contact-typo",
+    ),
+    pytest.param(
+        set_key("regions.regions.0.ngos.0.contact", ""),
+        ["regions.yaml: regions.alpha.ngos.alpha-ngo.contact: must not be empty"],
+        id="ngo-contact-empty",
+    ),
+    pytest.param(
+        set_key("regions.regions.0.contact", ["a", "b"]),
+        ["regions.yaml: regions.alpha.contact: expected text, got a list"],
+        id="region-contact-a-list",
+    ),
+    pytest.param(
+        set_key("constraints.sessions.start_time", "10:00"),
+        [
+            "constraints.yaml: sessions: give both start_time and end_time, or neither "
+            "(all-day sessions)"
+        ],
+        id="start-time-without-end-time",
+    ),
+    pytest.param(
+        lambda data: data["constraints"]["sessions"].update(start_time="14:00", end_time="09:30"),
+        ["constraints.yaml: sessions: end_time 09:30 is not after start_time 14:00"],
+        id="end-time-before-start-time",
+    ),
+    pytest.param(
+        lambda data: data["constraints"]["sessions"].update(start_time="10h", end_time="24:00"),
+        [
+            "constraints.yaml: sessions.start_time: '10h' is not a time of the form HH:MM "
+            "(00:00 to 23:59)",
+            "constraints.yaml: sessions.end_time: '24:00' is not a time of the form HH:MM "
+            "(00:00 to 23:59)",
+        ],
+        id="times-not-hh-mm",
+    ),
+    pytest.param(
+        set_key("constraints.programme", {"title": "T", "organization": "O"}),
+        ["constraints.yaml: programme: unknown key 'organization'; did you mean 'organisation'?"],
+        id="programme-typo",
+    ),
+    pytest.param(
+        set_key("constraints.programme", {"title": 2008}),
+        ["constraints.yaml: programme.title: expected text, got 2008"],
+        id="programme-title-a-number",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutate", "expected"), NEW_KEY_CASES)
+def test_each_new_key_is_validated(tmp_path: Path, mutate: Mutation, expected: list[str]) -> None:
+    folder = folder_with(tmp_path, mutate)
+    assert validate_errors(folder) == [f"Error: {line}" for line in expected]
+
+
+def test_unquoted_session_time_gets_a_hint_to_quote_it(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, with_costs_and_contacts)
+    text = (folder / "constraints.yaml").read_text(encoding="utf-8")
+    assert "start_time: '10:00'" in text
+    # YAML 1.1 reads an unquoted 10:00 as the base-60 number 600
+    text = text.replace("start_time: '10:00'", "start_time: 10:00")
+    (folder / "constraints.yaml").write_text(text, encoding="utf-8")
+    assert validate_errors(folder) == [
+        "Error: constraints.yaml: sessions.start_time: got the number 600, not a time: YAML "
+        'reads an unquoted 10:00 as a number; quote the time ("10:00")'
+    ]

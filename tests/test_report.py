@@ -11,7 +11,10 @@ import math
 import os
 import re
 import shutil
+import struct
 import subprocess
+import zlib
+from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -193,7 +196,7 @@ def test_report_loads_nothing_from_the_network(report_html: str) -> None:
     library = plotly_library()
     # plotly.js is inlined once and verbatim: the page needs no other script.
     assert report_html.count(library) == 1
-    assert report_html.count("<script") == 1 + 3  # the library, then one call per chart
+    assert report_html.count("<script") == 1 + 4  # the library, then one call per chart
     own_text = report_html.replace(library, "")
     external = re.compile(
         r"""src\s*=\s*["']?\s*(https?:)?//|href\s*=\s*["']?\s*(https?:)?//|@import|"""
@@ -214,7 +217,7 @@ def test_charts_use_only_trace_types_that_need_no_network(tiny_folder: Path) -> 
     report = build_report(data, parse_plan(tiny_plan()), "plan.json")
     types = {trace.type for figure in report.figures for trace in figure.figure.data}
     assert types <= {"scatter", "bar", "heatmap"}
-    assert [f.slug for f in report.figures] == ["calendar", "trainers", "map"]
+    assert [f.slug for f in report.figures] == ["calendar", "trainers", "map", "costs"]
 
 
 def test_tables_match_the_plan(tiny_folder: Path, report_html: str) -> None:
@@ -231,30 +234,81 @@ def test_tables_match_the_plan(tiny_folder: Path, report_html: str) -> None:
     assert districts["alpha-south"][2:] == ["10", "7", "70.0 %"]
     assert districts["beta-east"][2:] == ["10", "10", "100.0 %"]
 
+    # the calendar's session list: names, not ids
     sessions = tables["table-sessions"]
-    assert sessions["alpha-01"][1] == "Tue 2009-06-02"
-    alpha_row = ["t02", "Alpha Women's Centre", "15", "20", "75.0 %", f"{ALPHA_SESSION_COST:.2f}"]
-    assert sessions["alpha-01"][4:] == alpha_row
-    beta_row = ["Beta Caritas", "20", "20", "100.0 %", f"{BETA_SESSION_COST:.2f}"]
-    assert sessions["beta-01"][5:] == beta_row
+    assert sessions["alpha-01"] == [
+        "Tue 2009-06-02",
+        "Alpha",
+        "Alpha Hall",
+        "Petro Shevchenko",
+        "Alpha Women's Centre",
+        "15",
+        "20",
+        "75.0 %",
+    ]
+    assert sessions["beta-01"][3:6] == ["Olena Kovalenko", "Beta Caritas", "20"]
 
-    trainers = tables["table-trainers"]
-    travel_eur = 2 * ALPHA_BETA_ROAD_KM * 0.2
-    assert trainers["t01"][2:] == [
+    load = tables["table-trainer-load"]
+    assert load["t01"] == ["Olena Kovalenko", "Alpha City", "", "1", "Beta"]
+
+    ngos = tables["table-ngos"]
+    assert ngos["alpha-ngo"] == [
+        "Alpha Women's Centre",
+        "Alpha",
         "1",
-        "Beta",
+        "15",
+        "Tue 02 Jun 2009 – Tue 02 Jun 2009",
+        "",
+    ]
+    assert ngos["alpha-ngo2"][2:5] == ["0", "0", "no session"]
+
+    travel_eur = 2 * ALPHA_BETA_ROAD_KM * 0.2
+    trainers = tables["table-trainers"]
+    assert trainers["t01"] == [
+        "Olena Kovalenko",
+        "1",
         "100.00",
         f"{2 * ALPHA_BETA_ROAD_KM:,.0f}",
         f"{travel_eur:.2f}",
+        "0.00",
+        "0",
+        "0.00",
         f"{100 + travel_eur:.2f}",
     ]
     total = ALPHA_SESSION_COST + BETA_SESSION_COST
     assert trainers["all trainers"][-1] == f"{total:,.2f}"
+
+    # only the components that cost anything get a column: day rates and trips here
     region_cost = tables["table-region-cost"]
     per_officer = ALPHA_SESSION_COST / 15
-    assert region_cost["alpha"][1:] == ["1", f"{ALPHA_SESSION_COST:.2f}", f"{per_officer:.2f}"]
-    assert region_cost["all regions"][2] == f"{total:,.2f}"
+    assert region_cost["alpha"][1:] == [
+        "1",
+        "120.00",
+        f"{travel_eur:.2f}",
+        f"{ALPHA_SESSION_COST:.2f}",
+        f"{per_officer:.2f}",
+    ]
+    assert region_cost["all regions"][-2] == f"{total:,.2f}"
+    components = tables["table-cost-components"]
+    assert components["trainer_fees"][:3] == [
+        "Trainer fees",
+        "220.00",
+        f"{220 / total:.1%}".replace("%", " %"),
+    ]
+    assert components["venue_hire"][1] == "0.00"
     assert f"€ {total:,.2f}" in report_html
+
+    ids = tables["table-session-ids"]
+    assert ids["alpha-01"][:7] == [
+        "alpha-01",
+        "2009-06-02",
+        "alpha",
+        "alpha-hall",
+        "t02",
+        "alpha-ngo",
+        "15",
+    ]
+    assert ids["alpha-01"][7] == f"{ALPHA_SESSION_COST:.2f}"
 
     # The checker recomputes the cost on its own; both agree to the cent.
     check = check_plan(load_data(tiny_folder), parse_plan(tiny_plan()))
@@ -404,6 +458,231 @@ def test_map_sizes_regions_by_officers_trained(tiny_folder: Path) -> None:
     assert len(outline.x) > 50  # the shipped outline, drawn because the points lie inside
 
 
+# ----- a report to send (spec 6.8) ----------------------------------------------------------
+SPEC_SECTIONS = ["summary", "calendar", "trainers", "map", "officers", "ngos", "costs"]
+"""The report's sections in the spec's order (attendance and trade-off are not drawn here)."""
+
+
+def priced_programme() -> dict[str, Any]:
+    """The tiny instance with a programme, times, contacts and every cost component: t01
+    and t02 pay per diems of 20 and 25 and hotels of 40 and 45 beyond 60 road km; the halls
+    cost 150 and 90.50; catering 12.50 a person; officers' travel 8 each."""
+    data = tiny()
+    alpha, beta = data["regions"]["regions"]
+    alpha["venues"][0].update(day_rate_eur=150, address="vul. Shevchenka 1, Alpha City")
+    beta["venues"][0]["day_rate_eur"] = 90.5
+    alpha["ngos"][0]["contact"] = "Hotline +380 44 000 02 01"
+    t01, t02 = data["trainers"]["trainers"]
+    t01.update(per_diem_eur=20, hotel_eur=40, email="o.kovalenko@example.org")
+    t02.update(per_diem_eur=25, hotel_eur=45, phone="+380 50 000 00 02")
+    rules = data["constraints"]
+    rules["trainers"]["travel"]["same_evening_km"] = 60
+    rules["sessions"].update(per_person_eur=12.5, start_time="10:00", end_time="17:00")
+    rules["officers"]["travel_eur"] = 8
+    rules["programme"] = {
+        "title": "Networking meetings for precinct inspectors",
+        "organisation": "Project Co-ordinator",
+        "donor": "A friendly ministry",
+    }
+    return data
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees (no scripts, no styles), with the id of each section it is in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[tuple[str | None, str]] = []
+        self.sections: list[str] = []
+        self._skip = 0
+        self._section: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "section":
+            self._section = dict(attrs).get("id")
+            self.sections.append(self._section or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append((self._section, data))
+
+    def text(self, outside: str | None = None) -> str:
+        return " ".join(d for section, d in self.parts if section != outside)
+
+
+def visible(html: str) -> VisibleText:
+    reader = VisibleText()
+    reader.feed(html)
+    return reader
+
+
+def test_sections_come_in_the_spec_order(report_html: str) -> None:
+    assert visible(report_html).sections == [*SPEC_SECTIONS, "appendix"]
+
+
+def test_broken_rules_come_after_the_costs_and_before_the_appendix(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    plan = tiny_plan()
+    plan["sessions"][1]["date"] = "2009-06-06"  # a Saturday
+    path = write_plan_file(tmp_path, plan, tiny_folder)
+    out = tmp_path / "report.html"
+    assert run_report(str(path), "--data", str(tiny_folder), "--html", str(out)).exit_code == 0
+    sections = visible(out.read_text(encoding="utf-8")).sections
+    assert sections == [*SPEC_SECTIONS, "violations", "appendix"]
+
+
+def test_ids_and_digests_only_in_the_technical_appendix(
+    tiny_folder: Path, report_html: str
+) -> None:
+    page = visible(report_html)
+    body = page.text(outside="appendix")
+    appendix = " ".join(d for section, d in page.parts if section == "appendix")
+    assert "Technical appendix" in appendix
+    internal = [
+        "officers_trained",
+        "cost_eur",
+        "max_trainer_sessions",
+        "sha256",
+        "alpha-01",
+        "beta-01",
+        "alpha-hall",
+        "alpha-ngo",
+        "trainer_per_week",
+        "district_share",
+        "feasible",
+    ]
+    for word in internal:
+        assert word not in body, word
+    for word in ("cost_eur", "alpha-01", "alpha-hall", "sha256", "feasible"):
+        assert word in appendix, word
+    for digest in load_data(tiny_folder).digests.values():
+        assert digest in appendix and digest not in body
+    assert not re.search(r"\bt0[12]\b", body)  # trainers by name in the body
+
+
+def test_title_organisation_objectives_and_rules_in_words(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", priced_programme())
+    path = write_plan_file(tmp_path, tiny_plan(), folder)
+    out = tmp_path / "report.html"
+    assert run_report(str(path), "--data", str(folder), "--html", str(out)).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<title>Networking meetings for precinct inspectors: training plan</title>" in html
+    assert "<h1>Networking meetings for precinct inspectors</h1>" in html
+    assert 'id="organisation">Project Co-ordinator<' in html
+    assert 'id="donor">A friendly ministry<' in html
+    assert "sessions 10:00–17:00 Kyiv time" in html
+    text = " ".join(visible(html).text().split())
+    # the objectives, in the plan's order, with what the plan achieves
+    assert "1. " not in text  # an ordered list, not typed numbers
+    assert (
+        "Train as many officers as possible. 35 of 40 officers trained: no plan trains more "
+        "(proven)." in text
+    )
+    cost_gap = (1420.44 - COST_BOUND) / 1420.44
+    assert (
+        "Then spend as little as possible. The plan costs EUR 1,420.44: within "
+        f"{cost_gap:.1%} of the best possible (bound EUR 270.50), not proven." in text
+    )
+    # the rules with the data's numbers
+    for rule in (
+        "Sessions take place on working days from Mon 1 Jun 2009 to Fri 12 Jun 2009 (10 days): "
+        "Mon-Fri.",
+        "Each session runs from 10:00 to 17:00 (Kyiv time).",
+        "Each region holds 1 sessions, 2 at most in all.",
+        "A session has 10 to 20 officers, never more than its venue seats;",
+        "on any day at most 100 % of a district's officers attend (at least one).",
+        "at most one session a day, 3 a week and 2 days in a row.",
+        "Between sessions in regions more than 60 road km apart a trainer has a travel day for "
+        "every 500 km",
+        "An NGO takes part in at most one session a day and 2 a week",
+    ):
+        assert rule in text, rule
+    assert "catering and materials at EUR 12.50 for each officer, trainer and NGO present" in text
+
+
+def test_costs_by_component_region_and_trainer_worked_by_hand(tmp_path: Path) -> None:
+    # t02 leads alpha (15 officers) and t01 beta (20), each 78.05 road km from home:
+    # fees 120 + 100, trips 2 x 31.22, per diems 25 + 20, hotels 45 + 40, halls 150 + 90.50,
+    # catering 12.50 x (17 + 22), officers' travel 8 x 35: EUR 1,420.44 in all.
+    folder = write_data(tmp_path / "data", priced_programme())
+    report = build_report(load_data(folder), parse_plan(tiny_plan()), "plan.json")
+    assert report.content.cost_components == pytest.approx(
+        {
+            "trainer_fees": 220.0,
+            "trainer_travel": 62.44,
+            "per_diem": 45.0,
+            "hotel": 85.0,
+            "venue_hire": 240.5,
+            "catering": 487.5,
+            "officer_travel": 280.0,
+        }
+    )
+    assert report.content.cost_eur == pytest.approx(1420.44)
+    tables = read_tables(report.html())
+    components = tables["table-cost-components"]
+    assert [row[1] for row in components.values()] == [
+        "220.00",
+        "62.44",
+        "45.00",
+        "85.00",
+        "240.50",
+        "487.50",
+        "280.00",
+        "1,420.44",
+    ]
+    assert components["catering"][3] == f"{487.5 / 35:.2f}"  # per officer trained
+    # alpha: 120 + 31.22 + 25 + 45, hall 150, 17 people 212.50, 15 officers 120
+    assert tables["table-region-cost"]["alpha"][1:] == [
+        "1",
+        "120.00",
+        "31.22",
+        "25.00",
+        "45.00",
+        "150.00",
+        "212.50",
+        "120.00",
+        "703.72",
+        f"{703.72 / 15:.2f}",
+    ]
+    assert tables["table-trainers"]["t02"] == [
+        "Petro Shevchenko",
+        "1",
+        "120.00",
+        f"{2 * ALPHA_BETA_ROAD_KM:,.0f}",
+        "31.22",
+        "25.00",
+        "1",
+        "45.00",
+        "221.22",
+    ]
+    assert tables["table-ngos"]["alpha-ngo"][-1] == "Hotline +380 44 000 02 01"
+    assert tables["table-trainer-load"]["t01"][2] == "o.kovalenko@example.org"
+    chart = next(f for f in report.figures if f.slug == "costs").figure
+    bars = {trace.name: list(trace.x) for trace in chart.data if trace.type == "bar"}
+    assert list(bars) == [
+        "Trainer fees",
+        "Trainer travel",
+        "Per diems",
+        "Hotel nights",
+        "Venue hire",
+        "Catering and materials",
+        "Officers' travel",
+    ]
+    assert bars["Venue hire"] == [150.0, 90.5] and bars["Catering and materials"] == [212.5, 275.0]
+
+
+def test_without_a_programme_the_report_is_a_training_plan(report_html: str) -> None:
+    assert "<h1>Training plan</h1>" in report_html
+    assert 'id="organisation"' not in report_html and 'id="donor"' not in report_html
+
+
 # ----- refusals ------------------------------------------------------------------------------
 
 
@@ -483,7 +762,7 @@ def test_png_export_writes_every_chart(tmp_path: Path, tiny_folder: Path) -> Non
     result = run_report(str(path), "--data", str(tiny_folder), "--png", str(png))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in png.iterdir())
-    assert names == ["calendar.png", "map.png", "trainers.png"]
+    assert names == ["calendar.png", "costs.png", "map.png", "trainers.png"]
     for name in names:
         image = (png / name).read_bytes()
         assert image.startswith(b"\x89PNG\r\n\x1a\n") and len(image) > 10_000
@@ -562,10 +841,10 @@ def test_report_renders_in_a_browser_offline(tmp_path: Path, tiny_folder: Path) 
     console = [line for line in log.splitlines() if ":CONSOLE" in line]
     assert not [line for line in console if "Uncaught" in line or "ERROR" in line], console
     assert not [line for line in console if "Content Security Policy" in line], console
-    # plotly drew the three charts: one plot container and SVG surface each.
-    assert dom.count('class="plot-container plotly"') == 3
-    assert dom.count('class="main-svg"') >= 3
-    for slug in ("calendar", "trainers", "map"):
+    # plotly drew the four charts: one plot container and SVG surface each.
+    assert dom.count('class="plot-container plotly"') == 4
+    assert dom.count('class="main-svg"') >= 4
+    for slug in ("calendar", "trainers", "map", "costs"):
         assert f'id="figure-{slug}"' in dom
     assert 'data-title="Share chart' not in dom  # no button sends the chart anywhere
     assert 'data-title="Download plot as a PNG"' in dom
@@ -576,6 +855,86 @@ def test_report_renders_in_a_browser_offline(tmp_path: Path, tiny_folder: Path) 
     )
     assert requests == []
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 50_000
+
+
+def png_pixels(png: bytes) -> tuple[int, int, list[bytes]]:
+    """(width, height, RGB rows) of an 8-bit, non-interlaced RGB or RGBA PNG, decoded with
+    zlib alone (the test needs no imaging library)."""
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    position, compressed = 8, b""
+    width = height = channels = 0
+    while position < len(png):
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        kind = png[position + 4 : position + 8]
+        chunk = png[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
+            assert depth == 8 and interlace == 0 and colour in (2, 6)
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            compressed += chunk
+        position += 12 + length
+    raw = zlib.decompress(compressed)
+    stride = width * channels
+    rows: list[bytes] = []
+    previous = bytearray(stride)
+    offset = 0
+    for _ in range(height):
+        kind, line = raw[offset], bytearray(raw[offset + 1 : offset + 1 + stride])
+        offset += 1 + stride
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up = previous[x]
+            corner = previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + ((left + up) >> 1)) & 255
+            elif kind == 4:
+                guess = left + up - corner
+                near = min(
+                    (abs(guess - left), 0, left),
+                    (abs(guess - up), 1, up),
+                    (abs(guess - corner), 2, corner),
+                )
+                line[x] = (line[x] + near[2]) & 255
+        rows.append(bytes(b for i, b in enumerate(line) if i % channels < 3))
+        previous = line
+    return width, height, rows
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_screenshot_shows_the_header_and_every_cost_component(tmp_path: Path) -> None:
+    from trafficplan.report.figures import COMPONENT_COLOURS
+
+    folder = write_data(tmp_path / "data", priced_programme())
+    plan = write_plan_file(tmp_path, tiny_plan(), folder)
+    page = tmp_path / "report.html"
+    assert run_report(str(plan), "--data", str(folder), "--html", str(page)).exit_code == 0
+
+    shot = tmp_path / "report.png"
+    # half the pixels: the whole page in a picture small enough to decode in pure Python
+    action = [f"--screenshot={shot}", "--hide-scrollbars", "--force-device-scale-factor=0.5"]
+    _, _, requests = open_in_chromium(page, tmp_path, [*action, "--window-size=1280,6000"])
+    assert requests == []
+    width, height, rows = png_pixels(shot.read_bytes())
+    assert (width, height) == (640, 3000)
+    counts: Counter[bytes] = Counter()
+    for row in rows:
+        counts.update(row[i : i + 3] for i in range(0, len(row), 3))
+    # the header band in the page's accent colour, across the top, above its title
+    accent = bytes.fromhex("1f4e79")
+    for row in rows[2:6]:
+        assert {row[i : i + 3] for i in range(0, len(row), 3)} == {accent}
+    # every component's bars in the cost chart (the table's swatches alone are 25 pixels)
+    for component, colour in COMPONENT_COLOURS.items():
+        assert counts[bytes.fromhex(colour[1:])] > 150, component
+    # and nothing below the footer is left unpainted: the page ends within the shot
+    background = bytes.fromhex("f5f7fa")
+    assert set(rows[-1][i : i + 3] for i in range(0, len(rows[-1]), 3)) == {background}
 
 
 # ----- the shipped data --------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Property: on random small data the planner returns a plan the checker accepts, or says
-that there is none (infeasible) or that it found none in time (unknown); never a plan that
-breaks a rule. A re-plan of that plan from a random day, through the same rule functions with
-the days before it frozen, is accepted by the checker too.
+"""Property: on random small data (every cost component included) the planner returns a plan
+the checker accepts, or says that there is none (infeasible) or that it found none in time
+(unknown); never a plan that breaks a rule, and every level's value is the plan's metric. A
+re-plan of that plan from a random day, through the same rule functions with the days before
+it frozen, is accepted by the checker too, its levels again the plan's metrics.
 
 Each example solves (and re-plans) with CP-SAT: the test is marked slow and bounded (25
 examples, at most 10 s a search)."""
@@ -53,6 +54,7 @@ def instances(draw: Any) -> dict[str, Any]:
                 "name": f"Venue {v}",
                 "capacity": draw(st.integers(5, 20)),
                 "unavailable": [_date_range(draw, window_days)] if draw(st.booleans()) else [],
+                "day_rate_eur": draw(st.sampled_from([0, 0, 40, 75.5])),
             }
             for v in range(draw(st.integers(1, 2)))
         ]
@@ -97,6 +99,8 @@ def instances(draw: Any) -> dict[str, Any]:
             "name": f"Trainer {t}",
             "home": {"city": "Home", "lat": lat, "lon": lon},
             "day_rate_eur": draw(st.integers(50, 200)),
+            "per_diem_eur": draw(st.sampled_from([0, 15, 25.5])),
+            "hotel_eur": draw(st.sampled_from([0, 0, 45])),
         }
         if draw(st.booleans()):
             entry["regions"] = draw(st.lists(st.sampled_from(region_ids), min_size=1, unique=True))
@@ -118,6 +122,7 @@ def instances(draw: Any) -> dict[str, Any]:
             "officers": {"min": seat_low, "max": seat_low + draw(st.integers(0, 15))},
             "max_per_region_per_day": draw(st.integers(1, 2)),
             "fixed": [],
+            "per_person_eur": draw(st.sampled_from([0, 0, 7.5, 12.345])),
         },
         "trainers": {
             "per_session": 1,
@@ -131,7 +136,10 @@ def instances(draw: Any) -> dict[str, Any]:
             },
         },
         "ngos": {"per_session": 1, "max_per_week": draw(st.integers(1, 2))},
-        "officers": {"max_district_share_per_day": draw(st.sampled_from([0.2, 0.34, 0.5, 1.0]))},
+        "officers": {
+            "max_district_share_per_day": draw(st.sampled_from([0.2, 0.34, 0.5, 1.0])),
+            "travel_eur": draw(st.sampled_from([0, 0, 5, 8.25])),
+        },
         "objective": draw(
             st.sampled_from(
                 [
@@ -188,3 +196,6 @@ def test_random_instances_get_a_valid_plan_or_an_honest_no(
         assert replanned.valid, [(v.rule, v.message) for v in replanned.violations]
         frozen = [s for s in result.plan.sessions if s.date < since]
         assert [s for s in again.plan.sessions if s.date < since] == frozen
+        for level in again.plan.objectives:
+            # the frozen past counts in every cost component of the level, as in the metric
+            assert level.value == again.plan.metrics[level.name]

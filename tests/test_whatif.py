@@ -294,3 +294,31 @@ def test_whatif_since_needs_plan(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--since goes with --plan" in result.output
+
+
+# ----- cost components -------------------------------------------------------------------------
+def test_a_dearer_lunch_shows_in_the_catering_row(tmp_path: Path) -> None:
+    # Every officer trained either way: 40 officers, 2 trainers and 2 NGOs are 44 people, so
+    # 12.50 -> 20 EUR a person adds 44 x 7.50 = 330 EUR of catering and nothing else.
+    data = tiny()
+    data["constraints"]["sessions"]["per_person_eur"] = 12.5
+    data["regions"]["regions"][0]["venues"][0]["day_rate_eur"] = 150
+    folder = write_data(tmp_path / "data", data)
+    result = whatif(folder, "--set", "sessions.per_person_eur=20", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    delta = document["delta"]
+    assert delta["cost_eur"] == pytest.approx(330)
+    assert delta["cost_components"]["catering"] == pytest.approx(330)
+    assert delta["cost_components"]["venue_hire"] == 0
+    baseline = document["baseline"]["metrics"]["cost_components"]
+    assert baseline["catering"] == 550 and baseline["venue_hire"] == 150
+
+    table = whatif(folder, "--set", "sessions.per_person_eur=20")
+    assert table.exit_code == 0, table.output
+    lines = {line.split("│")[1].strip(): line for line in table.stdout.splitlines() if "│" in line}
+    assert (
+        "550.00" in lines["catering and materials"] and "+330.00" in lines["catering and materials"]
+    )
+    assert "150.00" in lines["venue hire"]
+    assert "hotel nights" not in lines  # nothing of it on either side

@@ -12,8 +12,10 @@ from trafficplan.checker.attendance import (
 )
 from trafficplan.checker.metrics import (
     claimed_metric_warnings,
+    cost_components,
     digest_warnings,
     recompute_metrics,
+    region_costs,
     region_metrics,
     unassigned_warnings,
 )
@@ -77,11 +79,13 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
     if attendance is not None:
         metrics.update(attendance_metrics(attendance))
         happened += held_session_warnings(view, attendance)
+    costs = region_costs(view)
+    components = cost_components(costs)
     warnings = [
         *digest_warnings(view),
         *happened,
         *frozen,
-        *claimed_metric_warnings(view, metrics),
+        *claimed_metric_warnings(view, metrics, components),
         *unassigned_warnings(view),
     ]
     return CheckReport(
@@ -91,6 +95,8 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
         metrics=metrics,
         claimed_metrics=dict(plan.metrics),
         region_metrics=region_metrics(view),
+        cost_components=components,
+        region_costs=costs,
     )
 
 

@@ -1,17 +1,22 @@
 """The plan's worth recomputed from its sessions, and the plan's own claims compared with it.
 
-Cost is the spec's: over all trainer assignments, ``day_rate_eur`` + 2 x road km from the
-trainer's home to the venue x ``eur_per_km``.
+Cost is the spec's (sections 3 and 6.6), recomputed here item by item from the data files:
+per trainer assignment the day rate, the road trip home-venue-home, the per diem and, when the
+venue is farther than ``same_evening_km`` from home, a hotel night; per session the venue's
+day rate; per person present (officers, trainers, one per NGO) the catering; per officer
+trained the travel reimbursement.
 """
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView, distinct
-from trafficplan.inputs.problem import ProblemData
+from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 
 METRIC_NAMES = (
     "officers_trained",
@@ -24,29 +29,108 @@ COST_TOLERANCE_EUR = 1.0
 COST_TOLERANCE_SHARE = 0.001
 
 
-def assignment_cost_eur(data: ProblemData, trainer_id: str, venue_id: str) -> float:
-    """What one trainer costs for one session: day rate plus the road trip home-venue-home."""
+@dataclass(frozen=True)
+class CostItem:
+    """One priced thing, ``count`` times over: its region and its exact parts by component.
+
+    The spec prices an item to the cent as a whole (a trainer's day rate, trip, per diem and
+    hotel at one session are one item).
+    """
+
+    region: str
+    parts: dict[str, float]
+    count: int = 1
+
+    @property
+    def exact_eur(self) -> float:
+        """The item's cost without rounding, times its count."""
+        return self.count * sum(self.parts.values())
+
+    @property
+    def cents(self) -> int:
+        """The item to the cent, times its count."""
+        return self.count * round(sum(self.parts.values()) * 100)
+
+    def component_cents(self) -> dict[str, int]:
+        """The item's cents by component: each part to the cent, the road trip (or the
+        only part) taking what rounding leaves, so the parts add up to :attr:`cents`."""
+        each = {name: round(value * 100) for name, value in self.parts.items()}
+        rest = "trainer_travel" if "trainer_travel" in each else next(iter(each))
+        each[rest] = round(sum(self.parts.values()) * 100) - sum(
+            value for name, value in each.items() if name != rest
+        )
+        return {name: self.count * value for name, value in each.items()}
+
+
+def assignment_parts(data: ProblemData, trainer_id: str, venue_id: str) -> dict[str, float]:
+    """What one trainer costs for one session, by component: day rate, the road trip
+    home-venue-home, the per diem, and a hotel night when the venue is farther than
+    ``same_evening_km`` road km from home."""
     trainer = data.trainer_by_id[trainer_id]
-    eur_per_km = data.constraints.trainers.travel.eur_per_km
-    return trainer.day_rate_eur + 2 * data.home_road_km(trainer_id, venue_id) * eur_per_km
+    travel = data.constraints.trainers.travel
+    km = data.home_road_km(trainer_id, venue_id)
+    return {
+        "trainer_fees": trainer.day_rate_eur,
+        "trainer_travel": 2 * km * travel.eur_per_km,
+        "per_diem": trainer.per_diem_eur,
+        "hotel": trainer.hotel_eur if km > travel.same_evening_km else 0.0,
+    }
 
 
-def _assignment_costs(view: PlanView) -> list[float]:
-    return [
-        assignment_cost_eur(view.data, trainer, session.venue)
-        for session in view.sessions
-        for trainer in distinct(session.trainers)
-    ]
+def assignment_cost_eur(data: ProblemData, trainer_id: str, venue_id: str) -> float:
+    """What one trainer costs for one session, exactly (the sum of :func:`assignment_parts`)."""
+    return sum(assignment_parts(data, trainer_id, venue_id).values())
+
+
+def cost_items(view: PlanView) -> list[CostItem]:
+    """Every cost item of the plan (items that cost nothing included)."""
+    data = view.data
+    per_person = data.constraints.sessions.per_person_eur
+    items: list[CostItem] = []
+    for session in view.sessions:
+        for trainer in distinct(session.trainers):
+            items.append(CostItem(session.region, assignment_parts(data, trainer, session.venue)))
+        hire = data.venue_by_id[session.venue].day_rate_eur
+        items.append(CostItem(session.region, {"venue_hire": hire}))
+        present = (session.officers, session.trainers, session.ngos)
+        people = sum(len(distinct(who)) for who in present)
+        items.append(CostItem(session.region, {"catering": per_person}, people))
+    travel = data.constraints.officers.travel_eur
+    for officer_id in sorted(view.trained_officers()):
+        region = data.officer_by_id[officer_id].region
+        items.append(CostItem(region, {"officer_travel": travel}))
+    return items
 
 
 def plan_cost_eur(view: PlanView) -> float:
-    """The plan's ``cost_eur``: each assignment to the cent, summed (spec section 3)."""
-    return sum(round(cost * 100) for cost in _assignment_costs(view)) / 100
+    """The plan's ``cost_eur``: each item to the cent, summed (spec sections 3 and 6.6)."""
+    return sum(item.cents for item in cost_items(view)) / 100
 
 
 def exact_cost_eur(view: PlanView) -> float:
     """The plan's cost without rounding (the ``budget`` rule holds for it)."""
-    return sum(_assignment_costs(view))
+    return sum(item.exact_eur for item in cost_items(view))
+
+
+def region_costs(view: PlanView) -> dict[str, dict[str, float]]:
+    """The plan's cost per region of the data and component (every one), in EUR to the cent."""
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COST_COMPONENTS, 0))
+    for region in view.data.regions:
+        totals[region.id] = dict.fromkeys(COST_COMPONENTS, 0)
+    for item in cost_items(view):
+        for name, amount in item.component_cents().items():
+            totals[item.region][name] += amount
+    return {
+        region: {name: amount / 100 for name, amount in parts.items()}
+        for region, parts in totals.items()
+    }
+
+
+def cost_components(costs: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Per component, the sum of :func:`region_costs` over the regions, to the cent."""
+    return {
+        name: round(sum(parts[name] for parts in costs.values()), 2) for name in COST_COMPONENTS
+    }
 
 
 def recompute_metrics(view: PlanView) -> dict[str, float | int]:
@@ -97,32 +181,43 @@ def _show(name: str, value: float) -> str:
     return f"{int(value):,}"
 
 
-def claimed_metric_warnings(view: PlanView, metrics: dict[str, float | int]) -> list[Violation]:
-    """A ``metrics`` warning for each claimed metric or objective value that differs.
+def claimed_metric_warnings(
+    view: PlanView, metrics: dict[str, float | int], components: dict[str, float] | None = None
+) -> list[Violation]:
+    """A ``metrics`` warning for each claimed metric, cost component or objective value that
+    differs from the recomputed one (``components``: cost by component, when compared).
 
-    Claims absent from the plan are not compared; cost agrees within 1 EUR or 0.1 %.
+    Claims absent from the plan are not compared; costs agree within 1 EUR or 0.1 %.
     """
     warnings: list[Violation] = []
-    claims: list[tuple[str, str, Any]] = [
-        (f"metrics.{name}", name, view.plan.metrics[name])
+    # (label, metric name, claimed value, recomputed value)
+    claims: list[tuple[str, str, Any, float]] = [
+        (f"metrics.{name}", name, view.plan.metrics[name], float(metrics[name]))
         for name in METRIC_NAMES
         if name in view.plan.metrics
     ]
+    claimed_parts = view.plan.metrics.get("cost_components")
+    if components is not None and isinstance(claimed_parts, dict):
+        claims += [
+            (f"metrics.cost_components.{name}", "cost_eur", claimed_parts[name], value)
+            for name, value in components.items()
+            if name in claimed_parts
+        ]
     claims += [
-        (f"objective {objective.name}", objective.name, objective.value)
-        for objective in view.plan.objectives
-        if objective.name in metrics and objective.value is not None
+        (f"objective {o.name}", o.name, o.value, float(metrics[o.name]))
+        for o in view.plan.objectives
+        if o.name in metrics and o.value is not None
     ]
-    for label, name, raw in claims:
+    for label, name, raw, value in claims:
         claimed = _number(raw)
         if claimed is None:
             message = f"the plan's {label} is {str(raw)[:40]!r}, not a number"
-        elif _agrees(name, claimed, float(metrics[name])):
+        elif _agrees(name, claimed, value):
             continue
         else:
             message = (
                 f"the plan's {label} is {_show(name, claimed)}, "
-                f"but its sessions give {_show(name, float(metrics[name]))}"
+                f"but its sessions give {_show(name, value)}"
             )
         warnings.append(_warning("metrics", message))
     return warnings

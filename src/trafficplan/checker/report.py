@@ -62,6 +62,8 @@ class CheckReport:
             ``sessions``, ``cost_eur`` (to the cent), ``max_trainer_sessions``.
         claimed_metrics: the plan's own ``metrics``, as written in it.
         region_metrics: per region id: ``sessions``, ``officers_trained``, ``officers_total``.
+        cost_components: ``cost_eur`` recomputed by component (EUR, to the cent).
+        region_costs: per region id, its cost by component (EUR, to the cent).
     """
 
     valid: bool
@@ -70,6 +72,8 @@ class CheckReport:
     metrics: dict[str, float | int]
     claimed_metrics: dict[str, Any] = field(default_factory=dict)
     region_metrics: dict[str, dict[str, int]] = field(default_factory=dict)
+    cost_components: dict[str, float] = field(default_factory=dict)
+    region_costs: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def counts_by_rule(self) -> dict[str, int]:
         """Violations per rule id, in the order the rules were checked."""
@@ -82,7 +86,11 @@ class CheckReport:
             "violations": [v.to_json() for v in self.violations],
             "warnings": [w.to_json() for w in self.warnings],
             "metrics": dict(self.metrics),
+            "cost_components": dict(self.cost_components),
             "claimed_metrics": dict(self.claimed_metrics),
             "counts_by_rule": self.counts_by_rule(),
-            "regions": {region: dict(values) for region, values in self.region_metrics.items()},
+            "regions": {
+                region: {**values, "costs": self.region_costs.get(region, {})}
+                for region, values in self.region_metrics.items()
+            },
         }

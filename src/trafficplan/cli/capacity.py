@@ -179,6 +179,9 @@ def _note_missing_workers(runner: PointRunner, scheduler: str) -> None:
 
 def _render(console: Console, result: SweepResult) -> None:
     console.print(_table(result))
+    costs = _cost_table(result)
+    if costs is not None:
+        console.print(costs)
     if len(result.keys) == 1:
         console.print(_chart(result))
     elif len(result.keys) == 2:
@@ -266,6 +269,30 @@ def _table(result: SweepResult) -> Table:
             point.status,
             f"{point.seconds:.1f}",
         )
+    return table
+
+
+def _cost_table(result: SweepResult) -> Table | None:
+    """One row per value: its plan's cost by component (EUR), the components that cost
+    something at some value only; None when no value has a plan."""
+    from trafficplan.inputs.problem import COST_COMPONENT_LABELS, COST_COMPONENTS
+
+    parts = {
+        point.label: point.metrics.get("cost_components") or {}
+        for point in result.points
+        if point.metrics
+    }
+    shown = [name for name in COST_COMPONENTS if any(p.get(name) for p in parts.values())]
+    if not parts or not shown:
+        return None
+    table = Table(title="cost by component (EUR)", title_justify="left")
+    table.add_column("value", no_wrap=True)
+    for name in shown:
+        table.add_column(COST_COMPONENT_LABELS[name].lower(), justify="right")
+    for point in result.points:
+        own = parts.get(point.label)
+        cells = [f"{own.get(name, 0.0):,.2f}" if own is not None else "-" for name in shown]
+        table.add_row(point.label, *cells)
     return table
 
 

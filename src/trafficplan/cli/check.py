@@ -113,9 +113,16 @@ def render_report(console: Console, report: CheckReport, plan_path: Path) -> Non
     metrics.add_column("metric")
     metrics.add_column("recomputed", justify="right")
     metrics.add_column("claimed by the plan", justify="right")
+    claimed_parts = report.claimed_metrics.get("cost_components")
+    claimed_parts = claimed_parts if isinstance(claimed_parts, dict) else {}
     for name, value in report.metrics.items():
         claimed = report.claimed_metrics.get(name)
         metrics.add_row(name, _show_metric(name, value), _show_metric(name, claimed))
+        if name != "cost_eur":
+            continue
+        for part, amount in report.cost_components.items():
+            shown = _show_metric(name, claimed_parts.get(part))
+            metrics.add_row(f"  {part}", _show_metric(name, amount), shown)
     console.print(metrics)
 
     if report.warnings:

@@ -1,4 +1,5 @@
-"""``trafficplan export PLAN --out DIR``: rosters, schedule and trainer calendars."""
+"""``trafficplan export PLAN --out DIR``: rosters, schedule, officers without a session, costs
+and trainer calendars."""
 
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ def export(
         Path,
         typer.Option(
             "--out",
-            help="Folder to write rosters/, schedule.csv and calendars/ into (created if needed).",
+            help="Folder to write rosters/, schedule.csv, unassigned.csv, costs.csv and "
+            "calendars/ into (created if needed).",
         ),
     ],
     data_dir: DataOption = DEFAULT_DATA,
@@ -88,10 +90,11 @@ def export(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Write rosters per region, the schedule and trainer calendars of a plan.
+    """Write rosters per region, the schedule, the officers without a session, the cost by
+    region and component, and trainer calendars of a plan.
 
-    Rosters and schedule are CSV for spreadsheets (UTF-8 with BOM, CRLF, formula-safe);
-    calendars are iCalendar files whose events keep their UIDs across re-exports.
+    The tables are CSV for spreadsheets (UTF-8 with BOM, CRLF, formula-safe); calendars are
+    iCalendar files whose events keep their UIDs across re-exports.
     """
     from trafficplan.checker import check_plan
     from trafficplan.exports import build_export, write_export

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from rich.table import Table
 
 from trafficplan.inputs.calendar import iso_week
-from trafficplan.inputs.problem import ProblemData
+from trafficplan.inputs.problem import COST_COMPONENT_LABELS, COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan
 from trafficplan.plan.metrics import assignment_cost_eur
 
@@ -36,6 +36,21 @@ def objectives_table(plan: Plan) -> Table:
             "-" if gap is None else f"{gap:.2%}",
             "[green]yes[/]" if objective.proven else "[yellow]no[/]",
         )
+    return table
+
+
+def cost_table(plan: Plan) -> Table:
+    """``cost_eur`` by component (spec 6.6): EUR and share of the total, and the total."""
+    table = Table(title="Cost by component", title_justify="left")
+    for column in ("component", "EUR", "share"):
+        table.add_column(column, justify="left" if column == "component" else "right")
+    parts = plan.metrics.get("cost_components") or {}
+    total = plan.metrics.get("cost_eur") or 0.0
+    for name in COST_COMPONENTS:
+        amount = parts.get(name, 0.0)
+        share = f"{amount / total:.1%}" if total else "-"
+        table.add_row(COST_COMPONENT_LABELS[name], f"{amount:,.2f}", share)
+    table.add_row("[bold]total[/]", f"[bold]{total:,.2f}[/]", "100.0%" if total else "-")
     return table
 
 

@@ -52,7 +52,8 @@ def report(
     data_dir: DataOption = DEFAULT_DATA,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a report of a plan: calendar, trainer timeline, map and tables.
+    """Make a report of a plan to send: summary, calendar, trainers, map, officers, NGOs,
+    costs by component, and a technical appendix with ids and digests.
 
     The HTML file holds everything it needs, plotly.js included; it loads nothing from the web.
     A plan that breaks rules is still reported, with the broken rules in red.

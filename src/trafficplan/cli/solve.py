@@ -109,6 +109,7 @@ def _no_plan(outcome: PlanOutcome, as_json: bool) -> NoReturn:
 def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[no-untyped-def]
     """Print the schedule per region, the week calendar, objectives and trainer loads."""
     from trafficplan.cli.render import (
+        cost_table,
         objectives_table,
         region_schedule_table,
         trainer_load_table,
@@ -120,6 +121,7 @@ def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[n
         console.print(region_schedule_table(problem, plan, region.id))
     console.print(week_calendar_table(problem, plan))
     console.print(trainer_load_table(problem, plan))
+    console.print(cost_table(plan))
     console.print(objectives_table(plan))
     metrics = plan.metrics
     if plan.relaxations:

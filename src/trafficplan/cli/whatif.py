@@ -408,6 +408,18 @@ def _comparison_table(
         table.add_row(
             label, metric(baseline, name), metric(scenario, name), _signed(delta[name], name)
         )
+        if name == "cost_eur":
+            from trafficplan.inputs.problem import COST_COMPONENT_LABELS
+
+            for part, change in delta["cost_components"].items():
+                shown = [baseline.cost_component(part), scenario.cost_component(part)]
+                if not any(shown):
+                    continue  # nothing of it on either side
+                table.add_row(
+                    f"  {COST_COMPONENT_LABELS[part].lower()}",
+                    *("-" if v is None else f"{v:,.2f}" for v in shown),
+                    _signed(change, "cost_eur"),
+                )
     names = [o.name for o in baseline.objectives] or [o.name for o in scenario.objectives]
     for name in dict.fromkeys(names + [o.name for o in scenario.objectives]):
         table.add_row(

@@ -122,22 +122,31 @@ class OfficerExplanation:
             if len(self.attends) > 1:
                 lines.append("The officer is in more than one session (rule officer_once).")
             return lines
+        return [f"{who} is not in the plan: {self.reason}."]
+
+    @property
+    def reason(self) -> str:
+        """Why an officer without a session has none, in words (empty for one who has a
+        session): the plan has no session in their region, or nothing kept them out of some
+        session, or what closed each session of the region to them."""
+        officer = self.officer
+        if self.attends:
+            return ""
         if not self.checks:
-            return [f"{who} is not in the plan: it has no session in region {officer.region}."]
+            return f"the plan has no session in region {officer.region}"
         if self.open_sessions:
             free = ", ".join(f"{c.session_id} ({c.day.isoformat()})" for c in self.open_sessions)
-            return [
-                f"{who} is not in the plan, but nothing kept them out of {free}: a free seat, "
-                "the district's share not used up, no leave. The plan could take the officer "
-                "there (it is not optimal for officers_trained, or it was edited)."
-            ]
+            return (
+                f"nothing kept them out of {free}: a free seat, the district's share not used "
+                "up, no leave. The plan could take the officer there (it is not optimal for "
+                "officers_trained, or it was edited)"
+            )
         counts = Counter(blocker for check in self.checks for blocker in check.blockers)
         tally = "; ".join(f"{what} on {n}" for what, n in counts.items())
-        sessions = len(self.checks)
-        return [
-            f"{who} is not in the plan: each of the {sessions} session(s) of region "
-            f"{officer.region} was closed to them ({tally})."
-        ]
+        return (
+            f"each of the {len(self.checks)} session(s) of region {officer.region} was closed "
+            f"to them ({tally})"
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The explanation as a JSON-ready dict."""
@@ -155,6 +164,7 @@ class OfficerExplanation:
             ],
             "checks": [check.to_json() for check in self.checks],
             "summary": self.summary(),
+            "reason": self.reason,
         }
 
 
@@ -171,31 +181,53 @@ def explain_officer(plan: Plan, data: ProblemData, officer_id: str) -> OfficerEx
         close = difflib.get_close_matches(officer_id, list(data.officer_by_id), n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise InputError([Problem(OFFICERS, "", f"no officer with id {officer_id!r}{hint}")])
-    attends = [s for s in plan.sessions if officer.id in s.officers]
-    if attends:
-        return OfficerExplanation(officer, attends, [])
-    district_on_day: Counter[date] = Counter()
-    for session in plan.sessions:
-        for other_id in session.officers:
-            other = data.officer_by_id.get(other_id)
-            if other is not None and other.district == officer.district:
-                district_on_day[session.date] += 1
-    cap = data.district_day_cap(officer.district)
-    checks = [
-        SessionDayCheck(
-            session_id=session.id,
-            day=session.date,
-            venue=session.venue,
-            on_leave=not data.available(officer.unavailable, session.date),
-            district_attending=district_on_day[session.date],
-            district_cap=cap,
-            seats_taken=len(session.officers),
-            seats_cap=data.seat_range(session.venue)[1],
-        )
-        for session in sorted(plan.sessions, key=lambda s: (s.date, s.id))
-        if session.region == officer.region
-    ]
-    return OfficerExplanation(officer, [], checks)
+    return _Explainer(plan, data).explain(officer)
+
+
+def explain_unassigned(plan: Plan, data: ProblemData) -> list[OfficerExplanation]:
+    """The explanation of every officer of the data without a session in the plan, in the
+    order of ``officers.csv`` (what ``explain --officer`` says of each)."""
+    explainer = _Explainer(plan, data)
+    seated = {o for session in plan.sessions for o in session.officers}
+    return [explainer.explain(o) for o in data.officers if o.id not in seated]
+
+
+class _Explainer:
+    """What every explanation of one plan needs, counted once: each district's officers
+    attending per day, and each region's sessions in date order."""
+
+    def __init__(self, plan: Plan, data: ProblemData):
+        self.plan = plan
+        self.data = data
+        self.district_on_day: Counter[tuple[str, date]] = Counter()
+        self.sessions_of_region: dict[str, list[PlanSession]] = {}
+        for session in sorted(plan.sessions, key=lambda s: (s.date, s.id)):
+            self.sessions_of_region.setdefault(session.region, []).append(session)
+            for other_id in session.officers:
+                other = data.officer_by_id.get(other_id)
+                if other is not None:
+                    self.district_on_day[(other.district, session.date)] += 1
+
+    def explain(self, officer: Officer) -> OfficerExplanation:
+        data = self.data
+        attends = [s for s in self.plan.sessions if officer.id in s.officers]
+        if attends:
+            return OfficerExplanation(officer, attends, [])
+        cap = data.district_day_cap(officer.district)
+        checks = [
+            SessionDayCheck(
+                session_id=session.id,
+                day=session.date,
+                venue=session.venue,
+                on_leave=not data.available(officer.unavailable, session.date),
+                district_attending=self.district_on_day[(officer.district, session.date)],
+                district_cap=cap,
+                seats_taken=len(session.officers),
+                seats_cap=data.seat_range(session.venue)[1],
+            )
+            for session in self.sessions_of_region.get(officer.region, [])
+        ]
+        return OfficerExplanation(officer, [], checks)
 
 
 UNASSIGNED_HEADER = ("officer_id", "officer_name", "region", "district", "reason")

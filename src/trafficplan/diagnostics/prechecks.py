@@ -665,14 +665,25 @@ def _check_fixed_together(facts: _Facts) -> list[Finding]:
 
 
 def check_budget(facts: _Facts) -> list[Finding]:
-    """``budget``: ``budget_eur`` covers the cheapest possible cost of the required sessions."""
+    """``budget``: ``budget_eur`` covers the cheapest possible cost of the required sessions.
+
+    Each required session at its least: the cheapest trainers allowed there (day rate, trip,
+    per diem, hotel), the cheapest venue's hire, catering for ``officers.min`` officers, the
+    trainers and the NGOs, and those officers' travel.
+    """
     budget = facts.rules.budget_eur
     if budget is None:
         return []
     data = facts.data
-    eur_per_km = facts.rules.trainers.travel.eur_per_km
+    rules = facts.rules
+    people = rules.sessions.officers.min + facts.trainers_per_session + rules.ngos.per_session
+    per_session_extra = (
+        people * rules.sessions.per_person_eur
+        + rules.sessions.officers.min * rules.officers.travel_eur
+    )
     cheapest = 0.0
     sessions = 0
+    extras = bool(per_session_extra)
     for region in data.regions:
         required = facts.required(region)
         venues = facts.usable_venues(region) or region.venues
@@ -680,21 +691,30 @@ def check_budget(facts: _Facts) -> list[Finding]:
         if not required or not venues or len(allowed) < facts.trainers_per_session:
             continue  # nothing needed here, or reported as an error of its own
         per_trainer = sorted(
-            t.day_rate_eur + min(2 * data.home_road_km(t.id, v.id) * eur_per_km for v in venues)
+            min(sum(data.assignment_parts_eur(t.id, v.id).values()) for v in venues)
             for t in allowed
         )
-        cheapest += required * sum(per_trainer[: facts.trainers_per_session])
+        hire = min(v.day_rate_eur for v in venues)
+        extras = extras or bool(hire) or any(t.per_diem_eur or t.hotel_eur for t in allowed)
+        cheapest += required * (
+            sum(per_trainer[: facts.trainers_per_session]) + hire + per_session_extra
+        )
         sessions += required
     # Half a cent of slack: the bound is a sum of rounded figures on the solver's side.
     if not sessions or budget >= cheapest - 0.005:
         return []
+    how = (
+        f"each with the cheapest trainer who may teach there, the cheapest venue and "
+        f"{rules.sessions.officers.min} officers: every cost at its least"
+        if extras
+        else "each with the cheapest trainer who may teach there: day rate plus travel from home"
+    )
     return [
         Finding(
             "budget",
             ERROR,
             f"budget_eur {_eur(budget)} is below the cheapest possible cost of the "
-            f"{_plural(sessions, 'required session')}, {_eur(cheapest)} (each with the cheapest "
-            f"trainer who may teach there: day rate plus travel from home)",
+            f"{_plural(sessions, 'required session')}, {_eur(cheapest)} ({how})",
             "budget_eur",
         )
     ]

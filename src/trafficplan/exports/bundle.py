@@ -20,10 +20,14 @@ from trafficplan.exports.calendars import read_previous_events, trainer_calendar
 from trafficplan.exports.cells import csv_bytes
 from trafficplan.exports.filenames import unique_file_stems
 from trafficplan.exports.tables import (
+    COSTS_HEADER,
     ROSTER_HEADER,
     SCHEDULE_HEADER,
+    UNASSIGNED_HEADER,
+    cost_rows,
     roster_rows,
     schedule_rows,
+    unassigned_rows,
 )
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
@@ -31,8 +35,10 @@ from trafficplan.plan import Plan, PlanSession
 ROSTERS_DIR = "rosters"
 CALENDARS_DIR = "calendars"
 SCHEDULE_FILE = "schedule.csv"
+UNASSIGNED_FILE = "unassigned.csv"
+COSTS_FILE = "costs.csv"
 
-FileKind = Literal["roster", "schedule", "calendar"]
+FileKind = Literal["roster", "schedule", "unassigned", "costs", "calendar"]
 WriteStatus = Literal["new", "updated", "unchanged"]
 
 
@@ -98,9 +104,10 @@ def build_export(
     """Build the content of every export file of ``plan`` for the folder ``out_dir``.
 
     One roster per region of the data (header only for a region without sessions), the
-    schedule, and one calendar per trainer of the data who has a session in the plan or a
-    calendar from a previous export in ``out_dir`` (read back to keep UIDs, bump SEQUENCE and
-    cancel sessions that left it). The plan's ids must be known to the data
+    schedule, the officers without a session (always, header only when there is none), the
+    cost by region and component, and one calendar per trainer of the data who has a session
+    in the plan or a calendar from a previous export in ``out_dir`` (read back to keep UIDs,
+    bump SEQUENCE and cancel sessions that left it). The plan's ids must be known to the data
     (:func:`trafficplan.plan.require_known_ids`).
 
     Raises:
@@ -122,15 +129,20 @@ def build_export(
             )
         )
 
-    rows = schedule_rows(plan)
-    files.append(
-        ExportFile(
-            path=PurePosixPath(SCHEDULE_FILE),
-            kind="schedule",
-            content=csv_bytes(SCHEDULE_HEADER, rows),
-            rows=len(rows),
+    tables: list[tuple[str, FileKind, tuple[str, ...], list[tuple[str, ...]]]] = [
+        (SCHEDULE_FILE, "schedule", SCHEDULE_HEADER, schedule_rows(plan)),
+        (UNASSIGNED_FILE, "unassigned", UNASSIGNED_HEADER, unassigned_rows(data, plan)),
+        (COSTS_FILE, "costs", COSTS_HEADER, cost_rows(data, plan)),
+    ]
+    for name, kind, header, rows in tables:
+        files.append(
+            ExportFile(
+                path=PurePosixPath(name),
+                kind=kind,
+                content=csv_bytes(header, rows),
+                rows=len(rows),
+            )
         )
-    )
 
     sessions_of: dict[str, list[PlanSession]] = defaultdict(list)
     for session in plan.sessions:

@@ -1,4 +1,9 @@
-"""Trainer calendars (RFC 5545 ``.ics``): one all-day event per session, stable across exports.
+"""Trainer calendars (RFC 5545 ``.ics``): one event per session, stable across exports.
+
+An event runs from ``sessions.start_time`` to ``end_time`` in Kyiv time
+(``DTSTART;TZID=Europe/Kyiv``, the calendar carrying that time zone's definition) when the
+data set them, else all day. It names the venue with its address, and the contacts of the
+regional police directorate and of the NGOs (also as ``CONTACT`` properties).
 
 Each event's UID is derived from its session id, so a phone that imports or subscribes to a
 re-exported calendar updates the event instead of adding a second one. The previous export's
@@ -14,8 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from trafficplan.errors import ExitCode, TrafficplanError
 from trafficplan.inputs.problem import ProblemData
@@ -25,7 +31,37 @@ PRODID = "-//trafficplan//trafficplan export//EN"
 UID_SUFFIX = "@trafficplan"
 CANCELLED_PREFIX = "Cancelled: "
 # What a trainer sees of an event; a change in any of them is a new SEQUENCE (RFC 5545 3.8.7.4).
-COMPARED_PROPERTIES = ("DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "LOCATION", "GEO", "STATUS")
+COMPARED_PROPERTIES = (
+    "DTSTART",
+    "DTEND",
+    "SUMMARY",
+    "DESCRIPTION",
+    "LOCATION",
+    "GEO",
+    "CONTACT",
+    "STATUS",
+)
+TZID = "Europe/Kyiv"
+# Written out rather than generated from the machine's time zone database, so that the same
+# plan gives the same bytes everywhere: Ukraine has kept the EU's summer time rules since 1996.
+KYIV_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Kyiv
+BEGIN:STANDARD
+DTSTART:19961027T040000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+TZOFFSETFROM:+0300
+TZOFFSETTO:+0200
+TZNAME:EET
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:19970330T030000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0300
+TZNAME:EEST
+END:DAYLIGHT
+END:VTIMEZONE
+"""
 
 
 class PreviousCalendarError(TrafficplanError):
@@ -49,37 +85,68 @@ def event_uid(session_id: str) -> str:
 
 
 def session_event(data: ProblemData, session: PlanSession) -> Event:
-    """The all-day event of one session, without DTSTAMP and SEQUENCE.
+    """The event of one session, without DTSTAMP and SEQUENCE.
 
-    SUMMARY names region and venue; DESCRIPTION gives region, venue name and address, NGO
-    names, the officer count (and the other trainers, if any) and the session id; LOCATION is
-    the venue's name and address and GEO its coordinates.
+    From ``sessions.start_time`` to ``end_time`` (Kyiv time) when set, else all day.
+    SUMMARY names region and venue; DESCRIPTION gives the programme, the time, region, venue
+    name and address, the regional police directorate's contact, the NGOs with their
+    contacts, the officer count (and the other trainers with theirs, if any) and the session
+    id; LOCATION is the venue's name and address, GEO its coordinates, and each contact is a
+    CONTACT property too.
     """
     region = data.region_by_id[session.region]
     venue = data.venue_by_id[session.venue]
+    rules = data.constraints.sessions
     place = ", ".join(part for part in (venue.name, venue.address) if part)
-    ngo_names = ", ".join(data.ngo_by_id[ngo].name for ngo in session.ngos) or "none"
-    lines = [
-        f"Region: {region.name}",
-        f"Venue: {place}",
-        f"NGOs: {ngo_names}",
-        f"Officers: {len(session.officers)}",
-    ]
+    ngos = [data.ngo_by_id[ngo] for ngo in dict.fromkeys(session.ngos)]
+    ngo_names = ", ".join(_with_contact(n.name, n.contact) for n in ngos) or "none"
+    lines = []
+    if data.constraints.programme.title:
+        lines.append(f"Programme: {data.constraints.programme.title}")
+    if rules.start_time is not None and rules.end_time is not None:
+        lines.append(f"Time: {rules.start_time:%H:%M}-{rules.end_time:%H:%M} (Kyiv time)")
+    lines += [f"Region: {region.name}", f"Venue: {place}"]
+    if region.contact:
+        lines.append(f"Police directorate: {region.contact}")
+    lines += [f"NGOs: {ngo_names}", f"Officers: {len(session.officers)}"]
     if len(set(session.trainers)) > 1:
-        names = ", ".join(data.trainer_by_id[t].name for t in dict.fromkeys(session.trainers))
+        names = ", ".join(
+            _with_contact(t.name, ", ".join(c for c in (t.phone, t.email) if c))
+            for t in (data.trainer_by_id[t] for t in dict.fromkeys(session.trainers))
+        )
         lines.append(f"Trainers: {names}")
     lines.append(f"Session: {session.id}")
 
     event = Event()
     event.add("uid", event_uid(session.id))
-    event.add("dtstart", session.date)
-    event.add("dtend", session.date + timedelta(days=1))
+    if rules.start_time is not None and rules.end_time is not None:
+        zone = {"TZID": TZID}
+        event.add("dtstart", datetime.combine(session.date, rules.start_time), parameters=zone)
+        event.add("dtend", datetime.combine(session.date, rules.end_time), parameters=zone)
+    else:
+        event.add("dtstart", session.date)
+        event.add("dtend", session.date + timedelta(days=1))
     event.add("summary", f"Training: {region.name}, {venue.name}")
     event.add("description", "\n".join(lines))
     event.add("location", place)
     event.add("geo", data.venue_point(session.venue))
+    contacts = [region.contact] if region.contact else []
+    contacts += [f"{n.name}: {n.contact}" for n in ngos if n.contact]
+    for contact in contacts:
+        event.add("contact", contact)
     event.add("status", "CONFIRMED")
     return event
+
+
+def _with_contact(name: str, contact: str | None) -> str:
+    return f"{name} ({contact})" if contact else name
+
+
+def _uses_kyiv_time(event: Event) -> bool:
+    return any(
+        name in event and str(event[name].params.get("TZID", "")) == TZID
+        for name in ("DTSTART", "DTEND")
+    )
 
 
 def read_previous_events(path: Path) -> dict[str, Event]:
@@ -113,11 +180,14 @@ def read_previous_events(path: Path) -> dict[str, Event]:
 
 
 def _ical_text(event: Event, name: str) -> str:
-    """A property's iCalendar text, for comparing and sorting ("" when absent)."""
+    """A property's iCalendar text, for comparing and sorting ("" when absent; the values of
+    a property given several times joined by line breaks)."""
     if name not in event:
         return ""
-    value = event[name].to_ical()
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    found: Any = event[name]
+    values = found if isinstance(found, list) else [found]
+    texts = [value.to_ical() for value in values]
+    return "\n".join(t.decode("utf-8") if isinstance(t, bytes) else str(t) for t in texts)
 
 
 def _signature(event: Event) -> tuple[str, ...]:
@@ -197,6 +267,9 @@ def trainer_calendar(
         current[str(event["UID"])] = event
 
     gone = [_cancelled_event(old, now) for uid, old in previous.items() if uid not in current]
-    for event in sorted([*current.values(), *gone], key=_sort_key):
+    events = sorted([*current.values(), *gone], key=_sort_key)
+    if any(_uses_kyiv_time(event) for event in events):
+        calendar.add_component(Timezone.from_ical(KYIV_VTIMEZONE))
+    for event in events:
         calendar.add_component(event)
     return CalendarContent(calendar.to_ical(), events=len(current), cancelled=len(gone))

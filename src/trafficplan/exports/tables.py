@@ -1,17 +1,40 @@
-"""The two CSV exports: one roster per region and the schedule of all sessions.
+"""The CSV exports: one roster per region, the schedule of all sessions, the officers without
+a session, and the cost by region and component.
 
 Cells hold ids as the plan and the data files write them (venue, region, trainer and NGO ids;
-dates as ``YYYY-MM-DD``), so a sheet can be matched back to the plan; the rosters add each
-officer's name and district.
+dates as ``YYYY-MM-DD``), so a sheet can be matched back to the plan; the rosters add what a
+regional police directorate forwards to its officers: names, the venue's name and address,
+the weekday and start time, the trainers and NGOs.
 """
 
 from __future__ import annotations
 
+from trafficplan.diagnostics.officer import explain_unassigned
 from trafficplan.exports.cells import join_list
-from trafficplan.inputs.problem import ProblemData
+from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan
+from trafficplan.plan.metrics import cost_breakdown_cents
 
-ROSTER_HEADER = ("session_id", "date", "venue", "officer_id", "officer_name", "district")
+ROSTER_HEADER = (
+    "session_id",
+    "date",
+    "venue",
+    "officer_id",
+    "officer_name",
+    "district",
+    "weekday",
+    "start_time",
+    "venue_name",
+    "venue_address",
+    "trainer_names",
+    "ngo_names",
+    "status",
+)
+"""The spec's six columns in place, then what makes a roster fit to forward (spec 6.8)."""
+PLANNED = "planned"
+"""A roster row's ``status`` before anything was recorded of the session (spec 6.4)."""
+UNASSIGNED_HEADER = ("officer_id", "officer_name", "region", "district", "reason")
+COSTS_HEADER = ("region", "component", "eur")
 SCHEDULE_HEADER = (
     "session_id",
     "date",
@@ -30,12 +53,20 @@ def roster_rows(data: ProblemData, plan: Plan, region_id: str) -> list[tuple[str
     """Rows of ``rosters/<region>.csv``: one per officer of the region's sessions.
 
     Sorted by date, then officer id (then session id, so even a plan that seats an officer
-    twice gives one fixed order). The plan's ids must be known to ``data``.
+    twice gives one fixed order). ``start_time`` is ``sessions.start_time`` (empty for
+    all-day sessions), trainers and NGOs are their names joined with ``;``, an address the
+    data do not give is an empty cell, and ``status`` is ``planned``. The plan's ids must be
+    known to ``data``.
     """
+    start = data.constraints.sessions.start_time
+    start_time = f"{start:%H:%M}" if start is not None else ""
     rows: list[tuple[str, ...]] = []
     for session in plan.sessions:
         if session.region != region_id:
             continue
+        venue = data.venue_by_id[session.venue]
+        trainers = join_list(data.trainer_by_id[t].name for t in dict.fromkeys(session.trainers))
+        ngos = join_list(data.ngo_by_id[n].name for n in dict.fromkeys(session.ngos))
         for officer_id in session.officers:
             officer = data.officer_by_id[officer_id]
             rows.append(
@@ -46,10 +77,43 @@ def roster_rows(data: ProblemData, plan: Plan, region_id: str) -> list[tuple[str
                     officer.id,
                     officer.name,
                     officer.district,
+                    WEEKDAY_ABBREVIATIONS[session.date.weekday()],
+                    start_time,
+                    venue.name,
+                    venue.address or "",
+                    trainers,
+                    ngos,
+                    PLANNED,
                 )
             )
     rows.sort(key=lambda row: (row[1], row[3], row[0]))
     return rows
+
+
+def unassigned_rows(data: ProblemData, plan: Plan) -> list[tuple[str, ...]]:
+    """Rows of ``unassigned.csv``: every officer of the data without a session, in the order
+    of ``officers.csv``, with the reason as ``explain --officer`` gives it."""
+    return [
+        (
+            explanation.officer.id,
+            explanation.officer.name,
+            explanation.officer.region,
+            explanation.officer.district,
+            explanation.reason,
+        )
+        for explanation in explain_unassigned(plan, data)
+    ]
+
+
+def cost_rows(data: ProblemData, plan: Plan) -> list[tuple[str, ...]]:
+    """Rows of ``costs.csv``: one per region of the data and cost component (spec 6.6), the
+    amount in EUR to the cent (``1234.50``); the column adds up to the plan's ``cost_eur``."""
+    breakdown = cost_breakdown_cents(data, plan.sessions)
+    return [
+        (region, component, f"{parts[component] / 100:.2f}")
+        for region, parts in breakdown.items()
+        for component in COST_COMPONENTS
+    ]
 
 
 def schedule_rows(plan: Plan) -> list[tuple[str, ...]]:

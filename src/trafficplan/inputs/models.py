@@ -6,7 +6,8 @@ types. Cross-file checks (references, duplicates) live in :mod:`trafficplan.inpu
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -56,6 +57,41 @@ def _decimal(value: object) -> Decimal:
         raise ValueError("expected a number") from None
 
 
+def _clock_time(value: object) -> time:
+    """A time of day written as a quoted ``"HH:MM"``."""
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 10:00 as the base-60 number 600
+        hours, minutes = divmod(value, 60)
+        written = f"{hours}:{minutes:02d}" if 0 <= value < 24 * 60 else str(value)
+        raise ValueError(
+            f"got the number {value}, not a time: YAML reads an unquoted {written} as a "
+            f'number; quote the time ("{written}")'
+        )
+    if not isinstance(value, str):
+        raise ValueError('expected a time "HH:MM" in quotes')
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value.strip())
+    if match is None:
+        raise ValueError(f"{value[:40]!r} is not a time of the form HH:MM (00:00 to 23:59)")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _phone(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            f"got the number {value}, not text: YAML reads an unquoted phone number as a "
+            'number; write it in quotes ("+380 44 000 00 00")'
+        )
+    return value
+
+
+def _email(value: object) -> object:
+    if isinstance(value, str) and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):
+        raise ValueError(f"{value[:60]!r} is not an e-mail address (name@example.org)")
+    return value
+
+
 DateSet = Annotated[tuple[DateRange, ...], BeforeValidator(_date_set)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=64)]
@@ -63,6 +99,17 @@ Ident = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", min_length=1, max_length=64)
 ]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+"""Free text shown to people: addresses, contacts, the programme's title."""
+Email = Annotated[
+    str, BeforeValidator(_email), StringConstraints(max_length=200, strip_whitespace=True)
+]
+Phone = Annotated[
+    str,
+    BeforeValidator(_phone),
+    StringConstraints(min_length=1, max_length=60, strip_whitespace=True),
+]
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 NonNegInt = Annotated[int, Field(ge=0)]
@@ -109,10 +156,11 @@ class Venue(Strict):
 
     id: Ident
     name: Name
-    address: str | None = None
+    address: Text | None = None
     capacity: PositiveInt
     unavailable: DateSet = ()
     location: Point | None = None
+    day_rate_eur: NonNegFloat = 0
 
 
 class Ngo(Strict):
@@ -121,6 +169,7 @@ class Ngo(Strict):
     id: Ident
     name: Name
     unavailable: DateSet = ()
+    contact: Text | None = None
 
 
 class Region(Strict):
@@ -133,6 +182,7 @@ class Region(Strict):
     sessions: MinMax | None = None
     venues: list[Venue] = []
     ngos: list[Ngo] = []
+    contact: Text | None = None
 
 
 class RegionsFile(Strict):
@@ -151,6 +201,10 @@ class Trainer(Strict):
     unavailable: DateSet = ()
     max_sessions: NonNegInt | None = None
     day_rate_eur: NonNegFloat
+    per_diem_eur: NonNegFloat = 0
+    hotel_eur: NonNegFloat = 0
+    email: Email | None = None
+    phone: Phone | None = None
 
 
 class TrainersFile(Strict):
@@ -239,6 +293,9 @@ class SessionRules(Strict):
     officers: MinMax = MinMax(min=15, max=25)
     max_per_region_per_day: PositiveInt = 1
     fixed: list[FixedSession] = []
+    per_person_eur: NonNegFloat = 0
+    start_time: ClockTime | None = None
+    end_time: ClockTime | None = None
 
     @field_validator("officers")
     @classmethod
@@ -246,6 +303,15 @@ class SessionRules(Strict):
         if value.max < 1:
             raise ValueError("max must be at least 1")
         return value
+
+    @model_validator(mode="after")
+    def _times_in_order(self) -> SessionRules:
+        start, end = self.start_time, self.end_time
+        if (start is None) != (end is None):
+            raise ValueError("give both start_time and end_time, or neither (all-day sessions)")
+        if start is not None and end is not None and end <= start:
+            raise ValueError(f"end_time {end:%H:%M} is not after start_time {start:%H:%M}")
+        return self
 
 
 class TravelRules(Strict):
@@ -274,11 +340,20 @@ class NgoRules(Strict):
 
 
 class OfficerRules(Strict):
-    """Officer attendance rules."""
+    """Officer attendance rules, and what an officer's travel costs."""
 
     max_district_share_per_day: Annotated[Decimal, BeforeValidator(_decimal), Field(gt=0, le=1)] = (
         Decimal("0.34")
     )
+    travel_eur: NonNegFloat = 0
+
+
+class Programme(Strict):
+    """What the programme is called, who runs it and who pays for it (shown in reports)."""
+
+    title: Text | None = None
+    organisation: Text | None = None
+    donor: Text | None = None
 
 
 ObjectiveName = Literal["officers_trained", "cost_eur", "max_trainer_sessions"]
@@ -288,6 +363,7 @@ class ConstraintsFile(Strict):
     """``constraints.yaml``."""
 
     window: Window
+    programme: Programme = Programme()
     calendar: CalendarRules = CalendarRules()
     sessions: SessionRules = SessionRules()
     trainers: TrainerRules = TrainerRules()

@@ -27,6 +27,35 @@ from trafficplan.inputs.models import (
     Venue,
 )
 
+COST_COMPONENTS = (
+    "trainer_fees",
+    "trainer_travel",
+    "per_diem",
+    "hotel",
+    "venue_hire",
+    "catering",
+    "officer_travel",
+)
+"""The parts of ``cost_eur`` (spec 6.6), in the order every output lists them: trainers' day
+rates, their road trips, per diems, hotel nights away; venues' day rates; catering and
+materials per person present; officers' travel reimbursements."""
+COST_COMPONENT_LABELS = {
+    "trainer_fees": "Trainer fees",
+    "trainer_travel": "Trainer travel",
+    "per_diem": "Per diems",
+    "hotel": "Hotel nights",
+    "venue_hire": "Venue hire",
+    "catering": "Catering and materials",
+    "officer_travel": "Officers' travel",
+}
+"""Each cost component in words, for tables and charts."""
+
+
+def cents(eur: float, round_up: bool = False) -> int:
+    """An amount in whole cents: to the nearest cent, or up with ``round_up``."""
+    amount = eur * 100
+    return math.ceil(amount - 1e-9) if round_up else round(amount)
+
 
 @dataclass
 class ProblemData:
@@ -141,20 +170,59 @@ class ProblemData:
         factor = self.constraints.trainers.travel.road_factor
         return road_km((home.lat, home.lon), self.venue_point(venue_id), factor)
 
-    def assignment_cost_cents(self, trainer_id: str, venue_id: str, round_up: bool = False) -> int:
-        """What one trainer costs for one session, in whole cents: the day rate plus the road
-        trip home-venue-home (``cost_eur``, spec section 3), rounded to the nearest cent, or up
-        with ``round_up`` (the budget rule must hold for the exact cost).
+    def stays_overnight(self, trainer_id: str, venue_id: str) -> bool:
+        """Whether a session at the venue is a night away for the trainer: the venue is
+        farther than ``travel.same_evening_km`` road km from home (``hotel_eur`` is paid)."""
+        return self.home_road_km(trainer_id, venue_id) > (
+            self.constraints.trainers.travel.same_evening_km
+        )
 
-        A plan's ``cost_eur`` is the sum of these cents, so the solver's cost level and the
-        plan's metric agree to the cent.
-        """
+    def assignment_parts_eur(self, trainer_id: str, venue_id: str) -> dict[str, float]:
+        """What one trainer costs for one session, exactly, by cost component: the day rate
+        (``trainer_fees``), the road trip home-venue-home (``trainer_travel``), the per diem
+        and, for a night away, the hotel (spec sections 3 and 6.6)."""
         trainer = self.trainer_by_id[trainer_id]
         eur_per_km = self.constraints.trainers.travel.eur_per_km
-        cents = (
-            trainer.day_rate_eur + 2 * self.home_road_km(trainer_id, venue_id) * eur_per_km
-        ) * 100
-        return math.ceil(cents - 1e-9) if round_up else round(cents)
+        overnight = self.stays_overnight(trainer_id, venue_id)
+        return {
+            "trainer_fees": trainer.day_rate_eur,
+            "trainer_travel": 2 * self.home_road_km(trainer_id, venue_id) * eur_per_km,
+            "per_diem": trainer.per_diem_eur,
+            "hotel": trainer.hotel_eur if overnight else 0.0,
+        }
+
+    def assignment_cost_cents(self, trainer_id: str, venue_id: str, round_up: bool = False) -> int:
+        """What one trainer costs for one session, in whole cents: day rate, road trip
+        home-venue-home, per diem and (a night away) hotel, summed and then rounded to the
+        nearest cent, or up with ``round_up`` (the budget rule must hold for the exact cost).
+
+        A plan's ``cost_eur`` sums these cents with the other items of
+        :meth:`session_cost_cents`, so the solver's cost level and the plan's metric agree to
+        the cent.
+        """
+        return cents(sum(self.assignment_parts_eur(trainer_id, venue_id).values()), round_up)
+
+    def assignment_parts_cents(self, trainer_id: str, venue_id: str) -> dict[str, int]:
+        """:meth:`assignment_cost_cents` split by component: each part to the cent, the
+        road trip taking what rounding leaves, so the parts add up to the item exactly."""
+        parts = self.assignment_parts_eur(trainer_id, venue_id)
+        result = {name: cents(value) for name, value in parts.items() if name != "trainer_travel"}
+        total = self.assignment_cost_cents(trainer_id, venue_id)
+        result["trainer_travel"] = total - sum(result.values())
+        return {name: result[name] for name in parts}
+
+    def venue_cost_cents(self, venue_id: str, round_up: bool = False) -> int:
+        """A venue's ``day_rate_eur`` in whole cents (one session there)."""
+        return cents(self.venue_by_id[venue_id].day_rate_eur, round_up)
+
+    def person_cost_cents(self, round_up: bool = False) -> int:
+        """``sessions.per_person_eur`` in whole cents: catering and materials for one person
+        present at a session (an officer, a trainer, one person per NGO)."""
+        return cents(self.constraints.sessions.per_person_eur, round_up)
+
+    def officer_travel_cents(self, round_up: bool = False) -> int:
+        """``officers.travel_eur`` in whole cents: the flat reimbursement per officer trained."""
+        return cents(self.constraints.officers.travel_eur, round_up)
 
     def trainer_may_teach(self, trainer_id: str, region_id: str) -> bool:
         """Whether the trainer's ``regions`` list allows the region (default: all)."""

@@ -34,7 +34,8 @@ class Report:
         return render_page(self.content, self.figures, get_plotlyjs())
 
     def pngs(self) -> dict[str, bytes]:
-        """Each chart as PNG bytes by file name (``calendar.png``, ``trainers.png``, ...).
+        """Each chart as PNG bytes by file name (``calendar.png``, ``trainers.png``,
+        ``map.png``, ``costs.png``).
 
         Raises:
             ImageExportError: no Chrome/Chromium for the export, or it failed.

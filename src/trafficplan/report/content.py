@@ -18,8 +18,15 @@ from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange
 from trafficplan.inputs.loading import DATA_FILES
 from trafficplan.inputs.models import WEEKDAY_NAMES
-from trafficplan.inputs.problem import ProblemData
+from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan.metrics import cost_breakdown_cents
+from trafficplan.report.words import (
+    ObjectiveWords,
+    cost_in_words,
+    objectives_in_words,
+    rules_in_words,
+)
 
 Week = tuple[int, int]
 """An ISO (year, week)."""
@@ -104,7 +111,9 @@ class SessionRow:
     region_name: str
     venue_id: str
     venue_name: str
+    venue_address: str | None
     trainers: tuple[str, ...]
+    trainer_names: tuple[str, ...]
     ngos: tuple[str, ...]
     ngo_names: tuple[str, ...]
     officers: int
@@ -124,7 +133,7 @@ class SessionRow:
 
 @dataclass(frozen=True)
 class TrainerRow:
-    """One trainer: sessions, fee, travel and total cost."""
+    """One trainer: contacts, sessions, and what they cost by component."""
 
     id: str
     name: str
@@ -137,11 +146,36 @@ class TrainerRow:
     travel_km: float
     travel_eur: float
     regions: tuple[str, ...]
+    per_diem_eur: float = 0.0
+    hotel_nights: int = 0
+    hotel_eur: float = 0.0
+    email: str | None = None
+    phone: str | None = None
 
     @property
     def total_eur(self) -> float:
-        """Fee plus travel cost."""
-        return self.fee_eur + self.travel_eur
+        """Fee, travel, per diems and hotel nights."""
+        return self.fee_eur + self.travel_eur + self.per_diem_eur + self.hotel_eur
+
+    @property
+    def contact(self) -> str:
+        """Phone and e-mail, as given."""
+        return ", ".join(c for c in (self.phone, self.email) if c)
+
+
+@dataclass(frozen=True)
+class NgoRow:
+    """One partner NGO: its sessions and the officers met there."""
+
+    id: str
+    name: str
+    region_id: str
+    region_name: str
+    contact: str | None
+    sessions: int
+    officers: int
+    first: date | None
+    last: date | None
 
 
 @dataclass(frozen=True)
@@ -256,6 +290,15 @@ class ReportContent:
     violations: list[ViolationRow]
     warnings: list[ViolationRow] = field(default_factory=list)
     frozen_before: date | None = None
+    title: str = "Training plan"
+    organisation: str | None = None
+    donor: str | None = None
+    session_times: str | None = None
+    ngos: list[NgoRow] = field(default_factory=list)
+    region_costs: dict[str, dict[str, float]] = field(default_factory=dict)
+    objective_words: list[ObjectiveWords] = field(default_factory=list)
+    rule_words: list[str] = field(default_factory=list)
+    cost_words: str = ""
 
     @property
     def trainers_used(self) -> int:
@@ -272,23 +315,33 @@ class ReportContent:
         """The largest number of sessions of any one trainer."""
         return max((t.sessions for t in self.trainers), default=0)
 
+    @property
+    def cost_components(self) -> dict[str, float]:
+        """The cost by component over all regions (EUR), every component."""
+        return {
+            name: sum(parts.get(name, 0.0) for parts in self.region_costs.values())
+            for name in COST_COMPONENTS
+        }
+
+    @property
+    def cost_components_used(self) -> list[str]:
+        """The components that cost anything in this plan, in the usual order."""
+        return [name for name, amount in self.cost_components.items() if amount]
+
 
 def assignment_cost(
     data: ProblemData, trainer_id: str, venue_id: str
-) -> tuple[float, float, float]:
-    """Fee, round-trip road km and travel cost of one trainer at one session.
-
-    The spec's objective ``cost_eur`` sums ``day_rate_eur + 2 x home-venue road km x
-    eur_per_km`` over all trainer assignments, each to the cent.
+) -> tuple[dict[str, float], float]:
+    """What one trainer costs at one session, and the round-trip road km.
 
     Returns:
-        ``(day_rate_eur, 2 x home-venue road km, that km x eur_per_km)``, the travel cost
-        such that fee plus travel is the assignment's cost to the cent.
+        ``(parts, km)``: the day rate, road trip, per diem and hotel (``trainer_fees``,
+        ``trainer_travel``, ``per_diem``, ``hotel``) in EUR, adding up to the assignment's
+        cost to the cent as ``cost_eur`` counts it; and 2 x the home-venue road km.
     """
-    trainer = data.trainer_by_id[trainer_id]
+    parts = data.assignment_parts_cents(trainer_id, venue_id)
     round_trip_km = 2 * data.home_road_km(trainer_id, venue_id)
-    travel = data.assignment_cost_cents(trainer_id, venue_id) / 100 - trainer.day_rate_eur
-    return trainer.day_rate_eur, round_trip_km, travel
+    return {name: cents / 100 for name, cents in parts.items()}, round_trip_km
 
 
 def travel_days_between(data: ProblemData, venue_a: str, venue_b: str) -> tuple[float, int]:
@@ -392,6 +445,33 @@ def _clip(ranges: tuple[DateRange, ...], start: date, end: date) -> list[DateRan
     return clipped
 
 
+def ngo_participation(data: ProblemData, plan: Plan) -> list[NgoRow]:
+    """Every NGO of the data in file order: its sessions, the officers of those sessions,
+    and its first and last session day."""
+    own: dict[str, list[PlanSession]] = defaultdict(list)
+    for session in sorted(plan.sessions, key=lambda s: (s.date, s.id)):
+        for ngo_id in dict.fromkeys(session.ngos):
+            own[ngo_id].append(session)
+    rows = []
+    for region in data.regions:
+        for ngo in region.ngos:
+            sessions = own.get(ngo.id, [])
+            rows.append(
+                NgoRow(
+                    id=ngo.id,
+                    name=ngo.name,
+                    region_id=region.id,
+                    region_name=region.name,
+                    contact=ngo.contact,
+                    sessions=len(sessions),
+                    officers=sum(len(set(s.officers)) for s in sessions),
+                    first=sessions[0].date if sessions else None,
+                    last=sessions[-1].date if sessions else None,
+                )
+            )
+    return rows
+
+
 def _recomputed_objectives(
     officers_trained: int, cost_eur: float, max_trainer_sessions: int
 ) -> dict[str, float]:
@@ -438,23 +518,21 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
     trained_by_district = Counter(data.officer_by_id[o].district for o in trained)
 
     session_rows: list[SessionRow] = []
-    trainer_fee: dict[str, float] = defaultdict(float)
-    trainer_travel_eur: dict[str, float] = defaultdict(float)
+    trainer_parts: dict[str, Counter[str]] = defaultdict(Counter)
     trainer_travel_km: dict[str, float] = defaultdict(float)
     trainer_count: Counter[str] = Counter()
+    trainer_nights: Counter[str] = Counter()
     trainer_regions: dict[str, set[str]] = defaultdict(set)
     trainer_sessions: list[TrainerSession] = []
     weekly_load: Counter[tuple[str, Week]] = Counter()
     calendar_cells: dict[tuple[str, Week], tuple[int, int]] = {}
     for session in sorted(plan.sessions, key=lambda s: (s.date, s.region, s.id)):
         officers = len(set(session.officers))
-        session_cost = 0.0
         venue = data.venue_by_id[session.venue]
         for trainer_id in dict.fromkeys(session.trainers):
-            fee, km, travel = assignment_cost(data, trainer_id, session.venue)
-            session_cost += fee + travel
-            trainer_fee[trainer_id] += fee
-            trainer_travel_eur[trainer_id] += travel
+            parts, km = assignment_cost(data, trainer_id, session.venue)
+            trainer_parts[trainer_id].update(parts)
+            trainer_nights[trainer_id] += data.stays_overnight(trainer_id, session.venue)
             trainer_travel_km[trainer_id] += km
             trainer_count[trainer_id] += 1
             trainer_regions[trainer_id].add(session.region)
@@ -467,6 +545,7 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
         cell = (session.region, iso_week(session.date))
         count, people = calendar_cells.get(cell, (0, 0))
         calendar_cells[cell] = (count + 1, people + officers)
+        own_cost = cost_breakdown_cents(data, [session])[session.region]
         session_rows.append(
             SessionRow(
                 id=session.id,
@@ -475,14 +554,21 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
                 region_name=data.region_by_id[session.region].name,
                 venue_id=session.venue,
                 venue_name=venue.name,
+                venue_address=venue.address,
                 trainers=tuple(session.trainers),
+                trainer_names=tuple(data.trainer_by_id[t].name for t in session.trainers),
                 ngos=tuple(session.ngos),
                 ngo_names=tuple(data.ngo_by_id[n].name for n in session.ngos),
                 officers=officers,
                 seats_max=data.seat_range(session.venue)[1],
-                cost_eur=session_cost,
+                cost_eur=sum(own_cost.values()) / 100,
             )
         )
+    breakdown = cost_breakdown_cents(data, plan.sessions)
+    region_costs = {
+        region: {name: cents / 100 for name, cents in parts.items()}
+        for region, parts in breakdown.items()
+    }
 
     region_rows = []
     district_rows = []
@@ -499,7 +585,7 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
                 sessions=len(own),
                 seats_used=sum(row.officers for row in own),
                 seats_offered=sum(row.seats_max for row in own),
-                cost_eur=sum(row.cost_eur for row in own),
+                cost_eur=sum(breakdown.get(region.id, {}).values()) / 100,
             )
         )
         for district in region.districts:
@@ -522,14 +608,19 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
             lon=t.home.lon,
             sessions=trainer_count.get(t.id, 0),
             max_sessions=t.max_sessions,
-            fee_eur=trainer_fee.get(t.id, 0.0),
+            fee_eur=trainer_parts[t.id]["trainer_fees"],
             travel_km=trainer_travel_km.get(t.id, 0.0),
-            travel_eur=trainer_travel_eur.get(t.id, 0.0),
+            travel_eur=trainer_parts[t.id]["trainer_travel"],
             regions=tuple(sorted(trainer_regions.get(t.id, ()))),
+            per_diem_eur=trainer_parts[t.id]["per_diem"],
+            hotel_nights=trainer_nights.get(t.id, 0),
+            hotel_eur=trainer_parts[t.id]["hotel"],
+            email=t.email,
+            phone=t.phone,
         )
         for t in data.trainers
     ]
-    cost_total = sum(row.total_eur for row in trainer_rows)
+    cost_total = sum(sum(parts.values()) for parts in breakdown.values()) / 100
     max_sessions = max((row.sessions for row in trainer_rows), default=0)
     recomputed = _recomputed_objectives(len(trained), cost_total, max_sessions)
     objectives = [
@@ -550,7 +641,23 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
         for name in (*DATA_FILES, *sorted(set(plan.inputs.sha256) - set(DATA_FILES)))
     ]
 
+    ngo_rows = ngo_participation(data, plan)
+    programme = rules.programme
+    times = rules.sessions
     return ReportContent(
+        title=programme.title or "Training plan",
+        organisation=programme.organisation,
+        donor=programme.donor,
+        session_times=(
+            f"{times.start_time:%H:%M}–{times.end_time:%H:%M}"
+            if times.start_time is not None and times.end_time is not None
+            else None
+        ),
+        ngos=ngo_rows,
+        region_costs=region_costs,
+        objective_words=objectives_in_words(data, plan.objectives, recomputed),
+        rule_words=rules_in_words(data),
+        cost_words=cost_in_words(data),
         plan_source=plan_source,
         status=plan.status,
         window_start=window.start,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -22,6 +22,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from trafficplan.report.content import RegionRow, ReportContent, WeekColumn
+from trafficplan.report.words import component_label
 
 DAY_MS = 86_400_000
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -226,9 +227,14 @@ def _short(reason: str, limit: int = 16) -> str:
     return reason if len(reason) <= limit else reason[: limit - 1] + "…"
 
 
-def trainer_label(trainer_id: str, name: str) -> str:
-    """The label of a trainer's row on the timeline."""
-    return text(f"{trainer_id} · {name}")
+def trainer_labels(content: ReportContent) -> dict[str, str]:
+    """Each trainer's row label on the timeline: the name, with the id only where two
+    trainers share a name (the rows must differ)."""
+    counts = Counter(t.name for t in content.trainers)
+    return {
+        t.id: text(t.name if counts[t.name] == 1 else f"{t.name} ({t.id})")
+        for t in content.trainers
+    }
 
 
 def _day_spans(days: list[date]) -> list[tuple[date, date]]:
@@ -261,7 +267,7 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
 
     Weekends and closed weekdays (holidays) of the window are shaded differently.
     """
-    trainer_rows = {t.id: trainer_label(t.id, t.name) for t in content.trainers}
+    trainer_rows = trainer_labels(content)
     order = list(trainer_rows.values())
     colours = region_colours(content)
     region_names = {r.id: r.name for r in content.regions}
@@ -560,7 +566,7 @@ def map_figure(content: ReportContent) -> ReportFigure:
     cities: dict[tuple[float, float], str] = {}
     for trainer in content.trainers:
         homes[(trainer.lon, trainer.lat)].append(
-            f"{text(trainer.id)} {text(trainer.name)} ({trainer.sessions} sessions)"
+            f"{text(trainer.name)} ({trainer.sessions} sessions)"
         )
         cities[(trainer.lon, trainer.lat)] = trainer.home_city
     fig.add_trace(
@@ -625,10 +631,69 @@ def map_figure(content: ReportContent) -> ReportFigure:
     return ReportFigure("map", "Map", fig, width, height)
 
 
+COMPONENT_COLOURS = {
+    "trainer_fees": "#4e79a7",
+    "trainer_travel": "#a0cbe8",
+    "per_diem": "#f28e2b",
+    "hotel": "#ffbe7d",
+    "venue_hire": "#59a14f",
+    "catering": "#e15759",
+    "officer_travel": "#b07aa1",
+}
+"""One colour per cost component (none of the region palette's)."""
+
+
+def costs_figure(content: ReportContent) -> ReportFigure:
+    """Cost per region as horizontal bars stacked by component, the total at each bar's end."""
+    regions = content.regions
+    names = [text(region.name) for region in regions]
+    fig = go.Figure()
+    for component in content.cost_components_used:
+        amounts = [content.region_costs.get(r.id, {}).get(component, 0.0) for r in regions]
+        label = component_label(component)
+        fig.add_trace(
+            go.Bar(
+                x=amounts,
+                y=names,
+                orientation="h",
+                name=label,
+                marker={"color": COMPONENT_COLOURS.get(component, "#888888")},
+                customdata=[[f"{amount:,.2f}"] for amount in amounts],
+                hovertemplate=(
+                    f"<b>%{{y}}</b><br>{text(label)}: EUR %{{customdata[0]}}<extra></extra>"
+                ),
+            )
+        )
+    totals = [r.cost_eur for r in regions]
+    fig.add_trace(
+        go.Scatter(
+            x=totals,
+            y=names,
+            mode="text",
+            text=[f"  {total:,.0f}" for total in totals],
+            textposition="middle right",
+            textfont={"size": 11},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    height = 150 + 30 * max(1, len(regions))
+    _base_layout(fig, f"Cost by region and component, EUR {content.cost_eur:,.2f} in all", height)
+    fig.update_layout(
+        barmode="stack",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
+        margin={"t": 110, "b": 50, "l": 10, "r": 60},
+        xaxis={"title": {"text": "EUR"}, "tickformat": ",.0f", "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return ReportFigure("costs", "Costs", fig, 1000, height)
+
+
 def build_figures(content: ReportContent) -> list[ReportFigure]:
     """Every chart of the report, in page order."""
     return [
         calendar_figure(content),
         timeline_figure(content),
         map_figure(content),
+        costs_figure(content),
     ]

@@ -16,7 +16,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from trafficplan.report.content import ReportContent, share
-from trafficplan.report.figures import ReportFigure
+from trafficplan.report.figures import COMPONENT_COLOURS, ReportFigure
+from trafficplan.report.words import component_label
 
 TEMPLATE = "report.html.j2"
 # No button may send the chart anywhere: no cloud sharing, no server to send it to.
@@ -83,7 +84,7 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, eur=_eur, pct=_pct, day=_day)
+    env.filters.update(num=_num, eur=_eur, pct=_pct, day=_day, component=component_label)
     env.globals["share"] = share
     return env
 
@@ -93,7 +94,7 @@ def render_page(content: ReportContent, figures: list[ReportFigure], plotly_js: 
 
     Args:
         content: what the report shows.
-        figures: the charts, in page order.
+        figures: the charts; each is placed in its section by its slug.
         plotly_js: the plotly.js library to inline (``plotly.offline.get_plotlyjs()``).
     """
     env = template_environment()
@@ -102,6 +103,7 @@ def render_page(content: ReportContent, figures: list[ReportFigure], plotly_js: 
     template = env.get_template(TEMPLATE)
     return template.render(
         c=content,
-        figures=[figure_html(f) for f in figures],
+        charts={f.slug: figure_html(f) for f in figures},
+        colours=COMPONENT_COLOURS,
         plotly_js=Markup(plotly_js),
     )

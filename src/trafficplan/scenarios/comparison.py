@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from trafficplan.inputs.problem import ProblemData
+from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.plan.changes import SessionChange, diff_plans
 from trafficplan.plan.metrics import METRIC_NAMES, plan_metrics
@@ -41,6 +41,12 @@ class Outcome:
     def has_plan(self) -> bool:
         """Whether this side has a plan to compare."""
         return self.plan is not None
+
+    def cost_component(self, name: str) -> float | None:
+        """The plan's cost in one component (EUR), None without a plan."""
+        if self.metrics is None:
+            return None
+        return float((self.metrics.get("cost_components") or {}).get(name, 0.0))
 
     def to_json(self) -> dict[str, Any]:
         """This side as a JSON-ready dict (without the plan's sessions)."""
@@ -97,7 +103,8 @@ def _with_plan(outcome: Outcome, plan: Plan | None, data: ProblemData) -> Outcom
 
 
 def metric_delta(baseline: Outcome, scenario: Outcome) -> dict[str, Any]:
-    """Scenario minus baseline for every metric and every region's officers trained.
+    """Scenario minus baseline for every metric, every cost component (``cost_components``)
+    and every region's officers trained.
 
     Values are None where either side has no plan.
     """
@@ -106,6 +113,10 @@ def metric_delta(baseline: Outcome, scenario: Outcome) -> dict[str, Any]:
         old = baseline.metrics.get(name) if baseline.metrics else None
         new = scenario.metrics.get(name) if scenario.metrics else None
         delta[name] = _difference(old, new)
+    delta["cost_components"] = {
+        name: _difference(baseline.cost_component(name), scenario.cost_component(name))
+        for name in COST_COMPONENTS
+    }
     regions = sorted(set(baseline.officers_by_region) | set(scenario.officers_by_region))
     delta["trained_by_region"] = {
         region: _difference(

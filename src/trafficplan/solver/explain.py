@@ -240,13 +240,29 @@ def solve_relaxed(
         values = outcome.values
         sessions = extract_sessions(pm, values_of(values))
         if not with_officers:
-            from trafficplan.solver.solve import _place_officers
+            from trafficplan.solver.solve import _place_officers, shift_officer_cost
 
-            if _place_officers(pm.inst, sessions, options, deadline) is None:
+            placed = _place_officers(pm.inst, sessions, options, deadline)
+            if placed is None:
                 continue
+            # the officer-free model priced no officer: add those now seated
+            outcome.results = shift_officer_cost(pm.inst, outcome.results, sum(placed.values()))
         given_up = [k for k in keys if values[pm.guards[k].index] == 0]
-        return _relaxed_result(data, sessions, outcome, given_up, started)
+        result = _relaxed_result(data, sessions, outcome, given_up, started)
+        if not with_officers and result.plan is not None and _breaks_more(result, data):
+            continue  # seated officers broke a kept item (the budget): the full model decides
+        return result
     return no_plan_result("unknown", ["no relaxed plan in time"], started)
+
+
+def _breaks_more(result: SolveResult, data: ProblemData) -> bool:
+    """Whether the relaxed plan breaks a rule item it does not list as given up."""
+    from trafficplan.checker import check_plan
+
+    assert result.plan is not None
+    listed = {(r.rule, r.subject) for r in result.plan.relaxations}
+    report = check_plan(data, result.plan)
+    return any((v.rule, v.subject) not in listed for v in report.violations)
 
 
 def values_of(values: dict[int, int]) -> Callable[[Any], int]:

@@ -19,6 +19,7 @@ from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.geo import road_km
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan.metrics import total_cost_cents
 
 
 @dataclass(frozen=True)
@@ -221,20 +222,35 @@ class Instance:
         return [i for i, d in enumerate(self.days) if not in_date_set(d, trainer.unavailable)]
 
     def cost_cents(self, trainer_id: str, site_index: int, ceil: bool = False) -> int:
-        """Cost of one assignment of the trainer at the site, in cents (objective cost_eur),
-        exactly as the plan's metric counts it; rounded up with ``ceil`` (rule budget)."""
+        """Cost of one assignment of the trainer at the site, in cents (day rate, trip, per
+        diem, hotel: one item of objective cost_eur), exactly as the plan's metric counts it;
+        rounded up with ``ceil`` (rule budget). Venues of a site share a point, so the same
+        distance and the same night away."""
         venue_id = self.sites[site_index].venue_ids[0]
         return self.data.assignment_cost_cents(trainer_id, venue_id, round_up=ceil)
 
+    def venue_cents(self, venue_id: str, ceil: bool = False) -> int:
+        """A session's venue hire in cents; rounded up with ``ceil`` (rule budget)."""
+        return self.data.venue_cost_cents(venue_id, round_up=ceil)
+
+    def person_cents(self, ceil: bool = False) -> int:
+        """Catering for one person present at a session, in cents."""
+        return self.data.person_cost_cents(round_up=ceil)
+
+    def officer_cents(self, ceil: bool = False) -> int:
+        """What one more officer trained adds, in cents: catering and the travel
+        reimbursement."""
+        return self.person_cents(ceil) + self.data.officer_travel_cents(round_up=ceil)
+
     @cached_property
     def frozen_cost_cents(self) -> tuple[int, int]:
-        """The frozen sessions' cost in cents: (to the cent, each assignment rounded up)."""
-        exact = up = 0
-        for session in self.frozen.sessions:
-            for trainer in dict.fromkeys(session.trainers):
-                exact += self.data.assignment_cost_cents(trainer, session.venue)
-                up += self.data.assignment_cost_cents(trainer, session.venue, round_up=True)
-        return exact, up
+        """The frozen sessions' cost in cents, every component and item as the plan's metric
+        counts it: (to the cent, each item rounded up)."""
+        sessions = self.frozen.sessions
+        return (
+            total_cost_cents(self.data, sessions),
+            total_cost_cents(self.data, sessions, round_up=True),
+        )
 
     def frozen_trained(self) -> int:
         """Officers of the data trained in frozen sessions."""

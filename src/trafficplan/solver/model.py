@@ -73,6 +73,7 @@ class PlanModel:
         with_officers: bool = True,
         session_floor: dict[str, int] | None = None,
         trainer_candidates: dict[int, set[str]] | None = None,
+        officers_planned: int | None = None,
     ):
         self.inst = inst
         self.data = inst.data
@@ -83,6 +84,8 @@ class PlanModel:
         self.with_officers = with_officers
         # per site, the trainers the model may use there (None: every allowed trainer)
         self.trainer_candidates = trainer_candidates
+        # officer-free model: the officers its plan will train (None: not known)
+        self.officers_planned = officers_planned
         # least sessions per region (a master model may ask for more than the data's min)
         self.session_floor = {
             r: max(inst.session_range(r)[0], (session_floor or {}).get(r, 0))
@@ -265,10 +268,43 @@ class PlanModel:
         """Objective ``officers_trained`` (maximise)."""
         return sum(self.seated.values()) + self.inst.frozen_trained()
 
-    def cost_cents(self) -> LinearExpr:
-        """Objective ``cost_eur`` in cents (minimise), to the cent as the plan's metric."""
-        future = sum(self.inst.cost_cents(t, s) * var for (t, s, _), var in self.teaches.items())
-        return future + self.inst.frozen_cost_cents[0]
+    def cost_cents(self, ceil: bool = False) -> LinearExpr:
+        """Objective ``cost_eur`` in cents (minimise): the same items as the plan's metric,
+        each to the cent, or rounded up with ``ceil`` (rule budget).
+
+        Per trainer assignment its item plus the trainer's catering; per session its venue's
+        hire; per NGO at work one person's catering; per officer seated catering and travel.
+        The officer-free model has no officer counts: it adds ``officers_planned`` officers as
+        a constant (the officers its plan will train, fixed before cost is optimised), or
+        none when that is not known.
+        """
+        inst = self.inst
+        person = inst.person_cents(ceil)
+        variables: list[Any] = []
+        coefficients: list[int] = []
+        for (trainer_id, site, _d), var in self.teaches.items():
+            variables.append(var)
+            coefficients.append(inst.cost_cents(trainer_id, site, ceil) + person)
+        for (venue_id, _d), held in self.venue_day.items():
+            price = inst.venue_cents(venue_id, ceil)
+            if price:
+                variables += held
+                coefficients += [price] * len(held)
+        if person:
+            variables += list(self.ngo_works.values())
+            coefficients += [person] * len(self.ngo_works)
+        constant = inst.frozen_cost_cents[1 if ceil else 0]
+        officer = inst.officer_cents(ceil)
+        if officer and self.with_officers:
+            variables += list(self.seated.values())
+            coefficients += [officer] * len(self.seated)
+        elif officer and self.officers_planned is not None:
+            constant += officer * self.officers_planned
+        return cp_model.LinearExpr.weighted_sum(variables, coefficients) + constant
+
+    def sessions_held(self) -> LinearExpr:
+        """Sessions held on the model's days, in every region of the model."""
+        return sum(var for variables in self.region_day.values() for var in variables)
 
     def max_trainer_sessions(self) -> cp_model.IntVar:
         """Objective ``max_trainer_sessions`` (minimise): at least every trainer's load."""

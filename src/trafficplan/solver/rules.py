@@ -372,8 +372,14 @@ def ngo_count(pm: PlanModel) -> None:
             if not sessions:
                 continue
             ngos = [pm.ngo_works[(n.id, d)] for n in region.ngos if (n.id, d) in pm.ngo_works]
+            if not pm.explain:
+                pm.model.add(sum(ngos) == per_session * sum(sessions))
+                continue
+            # Only too few NGOs can give: more than the sessions take would never be in the
+            # plan, yet would count as people to cater for in the cost.
+            pm.model.add(sum(ngos) <= per_session * sum(sessions))
             pm.enforce(
-                pm.model.add(sum(ngos) == per_session * sum(sessions)), "ngo_count", region.id
+                pm.model.add(sum(ngos) >= per_session * sum(sessions)), "ngo_count", region.id
             )
 
 
@@ -417,20 +423,26 @@ def ngo_per_week(pm: PlanModel) -> None:
 
 @models("budget")
 def budget(pm: PlanModel) -> None:
-    """``budget``: cost_eur <= budget_eur when set (the frozen sessions' cost is spent)."""
+    """``budget``: cost_eur <= budget_eur when set (the frozen sessions' cost is spent).
+
+    Every item is rounded up, so that the exact cost never exceeds the budget. An
+    officer-free model that does not know how many officers its plan will train counts the
+    fewest its sessions can have (``officers.min`` each): a relaxation, never a false limit.
+    """
     limit = pm.data.constraints.budget_eur
-    if limit is not None and pm.with_trainers:
-        # each assignment's cost rounded up, so that the exact cost never exceeds the budget
-        cost = sum(
-            pm.inst.cost_cents(t, s, ceil=True) * var for (t, s, _), var in pm.teaches.items()
-        )
-        spent = pm.inst.frozen_cost_cents[1]
-        cents = math.floor(limit * 100 + 1e-6)
-        pm.enforce(pm.model.add(cost + spent <= cents), "budget", BUDGET)
+    if limit is None or not pm.with_trainers:
+        return
+    cost = pm.cost_cents(ceil=True)
+    officer = pm.inst.officer_cents(ceil=True)
+    if not pm.with_officers and pm.officers_planned is None and officer:
+        least = pm.data.constraints.sessions.officers.min
+        cost += officer * least * pm.sessions_held()
+    cents = math.floor(limit * 100 + 1e-6)
+    pm.enforce(pm.model.add(cost <= cents), "budget", BUDGET)
 
 
 def trainer_symmetry(pm: PlanModel) -> None:
-    """Symmetry breaking: interchangeable trainers (same home, rate, regions, leave, cap)
+    """Symmetry breaking: interchangeable trainers (same home, rates, regions, leave, cap)
     are used in order of decreasing load. Not in a re-plan: there a trainer's identity (and
     frozen load) matters."""
     if pm.frozen.since is not None:
@@ -441,6 +453,8 @@ def trainer_symmetry(pm: PlanModel) -> None:
             trainer.home.lat,
             trainer.home.lon,
             trainer.day_rate_eur,
+            trainer.per_diem_eur,
+            trainer.hotel_eur,
             tuple(trainer.regions or ()),
             trainer.unavailable,
             trainer.max_sessions,

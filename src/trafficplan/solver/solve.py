@@ -198,8 +198,14 @@ def _solve_decomposed(
         if bound == len(data.officers_by_region[region_id]):
             everyone.add(region_id)
     candidates = trainer_candidates(inst)
+    # its plan is reported only if seating reaches every region's bound: then it trains
+    # officers_bound officers, and what they cost is a constant (never more, for the budget)
     master = PlanModel(
-        inst, with_officers=False, session_floor=floor, trainer_candidates=candidates
+        inst,
+        with_officers=False,
+        session_floor=floor,
+        trainer_candidates=candidates,
+        officers_planned=officers_bound,
     )
     add_constraints(master)
     if master.infeasible_reasons:
@@ -314,11 +320,13 @@ def _solve_decomposed(
     if candidates is not None:
         # the master saw only the cheapest trainers of each site: its bounds hold for it, not
         # for the whole problem; simple bounds that do hold replace them
-        simple = _simple_bounds(inst, floor) if officers_level.proven else {}
+        simple = _simple_bounds(inst, floor, officers_bound) if officers_level.proven else {}
         for result in outcome.results:
             result.bound = simple.get(result.name)
             result.proven = result.bound is not None and result.value == result.bound
-    for result in outcome.results:
+    # the master counted officers_bound officers; a plan that seats fewer costs less
+    unseated = officers_bound - sum(placed.values())
+    for result in shift_officer_cost(inst, outcome.results, -unseated):
         results.append(
             result.model_copy(update={"proven": result.proven and officers_level.proven})
         )
@@ -329,6 +337,28 @@ def _solve_decomposed(
         Timing(started, build_seconds, outcome.first_plan_at),
         interrupted=outcome.interrupted,
     )
+
+
+def shift_officer_cost(
+    inst: Instance, results: list[ObjectiveResult], officers: int
+) -> list[ObjectiveResult]:
+    """The levels with ``cost_eur`` (value and bound) moved by what ``officers`` more
+    officers cost: for an officer-free model's levels once its plan's officers are seated,
+    so that the level reports the plan's own cost."""
+    delta = inst.officer_cents() * officers / 100
+    if not delta:
+        return list(results)
+    return [
+        r.model_copy(
+            update={
+                "value": None if r.value is None else round(r.value + delta, 2),
+                "bound": None if r.bound is None else round(r.bound + delta, 2),
+            }
+        )
+        if r.name == "cost_eur"
+        else r
+        for r in results
+    ]
 
 
 MAX_TRAINER_VARIABLES = 60_000
@@ -366,13 +396,16 @@ def trainer_candidates(inst: Instance) -> dict[int, set[str]] | None:
     return result
 
 
-def _simple_bounds(inst: Instance, floor: dict[str, int]) -> dict[str, float]:
+def _simple_bounds(inst: Instance, floor: dict[str, int], officers: int) -> dict[str, float]:
     """Bounds valid for the whole problem once every region holds at least ``floor``
-    sessions: each session with its cheapest allowed trainers (cost_eur), and the sessions
-    spread evenly over the trainers (max_trainer_sessions)."""
+    sessions and ``officers`` officers are trained: each session with its cheapest allowed
+    trainers, its region's cheapest venue and catering for them and its NGOs, each officer's
+    catering and travel (cost_eur); the sessions spread evenly over the trainers
+    (max_trainer_sessions)."""
     data = inst.data
     per_session = data.constraints.trainers.per_session
-    cost = 0
+    people = per_session + data.constraints.ngos.per_session
+    cost = inst.officer_cents() * officers
     for region_id, sessions in floor.items():
         cheapest = None
         for site_index in inst.sites_of_region[region_id]:
@@ -381,10 +414,11 @@ def _simple_bounds(inst: Instance, floor: dict[str, int]) -> dict[str, float]:
                 for t in data.trainers
                 if data.trainer_may_teach(t.id, region_id)
             )
+            hire = min(inst.venue_cents(v) for v in inst.sites[site_index].venue_ids)
             if len(prices) >= per_session:
-                price = sum(prices[:per_session])
+                price = sum(prices[:per_session]) + hire
                 cheapest = price if cheapest is None else min(cheapest, price)
-        cost += sessions * (cheapest or 0)
+        cost += sessions * ((cheapest or 0) + people * inst.person_cents())
     total = sum(floor.values()) * per_session
     trainers = max(1, len(data.trainers))
     return {"cost_eur": cost / 100.0, "max_trainer_sessions": float(-(-total // trainers))}
@@ -397,10 +431,15 @@ def _level_range(inst: Instance, name: str) -> int:
     if name == "max_trainer_sessions":
         return len(inst.days)
     if name == "cost_eur":
+        person = inst.person_cents()
         dearest = max(
             (inst.cost_cents(t.id, s.index) for t in data.trainers for s in inst.sites), default=0
         )
-        return sessions * data.constraints.trainers.per_session * dearest
+        hire = max((inst.venue_cents(v) for v in data.venue_by_id), default=0)
+        people = data.constraints.trainers.per_session + data.constraints.ngos.per_session
+        per_session = data.constraints.trainers.per_session * dearest + hire + people * person
+        officers = inst.officer_cents() * len(data.officers)
+        return sessions * per_session + officers + inst.frozen_cost_cents[0]
     return len(data.officers)
 
 
