@@ -279,3 +279,41 @@ def test_export_does_not_refuse_what_happened_and_solve_says_it_ignores_attendan
     )
     assert solved.exit_code == 0, solved.output
     assert "ignores attendance.csv" in solved.stderr
+
+
+# ----- planned versus attended in the exports ---------------------------------------------------
+def test_export_writes_the_summary_and_each_rosters_status(folder: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    out = tmp_path / "export"
+
+    def read(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO((out / name).read_text("utf-8-sig"))))
+
+    export = ["export", str(plan_file), "--data", str(folder), "--out", str(out), "--force"]
+    assert runner.invoke(app, export).exit_code == 0
+    summary = read("summary.csv")
+    assert list(summary[0]) == [
+        "region", "district", "officers", "planned", "attended", "no_shows", "to_train",
+    ]  # fmt: skip
+    assert {r["attended"] for r in summary} == {"0"}  # attended and no-shows 0 without a sheet
+    assert {r["status"] for r in read("rosters/alpha.csv")} == {"planned"}
+
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:10]]
+    rows += ["alpha-01,ALP-0011,absent", "alpha-01,ALP-0020,present"]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    assert runner.invoke(app, export).exit_code == 0
+    status = {r["officer_id"]: r["status"] for r in read("rosters/alpha.csv")}
+    assert status["ALP-0001"] == "present" and status["ALP-0011"] == "absent"
+    assert status["ALP-0012"] == "absent"  # rostered, not on the sheet: not trained there
+    assert status["ALP-0020"] == "substitute"
+    assert {r["status"] for r in read("rosters/beta.csv")} == {"planned"}  # not held yet
+    by_district = {r["district"]: r for r in read("summary.csv")}
+    north, south = by_district["alpha-north"], by_district["alpha-south"]
+    assert int(north["attended"]) + int(south["attended"]) == 11
+    assert int(north["no_shows"]) + int(south["no_shows"]) == 1
+    assert int(north["planned"]) + int(south["planned"]) == 12
+    assert int(north["to_train"]) + int(south["to_train"]) == 20 - 11

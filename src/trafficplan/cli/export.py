@@ -119,7 +119,7 @@ def export(
     if violations:
         warnings.insert(0, f"exported a plan that breaks {len(violations)} rule(s) (--force)")
 
-    export_files = build_export(data, plan, out)
+    export_files = build_export(data, plan, out, attendance=attendance)
     written = write_export(export_files, out)
     foreign = [str(path) for path in export_files.foreign_calendars]
     if foreign:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from trafficplan.atomic import write_bytes_atomic
 from trafficplan.errors import ExitCode, TrafficplanError
+from trafficplan.exports.attendance import SUMMARY_HEADER, summary_rows
 from trafficplan.exports.calendars import read_previous_events, trainer_calendar
 from trafficplan.exports.cells import csv_bytes
 from trafficplan.exports.filenames import unique_file_stems
@@ -29,6 +30,7 @@ from trafficplan.exports.tables import (
     schedule_rows,
     unassigned_rows,
 )
+from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
 
@@ -37,8 +39,9 @@ CALENDARS_DIR = "calendars"
 SCHEDULE_FILE = "schedule.csv"
 UNASSIGNED_FILE = "unassigned.csv"
 COSTS_FILE = "costs.csv"
+SUMMARY_FILE = "summary.csv"
 
-FileKind = Literal["roster", "schedule", "unassigned", "costs", "calendar"]
+FileKind = Literal["roster", "schedule", "unassigned", "costs", "summary", "calendar"]
 WriteStatus = Literal["new", "updated", "unchanged"]
 
 
@@ -99,16 +102,21 @@ class WrittenFile:
 
 
 def build_export(
-    data: ProblemData, plan: Plan, out_dir: Path, now: datetime | None = None
+    data: ProblemData,
+    plan: Plan,
+    out_dir: Path,
+    now: datetime | None = None,
+    attendance: Attendance | None = None,
 ) -> Export:
     """Build the content of every export file of ``plan`` for the folder ``out_dir``.
 
     One roster per region of the data (header only for a region without sessions), the
     schedule, the officers without a session (always, header only when there is none), the
-    cost by region and component, and one calendar per trainer of the data who has a session
-    in the plan or a calendar from a previous export in ``out_dir`` (read back to keep UIDs,
-    bump SEQUENCE and cancel sessions that left it). The plan's ids must be known to the data
-    (:func:`trafficplan.plan.require_known_ids`).
+    cost by region and component, planned versus attended per region and district
+    (``summary.csv``, with the sign-in sheets in ``attendance``), and one calendar per
+    trainer of the data who has a session in the plan or a calendar from a previous export in
+    ``out_dir`` (read back to keep UIDs, bump SEQUENCE and cancel sessions that left it).
+    The plan's ids must be known to the data (:func:`trafficplan.plan.require_known_ids`).
 
     Raises:
         PreviousCalendarError: a previous calendar in ``out_dir`` cannot be read.
@@ -118,7 +126,7 @@ def build_export(
 
     region_stems = unique_file_stems(region.id for region in data.regions)
     for region in data.regions:
-        rows = roster_rows(data, plan, region.id)
+        rows = roster_rows(data, plan, region.id, attendance)
         files.append(
             ExportFile(
                 path=PurePosixPath(ROSTERS_DIR, f"{region_stems[region.id]}.csv"),
@@ -133,6 +141,7 @@ def build_export(
         (SCHEDULE_FILE, "schedule", SCHEDULE_HEADER, schedule_rows(plan)),
         (UNASSIGNED_FILE, "unassigned", UNASSIGNED_HEADER, unassigned_rows(data, plan)),
         (COSTS_FILE, "costs", COSTS_HEADER, cost_rows(data, plan)),
+        (SUMMARY_FILE, "summary", SUMMARY_HEADER, summary_rows(data, plan, attendance)),
     ]
     for name, kind, header, rows in tables:
         files.append(

@@ -10,7 +10,9 @@ the weekday and start time, the trainers and NGOs.
 from __future__ import annotations
 
 from trafficplan.diagnostics.officer import explain_unassigned
+from trafficplan.exports.attendance import held_roster_extras, roster_status
 from trafficplan.exports.cells import join_list
+from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan
 from trafficplan.plan.metrics import cost_breakdown_cents
@@ -31,8 +33,6 @@ ROSTER_HEADER = (
     "status",
 )
 """The spec's six columns in place, then what makes a roster fit to forward (spec 6.8)."""
-PLANNED = "planned"
-"""A roster row's ``status`` before anything was recorded of the session (spec 6.4)."""
 UNASSIGNED_HEADER = ("officer_id", "officer_name", "region", "district", "reason")
 COSTS_HEADER = ("region", "component", "eur")
 SCHEDULE_HEADER = (
@@ -49,14 +49,19 @@ SCHEDULE_HEADER = (
 WEEKDAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def roster_rows(data: ProblemData, plan: Plan, region_id: str) -> list[tuple[str, ...]]:
+def roster_rows(
+    data: ProblemData, plan: Plan, region_id: str, attendance: Attendance | None = None
+) -> list[tuple[str, ...]]:
     """Rows of ``rosters/<region>.csv``: one per officer of the region's sessions.
 
     Sorted by date, then officer id (then session id, so even a plan that seats an officer
     twice gives one fixed order). ``start_time`` is ``sessions.start_time`` (empty for
     all-day sessions), trainers and NGOs are their names joined with ``;``, an address the
-    data do not give is an empty cell, and ``status`` is ``planned``. The plan's ids must be
-    known to ``data``.
+    data do not give is an empty cell, and ``status`` is ``planned``, or for a held session
+    (``attendance.csv``) ``present``, ``absent`` or ``substitute``; a held session's roster
+    also lists the officers of its sign-in sheet the plan does not (substitutes, and absent
+    officers a re-planned plan no longer lists there). The plan's ids must be known to
+    ``data``.
     """
     start = data.constraints.sessions.start_time
     start_time = f"{start:%H:%M}" if start is not None else ""
@@ -67,7 +72,7 @@ def roster_rows(data: ProblemData, plan: Plan, region_id: str) -> list[tuple[str
         venue = data.venue_by_id[session.venue]
         trainers = join_list(data.trainer_by_id[t].name for t in dict.fromkeys(session.trainers))
         ngos = join_list(data.ngo_by_id[n].name for n in dict.fromkeys(session.ngos))
-        for officer_id in session.officers:
+        for officer_id in [*session.officers, *held_roster_extras(session, attendance)]:
             officer = data.officer_by_id[officer_id]
             rows.append(
                 (
@@ -83,7 +88,7 @@ def roster_rows(data: ProblemData, plan: Plan, region_id: str) -> list[tuple[str
                     venue.address or "",
                     trainers,
                     ngos,
-                    PLANNED,
+                    roster_status(session, officer_id, attendance),
                 )
             )
     rows.sort(key=lambda row: (row[1], row[3], row[0]))
