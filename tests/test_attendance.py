@@ -317,3 +317,30 @@ def test_export_writes_the_summary_and_each_rosters_status(folder: Path, tmp_pat
     assert int(north["no_shows"]) + int(south["no_shows"]) == 1
     assert int(north["planned"]) + int(south["planned"]) == 12
     assert int(north["to_train"]) + int(south["to_train"]) == 20 - 11
+
+
+def test_report_shows_planned_versus_attended_and_the_no_show_rate(
+    folder: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    html = tmp_path / "report.html"
+    report = ["report", str(plan_file), "--data", str(folder), "--html", str(html)]
+    assert runner.invoke(app, report).exit_code == 0
+    assert 'id="attendance"' not in html.read_text(encoding="utf-8")  # no sheet, no section
+
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:9]]
+    rows += [f"alpha-01,{o},absent" for o in ALPHA[9:12]] + ["alpha-01,ALP-0020,present"]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    result = runner.invoke(app, report)
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    section = page[
+        page.index('id="attendance"') : page.index("</section>", page.index('id="attendance"'))
+    ]
+    assert "2009-W23" in section
+    # planned 12 (the roster), attended 10 (9 + a substitute), 3 no-shows: 25.0 %
+    assert ">12<" in section and ">10<" in section and ">3<" in section
+    assert "25.0 %" in section
+    # the sections keep the spec's order: costs, attendance, then the technical appendix
+    assert page.index('id="costs"') < page.index('id="attendance"') < page.index('id="appendix"')

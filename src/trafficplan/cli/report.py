@@ -58,6 +58,7 @@ def report(
     The HTML file holds everything it needs, plotly.js included; it loads nothing from the web.
     A plan that breaks rules is still reported, with the broken rules in red.
     """
+    from trafficplan.inputs.attendance import read_plan_attendance
     from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.report import build_report, require_browser, write_html, write_pngs
     from trafficplan.scenarios.edits import load_data_for_plan
@@ -75,7 +76,8 @@ def report(
         # Refuse before writing anything rather than leave an HTML file and then fail.
         require_browser()
 
-    result = build_report(data, plan, plan_path.name)
+    attendance = read_plan_attendance(data_dir, data, plan)
+    result = build_report(data, plan, plan_path.name, attendance)
     content = result.content
     html_bytes = write_html(result, html) if html is not None else None
     pngs = write_pngs(result, png) if png is not None else []

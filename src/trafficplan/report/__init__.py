@@ -12,9 +12,15 @@ from pathlib import Path
 from trafficplan.atomic import write_bytes_atomic
 from trafficplan.checker import check_plan
 from trafficplan.errors import UsageError
+from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan
-from trafficplan.report.content import ReportContent, build_content
+from trafficplan.report.content import (
+    ReportContent,
+    attendance_rows,
+    build_content,
+    no_show_rates,
+)
 from trafficplan.report.figures import ReportFigure, build_figures
 from trafficplan.report.images import ImageExportError, find_browser, render_pngs, require_browser
 from trafficplan.report.page import render_page
@@ -43,16 +49,23 @@ class Report:
         return render_pngs(self.figures)
 
 
-def build_report(data: ProblemData, plan: Plan, plan_source: str) -> Report:
+def build_report(
+    data: ProblemData, plan: Plan, plan_source: str, attendance: Attendance | None = None
+) -> Report:
     """Check the plan against the data and compute the report.
 
     Args:
         data: the data folder.
         plan: a plan whose ids the data know (call ``require_known_ids`` first).
         plan_source: how the report names the plan (its file name).
+        attendance: the sign-in sheets of held sessions, if any: the report then shows
+            planned versus attended per region and week, and each region's no-show rate.
     """
-    check = check_plan(data, plan)
+    check = check_plan(data, plan, attendance)
     content = build_content(data, plan, check, plan_source)
+    if attendance is not None:
+        content.attendance = attendance_rows(plan, attendance)
+        content.no_show_rates = no_show_rates(content.attendance)
     return Report(content, build_figures(content))
 
 

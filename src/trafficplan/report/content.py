@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
+from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange
 from trafficplan.inputs.loading import DATA_FILES
@@ -299,6 +300,8 @@ class ReportContent:
     objective_words: list[ObjectiveWords] = field(default_factory=list)
     rule_words: list[str] = field(default_factory=list)
     cost_words: str = ""
+    attendance: list[AttendanceRow] = field(default_factory=list)
+    no_show_rates: dict[str, float] = field(default_factory=dict)
 
     @property
     def trainers_used(self) -> int:
@@ -688,3 +691,49 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
         warnings=_violation_rows(getattr(check, "warnings", ())),
         frozen_before=plan.frozen_before,
     )
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """Held sessions of one region in one ISO week: officers planned, present and absent."""
+
+    region: str
+    week: Week
+    sessions: int
+    planned: int
+    attended: int
+    no_shows: int
+
+
+def attendance_rows(plan: Plan, attendance: Attendance) -> list[AttendanceRow]:
+    """Planned versus attended per region and ISO week, over the plan's held sessions.
+
+    Planned: the officers the session was for (its roster and the officers its sign-in sheet
+    marks absent, less substitutes who were not on its roster); attended: those present
+    (substitutes included); no-shows: those marked absent.
+    """
+    tally: dict[tuple[str, Week], list[int]] = {}
+    for session in plan.sessions:
+        if session.id not in attendance.held:
+            continue
+        present = set(attendance.present(session.id))
+        absent = set(attendance.absent(session.id))
+        planned = (set(session.officers) | absent) - (present - set(session.officers))
+        counts = tally.setdefault((session.region, iso_week(session.date)), [0, 0, 0, 0])
+        counts[0] += 1
+        counts[1] += len(planned)
+        counts[2] += len(present)
+        counts[3] += len(absent)
+    return [
+        AttendanceRow(region, week, *counts) for (region, week), counts in sorted(tally.items())
+    ]
+
+
+def no_show_rates(rows: list[AttendanceRow]) -> dict[str, float]:
+    """Per region: the share of officers planned in its held sessions who did not come."""
+    planned: dict[str, int] = {}
+    absent: dict[str, int] = {}
+    for row in rows:
+        planned[row.region] = planned.get(row.region, 0) + row.planned
+        absent[row.region] = absent.get(row.region, 0) + row.no_shows
+    return {region: absent[region] / planned[region] for region in planned if planned[region]}
