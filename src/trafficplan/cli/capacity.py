@@ -12,21 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    DropOption,
-    JsonOption,
-    SchedulerOption,
-    SeedOption,
-    SetOption,
-    error_boundary,
-    note_attendance_ignored,
-    print_json,
-    stderr_console,
-    stdout_console,
-)
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -41,7 +28,7 @@ REACHED = "bold white on green4"
 
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def capacity(
     vary: Annotated[
         list[str] | None,
@@ -61,14 +48,14 @@ def capacity(
             help="What a point must reach: every officer trained, or at least N.",
         ),
     ] = "officers_trained=all",
-    set_: SetOption = None,
-    drop: DropOption = None,
-    data: DataOption = DEFAULT_DATA,
+    set_: common.SetOption = None,
+    drop: common.DropOption = None,
+    data: common.DataOption = common.DEFAULT_DATA,
     time_limit: Annotated[
         float,
         typer.Option("--time-limit", min=0.1, help="Seconds for each point's solve."),
     ] = 60.0,
-    seed: SeedOption = 0,
+    seed: common.SeedOption = 0,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -88,7 +75,7 @@ def capacity(
             "--scheduler.",
         ),
     ] = None,
-    scheduler: SchedulerOption = None,
+    scheduler: common.SchedulerOption = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
@@ -98,7 +85,7 @@ def capacity(
             "(plan-<values>.json) and, for two keys, heatmap.csv.",
         ),
     ] = None,
-    as_json: JsonOption = False,
+    as_json: common.JsonOption = False,
 ) -> None:
     """Solve one scenario per point (every combination of the --vary values, with the --set
     and --drop edits applied to each); print each point's objectives, a chart (one key) or a
@@ -114,7 +101,7 @@ def capacity(
     grid = make_grid([parse_vary(text) for text in vary])
     goal = parse_target(target)
     raw = read_raw(data)
-    note_attendance_ignored(data, "capacity")
+    common.note_attendance_ignored(data, "capacity")
     build_data(raw)  # the data folder must be valid before any point is tried
     local_jobs = jobs or parallel_jobs()
 
@@ -126,7 +113,7 @@ def capacity(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=stderr_console(),
+            console=common.stderr_console(),
             transient=True,
         )
         keys = ", ".join(grid.keys)
@@ -157,13 +144,13 @@ def capacity(
 
         write_sweep(result, out_dir)
     if as_json:
-        print_json(result.to_json())
+        common.print_json(result.to_json())
     else:
-        _render(stdout_console(), result)
+        _render(common.stdout_console(), result)
         if out_dir is not None:
-            stdout_console().print(f"Points and plans written to {out_dir}.", markup=False)
+            common.stdout_console().print(f"Points and plans written to {out_dir}.", markup=False)
     if result.interrupted:
-        stderr_console().print("Interrupted: points not finished are marked 'not run'.")
+        common.stderr_console().print("Interrupted: points not finished are marked 'not run'.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
@@ -171,7 +158,7 @@ def _note_missing_workers(runner: PointRunner, scheduler: str) -> None:
     from trafficplan.scenarios.cluster import ClusterRunner
 
     if isinstance(runner, ClusterRunner) and runner.workers == 0:
-        stderr_console().print(
+        common.stderr_console().print(
             f"The scheduler at {scheduler} has no workers yet: points wait until one joins.",
             markup=False,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -12,32 +12,20 @@ from rich.table import Table
 from rich.text import Text
 
 from trafficplan.checker import RULE_IDS, CheckReport, Violation, check_plan
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    JsonOption,
-    error_boundary,
-    print_json,
-    stdout_console,
-)
 from trafficplan.errors import ExitCode
 from trafficplan.inputs.attendance import read_plan_attendance
 from trafficplan.plan import read_plan, require_known_ids
 from trafficplan.scenarios.edits import load_data_for_plan
 
-PlanArgument = Annotated[
-    Path,
-    typer.Argument(metavar="PLAN", help="Plan file to check (plan.json), also a hand-edited one."),
-]
-
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def check(
-    plan: PlanArgument,
-    data: DataOption = DEFAULT_DATA,
-    as_json: JsonOption = False,
+    plan: common.PlanArgument,
+    data: common.DataOption = common.DEFAULT_DATA,
+    as_json: common.JsonOption = False,
 ) -> None:
     """Check a plan against every rule of the data; list each broken rule.
 
@@ -49,9 +37,9 @@ def check(
     attendance = read_plan_attendance(data, problem_data, loaded)
     report = check_plan(problem_data, loaded, attendance)
     if as_json:
-        print_json(report.to_json())
+        common.print_json(report.to_json())
     else:
-        render_report(stdout_console(), report, plan)
+        render_report(common.stdout_console(), report, plan)
     if not report.valid:
         raise typer.Exit(int(ExitCode.VIOLATIONS))
 

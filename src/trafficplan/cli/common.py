@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
+PlanArgument = Annotated[
+    Path,
+    typer.Argument(metavar="PLAN", help="The plan file (plan.json), also a hand-edited one."),
+]
+"""The plan a command reads (``check``, ``export``, ``report``)."""
+
 DataOption = Annotated[
     Path,
     typer.Option("--data", help="Data folder with the four input files.", show_default=True),

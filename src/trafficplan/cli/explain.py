@@ -9,21 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    JsonOption,
-    SeedOption,
-    TimeLimitOption,
-    WorkersOption,
-    error_boundary,
-    fail,
-    live_search,
-    print_json,
-    stderr_console,
-    stdout_console,
-)
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -32,9 +19,9 @@ if TYPE_CHECKING:
 
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def explain(
-    data: DataOption = DEFAULT_DATA,
+    data: common.DataOption = common.DEFAULT_DATA,
     officer: Annotated[
         str | None,
         typer.Option(
@@ -45,10 +32,10 @@ def explain(
         Path | None,
         typer.Option("--plan", metavar="PLAN", help="The plan file --officer is looked up in."),
     ] = None,
-    time_limit: TimeLimitOption = 60.0,
-    seed: SeedOption = 0,
-    workers: WorkersOption = None,  # type: ignore[assignment]
-    as_json: JsonOption = False,
+    time_limit: common.TimeLimitOption = 60.0,
+    seed: common.SeedOption = 0,
+    workers: common.WorkersOption = None,  # type: ignore[assignment]
+    as_json: common.JsonOption = False,
 ) -> None:
     """Explain why the data admit no plan: the pre-check findings, then the rules and data
     items that conflict and how much each must give (exit 0: the explanation is the answer).
@@ -72,31 +59,31 @@ def _explain_data(
     problem = load_data(folder)
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     # Ctrl-C stops the search; what the pre-checks found is still shown
-    with live_search(options, "running the pre-checks…") as status:
+    with common.live_search(options, "running the pre-checks…") as status:
         outcome = explain_no_plan(problem, options, on_stage=status.show)
     findings, explanation = outcome.findings, outcome.explanation
     if outcome.interrupted:
         if as_json:
-            print_json({"findings": [f.to_dict() for f in findings], "interrupted": True})
+            common.print_json({"findings": [f.to_dict() for f in findings], "interrupted": True})
         else:
-            _print_findings(stdout_console(), findings)
-        stderr_console().print("Interrupted before the search for a conflict finished.")
+            _print_findings(common.stdout_console(), findings)
+        common.stderr_console().print("Interrupted before the search for a conflict finished.")
         raise typer.Exit(int(ExitCode.INTERRUPTED))
     undecided = not outcome.decided
     if as_json:
         document = {"findings": [f.to_dict() for f in findings], **explanation.to_json()}
         document["decided"] = not undecided
-        print_json(document)
+        common.print_json(document)
         if undecided:
             raise typer.Exit(int(ExitCode.NO_PLAN))
         return
-    console = stdout_console()
+    console = common.stdout_console()
     _print_findings(console, findings)
     if explanation.feasible:
         console.print("[bold green]The data admit a plan[/]: nothing to explain.")
         return
     if undecided:
-        raise fail(
+        raise common.fail(
             [
                 "no plan was found and no conflict was isolated within the time limit; the "
                 "data may admit a plan that takes longer to find: try a larger --time-limit"
@@ -144,9 +131,9 @@ def _explain_officer(folder: Path, officer_id: str, plan_path: Path, as_json: bo
     require_known_ids(plan, problem, str(plan_path))
     explanation = explain_officer(plan, problem, officer_id)
     if as_json:
-        print_json(explanation.to_json())
+        common.print_json(explanation.to_json())
         return
-    console = stdout_console()
+    console = common.stdout_console()
     for line in explanation.summary():
         console.print(line, markup=False, soft_wrap=True)
     if explanation.checks:

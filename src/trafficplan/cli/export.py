@@ -10,16 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    JsonOption,
-    error_boundary,
-    print_json,
-    stderr_console,
-    stdout_console,
-)
 from trafficplan.errors import ExitCode, TrafficplanError, UsageError
 
 if TYPE_CHECKING:
@@ -71,11 +63,9 @@ def _content(file: ExportFile) -> str:
 
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def export(
-    plan_path: Annotated[
-        Path, typer.Argument(metavar="PLAN", help="Plan file to export (plan.json).")
-    ],
+    plan_path: common.PlanArgument,
     out: Annotated[
         Path,
         typer.Option(
@@ -84,11 +74,11 @@ def export(
             "calendars/ into (created if needed).",
         ),
     ],
-    data_dir: DataOption = DEFAULT_DATA,
+    data_dir: common.DataOption = common.DEFAULT_DATA,
     force: Annotated[
         bool, typer.Option("--force", help="Export even a plan that breaks hard rules.")
     ] = False,
-    as_json: JsonOption = False,
+    as_json: common.JsonOption = False,
 ) -> None:
     """Write rosters per region, the schedule, the officers without a session, the cost by
     region and component, and trainer calendars of a plan.
@@ -129,7 +119,7 @@ def export(
         )
 
     if as_json:
-        print_json(
+        common.print_json(
             {
                 "plan": str(plan_path),
                 "out": str(out),
@@ -152,7 +142,7 @@ def export(
         )
         return
 
-    errors = stderr_console()
+    errors = common.stderr_console()
     for warning in warnings:
         errors.print(f"[yellow]Warning:[/] {escape(warning)}", soft_wrap=True, emoji=False)
     table = Table(title=escape(f"Export of {plan_path} to {out}"), title_justify="left")
@@ -161,7 +151,7 @@ def export(
     table.add_column("status")
     for item in written:
         table.add_row(escape(str(item.file.path)), _content(item.file), item.status)
-    console = stdout_console()
+    console = common.stdout_console()
     console.print(table)
     changed = sum(1 for item in written if item.status != "unchanged")
     console.print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,21 +11,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    JsonOption,
-    SeedOption,
-    TimeLimitOption,
-    WorkersOption,
-    error_boundary,
-    fail,
-    live_search,
-    print_json,
-    stderr_console,
-    stdout_console,
-)
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -33,6 +21,20 @@ if TYPE_CHECKING:
     from trafficplan.solver.api import SolveResult
 
 CHANGES_FILE = "changes.csv"
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """What a re-plan produced and where it was written, for rendering."""
+
+    plan: Plan
+    changes: ChangeList
+    result: SolveResult
+    out: Path
+    changes_path: Path
+    since: date
+
+
 UNASSIGNED_FILE = "unassigned.csv"
 
 
@@ -49,7 +51,7 @@ def parse_since(text: str) -> date:
 
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def replan(
     plan_file: Annotated[
         Path, typer.Argument(metavar="PLAN", help="The published plan (JSON) to re-plan.")
@@ -68,7 +70,7 @@ def replan(
             "--out", help="Where to write the new plan (JSON); changes.csv goes beside it."
         ),
     ],
-    data: DataOption = DEFAULT_DATA,
+    data: common.DataOption = common.DEFAULT_DATA,
     set_: Annotated[
         list[str] | None,
         typer.Option(
@@ -94,10 +96,10 @@ def replan(
             help="Also write the edited data folder (the --set/--drop edits applied) to DIR.",
         ),
     ] = None,
-    time_limit: TimeLimitOption = 60.0,
-    seed: SeedOption = 0,
-    workers: WorkersOption = None,  # type: ignore[assignment]
-    as_json: JsonOption = False,
+    time_limit: common.TimeLimitOption = 60.0,
+    seed: common.SeedOption = 0,
+    workers: common.WorkersOption = None,  # type: ignore[assignment]
+    as_json: common.JsonOption = False,
 ) -> None:
     """Re-plan after the data changed: sessions before --since stay exactly as they were; the
     rest keeps every rule, trains as many officers as before if it can, and moves as few
@@ -130,16 +132,18 @@ def replan(
 
     attendance = read_plan_attendance(data, problem, old, first_day)
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    with live_search(options):
+    with common.live_search(options):
         result = run_replan(problem, old, first_day, options, attendance)
 
     if result.plan is None:
         status = "infeasible" if result.status == "infeasible" else "unknown"
         if as_json:
-            print_json({"status": status, "reasons": result.reasons})
+            common.print_json({"status": status, "reasons": result.reasons})
         if status == "infeasible":
-            raise fail(["no re-plan is possible:", *result.reasons], ExitCode.INFEASIBLE)
-        raise fail(result.reasons or ["no plan found within the time limit"], ExitCode.NO_PLAN)
+            raise common.fail(["no re-plan is possible:", *result.reasons], ExitCode.INFEASIBLE)
+        raise common.fail(
+            result.reasons or ["no plan found within the time limit"], ExitCode.NO_PLAN
+        )
 
     plan = result.plan
     if sets or drops:
@@ -162,27 +166,25 @@ def replan(
     write_bytes_atomic(changes_path, changes.csv())
     if attendance is not None:
         write_bytes_atomic(out.parent / UNASSIGNED_FILE, unassigned_csv(problem, reasons))
+    done = Replanned(plan, changes, result, out, changes_path, first_day)
     if as_json:
-        document = _json_document(plan, changes, result, out, changes_path, first_day)
+        document = _json_document(done)
         document["no_shows_unseated"] = [{"officer": o, "reason": r} for o, r in unseated.items()]
-        print_json(document)
+        common.print_json(document)
     else:
-        _render(plan, changes, result, out, changes_path, first_day)
+        _render(done)
         for reason in unseated.values():
-            stdout_console().print(Text(f"No-show not seated again: {reason}"))
+            common.stdout_console().print(Text(f"No-show not seated again: {reason}"))
     if result.interrupted:
-        stderr_console().print(f"Interrupted: the best plan found so far was written to {out}.")
+        common.stderr_console().print(
+            f"Interrupted: the best plan found so far was written to {out}."
+        )
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
-def _json_document(
-    plan: Plan,
-    changes: ChangeList,
-    result: SolveResult,
-    out: Path,
-    changes_path: Path,
-    since: date,
-) -> dict[str, object]:
+def _json_document(done: Replanned) -> dict[str, object]:
+    plan, changes, result = done.plan, done.changes, done.result
+    out, changes_path, since = done.out, done.changes_path, done.since
     return {
         "status": plan.status,
         "plan_file": str(out),
@@ -203,17 +205,12 @@ def _listed(items: list[str], limit: int = 6) -> str:
     return ", ".join(items[:limit]) + f" … (+{len(items) - limit})"
 
 
-def _render(
-    plan: Plan,
-    changes: ChangeList,
-    result: SolveResult,
-    out: Path,
-    changes_path: Path,
-    since: date,
-) -> None:
+def _render(done: Replanned) -> None:
+    plan, changes, result = done.plan, done.changes, done.result
+    out, changes_path, since = done.out, done.changes_path, done.since
     from trafficplan.plan.changes import REPLAN_KINDS
 
-    console = stdout_console()
+    console = common.stdout_console()
     if not changes.changes:
         console.print(f"Nothing changes: every session from {since} on stays as it was.")
     else:

@@ -8,16 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    JsonOption,
-    error_boundary,
-    print_json,
-    stderr_console,
-    stdout_console,
-)
 from trafficplan.errors import UsageError
 
 
@@ -28,11 +20,9 @@ def _size(byte_count: int) -> str:
 
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def report(
-    plan_path: Annotated[
-        Path, typer.Argument(metavar="PLAN", help="Plan file to report on (plan.json).")
-    ],
+    plan_path: common.PlanArgument,
     html: Annotated[
         Path | None,
         typer.Option(
@@ -49,8 +39,8 @@ def report(
             help="Also write the charts as PNG files into this folder (needs Chrome/Chromium).",
         ),
     ] = None,
-    data_dir: DataOption = DEFAULT_DATA,
-    as_json: JsonOption = False,
+    data_dir: common.DataOption = common.DEFAULT_DATA,
+    as_json: common.JsonOption = False,
 ) -> None:
     """Make a report of a plan to send: summary, calendar, trainers, map, officers, NGOs,
     costs by component, and a technical appendix with ids and digests.
@@ -83,7 +73,7 @@ def report(
     pngs = write_pngs(result, png) if png is not None else []
 
     if as_json:
-        print_json(
+        common.print_json(
             {
                 "html": str(html) if html is not None else None,
                 "html_bytes": html_bytes,
@@ -98,7 +88,7 @@ def report(
             }
         )
     else:
-        out = stdout_console()
+        out = common.stdout_console()
         summary = (
             f"{len(content.sessions)} sessions, {content.officers_trained:,} of "
             f"{content.officers_total:,} officers trained, cost EUR {content.cost_eur:,.2f}"
@@ -107,7 +97,7 @@ def report(
             out.print(f"Wrote {escape(str(html))} ({_size(html_bytes)}): {summary}", soft_wrap=True)
         for path in pngs:
             out.print(f"Wrote {escape(str(path))}", soft_wrap=True)
-    err = stderr_console()
+    err = common.stderr_console()
     if content.violations:
         err.print(
             f"[yellow]Warning:[/] the plan breaks {len(content.violations)} rule(s); "

@@ -7,22 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    JsonOption,
-    SeedOption,
-    TimeLimitOption,
-    WorkersOption,
-    error_boundary,
-    fail,
-    live_search,
-    note_attendance_ignored,
-    print_json,
-    stderr_console,
-    stdout_console,
-)
 from trafficplan.errors import ExitCode
 from trafficplan.inputs import load_data
 from trafficplan.plan import write_plan
@@ -32,15 +18,15 @@ if TYPE_CHECKING:
 
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def solve(
-    data: DataOption = DEFAULT_DATA,
+    data: common.DataOption = common.DEFAULT_DATA,
     out: Annotated[Path, typer.Option("--out", help="Where to write the plan (JSON).")] = Path(
         "plan.json"
     ),
-    time_limit: TimeLimitOption = 60.0,
-    seed: SeedOption = 0,
-    workers: WorkersOption = None,  # type: ignore[assignment]
+    time_limit: common.TimeLimitOption = 60.0,
+    seed: common.SeedOption = 0,
+    workers: common.WorkersOption = None,  # type: ignore[assignment]
     relax: Annotated[
         bool,
         typer.Option(
@@ -49,7 +35,7 @@ def solve(
             "(status 'relaxed') and list what gave.",
         ),
     ] = False,
-    as_json: JsonOption = False,
+    as_json: common.JsonOption = False,
 ) -> None:
     """Solve the programme: a plan that keeps every rule, trains as many officers as possible
     at the lowest cost; prints the schedule and objectives and writes the plan."""
@@ -57,9 +43,9 @@ def solve(
     from trafficplan.solver import SolveOptions
 
     problem = load_data(data)
-    note_attendance_ignored(data, "solve")
+    common.note_attendance_ignored(data, "solve")
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    with live_search(options) as status:
+    with common.live_search(options) as status:
         outcome = plan_or_explain(problem, options, relax=relax, on_stage=status.show)
 
     result = outcome.result
@@ -67,13 +53,13 @@ def solve(
         if outcome.status == "infeasible":
             _no_plan(outcome, as_json)
         if as_json:
-            print_json({"status": "unknown", "reasons": outcome.reasons})
-        raise fail(outcome.reasons, ExitCode.NO_PLAN)
+            common.print_json({"status": "unknown", "reasons": outcome.reasons})
+        raise common.fail(outcome.reasons, ExitCode.NO_PLAN)
 
     plan = result.plan
     write_plan(plan, out)
     if as_json:
-        print_json(
+        common.print_json(
             {
                 "status": plan.status,
                 "plan_file": str(out),
@@ -91,7 +77,9 @@ def solve(
     else:
         render_solution(problem, plan, result, out)
     if result.interrupted:
-        stderr_console().print(f"Interrupted: the best plan found so far was written to {out}.")
+        common.stderr_console().print(
+            f"Interrupted: the best plan found so far was written to {out}."
+        )
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
@@ -101,9 +89,9 @@ def _no_plan(outcome: PlanOutcome, as_json: bool) -> NoReturn:
     if outcome.explanation is not None:
         document.update(outcome.explanation.to_json())
     if as_json:
-        print_json({**document, "reasons": outcome.reasons})
+        common.print_json({**document, "reasons": outcome.reasons})
     hint = "`trafficplan explain` for details, `trafficplan solve --relax` for a partial plan"
-    raise fail(["the data admit no plan:", *outcome.reasons, hint], ExitCode.INFEASIBLE)
+    raise common.fail(["the data admit no plan:", *outcome.reasons, hint], ExitCode.INFEASIBLE)
 
 
 def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[no-untyped-def]
@@ -116,7 +104,7 @@ def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[n
         week_calendar_table,
     )
 
-    console = stdout_console()
+    console = common.stdout_console()
     for region in problem.regions:
         console.print(region_schedule_table(problem, plan, region.id))
     console.print(week_calendar_table(problem, plan))

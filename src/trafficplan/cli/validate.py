@@ -10,15 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    JsonOption,
-    error_boundary,
-    print_json,
-    stdout_console,
-)
 from trafficplan.diagnostics.prechecks import ERROR, WARNING, Finding, diagnose
 from trafficplan.errors import InputError
 from trafficplan.inputs import ProblemData, load_data
@@ -35,9 +28,9 @@ _WEEKDAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def validate(
-    data: DataOption = DEFAULT_DATA,
+    data: common.DataOption = common.DEFAULT_DATA,
     plan: Annotated[
         Path | None,
         typer.Option(
@@ -47,7 +40,7 @@ def validate(
             "the substitutes (officers present who were not on the roster).",
         ),
     ] = None,
-    as_json: JsonOption = False,
+    as_json: common.JsonOption = False,
 ) -> None:
     """Load and check the data folder: summary of regions, trainers, working days and seats,
     the sign-in sheets of held sessions (attendance.csv) if any, and the findings that show
@@ -65,7 +58,7 @@ def validate(
             attendance = read_attendance(data, problem)
     except InputError as exc:
         if as_json:
-            print_json(
+            common.print_json(
                 {"valid": False, "data": str(data), "errors": [asdict(p) for p in exc.problems]}
             )
         raise
@@ -74,7 +67,7 @@ def validate(
         attendance_summary(attendance, problem, published) if attendance is not None else None
     )
     if as_json:
-        print_json(document)
+        common.print_json(document)
     else:
         render_summary(document)
 
@@ -216,7 +209,7 @@ def attendance_summary(
 
 def render_summary(document: dict[str, Any]) -> None:
     """Print the summary of :func:`validation_summary` as rich tables and lines."""
-    console = stdout_console()
+    console = common.stdout_console()
     console.soft_wrap = True  # one line per finding: the terminal wraps, greps still match
     console.print(f"[bold]Data folder[/] {escape(document['data'])}")
 
@@ -336,4 +329,4 @@ def _render_attendance(summary: dict[str, dict[str, int | None]] | None) -> None
             str(counts["absent"]),
             "-" if subs is None else str(subs),
         )
-    stdout_console().print(table)
+    common.stdout_console().print(table)

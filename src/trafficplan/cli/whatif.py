@@ -12,23 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.cli.common import (
-    DEFAULT_DATA,
-    DataOption,
-    DropOption,
-    JsonOption,
-    SeedOption,
-    SetOption,
-    TimeLimitOption,
-    WorkersOption,
-    error_boundary,
-    live_search,
-    note_attendance_ignored,
-    print_json,
-    stderr_console,
-    stdout_console,
-)
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -50,14 +35,14 @@ OutDirOption = Annotated[
 
 
 @app.command()
-@error_boundary
+@common.error_boundary
 def whatif(
-    set_: SetOption = None,
-    drop: DropOption = None,
-    data: DataOption = DEFAULT_DATA,
-    time_limit: TimeLimitOption = 60.0,
-    seed: SeedOption = 0,
-    workers: WorkersOption = None,  # type: ignore[assignment]
+    set_: common.SetOption = None,
+    drop: common.DropOption = None,
+    data: common.DataOption = common.DEFAULT_DATA,
+    time_limit: common.TimeLimitOption = 60.0,
+    seed: common.SeedOption = 0,
+    workers: common.WorkersOption = None,  # type: ignore[assignment]
     out_dir: OutDirOption = None,
     plan: Annotated[
         Path | None,
@@ -77,7 +62,7 @@ def whatif(
             "held session in attendance.csv, else the window's start).",
         ),
     ] = None,
-    as_json: JsonOption = False,
+    as_json: common.JsonOption = False,
 ) -> None:
     """Solve the data as they are and with the changes, and show both side by side with the
     differences and the sessions that moved (exit 0 even when a side has no plan). With
@@ -95,7 +80,7 @@ def whatif(
         raise UsageError("--since goes with --plan: whatif --plan PLAN --since DATE ...")
     raw = read_raw(data)
     if plan is None:
-        note_attendance_ignored(data, "whatif without --plan")
+        common.note_attendance_ignored(data, "whatif without --plan")
     total_workers = workers or os.cpu_count() or 1
     if plan is not None:
         baseline, outcome, scenario, interrupted = _against_plan(
@@ -145,7 +130,7 @@ def _report(
     from trafficplan.scenarios.comparison import moved_json
 
     if as_json:
-        print_json(
+        common.print_json(
             {
                 "changes": scenario.to_json(),
                 "baseline": baseline.to_json(),
@@ -156,12 +141,14 @@ def _report(
             }
         )
     else:
-        console = stdout_console()
+        console = common.stdout_console()
         _render(console, scenario, baseline, outcome, delta, moved, first)
         for path in written:
             console.print(f"Wrote {path}")
     if interrupted:
-        stderr_console().print("Interrupted: the comparison above uses the best plans found.")
+        common.stderr_console().print(
+            "Interrupted: the comparison above uses the best plans found."
+        )
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
@@ -211,7 +198,7 @@ def _against_plan(
         first_day = scenario_data.constraints.window.start
     attendance = read_plan_attendance(raw.folder, published_data, published, first_day)
     baseline = plan_outcome(published, published_data)
-    with live_search(options, label="scenario"):
+    with common.live_search(options, label="scenario"):
         result = replan(scenario_data, published, first_day, options, attendance)
     if result.plan is None:
         outcome = Outcome(status=result.status, reasons=list(result.reasons))
@@ -248,7 +235,7 @@ def _solve_side_by_side(
         ScenarioTask(0, raw, (), (), time_limit, seed, workers_each),
         ScenarioTask(1, raw, tuple(sets), tuple(drops), time_limit, seed, workers_each),
     ]
-    with stderr_console().status(
+    with common.stderr_console().status(
         f"solving the baseline and the scenario in parallel ({workers_each} worker(s) each, "
         f"up to {time_limit:g} s)…"
     ):
@@ -308,7 +295,7 @@ def _solve_side(label: str, data: ProblemData, options: SolveOptions) -> tuple[O
     from trafficplan.planning import plan_or_explain
     from trafficplan.scenarios.comparison import Outcome, outcome_of
 
-    with live_search(options, label=label) as status:
+    with common.live_search(options, label=label) as status:
         planned = plan_or_explain(data, options, explain=False, on_stage=status.show)
     if planned.result is None:
         return Outcome(status=planned.status, reasons=planned.reasons), False
