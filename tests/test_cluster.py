@@ -135,7 +135,9 @@ def test_a_malformed_address_and_jobs_with_a_scheduler_are_usage_errors(
     assert "--jobs is for local processes" in jobs.stderr
 
 
-def start_sweep(address: str, out: Path, values: str, time_limit: int) -> subprocess.Popen[bytes]:
+def start_sweep(
+    address: str, out: Path, values: str, time_limit: int, *edits: str
+) -> subprocess.Popen[bytes]:
     """``capacity --scheduler`` on the shipped data, in a child process (as a user runs it)."""
     return subprocess.Popen(
         [
@@ -147,6 +149,7 @@ def start_sweep(address: str, out: Path, values: str, time_limit: int) -> subpro
             str(SHIPPED_DATA),
             "--vary",
             f"sessions.officers.max={values}",
+            *edits,
             "--scheduler",
             address,
             "--workers",
@@ -183,6 +186,19 @@ def wait_until_running(address: str, child: subprocess.Popen[bytes], seconds: fl
     pytest.fail(f"no point started within {seconds} s")
 
 
+def wait_for_busy_workers(
+    address: str, child: subprocess.Popen[bytes], count: int, seconds: float
+) -> None:
+    """Wait until exactly ``count`` workers are running a point (within ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert child.poll() is None, child.communicate()
+        if sum(1 for keys in processing(address).values() if keys) == count:
+            return
+        time.sleep(0.3)
+    pytest.fail(f"not {count} busy workers within {seconds} s: {processing(address)}")
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_sweep_costs_only_its_points(tmp_path: Path) -> None:
     # Shipped-data points take a few seconds each, so a worker is killed while it solves one;
@@ -211,11 +227,15 @@ def test_a_worker_killed_mid_sweep_costs_only_its_points(tmp_path: Path) -> None
 def test_ctrl_c_abandons_running_points_and_keeps_finished_ones(
     cluster: Cluster, tmp_path: Path
 ) -> None:
-    # 25 seats solve in a few seconds; 22..24 cannot train everyone and search long
-    child = start_sweep(cluster.address, tmp_path, "22..25", 120)
+    # two points, one on each worker: without t06 and with one session a week per trainer,
+    # 25 seats are proven optimal in seconds, while 24 (not everyone can be trained) finds no
+    # plan in 15 s
+    edits = ("--drop", "trainers.t06", "--set", "trainers.max_per_week=1")
+    child = start_sweep(cluster.address, tmp_path, "24..25", 120, *edits)
     try:
-        wait_until_running(cluster.address, child, 60)
-        time.sleep(8)
+        wait_for_busy_workers(cluster.address, child, 2, 60)
+        wait_for_busy_workers(cluster.address, child, 1, 90)  # 25 seats is done
+        time.sleep(2)
         child.send_signal(signal.SIGINT)
         started = time.monotonic()
         stdout, stderr = child.communicate(timeout=60)
@@ -229,10 +249,12 @@ def test_ctrl_c_abandons_running_points_and_keeps_finished_ones(
     assert b"Traceback" not in stderr
     document = json.loads(stdout)
     assert document["interrupted"] is True
-    statuses = [p["status"] for p in document["points"]]
-    assert "not run" in statuses
-    assert all(s in (*SOLVED, "not run") for s in statuses), statuses
-    # the running searches were told to stop: the workers are free again soon after
+    abandoned, finished = document["points"]
+    assert abandoned["values"] == {"sessions.officers.max": "24"}
+    assert abandoned["status"] == "not run"
+    assert finished["status"] == "optimal", finished
+    assert finished["metrics"]["officers_trained"] == 1800
+    # the running search was told to stop: the workers are free again soon after
     deadline = time.monotonic() + 15
     while any(processing(cluster.address).values()):
         assert time.monotonic() < deadline, processing(cluster.address)

@@ -160,10 +160,13 @@ class ClusterRunner:
             self._client.wait_for_workers(1)
             queue = as_completed([submit(task) for task in tasks], loop=self._client.loop)
             for future in queue:
-                task = running.pop(future)
+                # popped only once its outcome is in: Ctrl-C while the result is fetched must
+                # leave it to _abandon
+                task = running[future]
                 try:
                     outcome = future.result()
                 except Exception as exc:  # a lost worker, or the task raised
+                    del running[future]
                     failure: BaseException = exc
                     if attempts[task.index] < ATTEMPTS:
                         try:
@@ -173,18 +176,29 @@ class ClusterRunner:
                             failure = again
                     reason = _failure(failure, attempts[task.index])
                     outcome = TaskOutcome(task.index, "failed", [reason])
+                running.pop(future, None)
                 record_outcome(outcome, outcomes, on_done)
         except KeyboardInterrupt:
-            self._abandon(list(running), stop_name)
+            self._abandon(running, stop_name, outcomes, on_done)
             return outcomes, True
         return outcomes, False
 
-    def _abandon(self, futures: list[Future], stop_name: str) -> None:
+    def _abandon(
+        self,
+        running: dict[Future, ScenarioTask],
+        stop_name: str,
+        outcomes: dict[int, TaskOutcome],
+        on_done: OnDone | None,
+    ) -> None:
+        """Keep the points that finished but were not collected yet; stop and cancel the rest."""
         from distributed import Event
 
         try:
             Event(stop_name, client=self._client).set()
-            self._client.cancel(futures, force=True)
+            for future, task in running.items():
+                if future.status == "finished" and task.index not in outcomes:
+                    record_outcome(future.result(timeout=5), outcomes, on_done)
+            self._client.cancel(list(running), force=True)
         except Exception:  # the scheduler may be gone too: the points are abandoned anyway
             pass
 
