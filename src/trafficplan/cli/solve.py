@@ -42,10 +42,13 @@ def solve(
     from trafficplan.planning import plan_or_explain
     from trafficplan.solver import SolveOptions
 
-    problem = load_data(data)
-    common.note_attendance_ignored(data, "solve")
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    with common.live_search(options) as status:
+    # Ctrl-C while the data load stops the search before it starts (exit 5, no plan), instead
+    # of ending the command from wherever it happened to be
+    with common.live_search(options, "loading the data…") as status:
+        problem = load_data(data)
+        common.note_attendance_ignored(data, "solve")
+        status.show("building the model…")
         outcome = plan_or_explain(problem, options, relax=relax, on_stage=status.show)
 
     result = outcome.result
