@@ -176,8 +176,8 @@ class ClusterRunner:
                             failure = again
                     reason = _failure(failure, attempts[task.index])
                     outcome = TaskOutcome(task.index, "failed", [reason])
-                running.pop(future, None)
                 record_outcome(outcome, outcomes, on_done)
+                running.pop(future, None)
         except KeyboardInterrupt:
             self._abandon(running, stop_name, outcomes, on_done)
             return outcomes, True
