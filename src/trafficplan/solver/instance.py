@@ -120,6 +120,10 @@ class Instance:
     data: ProblemData
     frozen: FrozenPast = field(default_factory=FrozenPast)
     days: tuple[date, ...] = field(init=False)
+    # one figure per (trainer, site, rounded up): the model asks for it once a day
+    _assignment_cents: dict[tuple[str, int, bool], int] = field(
+        init=False, default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         since = self.frozen.since
@@ -226,8 +230,13 @@ class Instance:
         diem, hotel: one item of objective cost_eur), exactly as the plan's metric counts it;
         rounded up with ``ceil`` (rule budget). Venues of a site share a point, so the same
         distance and the same night away."""
-        venue_id = self.sites[site_index].venue_ids[0]
-        return self.data.assignment_cost_cents(trainer_id, venue_id, round_up=ceil)
+        key = (trainer_id, site_index, ceil)
+        if key not in self._assignment_cents:
+            venue_id = self.sites[site_index].venue_ids[0]
+            self._assignment_cents[key] = self.data.assignment_cost_cents(
+                trainer_id, venue_id, round_up=ceil
+            )
+        return self._assignment_cents[key]
 
     def venue_cents(self, venue_id: str, ceil: bool = False) -> int:
         """A session's venue hire in cents; rounded up with ``ceil`` (rule budget)."""
