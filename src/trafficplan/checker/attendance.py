@@ -15,7 +15,7 @@ from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView
 from trafficplan.inputs.attendance import Attendance, attendance_metrics
 
-__all__ = ["attendance_metrics", "held_session_warnings", "is_about_attendance"]
+__all__ = ["attendance_metrics", "held_session_warnings", "what_happened"]
 
 ABOUT_WHO_CAME = frozenset(
     {"seats", "officer_once", "officer_region", "officer_unavailable", "district_share"}
@@ -23,15 +23,18 @@ ABOUT_WHO_CAME = frozenset(
 """Rules whose breach in a held session is about who came, not about the plan."""
 
 
-def is_about_attendance(view: PlanView, attendance: Attendance, violation: Violation) -> bool:
-    """Whether a violation is what happened in a held session (a warning, not an error)."""
+def what_happened(attendance: Attendance, violation: Violation) -> list[Violation] | None:
+    """None when a violation is about the plan (it stays what it is); otherwise the warnings
+    it becomes, since it is what happened in a held session: the violation as an
+    ``attendance`` warning, or none for an officer present in a held session and rostered
+    again later (:func:`held_session_warnings` says so, until a re-plan frees the seat)."""
     if violation.rule not in ABOUT_WHO_CAME:
-        return False
-    # an officer present in a held session and rostered again later: the held-session
-    # warnings below say so, until a re-plan frees the seat
+        return None
     if violation.rule == "officer_once" and violation.who in attendance.attended:
-        return True
-    return violation.session in attendance.held
+        return []
+    if violation.session in attendance.held:
+        return [as_attendance_warning(violation)]
+    return None
 
 
 def as_attendance_warning(violation: Violation) -> Violation:

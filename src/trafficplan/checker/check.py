@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trafficplan.checker.attendance import (
-    as_attendance_warning,
     attendance_metrics,
     held_session_warnings,
-    is_about_attendance,
+    what_happened,
 )
 from trafficplan.checker.metrics import (
     claimed_metric_warnings,
@@ -63,9 +62,9 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
     for _rule, check in RULE_CHECKS:
         for found in check(view):
             violation = replace(found, subject=found.subject or _subject(view, found))
-            if attendance is not None and is_about_attendance(view, attendance, violation):
-                if not (violation.rule == "officer_once" and violation.who in attendance.attended):
-                    happened.append(as_attendance_warning(violation))
+            as_warnings = what_happened(attendance, violation) if attendance else None
+            if as_warnings is not None:
+                happened += as_warnings
             elif _in_frozen_past(violation, plan):
                 frozen.append(
                     replace(

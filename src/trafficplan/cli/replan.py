@@ -35,9 +35,6 @@ class Replanned:
     since: date
 
 
-UNASSIGNED_FILE = "unassigned.csv"
-
-
 def parse_since(text: str) -> date:
     """The ``--since`` date (ISO ``YYYY-MM-DD``).
 
@@ -106,7 +103,10 @@ def replan(
     sessions, officers, trainers and NGOs as possible. Prints the change list and who must be
     told, writes the new plan and changes.csv beside it."""
     from trafficplan.atomic import write_bytes_atomic
-    from trafficplan.diagnostics.officer import explain_officer, unassigned_csv
+    from trafficplan.diagnostics.officer import explain_unassigned
+    from trafficplan.exports.bundle import UNASSIGNED_FILE
+    from trafficplan.exports.cells import csv_bytes
+    from trafficplan.exports.tables import UNASSIGNED_HEADER, unassigned_row
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.inputs.attendance import attendance_metrics, read_plan_attendance
     from trafficplan.plan import read_plan, write_plan
@@ -158,14 +158,17 @@ def replan(
     window = problem.constraints.window
     changes = plan_changes(old, plan, window_weeks(window.start, window.end), no_shows)
     changes_path = out.parent / CHANGES_FILE
-    reasons = {o: explain_officer(plan, problem, o).summary()[0] for o in plan.unassigned_officers}
-    unseated = {o: reasons[o] for o in sorted(no_shows) if o in reasons}
+    # every officer without a session, explained in one pass over the plan
+    unassigned = explain_unassigned(plan, problem)
+    unseated = {e.officer.id: e.summary()[0] for e in unassigned if e.officer.id in no_shows}
+    unseated = dict(sorted(unseated.items()))
     if save_data is not None:
         write_scenario_data(scenario, save_data)
     write_plan(plan, out)
     write_bytes_atomic(changes_path, changes.csv())
     if attendance is not None:
-        write_bytes_atomic(out.parent / UNASSIGNED_FILE, unassigned_csv(problem, reasons))
+        rows = [unassigned_row(explanation) for explanation in unassigned]
+        write_bytes_atomic(out.parent / UNASSIGNED_FILE, csv_bytes(UNASSIGNED_HEADER, rows))
     done = Replanned(plan, changes, result, out, changes_path, first_day)
     if as_json:
         document = _json_document(done)

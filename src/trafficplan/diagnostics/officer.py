@@ -228,17 +228,3 @@ class _Explainer:
             for session in self.sessions_of_region.get(officer.region, [])
         ]
         return OfficerExplanation(officer, [], checks)
-
-
-UNASSIGNED_HEADER = ("officer_id", "officer_name", "region", "district", "reason")
-
-
-def unassigned_csv(data: ProblemData, reasons: dict[str, str]) -> bytes:
-    """``unassigned.csv``: one row per officer without a session, with the reason."""
-    from trafficplan.exports.cells import csv_bytes
-
-    rows = []
-    for officer_id, reason in reasons.items():
-        officer = data.officer_by_id[officer_id]
-        rows.append([officer.id, officer.name, officer.region, officer.district, reason])
-    return csv_bytes(UNASSIGNED_HEADER, rows)

@@ -9,7 +9,7 @@ the weekday and start time, the trainers and NGOs.
 
 from __future__ import annotations
 
-from trafficplan.diagnostics.officer import explain_unassigned
+from trafficplan.diagnostics.officer import OfficerExplanation, explain_unassigned
 from trafficplan.exports.attendance import held_roster_extras, roster_status
 from trafficplan.exports.cells import join_list
 from trafficplan.inputs.attendance import Attendance
@@ -98,16 +98,13 @@ def roster_rows(
 def unassigned_rows(data: ProblemData, plan: Plan) -> list[tuple[str, ...]]:
     """Rows of ``unassigned.csv``: every officer of the data without a session, in the order
     of ``officers.csv``, with the reason as ``explain --officer`` gives it."""
-    return [
-        (
-            explanation.officer.id,
-            explanation.officer.name,
-            explanation.officer.region,
-            explanation.officer.district,
-            explanation.reason,
-        )
-        for explanation in explain_unassigned(plan, data)
-    ]
+    return [unassigned_row(explanation) for explanation in explain_unassigned(plan, data)]
+
+
+def unassigned_row(explanation: OfficerExplanation) -> tuple[str, ...]:
+    """One row of ``unassigned.csv`` from an officer's explanation."""
+    officer = explanation.officer
+    return (officer.id, officer.name, officer.region, officer.district, explanation.reason)
 
 
 def cost_rows(data: ProblemData, plan: Plan) -> list[tuple[str, ...]]:

@@ -16,6 +16,7 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,7 +44,8 @@ class Attendance:
 
     rows: list[AttendanceRow] = field(default_factory=list)
 
-    @property
+    # the rows never change after parsing: each grouping is computed once
+    @cached_property
     def held(self) -> dict[str, list[AttendanceRow]]:
         """The rows of each held session, in file order."""
         groups: dict[str, list[AttendanceRow]] = defaultdict(list)
@@ -59,12 +61,12 @@ class Attendance:
         """The officers marked absent in a session."""
         return [r.officer_id for r in self.held.get(session_id, []) if r.status == "absent"]
 
-    @property
+    @cached_property
     def attended(self) -> set[str]:
         """Distinct officers present in some held session (``officers_attended``)."""
         return {r.officer_id for r in self.rows if r.status == "present"}
 
-    @property
+    @cached_property
     def no_shows(self) -> set[str]:
         """Distinct officers marked absent and present nowhere (``no_shows``)."""
         return {r.officer_id for r in self.rows if r.status == "absent"} - self.attended
