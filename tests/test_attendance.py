@@ -344,3 +344,19 @@ def test_report_shows_planned_versus_attended_and_the_no_show_rate(
     assert "25.0 %" in section
     # the sections keep the spec's order: costs, attendance, then the technical appendix
     assert page.index('id="costs"') < page.index('id="attendance"') < page.index('id="appendix"')
+
+
+def test_a_no_show_without_a_later_session_is_told_why(folder: Path, tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:11]] + ["alpha-01,ALP-0012,absent"]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    out = tmp_path / "new.json"
+    args = ["replan", str(plan_file), "--since", "2009-06-03", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--data", str(folder), "--json", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    # alpha's one session is held: the held session cannot take the no-show back
+    [unseated] = json.loads(result.stdout)["no_shows_unseated"]
+    assert unseated["officer"] == "ALP-0012"
+    assert "has no session in region alpha on or after 2009-06-03" in unseated["reason"]
+    assert "ALP-0012" in (tmp_path / "unassigned.csv").read_text("utf-8-sig")

@@ -91,6 +91,9 @@ class OfficerExplanation:
     officer: Officer
     attends: list[PlanSession]
     checks: list[SessionDayCheck]
+    open_from: date | None = None
+    """A re-planned plan's ``frozen_before``: sessions before it can take no one, so only
+    later sessions are checked."""
 
     @property
     def assigned(self) -> bool:
@@ -133,7 +136,8 @@ class OfficerExplanation:
         if self.attends:
             return ""
         if not self.checks:
-            return f"the plan has no session in region {officer.region}"
+            later = f" on or after {self.open_from}" if self.open_from else ""
+            return f"the plan has no session in region {officer.region}{later}"
         if self.open_sessions:
             free = ", ".join(f"{c.session_id} ({c.day.isoformat()})" for c in self.open_sessions)
             return (
@@ -202,7 +206,9 @@ class _Explainer:
         self.district_on_day: Counter[tuple[str, date]] = Counter()
         self.sessions_of_region: dict[str, list[PlanSession]] = {}
         for session in sorted(plan.sessions, key=lambda s: (s.date, s.id)):
-            self.sessions_of_region.setdefault(session.region, []).append(session)
+            # a session of a re-plan's frozen past (held, or simply past) can take no one now
+            if plan.frozen_before is None or session.date >= plan.frozen_before:
+                self.sessions_of_region.setdefault(session.region, []).append(session)
             for other_id in session.officers:
                 other = data.officer_by_id.get(other_id)
                 if other is not None:
@@ -227,4 +233,4 @@ class _Explainer:
             )
             for session in self.sessions_of_region.get(officer.region, [])
         ]
-        return OfficerExplanation(officer, [], checks)
+        return OfficerExplanation(officer, [], checks, self.plan.frozen_before)
