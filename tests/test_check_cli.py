@@ -125,6 +125,10 @@ def test_json_of_a_valid_plan(folder: Path, tmp_path: Path) -> None:
         "sessions": 2,
         "cost_eur": 220.0,
         "max_trainer_sessions": 1,
+        "travel_km": 0.0,
+        "trainer_spread": 0,
+        "min_district_share": 1.0,
+        "ngo_spread": 1,
     }
 
 

@@ -665,6 +665,10 @@ def true_metrics() -> dict[str, Any]:
         "sessions": 2,
         "cost_eur": 220.0,
         "max_trainer_sessions": 1,
+        "travel_km": 0.0,
+        "trainer_spread": 0,
+        "min_district_share": 1.0,
+        "ngo_spread": 1,
     }
 
 
@@ -682,6 +686,11 @@ def test_metrics_are_recomputed_from_the_sessions() -> None:
         "sessions": 2,
         "cost_eur": round(200 + trip, 2),
         "max_trainer_sessions": 2,
+        # t01 drives to beta and back (alpha's venue is at home); t02 teaches nothing
+        "travel_km": round(2 * road_km((50.0, 30.0), (48.62, 22.30), 1.3), 1),
+        "trainer_spread": 2,
+        "min_district_share": 0.7,  # alpha keeps 15 of its 20 officers, one district 70 %
+        "ngo_spread": 1,
     }
     assert report.region_metrics == {
         "alpha": {"sessions": 1, "officers_trained": 15, "officers_total": 20},

@@ -12,10 +12,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView, distinct
+from trafficplan.inputs.dates import in_date_set
+from trafficplan.inputs.geo import road_km
+from trafficplan.inputs.models import Trainer
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan.metrics import METRIC_NAMES  # the names only: values are recomputed here
 
@@ -127,9 +132,83 @@ def cost_components(costs: dict[str, dict[str, float]]) -> dict[str, float]:
     }
 
 
+def _free_session_days(data: ProblemData, region_id: str) -> list[date]:
+    """Working days of the window with a venue of the region free."""
+    venues = data.region_by_id[region_id].venues
+    return [
+        day
+        for day in data.calendar.working_days
+        if any(not in_date_set(day, venue.unavailable) for venue in venues)
+    ]
+
+
+def _could_teach(data: ProblemData, trainer: Trainer) -> bool:
+    """Whether the trainer could teach at least one session of the window."""
+    for region in data.regions:
+        if trainer.regions is not None and region.id not in trainer.regions:
+            continue
+        if any(
+            not in_date_set(d, trainer.unavailable) for d in _free_session_days(data, region.id)
+        ):
+            return True
+    return False
+
+
+def travel_km(view: PlanView) -> float:
+    """``travel_km``: per trainer assignment 2 x road km home-venue, each to 0.1 km."""
+    tenths = 0
+    for session in view.sessions:
+        venue = view.data.venue_by_id[session.venue]
+        point = (venue.location.lat, venue.location.lon) if venue.location else None
+        if point is None:
+            centre = view.data.region_by_id[session.region].centre
+            point = (centre.lat, centre.lon)
+        factor = view.data.constraints.trainers.travel.road_factor
+        for trainer_id in distinct(session.trainers):
+            home = view.data.trainer_by_id[trainer_id].home
+            tenths += round(2 * road_km((home.lat, home.lon), point, factor) * 10)
+    return tenths / 10
+
+
+def trainer_spread(view: PlanView) -> int:
+    """``trainer_spread``: most minus fewest sessions over the trainers who could teach."""
+    loads = [
+        len(view.sessions_of_trainer.get(t.id, []))
+        for t in view.data.trainers
+        if _could_teach(view.data, t)
+    ]
+    return max(loads) - min(loads) if loads else 0
+
+
+def min_district_share(view: PlanView) -> float:
+    """``min_district_share``: the smallest share of a district's officers trained, over
+    districts with officers (to 4 decimals; 1 when there are none)."""
+    trained = view.trained_officers()
+    per_district: dict[str, list[bool]] = defaultdict(list)
+    for officer in view.data.officers:
+        per_district[officer.district].append(officer.id in trained)
+    shares = [Fraction(sum(flags), len(flags)) for flags in per_district.values()]
+    return round(float(min(shares, default=Fraction(1))), 4)
+
+
+def ngo_spread(view: PlanView) -> int:
+    """``ngo_spread``: over regions, the largest difference between the sessions of two of
+    its NGOs that could take part in at least one session."""
+    worst = 0
+    for region in view.data.regions:
+        days = _free_session_days(view.data, region.id)
+        counts = [
+            sum(1 for s in view.sessions if ngo.id in distinct(s.ngos))
+            for ngo in region.ngos
+            if any(not in_date_set(d, ngo.unavailable) for d in days)
+        ]
+        if counts:
+            worst = max(worst, max(counts) - min(counts))
+    return worst
+
+
 def recompute_metrics(view: PlanView) -> dict[str, float | int]:
-    """``officers_trained``, ``officers_total``, ``sessions``, ``cost_eur`` and
-    ``max_trainer_sessions``, from the plan's sessions alone."""
+    """Every metric of :data:`METRIC_NAMES`, from the plan's sessions alone."""
     loads = [len(sessions) for sessions in view.sessions_of_trainer.values()]
     return {
         "officers_trained": len(view.trained_officers()),
@@ -137,6 +216,10 @@ def recompute_metrics(view: PlanView) -> dict[str, float | int]:
         "sessions": len(view.sessions),
         "cost_eur": plan_cost_eur(view),
         "max_trainer_sessions": max(loads, default=0),
+        "travel_km": travel_km(view),
+        "trainer_spread": trainer_spread(view),
+        "min_district_share": min_district_share(view),
+        "ngo_spread": ngo_spread(view),
     }
 
 
@@ -158,6 +241,10 @@ def _agrees(name: str, claimed: float, value: float) -> bool:
     if name == "cost_eur":
         allowed = max(COST_TOLERANCE_EUR, COST_TOLERANCE_SHARE * abs(value))
         return abs(claimed - value) <= allowed
+    if name == "travel_km":
+        return abs(claimed - value) <= max(0.1, COST_TOLERANCE_SHARE * abs(value))
+    if name == "min_district_share":
+        return abs(claimed - value) <= 0.00005 + 1e-12
     return claimed == value
 
 
@@ -170,6 +257,8 @@ def _number(value: Any) -> float | None:
 
 
 def _show(name: str, value: float) -> str:
+    if name == "min_district_share":
+        return f"{value:.4f}"
     if name == "cost_eur" or not value.is_integer():
         return f"{value:,.2f}"
     return f"{int(value):,}"

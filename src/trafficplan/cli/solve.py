@@ -67,7 +67,7 @@ def solve(
                 "status": plan.status,
                 "plan_file": str(out),
                 "interrupted": result.interrupted,
-                "objectives": [o.model_dump() for o in plan.objectives],
+                "objectives": [o.to_dict() for o in plan.objectives],
                 "metrics": plan.metrics,
                 "build_seconds": round(result.build_seconds, 3),
                 "first_plan_seconds": None

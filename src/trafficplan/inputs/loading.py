@@ -139,6 +139,8 @@ def build_data(raw: RawData) -> ProblemData:
         problems.extend(_check_regions(regions))
     if regions is not None and trainers is not None:
         problems.extend(_check_trainers(trainers, regions))
+    if constraints is not None:
+        problems.extend(_check_objective(constraints))
     if regions is not None and trainers is not None and constraints is not None:
         problems.extend(_check_fixed(constraints, regions, trainers))
     officers, officer_problems = _parse_officers(raw.officers_text, regions)
@@ -399,6 +401,32 @@ def _check_trainers(trainers: TrainersFile, regions: RegionsFile) -> list[Proble
             if region_id not in region_ids:
                 place = f"trainers.{trainer.id}.regions"
                 problems.append(Problem(TRAINERS, place, _unknown("region", region_id, region_ids)))
+    return problems
+
+
+def _check_objective(constraints: ConstraintsFile) -> list[Problem]:
+    """Each objective at most once; no tolerance on the last level (spec 6.1)."""
+    problems = []
+    items = constraints.objective
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.name in seen:
+            problems.append(
+                Problem(
+                    CONSTRAINTS, f"objective.{index}", f"objective {item.name!r} is listed twice"
+                )
+            )
+        seen.add(item.name)
+    if items and items[-1].tolerance is not None:
+        last = items[-1].name
+        problems.append(
+            Problem(
+                CONSTRAINTS,
+                f"objective.{len(items) - 1}",
+                f"the last objective ({last}) cannot have a tolerance: no later level would "
+                f"use it; write it as '{last}'",
+            )
+        )
     return problems
 
 

@@ -356,7 +356,116 @@ class Programme(Strict):
     donor: Text | None = None
 
 
-ObjectiveName = Literal["officers_trained", "cost_eur", "max_trainer_sessions"]
+ObjectiveName = Literal[
+    "officers_trained",
+    "cost_eur",
+    "max_trainer_sessions",
+    "travel_km",
+    "trainer_spread",
+    "min_district_share",
+    "ngo_spread",
+]
+OBJECTIVE_NAMES: tuple[str, ...] = ObjectiveName.__args__  # type: ignore[attr-defined]
+MAXIMISED_OBJECTIVES = frozenset({"officers_trained", "min_district_share"})
+OBJECTIVE_UNITS = {
+    "officers_trained": "officers",
+    "cost_eur": "EUR",
+    "max_trainer_sessions": "sessions",
+    "travel_km": "km",
+    "trainer_spread": "sessions",
+    "min_district_share": "share (0-1)",
+    "ngo_spread": "sessions",
+}
+"""What an absolute tolerance (``{within: 500}``) of each objective is counted in."""
+
+
+class Tolerance(BaseModel):
+    """How much later levels may worsen an objective level (spec 6.1): a share of its best
+    value (``5%``) or an absolute amount in the objective's unit (``500``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: Decimal
+    percent: bool
+
+    def allowance(self, best: float) -> float:
+        """The allowance in user units for a level whose best value is ``best``."""
+        if self.percent:
+            return float(self.amount) / 100 * abs(best)
+        return float(self.amount)
+
+    def __str__(self) -> str:
+        return f"{self.amount.normalize():f}%" if self.percent else f"{self.amount.normalize():f}"
+
+
+class ObjectiveItem(BaseModel):
+    """One ``objective`` item: a name, and its tolerance if it was written with one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: ObjectiveName
+    tolerance: Tolerance | None = None
+
+
+def _objective_form(name: str) -> str:
+    unit = OBJECTIVE_UNITS.get(name, "its unit")
+    return f"write it as '{name}: {{within: 5%}}' (a share) or '{name}: {{within: N}}' ({unit})"
+
+
+def _objective_name(value: str) -> str:
+    if value in OBJECTIVE_NAMES:
+        return value
+    import difflib
+
+    close = difflib.get_close_matches(value, OBJECTIVE_NAMES, n=2, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise ValueError(
+        f"unknown objective {value[:40]!r}{hint} (objectives: {', '.join(OBJECTIVE_NAMES)})"
+    )
+
+
+def _tolerance(name: str, value: object) -> Tolerance:
+    if not isinstance(value, dict) or set(value) != {"within"}:
+        raise ValueError(
+            f"the tolerance of {name} must be a mapping {{within: ...}}; " + _objective_form(name)
+        )
+    raw = value["within"]
+    percent = isinstance(raw, str) and raw.strip().endswith("%")
+    text = raw.strip().removesuffix("%").strip() if isinstance(raw, str) else raw
+    try:
+        if isinstance(text, bool) or not isinstance(text, int | float | str):
+            raise ArithmeticError
+        amount = Decimal(str(text))
+        if not amount.is_finite():
+            raise ArithmeticError
+    except ArithmeticError:
+        raise ValueError(
+            f"within {str(raw)[:40]!r} of {name} is not a number or a percentage; "
+            + _objective_form(name)
+        ) from None
+    shown = f"{raw}" if isinstance(raw, str) else f"{amount}"
+    if amount < 0:
+        raise ValueError(f"within {shown} of {name} is negative; " + _objective_form(name))
+    if percent and amount > 100:
+        raise ValueError(f"within {shown} of {name} is above 100%; " + _objective_form(name))
+    return Tolerance(amount=amount, percent=percent)
+
+
+def _objective_item(value: object) -> ObjectiveItem:
+    """Parse ``name`` or ``{name: {within: X}}``."""
+    if isinstance(value, ObjectiveItem):
+        return value
+    if isinstance(value, str):
+        return ObjectiveItem(name=_objective_name(value))
+    if isinstance(value, dict) and len(value) == 1:
+        name, tolerance = next(iter(value.items()))
+        if not isinstance(name, str):
+            raise ValueError(f"expected an objective name, got {name!r}")
+        checked = _objective_name(name)
+        return ObjectiveItem(name=checked, tolerance=_tolerance(checked, tolerance))
+    raise ValueError(
+        "expected an objective name, or a name with a tolerance such as 'cost_eur: {within: 5%}'"
+    )
 
 
 class ConstraintsFile(Strict):
@@ -369,15 +478,22 @@ class ConstraintsFile(Strict):
     trainers: TrainerRules = TrainerRules()
     ngos: NgoRules = NgoRules()
     officers: OfficerRules = OfficerRules()
-    objective: list[ObjectiveName] = ["officers_trained", "cost_eur", "max_trainer_sessions"]
+    objective: list[Annotated[ObjectiveItem, BeforeValidator(_objective_item)]] = [
+        ObjectiveItem(name="officers_trained"),
+        ObjectiveItem(name="cost_eur"),
+        ObjectiveItem(name="max_trainer_sessions"),
+    ]
     budget_eur: NonNegFloat | None = None
 
-    @field_validator("objective")
-    @classmethod
-    def _unique_objectives(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("an objective is listed twice")
-        return value
+    @property
+    def objective_names(self) -> list[str]:
+        """The objectives' names, in order."""
+        return [item.name for item in self.objective]
+
+    @property
+    def tolerances(self) -> dict[str, Tolerance]:
+        """The tolerance of each objective written with one."""
+        return {item.name: item.tolerance for item in self.objective if item.tolerance}
 
 
 class Officer(Strict):

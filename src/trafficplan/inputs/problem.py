@@ -224,6 +224,49 @@ class ProblemData:
         """``officers.travel_eur`` in whole cents: the flat reimbursement per officer trained."""
         return cents(self.constraints.officers.travel_eur, round_up)
 
+    def travel_tenths(self, trainer_id: str, venue_id: str) -> int:
+        """One assignment's trip home-venue-home, in tenths of a road km (objective
+        ``travel_km`` adds these up, each trip to 0.1 km as ``cost_eur`` adds cents)."""
+        return round(2 * self.home_road_km(trainer_id, venue_id) * 10)
+
+    def _session_days(self, region_id: str) -> set[date]:
+        """Working days on which some venue of the region is available."""
+        venues = self.region_by_id[region_id].venues
+        return {
+            day
+            for day in self.working_days
+            if any(self.available(venue.unavailable, day) for venue in venues)
+        }
+
+    @cached_property
+    def eligible_trainers(self) -> tuple[str, ...]:
+        """Trainers who could teach at least one session of the window: allowed in a region
+        with a venue free on a working day they are free (objective ``trainer_spread``)."""
+        days = {r.id: self._session_days(r.id) for r in self.regions}
+        return tuple(
+            t.id
+            for t in self.trainers
+            if any(
+                self.trainer_may_teach(t.id, region_id)
+                and any(self.available(t.unavailable, day) for day in region_days)
+                for region_id, region_days in days.items()
+            )
+        )
+
+    @cached_property
+    def eligible_ngos(self) -> dict[str, tuple[str, ...]]:
+        """Per region, its NGOs that could take part in at least one session of the window
+        (objective ``ngo_spread``)."""
+        result = {}
+        for region in self.regions:
+            days = self._session_days(region.id)
+            result[region.id] = tuple(
+                ngo.id
+                for ngo in region.ngos
+                if any(self.available(ngo.unavailable, day) for day in days)
+            )
+        return result
+
     def trainer_may_teach(self, trainer_id: str, region_id: str) -> bool:
         """Whether the trainer's ``regions`` list allows the region (default: all)."""
         allowed = self.trainer_by_id[trainer_id].regions

@@ -24,6 +24,9 @@ PLAN_FORMAT: Literal["trafficplan-plan/1"] = "trafficplan-plan/1"
 PlanStatus = Literal["optimal", "feasible", "relaxed"]
 
 
+TOLERANCE_KEYS = ("tolerance", "best", "given")
+
+
 class ObjectiveResult(BaseModel):
     """One lexicographic objective level: value found, best bound proven, proven or not."""
 
@@ -33,6 +36,18 @@ class ObjectiveResult(BaseModel):
     value: float | None
     bound: float | None
     proven: bool
+    tolerance: str | None = None
+    best: float | None = None
+    given: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The level as JSON data; ``tolerance``, ``best`` and ``given`` only where a
+        tolerance applied (spec 6.1)."""
+        document = self.model_dump(mode="json")
+        if self.tolerance is None:
+            for key in TOLERANCE_KEYS:
+                document.pop(key, None)
+        return document
 
     @property
     def gap(self) -> float | None:
@@ -123,6 +138,8 @@ class Plan(BaseModel):
     def to_json(self) -> str:
         """The plan as pretty-printed JSON text (dates as ISO strings)."""
         document = self.model_dump(mode="json")
+        document["objectives"] = [o.to_dict() for o in self.objectives]
+        document["replan_objectives"] = [o.to_dict() for o in self.replan_objectives]
         for key in OPTIONAL_LISTS:
             if not document.get(key):
                 document.pop(key, None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from fractions import Fraction
 from typing import Any
 
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
@@ -22,8 +23,12 @@ METRIC_NAMES = (
     "sessions",
     "cost_eur",
     "max_trainer_sessions",
+    "travel_km",
+    "trainer_spread",
+    "min_district_share",
+    "ngo_spread",
 )
-"""The keys of :func:`plan_metrics`, in order."""
+"""The keys of :func:`plan_metrics` (besides ``cost_components``), in order."""
 
 
 def assignment_cost_eur(data: ProblemData, trainer_id: str, venue_id: str) -> float:
@@ -100,18 +105,61 @@ def component_totals_eur(breakdown: dict[str, dict[str, int]]) -> dict[str, floa
     return {name: totals[name] / 100 for name in COST_COMPONENTS}
 
 
+def travel_tenths(data: ProblemData, sessions: Iterable[PlanSession]) -> int:
+    """Objective ``travel_km`` in tenths of a km: every trainer assignment's trip
+    home-venue-home, each to 0.1 km."""
+    return sum(
+        data.travel_tenths(trainer_id, session.venue)
+        for session in sessions
+        for trainer_id in dict.fromkeys(session.trainers)
+    )
+
+
+def spread(counts: Iterable[int]) -> int:
+    """The largest minus the smallest of the counts (0 for none)."""
+    values = list(counts)
+    return max(values) - min(values) if values else 0
+
+
+def district_shares(data: ProblemData, trained: set[str]) -> dict[str, Fraction]:
+    """Per district with officers, the share of its officers trained (exact)."""
+    counts: Counter[str] = Counter(
+        data.officer_by_id[o].district for o in trained if o in data.officer_by_id
+    )
+    return {
+        district: Fraction(counts[district], size)
+        for district, size in data.district_sizes.items()
+        if size > 0
+    }
+
+
+def ngo_spread(data: ProblemData, sessions: Iterable[PlanSession]) -> int:
+    """Objective ``ngo_spread``: over regions, the largest difference between the sessions
+    of two NGOs of the region that could take part in at least one session."""
+    counts: Counter[str] = Counter(n for session in sessions for n in dict.fromkeys(session.ngos))
+    return max((spread(counts[n] for n in ngos) for ngos in data.eligible_ngos.values()), default=0)
+
+
 def plan_metrics(data: ProblemData, plan: Plan) -> dict[str, Any]:
     """The spec's metrics of a plan: officers_trained, officers_total, sessions, cost_eur,
-    max_trainer_sessions; and ``cost_components``, cost_eur by component (EUR)."""
+    max_trainer_sessions, travel_km, trainer_spread, min_district_share, ngo_spread; and
+    ``cost_components``, cost_eur by component (EUR)."""
     trained = {officer for session in plan.sessions for officer in session.officers}
-    loads: Counter[str] = Counter(t for session in plan.sessions for t in session.trainers)
+    loads: Counter[str] = Counter(
+        t for session in plan.sessions for t in dict.fromkeys(session.trainers)
+    )
     breakdown = cost_breakdown_cents(data, plan.sessions)
     cost_cents = sum(sum(parts.values()) for parts in breakdown.values())
+    shares = district_shares(data, trained)
     return {
         "officers_trained": len(trained),
         "officers_total": len(data.officers),
         "sessions": len(plan.sessions),
         "cost_eur": cost_cents / 100,
         "max_trainer_sessions": max(loads.values(), default=0),
+        "travel_km": travel_tenths(data, plan.sessions) / 10,
+        "trainer_spread": spread(loads[t] for t in data.eligible_trainers),
+        "min_district_share": round(float(min(shares.values(), default=Fraction(1))), 4),
+        "ngo_spread": ngo_spread(data, plan.sessions),
         "cost_components": component_totals_eur(breakdown),
     }

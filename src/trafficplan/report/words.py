@@ -77,7 +77,7 @@ def objectives_in_words(
     order of ``constraints.yaml`` and the values ``recomputed`` from the plan are used.
     """
     officers_total = len(data.officers)
-    names = [level.name for level in levels] or list(data.constraints.objective)
+    names = [level.name for level in levels] or list(data.constraints.objective_names)
     by_name = {level.name: level for level in levels}
     result: list[ObjectiveWords] = []
     for position, name in enumerate(names):

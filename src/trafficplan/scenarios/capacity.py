@@ -474,7 +474,7 @@ def plan_grid(
             first_error = first_error or exc
             checked.append(PointResult(index, coords, grid.texts(coords), "invalid", exc.lines()))
             continue
-        objectives = objectives or list(data.constraints.objective)
+        objectives = objectives or list(data.constraints.objective_names)
         checked.append(None)
     if first_error is not None and all(entry is not None for entry in checked):
         raise first_error

@@ -45,6 +45,9 @@ class SolveOptions:
         hint: a plan whose sessions seed the search (whatif's baseline, replan's old plan).
         stop: set it (e.g. from a SIGINT handler) to stop the search and keep the best plan.
         relax: on data that admit no plan, return the best partial plan of a relaxation.
+        limits: objective name -> a limit in its unit that every plan must keep (at most it
+            for a minimised objective, at least it for a maximised one): the epsilon
+            constraints of ``tradeoff``.
     """
 
     time_limit: float = 60.0
@@ -54,6 +57,7 @@ class SolveOptions:
     hint: Plan | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     relax: bool = False
+    limits: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

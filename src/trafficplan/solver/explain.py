@@ -32,6 +32,7 @@ from trafficplan.solver.model import PlanModel
 from trafficplan.solver.results import Timing, no_plan_result, plan_result
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
+    OFFICER_OBJECTIVES,
     LexOutcome,
     objective_levels,
     optimise_lexicographically,
@@ -222,17 +223,17 @@ def solve_relaxed(
             continue
         pm.model.add(kept >= round(solver.objective_value))
         pm.hint(pm.solution(solver))
-        names = list(data.constraints.objective)
+        names = list(data.constraints.objective_names)
         if not with_officers:
             # officers are seated afterwards: as many sessions as seating everyone needs
             # stands in for officers_trained
-            names = [n for n in names if n != "officers_trained"]
+            names = [n for n in names if n not in OFFICER_OBJECTIVES]
             pm.model.maximize(_useful_sessions(pm))
             status, solver = solve_reproducibly(pm, options, workers, seconds, None)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 continue
             pm.model.add(_useful_sessions(pm) >= round(solver.objective_value))
-        levels = objective_levels(pm, names)
+        levels = objective_levels(pm, names, data.constraints.tolerances)
         end = deadline if with_officers else time.monotonic() + 0.5 * (deadline - time.monotonic())
         outcome = optimise_lexicographically(pm, levels, options, workers, started, end)
         if outcome.values is None:

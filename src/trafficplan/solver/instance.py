@@ -238,6 +238,10 @@ class Instance:
             )
         return self._assignment_cents[key]
 
+    def travel_tenths(self, trainer_id: str, site_index: int) -> int:
+        """One assignment's trip home-venue-home at the site, in tenths of a km."""
+        return self.data.travel_tenths(trainer_id, self.sites[site_index].venue_ids[0])
+
     def venue_cents(self, venue_id: str, ceil: bool = False) -> int:
         """A session's venue hire in cents; rounded up with ``ceil`` (rule budget)."""
         return self.data.venue_cost_cents(venue_id, round_up=ceil)

@@ -316,3 +316,94 @@ class PlanModel:
                 load = self.trainer_load(trainer.id) + past.get(trainer.id, 0)
                 self.model.add(self._max_load >= load)
         return self._max_load
+
+    def travel_tenths(self) -> LinearExpr:
+        """Objective ``travel_km`` in tenths of a km (minimise): per trainer assignment its
+        trip home-venue-home, each to 0.1 km, as the plan's metric counts it."""
+        inst = self.inst
+        variables = list(self.teaches.values())
+        coefficients = [inst.travel_tenths(t, site) for (t, site, _d) in self.teaches]
+        past = sum(
+            self.data.travel_tenths(t, s.venue)
+            for s in self.frozen.sessions
+            for t in dict.fromkeys(s.trainers)
+        )
+        return cp_model.LinearExpr.weighted_sum(variables, coefficients) + past
+
+    def _spread(self, name: str, counts: list[LinearExpr], top: int) -> LinearExpr:
+        """The largest minus the smallest of ``counts`` (tight when minimised)."""
+        if len(counts) < 2:
+            return 0
+        high = self.model.new_int_var(0, top, f"{name}_high")
+        low = self.model.new_int_var(0, top, f"{name}_low")
+        for count in counts:
+            self.model.add(high >= count)
+            self.model.add(low <= count)
+        return high - low
+
+    def trainer_spread(self) -> LinearExpr:
+        """Objective ``trainer_spread`` (minimise): most minus fewest sessions over the
+        trainers who could teach a session of the window."""
+        if not hasattr(self, "_trainer_spread"):
+            past = {t: len(s) for t, s in self.frozen.trainer_sessions.items()}
+            loads = [self.trainer_load(t) + past.get(t, 0) for t in self.data.eligible_trainers]
+            top = len(self.inst.days) + max(past.values(), default=0)
+            self._trainer_spread = self._spread("trainer_spread", loads, top)
+        return self._trainer_spread
+
+    def ngo_spread(self) -> LinearExpr:
+        """Objective ``ngo_spread`` (minimise): over regions, most minus fewest sessions of
+        the region's NGOs that could take part in a session."""
+        if not hasattr(self, "_ngo_spread"):
+            past = {n: len(s) for n, s in self.frozen.ngo_sessions.items()}
+            top = len(self.inst.days) + max(past.values(), default=0)
+            worst = self.model.new_int_var(0, top, "ngo_spread")
+            for region_id, ngos in self.data.eligible_ngos.items():
+                if region_id not in self.regions:
+                    continue
+                counts = [
+                    sum(var for (n, _d), var in self.ngo_works.items() if n == ngo_id)
+                    + past.get(ngo_id, 0)
+                    for ngo_id in ngos
+                ]
+                self.model.add(worst >= self._spread(f"ngo_spread[{region_id}]", counts, top))
+            self._ngo_spread = worst
+        return self._ngo_spread
+
+    def district_trained(self) -> dict[str, LinearExpr]:
+        """Per district with officers: its officers trained (the frozen past included)."""
+        past: dict[str, int] = defaultdict(int)
+        for officer_id in self.frozen.officers:
+            officer = self.data.officer_by_id.get(officer_id)
+            if officer is not None:
+                past[officer.district] += 1
+        seated: dict[str, list[Any]] = defaultdict(list)
+        for (class_index, _slot), var in self.seated.items():
+            seated[self.inst.officer_classes[class_index].district].append(var)
+        return {
+            district: sum(seated[district]) + past[district]
+            for district, size in self.data.district_sizes.items()
+            if size > 0 and self.data.region_of_district[district] in self.regions
+        }
+
+    @property
+    def share_scale(self) -> int:
+        """Model units per unit of ``min_district_share``: more than the square of the
+        largest district, so that two different shares never round to the same unit (two
+        fractions a/b != c/d differ by at least 1/(b d))."""
+        largest = max(self.data.district_sizes.values(), default=1)
+        return max(10_000, largest * largest + 1)
+
+    def min_district_share(self) -> cp_model.IntVar:
+        """Objective ``min_district_share`` (maximise), in units of 1/:attr:`share_scale`:
+        at most every district's share trained, so at its maximum the floor of the best
+        smallest share."""
+        if not hasattr(self, "_min_share"):
+            scale = self.share_scale
+            share = self.model.new_int_var(0, scale, "min_district_share")
+            sizes = self.data.district_sizes
+            for district, trained in self.district_trained().items():
+                # share / scale <= trained / size
+                self.model.add(share * sizes[district] <= scale * trained)
+            self._min_share = share
+        return self._min_share

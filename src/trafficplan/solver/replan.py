@@ -330,7 +330,9 @@ def _levels(
         ),
     ]
     later = objective_levels(
-        pm, [name for name in data.constraints.objective if name != "officers_trained"]
+        pm,
+        [name for name in data.constraints.objective_names if name != "officers_trained"],
+        data.constraints.tolerances,
     )
     # a level that is a plain number (no old sessions, no officers) needs no search
     return [c for c in change if not isinstance(c.level.expr, int)], later

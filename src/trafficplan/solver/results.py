@@ -3,6 +3,7 @@ reasons there is none. Used by ``solve``, ``replan`` and the explain module alik
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,11 +51,13 @@ def plan_result(
     metrics = plan_metrics(data, plan)
     reached = {level.name: level for level in levels}
     objectives = []
-    for name in data.constraints.objective:
+    for name in data.constraints.objective_names:
         level = reached.get(name)
         if level is None:
             level = ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
-        elif name == "officers_trained" and level.bound is not None:
+        else:
+            level = _as_plan_values(level, float(metrics[name]))
+        if name == "officers_trained" and level.bound is not None:
             # no relaxation can train more officers than there are
             level = level.model_copy(update={"bound": min(level.bound, float(len(data.officers)))})
         objectives.append(level)
@@ -80,6 +83,29 @@ def plan_result(
         first_plan_seconds=timing.first_plan_seconds,
         wall_seconds=time.monotonic() - timing.started,
     )
+
+
+DECIMALS = {"cost_eur": 2, "travel_km": 1, "min_district_share": 4}
+"""How each objective is reported (counts are whole numbers)."""
+
+MAXIMISED = frozenset({"officers_trained", "min_district_share"})
+
+
+def _as_plan_values(level: ObjectiveResult, value: float) -> ObjectiveResult:
+    """The level with the plan's own metric as its value (spec 6.1: ``value`` equals the
+    metric), its best and bound rounded as the objective is reported, and what it gave to
+    later levels recomputed from them."""
+    digits = DECIMALS.get(level.name, 0)
+    update: dict[str, float | None] = {"value": value}
+    if level.bound is not None and level.name == "min_district_share":
+        # a maximised share's bound is rounded up: it must stay a bound
+        update["bound"] = math.ceil(level.bound * 10**digits - 1e-9) / 10**digits
+    if level.best is not None:
+        best = round(level.best, digits)
+        given = best - value if level.name in MAXIMISED else value - best
+        update["best"] = best
+        update["given"] = max(0.0, round(given, digits))
+    return level.model_copy(update=update)
 
 
 def no_plan_in_time(

@@ -8,10 +8,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from ortools.sat.python import cp_model
 
+from trafficplan.inputs.models import Tolerance
 from trafficplan.plan import ObjectiveResult
 from trafficplan.solver.api import ProgressEvent, SolveOptions
 from trafficplan.solver.model import PlanModel
@@ -19,24 +21,123 @@ from trafficplan.solver.model import PlanModel
 
 @dataclass
 class Level:
-    """One objective level: its expression and how to read it back in user units."""
+    """One objective level: its expression, how to read it back in user units, and the
+    tolerance later levels may take from it (spec 6.1)."""
 
     name: str
     expr: Any
     maximise: bool
     scale: float  # model units per user unit (cents per EUR for cost_eur)
+    tolerance: Tolerance | None = None
+    # the level's exact value in user units from a solution, where the model holds a
+    # rounded one (min_district_share)
+    exact: Callable[[cp_model.CpSolver], Fraction] | None = None
+
+    def value_of(self, solver: cp_model.CpSolver) -> float:
+        """The level's value in the solver's solution, in user units."""
+        if self.exact is not None:
+            return float(self.exact(solver))
+        return solver.value(self.expr) / self.scale
+
+    def bound_of(self, solver: cp_model.CpSolver, proven: bool) -> float:
+        """The proven bound on the level's best, in user units (what the last solve of this
+        level's own objective established)."""
+        raw = solver.best_objective_bound
+        units = math.floor(raw + 1e-6) if self.maximise else math.ceil(raw - 1e-6)
+        if self.exact is not None:
+            if proven:
+                return self.value_of(solver)
+            # the model's unit is the floor of share x scale: the share is below unit + 1
+            return min(1.0, (units + 1) / self.scale)
+        return float(units) / self.scale
+
+    def hold(self, pm: PlanModel, solver: cp_model.CpSolver) -> Fraction:
+        """Constrain the model so that every later level keeps this one at the solver's
+        solution value, or within the tolerance of it; returns the allowance given (user
+        units, 0 without a tolerance). Rounded so that the promise holds: never more than
+        the tolerance allows."""
+        found = solver.value(self.expr)
+        allowance = Fraction(0)
+        if self.tolerance is not None:
+            best = (
+                self.exact(solver)
+                if self.exact is not None
+                else Fraction(found) / Fraction(self.scale)
+            )
+            allowance = tolerance_allowance(self.tolerance, best)
+        if self.exact is not None:
+            best = self.exact(solver)
+            # at least the floor of (best - allowance) x scale, never more than found
+            least = min(found, math.ceil((best - allowance) * Fraction(self.scale)))
+            pm.model.add(self.expr >= least)
+            return allowance
+        slack = math.floor(allowance * Fraction(self.scale))
+        if self.maximise:
+            pm.model.add(self.expr >= found - slack)
+        else:
+            pm.model.add(self.expr <= found + slack)
+        return allowance
 
 
-def objective_levels(pm: PlanModel, names: Sequence[str]) -> list[Level]:
-    """The model's expressions for the named objectives, in the given order."""
+def tolerance_allowance(tolerance: Tolerance, best: Fraction) -> Fraction:
+    """How far a later level may move a level whose best value is ``best`` (user units)."""
+    amount = Fraction(tolerance.amount)
+    return amount / 100 * abs(best) if tolerance.percent else amount
+
+
+def objective_levels(
+    pm: PlanModel, names: Sequence[str], tolerances: dict[str, Tolerance] | None = None
+) -> list[Level]:
+    """The model's expressions for the named objectives, in the given order, each with its
+    tolerance if ``tolerances`` gives one."""
+    tolerances = tolerances or {}
+
+    def share(solver: cp_model.CpSolver) -> Fraction:
+        sizes = pm.data.district_sizes
+        trained = pm.district_trained()
+        return min(
+            (Fraction(int(solver.value(expr)), sizes[d]) for d, expr in trained.items()),
+            default=Fraction(1),
+        )
+
     builders: dict[str, Callable[[], Level]] = {
         "officers_trained": lambda: Level("officers_trained", pm.officers_trained(), True, 1.0),
         "cost_eur": lambda: Level("cost_eur", pm.cost_cents(), False, 100.0),
         "max_trainer_sessions": lambda: Level(
             "max_trainer_sessions", pm.max_trainer_sessions(), False, 1.0
         ),
+        "travel_km": lambda: Level("travel_km", pm.travel_tenths(), False, 10.0),
+        "trainer_spread": lambda: Level("trainer_spread", pm.trainer_spread(), False, 1.0),
+        "ngo_spread": lambda: Level("ngo_spread", pm.ngo_spread(), False, 1.0),
+        "min_district_share": lambda: Level(
+            "min_district_share",
+            pm.min_district_share(),
+            True,
+            float(pm.share_scale),
+            exact=share,
+        ),
     }
-    return [builders[name]() for name in names]
+    levels = []
+    for name in names:
+        level = builders[name]()
+        level.tolerance = tolerances.get(name)
+        levels.append(level)
+    return levels
+
+
+OFFICER_OBJECTIVES = frozenset({"officers_trained", "min_district_share"})
+"""Objectives that count officers: an officer-free model cannot express them."""
+
+
+def apply_limits(pm: PlanModel, limits: dict[str, float]) -> None:
+    """Hold each named objective to a limit in user units: at most it when minimised, at
+    least it when maximised (the epsilon constraints of ``tradeoff``)."""
+    for level in objective_levels(pm, list(limits)):
+        limit = Fraction(str(limits[level.name])) * Fraction(level.scale)
+        if level.maximise:
+            pm.model.add(level.expr >= math.ceil(limit))
+        else:
+            pm.model.add(level.expr <= math.floor(limit))
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -116,6 +217,7 @@ def solve_reproducibly(
     seconds: float,
     watcher: cp_model.CpSolverSolutionCallback | None,
     large: bool = False,
+    linearization: int | None = None,
 ) -> tuple[int, cp_model.CpSolver]:
     """Solve so that the same data, seed and workers give the same answer.
 
@@ -128,6 +230,8 @@ def solve_reproducibly(
     if workers > 1 and not large:
         quick = make_solver(options, seconds, 1)
         quick.parameters.max_deterministic_time = QUICK_DETERMINISTIC_TIME
+        if linearization is not None:
+            quick.parameters.linearization_level = linearization
         status = run_solver(quick, pm.model, options.stop, watcher)
         finished = status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
         if finished or options.stop.is_set() or time.monotonic() >= deadline - 0.05:
@@ -159,14 +263,18 @@ def optimise_lexicographically(
     level_offset: int = 0,
     level_count: int | None = None,
 ) -> LexOutcome:
-    """Optimise each level in turn, holding earlier levels at their best value.
+    """Optimise each level in turn, holding earlier levels at their best value, or within
+    their tolerance of it (spec 6.1: the allowance is fixed when the level's search ends).
 
     A level that stops at its time limit is held at the value found (its bound is reported,
-    it is not proven, and no later level can be proven).
+    it is not proven, and no later level can be proven). Each level reports the final
+    plan's value on it; a tolerant level also its own ``best`` and the ``given`` part.
     """
     outcome = LexOutcome()
     total_levels = level_count or len(levels)
     all_proven = True
+    final: cp_model.CpSolver | None = None
+    found: list[tuple[Level, float, float, bool]] = []  # level, best, bound, proven
     for index, level in enumerate(levels):
         remaining = deadline - time.monotonic()
         if remaining <= 0.05 or options.stop.is_set():
@@ -193,8 +301,11 @@ def optimise_lexicographically(
                     )
                 )
 
+        guide = next((g for g in reversed(levels[:index]) if g.tolerance is not None), None)
+        probing = guide is not None and level.exact is None and level.scale == 1.0
+        seconds = remaining * share * (0.3 if probing else 1.0)
         status, solver = solve_reproducibly(
-            pm, options, workers, remaining * share, _Watcher(report, options.stop)
+            pm, options, workers, seconds, _Watcher(report, options.stop)
         )
         if options.stop.is_set():
             outcome.interrupted = True
@@ -203,23 +314,85 @@ def optimise_lexicographically(
             break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
-        value = round(solver.objective_value)
-        bound = solver.best_objective_bound
-        bound = float(math.floor(bound + 1e-6) if level.maximise else math.ceil(bound - 1e-6))
+        bound = level.bound_of(solver, status == cp_model.OPTIMAL)
+        if probing and status == cp_model.FEASIBLE and guide is not None:
+            # A level after a tolerant one: its bound is weak while the tolerant level's
+            # objective (cost, say) gives a strong linear relaxation. Probe each value from
+            # the bound up: the best plan of the tolerant level's objective with this level
+            # at most that value; the first value with a plan is this level's optimum.
+            probe_end = time.monotonic() + (deadline - time.monotonic()) * share
+            status, solver, bound = _probe(
+                pm, level, guide, solver, bound, options, workers, probe_end
+            )
+            report(level.value_of(solver) * level.scale, bound * level.scale)
         proven = status == cp_model.OPTIMAL and all_proven
         all_proven = proven
-        outcome.results.append(
-            ObjectiveResult(
-                name=level.name, value=value / level.scale, bound=bound / level.scale, proven=proven
-            )
-        )
+        found.append((level, level.value_of(solver), bound, proven))
+        final = solver
         outcome.values = pm.solution(solver)
-        # hold this level at its value for the next ones, and hint the solution found
-        pm.model.add(level.expr >= value if level.maximise else level.expr <= value)
+        level.hold(pm, solver)
         pm.hint(outcome.values)
         if outcome.interrupted:
             break
+    if final is not None:
+        outcome.results = [
+            level_result(level, level.value_of(final), best, bound, proven)
+            for level, best, bound, proven in found
+        ]
     return outcome
+
+
+def _probe(
+    pm: PlanModel,
+    level: Level,
+    guide: Level,
+    solver: cp_model.CpSolver,
+    bound: float,
+    options: SolveOptions,
+    workers: int,
+    deadline: float,
+) -> tuple[int, cp_model.CpSolver, float]:
+    """Minimise an integer ``level`` by probing: for each value k from its proven bound up to
+    the value found, optimise ``guide``'s objective with the level at most k. Returns the
+    status (OPTIMAL when the level's optimum is proven), the solver holding the best plan,
+    and the level's proven bound."""
+    best = solver
+    found = round(solver.value(level.expr))
+    low = math.ceil(bound)
+    while low < found and time.monotonic() < deadline - 0.05 and not options.stop.is_set():
+        probe = pm.model.add(level.expr <= low)
+        if guide.maximise:
+            pm.model.maximize(guide.expr)
+        else:
+            pm.model.minimize(guide.expr)
+        # the full linear relaxation at the root: the guide's bound is what proves a
+        # probe infeasible, and it guides the search to cheap plans
+        status, attempt = solve_reproducibly(
+            pm, options, workers, deadline - time.monotonic(), None, linearization=2
+        )
+        probe.proto.clear_linear()  # the probe's limit holds for this solve only
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            pm.hint(pm.solution(attempt))
+            return cp_model.OPTIMAL, attempt, float(low)
+        if status != cp_model.INFEASIBLE:
+            break  # out of time: the value found stands, its bound proven so far
+        low += 1
+    proven = low >= found
+    return (cp_model.OPTIMAL if proven else cp_model.FEASIBLE), best, float(low)
+
+
+def level_result(
+    level: Level, value: float, best: float, bound: float | None, proven: bool
+) -> ObjectiveResult:
+    """A level's report: the final plan's ``value`` on it, the ``bound`` on its best, and
+    where it has a tolerance, its ``best`` and what it ``given`` to later levels."""
+    result = ObjectiveResult(name=level.name, value=value, bound=bound, proven=proven)
+    if level.tolerance is not None:
+        given = value - best if not level.maximise else best - value
+        result.tolerance = str(level.tolerance)
+        result.best = best
+        result.given = max(0.0, given)
+    return result
 
 
 def optimise_weighted(

@@ -38,7 +38,9 @@ from trafficplan.solver.model import PlanModel
 from trafficplan.solver.results import Timing, no_plan_in_time, no_plan_result, plan_result
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
+    OFFICER_OBJECTIVES,
     LexOutcome,
+    apply_limits,
     make_solver,
     objective_levels,
     optimise_lexicographically,
@@ -68,9 +70,9 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
     deadline = started + options.time_limit
     workers = options.workers or os.cpu_count() or 1
     inst = Instance(data)
-    names = list(data.constraints.objective)
+    names = list(data.constraints.objective_names)
 
-    if names and names[0] == "officers_trained" and options.hint is None:
+    if _decomposable(data, options):
         decomposed = _solve_decomposed(inst, options, workers, started, deadline)
         if decomposed is not None:
             return decomposed
@@ -93,6 +95,20 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
     return _solve_full(inst, options, workers, started, deadline, hint=hint)
 
 
+def _decomposable(data: ProblemData, options: SolveOptions) -> bool:
+    """Whether the decomposed search applies: officers first and held at their optimum
+    (no tolerance), every later level officer-free, no hint and no limits."""
+    names = data.constraints.objective_names
+    return (
+        bool(names)
+        and names[0] == "officers_trained"
+        and "officers_trained" not in data.constraints.tolerances
+        and not OFFICER_OBJECTIVES & set(names[1:])
+        and options.hint is None
+        and not options.limits
+    )
+
+
 def _master_plan(
     inst: Instance, options: SolveOptions, workers: int, started: float, deadline: float
 ) -> Plan | None:
@@ -104,8 +120,10 @@ def _master_plan(
     add_constraints(master)
     if master.infeasible_reasons:
         return None
-    names = [n for n in inst.data.constraints.objective if n != "officers_trained"]
-    levels = objective_levels(master, names)
+    apply_limits(master, {n: v for n, v in options.limits.items() if n not in OFFICER_OBJECTIVES})
+    constraints = inst.data.constraints
+    names = [n for n in constraints.objective_names if n not in OFFICER_OBJECTIVES]
+    levels = objective_levels(master, names, constraints.tolerances)
     outcome = optimise_lexicographically(master, levels, options, workers, started, deadline)
     if outcome.values is None:
         return None
@@ -136,10 +154,12 @@ def _solve_full(
             classes = pm.classes_of_region[region_id]
             slots = pm.slots_of_region.get(region_id, [])
             pm.model.add(sum(pm.seated[(c, s.index)] for c in classes for s in slots) <= bound)
+    apply_limits(pm, options.limits)
     if hint is not None:
         add_plan_hint(pm, hint)
     build_seconds = time.monotonic() - started
-    levels = objective_levels(pm, list(data.constraints.objective))
+    constraints = data.constraints
+    levels = objective_levels(pm, constraints.objective_names, constraints.tolerances)
     outcome = optimise_lexicographically(pm, levels, options, workers, started, deadline)
     if outcome.infeasible:
         return no_plan_result("infeasible", [NO_PLAN_REASON], started)
@@ -214,8 +234,8 @@ def _solve_decomposed(
     build_seconds = time.monotonic() - started
     if time.monotonic() >= deadline or options.stop.is_set():
         return None
-    later = [n for n in data.constraints.objective if n != "officers_trained"]
-    levels = objective_levels(master, later)
+    later = [n for n in data.constraints.objective_names if n != "officers_trained"]
+    levels = objective_levels(master, later, data.constraints.tolerances)
     if not levels:
         # no later level: any master plan will do
         master.model.minimize(0)
@@ -238,7 +258,8 @@ def _solve_decomposed(
     # leave time to seat the officers on the master's sessions afterwards
     reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
     master_deadline = deadline - (reserve if large else 0.0)
-    if levels and len({level.maximise for level in levels}) == 1:
+    strict = all(level.tolerance is None for level in levels[:-1])
+    if levels and strict and len({level.maximise for level in levels}) == 1:
         ranges = [_level_range(inst, level.name) for level in levels]
         outcome = optimise_weighted(
             master,
@@ -353,6 +374,7 @@ def shift_officer_cost(
             update={
                 "value": None if r.value is None else round(r.value + delta, 2),
                 "bound": None if r.bound is None else round(r.bound + delta, 2),
+                "best": None if r.best is None else round(r.best + delta, 2),
             }
         )
         if r.name == "cost_eur"
