@@ -259,6 +259,8 @@ def _number(value: Any) -> float | None:
 def _show(name: str, value: float) -> str:
     if name == "min_district_share":
         return f"{value:.4f}"
+    if name == "travel_km":
+        return f"{value:,.1f}"
     if name == "cost_eur" or not value.is_integer():
         return f"{value:,.2f}"
     return f"{int(value):,}"

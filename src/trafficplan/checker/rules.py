@@ -94,6 +94,8 @@ def _fits_fixed(entry: FixedSession, session: PlanSession) -> bool:
         return False
     if entry.venue is not None and session.venue != entry.venue:
         return False
+    if entry.ngos is not None and not set(entry.ngos) <= set(session.ngos):
+        return False
     return entry.trainers is None or set(entry.trainers) <= set(session.trainers)
 
 
@@ -125,6 +127,8 @@ def _describe_fixed(index: int, entry: FixedSession) -> str:
         text += f" at {entry.venue}"
     if entry.trainers:
         text += f" with {', '.join(entry.trainers)}"
+    if entry.ngos:
+        text += f" with NGO {', '.join(entry.ngos)}"
     return text + ")"
 
 
@@ -147,7 +151,7 @@ def check_fixed(view: PlanView) -> list[Violation]:
         elif not candidates[index]:
             reason = (
                 f"{entry.region}'s sessions that day ({session_ids(same_day)}) "
-                "are at another venue or lack a named trainer"
+                "are at another venue or lack a named trainer or NGO"
             )
         else:
             reason = "every session that fits already stands for another fixed entry"

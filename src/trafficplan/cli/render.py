@@ -18,24 +18,41 @@ def _fmt(value: float | None, name: str) -> str:
         return "-"
     if name == "cost_eur":
         return f"{value:,.2f}"
+    if name == "travel_km":
+        return f"{value:,.1f}"
+    if name == "min_district_share":
+        return f"{value:.4f}"
     return f"{value:,.0f}"
 
 
 def objectives_table(plan: Plan) -> Table:
-    """Each objective level: value, bound, gap, proven."""
+    """Each objective level: value, bound, gap, proven; and where a level has a tolerance,
+    its own best and what it gave to later levels (spec 6.1)."""
+    tolerant = any(o.tolerance is not None for o in plan.objectives)
     table = Table(title="Objectives (lexicographic, first wins)", title_justify="left")
-    for column in ("level", "objective", "value", "bound", "gap", "proven"):
-        table.add_column(column, justify="right" if column in ("value", "bound", "gap") else "left")
+    columns = ["level", "objective", "value", "bound", "gap", "proven"]
+    if tolerant:
+        columns += ["tolerance", "best", "given"]
+    numeric = {"value", "bound", "gap", "best", "given"}
+    for column in columns:
+        table.add_column(column, justify="right" if column in numeric else "left")
     for index, objective in enumerate(plan.objectives, start=1):
         gap = objective.gap
-        table.add_row(
+        row = [
             str(index),
             objective.name,
             _fmt(objective.value, objective.name),
             _fmt(objective.bound, objective.name),
             "-" if gap is None else f"{gap:.2%}",
             "[green]yes[/]" if objective.proven else "[yellow]no[/]",
-        )
+        ]
+        if tolerant:
+            row += [
+                objective.tolerance or "-",
+                _fmt(objective.best, objective.name) if objective.tolerance else "-",
+                _fmt(objective.given, objective.name) if objective.tolerance else "-",
+            ]
+        table.add_row(*row)
     return table
 
 

@@ -458,6 +458,30 @@ def _check_fixed(
                 problems.append(Problem(CONSTRAINTS, f"{place}.trainers", unknown))
         if entry.trainers and len(set(entry.trainers)) != len(entry.trainers):
             problems.append(Problem(CONSTRAINTS, f"{place}.trainers", "a trainer is listed twice"))
+        if region is not None and entry.ngos:
+            ngo_ids = [n.id for n in region.ngos]
+            for ngo_id in entry.ngos:
+                if ngo_id not in ngo_ids:
+                    problems.append(
+                        Problem(
+                            CONSTRAINTS,
+                            f"{place}.ngos",
+                            f"NGO {ngo_id!r} is not an NGO of region {region.id!r}"
+                            f"{_suggest(ngo_id, ngo_ids)}",
+                        )
+                    )
+            if len(set(entry.ngos)) != len(entry.ngos):
+                problems.append(Problem(CONSTRAINTS, f"{place}.ngos", "an NGO is listed twice"))
+            per_session = constraints.ngos.per_session
+            if len(set(entry.ngos)) > per_session:
+                problems.append(
+                    Problem(
+                        CONSTRAINTS,
+                        f"{place}.ngos",
+                        f"names {len(set(entry.ngos))} NGOs, but a session has exactly "
+                        f"{per_session} (ngos.per_session)",
+                    )
+                )
     return problems
 
 

@@ -283,6 +283,7 @@ class FixedSession(Strict):
     date: IsoDate
     venue: Ident | None = None
     trainers: list[Ident] | None = None
+    ngos: list[Ident] | None = None
 
 
 class SessionRules(Strict):

@@ -51,12 +51,15 @@ class ObjectiveResult(BaseModel):
 
     @property
     def gap(self) -> float | None:
-        """Relative gap between value and bound (0 when proven), None when unknown."""
-        if self.value is None or self.bound is None:
+        """Relative gap between value and bound (0 when proven), None when unknown; for a
+        level with a tolerance, between its own best and the bound (what later levels were
+        given is not a gap in its proof)."""
+        value = self.best if self.tolerance is not None and self.best is not None else self.value
+        if value is None or self.bound is None:
             return None
-        if self.value == self.bound:
+        if value == self.bound:
             return 0.0
-        return abs(self.value - self.bound) / max(abs(self.value), abs(self.bound), 1e-9)
+        return abs(value - self.bound) / max(abs(value), abs(self.bound), 1e-9)
 
 
 class PlanSession(BaseModel):

@@ -74,7 +74,8 @@ def slot_order(pm: PlanModel, keep: set[int] | None = None) -> None:
 
 @models("fixed")
 def fixed(pm: PlanModel) -> None:
-    """``fixed``: every fixed entry is matched by a distinct session (venue/trainers if named)."""
+    """``fixed``: every fixed entry is matched by a distinct session (venue, trainers and
+    NGOs where named)."""
     m, inst = pm.model, pm.inst
     entries = pm.data.constraints.sessions.fixed
     per_region_day: Counter[tuple[str, int]] = Counter()
@@ -117,6 +118,16 @@ def fixed(pm: PlanModel) -> None:
                 sites = set(inst.sites_of_region[entry.region])
                 present = [v for s, v in pm.teaching.get((trainer_id, d), []) if s in sites]
             pm.enforce(m.add(sum(present) >= 1), "fixed", subject)
+        for ngo_id in entry.ngos or []:
+            works = pm.ngo_works.get((ngo_id, d))
+            if works is None:
+                pm.infeasible_reasons.append(
+                    f"fixed: session {entry.region} {entry.date} names NGO {ngo_id}, "
+                    "which is not available that day"
+                )
+                pm.enforce(m.add_bool_or([]), "fixed", subject)
+            else:
+                pm.enforce(m.add(works == 1), "fixed", subject)
 
 
 @models("venue_clash")

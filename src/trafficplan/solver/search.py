@@ -373,12 +373,12 @@ def _probe(
         probe.proto.clear_linear()  # the probe's limit holds for this solve only
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             pm.hint(pm.solution(attempt))
-            return cp_model.OPTIMAL, attempt, float(low)
+            return int(cp_model.OPTIMAL), attempt, float(low)
         if status != cp_model.INFEASIBLE:
             break  # out of time: the value found stands, its bound proven so far
         low += 1
     proven = low >= found
-    return (cp_model.OPTIMAL if proven else cp_model.FEASIBLE), best, float(low)
+    return int(cp_model.OPTIMAL if proven else cp_model.FEASIBLE), best, float(low)
 
 
 def level_result(
