@@ -302,11 +302,21 @@ def optimise_lexicographically(
                 )
 
         guide = next((g for g in reversed(levels[:index]) if g.tolerance is not None), None)
-        probing = guide is not None and level.exact is None and level.scale == 1.0
-        seconds = remaining * share * (0.3 if probing else 1.0)
-        status, solver = solve_reproducibly(
-            pm, options, workers, seconds, _Watcher(report, options.stop)
-        )
+        watcher = _Watcher(report, options.stop)
+        if guide is not None and level.exact is None and level.scale == 1.0:
+            # A count after a tolerant level (cost, say): minimised directly, its bound stays
+            # weak, while the tolerant level's objective has a strong linear relaxation.
+            # So probe each value k from the bound up: the best plan of the tolerant
+            # level's objective with this level at most k; the first k with a plan is this
+            # level's optimum.
+            status, solver, bound = _probe(
+                pm, level, guide, final, options, workers, deadline, watcher
+            )
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                report(level.value_of(solver) * level.scale, bound * level.scale)
+        else:
+            status, solver = solve_reproducibly(pm, options, workers, remaining * share, watcher)
+            bound = level.bound_of(solver, status == cp_model.OPTIMAL)
         if options.stop.is_set():
             outcome.interrupted = True
         if status == cp_model.INFEASIBLE:
@@ -314,17 +324,6 @@ def optimise_lexicographically(
             break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
-        bound = level.bound_of(solver, status == cp_model.OPTIMAL)
-        if probing and status == cp_model.FEASIBLE and guide is not None:
-            # A level after a tolerant one: its bound is weak while the tolerant level's
-            # objective (cost, say) gives a strong linear relaxation. Probe each value from
-            # the bound up: the best plan of the tolerant level's objective with this level
-            # at most that value; the first value with a plan is this level's optimum.
-            probe_end = time.monotonic() + (deadline - time.monotonic()) * share
-            status, solver, bound = _probe(
-                pm, level, guide, solver, bound, options, workers, probe_end
-            )
-            report(level.value_of(solver) * level.scale, bound * level.scale)
         proven = status == cp_model.OPTIMAL and all_proven
         all_proven = proven
         found.append((level, level.value_of(solver), bound, proven))
@@ -342,43 +341,57 @@ def optimise_lexicographically(
     return outcome
 
 
+PROBE_BOUND_TIME = 1.0
+"""Deterministic time of the short solve that gives a probed level its first bound."""
+
+
 def _probe(
     pm: PlanModel,
     level: Level,
     guide: Level,
-    solver: cp_model.CpSolver,
-    bound: float,
+    previous: cp_model.CpSolver | None,
     options: SolveOptions,
     workers: int,
     deadline: float,
+    watcher: cp_model.CpSolverSolutionCallback,
 ) -> tuple[int, cp_model.CpSolver, float]:
-    """Minimise an integer ``level`` by probing: for each value k from its proven bound up to
-    the value found, optimise ``guide``'s objective with the level at most k. Returns the
-    status (OPTIMAL when the level's optimum is proven), the solver holding the best plan,
-    and the level's proven bound."""
-    best = solver
-    found = round(solver.value(level.expr))
-    low = math.ceil(bound)
+    """Minimise an integer ``level`` by probing (see :func:`optimise_lexicographically`).
+
+    A short solve of the level's own objective gives its first bound (and perhaps a plan);
+    then for each value k from the bound up to the best value known, the best plan of
+    ``guide``'s objective with the level at most k. Returns the status (OPTIMAL when the
+    level's optimum is proven), the solver holding the plan to keep (``previous``, the
+    earlier level's, when nothing better was found) and the level's proven bound.
+    """
+    pm.model.minimize(level.expr)
+    quick = make_solver(options, deadline - time.monotonic(), 1)
+    quick.parameters.max_deterministic_time = PROBE_BOUND_TIME
+    status = run_solver(quick, pm.model, options.stop, watcher)
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+        return status, quick, level.bound_of(quick, status == cp_model.OPTIMAL)
+    best = quick if status == cp_model.FEASIBLE else previous
+    found = round(best.value(level.expr)) if best is not None else math.inf
+    low = max(0, math.ceil(quick.best_objective_bound - 1e-6))
     while low < found and time.monotonic() < deadline - 0.05 and not options.stop.is_set():
         probe = pm.model.add(level.expr <= low)
         if guide.maximise:
             pm.model.maximize(guide.expr)
         else:
             pm.model.minimize(guide.expr)
-        # the full linear relaxation at the root: the guide's bound is what proves a
-        # probe infeasible, and it guides the search to cheap plans
+        # the full linear relaxation at the root: the guide's bound is what proves a probe
+        # infeasible, and it leads the search to the guide's best plans
         status, attempt = solve_reproducibly(
             pm, options, workers, deadline - time.monotonic(), None, linearization=2
         )
         probe.proto.clear_linear()  # the probe's limit holds for this solve only
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            pm.hint(pm.solution(attempt))
             return int(cp_model.OPTIMAL), attempt, float(low)
         if status != cp_model.INFEASIBLE:
-            break  # out of time: the value found stands, its bound proven so far
+            break  # out of time: the best value known stands, its bound proven so far
         low += 1
-    proven = low >= found
-    return int(cp_model.OPTIMAL if proven else cp_model.FEASIBLE), best, float(low)
+    if best is None:
+        return int(cp_model.UNKNOWN), quick, float(low)
+    return int(cp_model.OPTIMAL if low >= found else cp_model.FEASIBLE), best, float(low)
 
 
 def level_result(

@@ -20,14 +20,17 @@ import math
 import os
 import threading
 import time
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
+from trafficplan.solver.aggregate import AGGREGATE_OBJECTIVES, Aggregate, Counts, realise
 from trafficplan.solver.api import (
     EXPLAIN_POINTER,
     NO_PLAN_IN_TIME,
+    ProgressEvent,
     SolveOptions,
     SolveResult,
 )
@@ -39,8 +42,10 @@ from trafficplan.solver.results import Timing, no_plan_in_time, no_plan_result, 
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
     OFFICER_OBJECTIVES,
+    Level,
     LexOutcome,
     apply_limits,
+    level_result,
     make_solver,
     objective_levels,
     optimise_lexicographically,
@@ -259,7 +264,14 @@ def _solve_decomposed(
     reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
     master_deadline = deadline - (reserve if large else 0.0)
     strict = all(level.tolerance is None for level in levels[:-1])
-    if levels and strict and len({level.maximise for level in levels}) == 1:
+    settled = None
+    if not large and levels and set(later) <= AGGREGATE_OBJECTIVES:
+        settled = _settle_by_counts(
+            inst, master, levels, floor, officers_bound, options, workers, started, deadline
+        )
+    if settled is not None:
+        outcome = settled
+    elif levels and strict and len({level.maximise for level in levels}) == 1:
         ranges = [_level_range(inst, level.name) for level in levels]
         outcome = optimise_weighted(
             master,
@@ -358,6 +370,83 @@ def _solve_decomposed(
         Timing(started, build_seconds, outcome.first_plan_at),
         interrupted=outcome.interrupted,
     )
+
+
+def _settle_by_counts(
+    inst: Instance,
+    master: PlanModel,
+    levels: list[Level],
+    floor: dict[str, int],
+    officers: int,
+    options: SolveOptions,
+    workers: int,
+    started: float,
+    deadline: float,
+) -> LexOutcome | None:
+    """Every officer-free level optimised in the assignment relaxation (with tolerances),
+    then the master asked for a plan with exactly the relaxation's counts. If it has one, it
+    is optimal on every level (its values equal the relaxation's bounds); a tolerant level's
+    best counts are realised too, so that its ``best`` is a plan's value, not only a bound.
+    None when any step fails: the master's own search takes over."""
+    aggregate = Aggregate(inst, floor, officers)
+    seconds = 0.1 * (deadline - time.monotonic())
+    names = [level.name for level in levels]
+    found = aggregate.optimise(names, inst.data.constraints.tolerances, options.seed, seconds)
+    if found is None:
+        return None
+    results, counts = found
+    # the levels' auxiliary variables (a largest load, a spread) held at the counts' values
+    final = [(level.expr, result.final) for level, result in zip(levels, results, strict=True)]
+    seconds = 0.3 * (deadline - time.monotonic())
+    solver = _realised(master, counts, final, options, workers, seconds)
+    if solver is None:
+        return None
+    if any(round(solver.value(lv.expr)) != r.final for lv, r in zip(levels, results, strict=True)):
+        return None  # the counts do not decide these levels in the master
+    for level, result in zip(levels, results, strict=True):
+        if level.tolerance is None or result.best == result.final:
+            continue
+        seconds = 0.3 * (deadline - time.monotonic())
+        held = [(level.expr, result.best)]
+        certified = _realised(master, result.best_counts, held, options, workers, seconds)
+        if certified is None or round(certified.value(level.expr)) != result.best:
+            return None
+    outcome = LexOutcome()
+    outcome.values = master.solution(solver)
+    outcome.first_plan_at = time.monotonic() - started
+    for index, (level, result) in enumerate(zip(levels, results, strict=True)):
+        best = result.best / level.scale
+        outcome.results.append(level_result(level, result.final / level.scale, best, best, True))
+        if options.progress is not None:
+            options.progress(
+                ProgressEvent(
+                    elapsed=time.monotonic() - started,
+                    level=level.name,
+                    level_index=index + 1,
+                    levels=len(levels) + 1,
+                    value=result.final / level.scale,
+                    bound=best,
+                )
+            )
+    return outcome
+
+
+def _realised(
+    master: PlanModel,
+    counts: Counts,
+    at_most: list[tuple[Any, int]],
+    options: SolveOptions,
+    workers: int,
+    seconds: float,
+) -> cp_model.CpSolver | None:
+    """A solver holding a master plan with exactly these counts and each expression of
+    ``at_most`` at most its value, or None (none in time)."""
+    added = realise(master, counts)
+    added += [master.model.add(expr <= value) for expr, value in at_most]
+    status, solver = solve_reproducibly(master, options, workers, max(0.5, seconds), None)
+    for constraint in added:
+        constraint.proto.clear_linear()  # the counts hold for this solve only
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 def shift_officer_cost(

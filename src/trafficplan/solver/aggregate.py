@@ -1,0 +1,230 @@
+"""The assignment relaxation: how many sessions each trainer teaches at each site, and how
+many each venue hosts and each NGO co-facilitates, without days.
+
+Every officer-free objective (``cost_eur``, ``max_trainer_sessions``, ``travel_km``,
+``trainer_spread``, ``ngo_spread``) is a function of these counts alone. The relaxation keeps
+every rule that counts (sessions per region and in all, each trainer's sessions against the
+free days of each week and ``max_sessions``, each site's trainers per session, each region's
+NGOs per session) and drops what only days decide (travel, consecutive days, one a day).
+So its optimum on each level is a proven bound for the master, and for the whole problem
+once officers are fixed; it is solved in a fraction of a second even at national scale.
+
+The decomposed search (``solver/solve.py``) optimises the levels here, with their tolerances,
+then asks the master for a plan with exactly these counts (:func:`realise`): when one exists,
+its value on every level equals the relaxation's optimum, so every level is proven.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from trafficplan.inputs.models import Tolerance
+from trafficplan.solver.instance import Instance
+from trafficplan.solver.model import PlanModel
+from trafficplan.solver.search import tolerance_allowance
+
+AGGREGATE_OBJECTIVES = frozenset(
+    {"cost_eur", "max_trainer_sessions", "travel_km", "trainer_spread", "ngo_spread"}
+)
+SCALE = {"cost_eur": 100, "travel_km": 10}
+"""Model units per user unit (cents, tenths of a km); counts are whole numbers."""
+
+
+@dataclass
+class Counts:
+    """One assignment of counts: sessions per (trainer, site), per venue, per NGO."""
+
+    teaches: dict[tuple[str, int], int] = field(default_factory=dict)
+    venues: dict[str, int] = field(default_factory=dict)
+    ngos: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class AggregateLevel:
+    """A level's outcome in the relaxation (model units): its best value (a proven bound
+    for the master), its value in the final counts, and the counts of its best."""
+
+    name: str
+    best: int
+    final: int
+    best_counts: Counts
+
+
+class Aggregate:
+    """The relaxation's CP-SAT model for an instance without a frozen past."""
+
+    def __init__(self, inst: Instance, floor: dict[str, int], officers_planned: int):
+        self.inst = inst
+        data = inst.data
+        rules = data.constraints
+        m = self.model = cp_model.CpModel()
+        person = inst.person_cents()
+        self.teaches: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.venues: dict[str, cp_model.IntVar] = {}
+        self.ngos: dict[str, cp_model.IntVar] = {}
+        site_days = {
+            site.index: set().union(*(inst.venue_days(v) for v in site.venue_ids))
+            for site in inst.sites
+        }
+        self.loads: dict[str, Any] = {}
+        for trainer in data.trainers:
+            free = set(inst.trainer_days(trainer.id))
+            cap = sum(
+                min(rules.trainers.max_per_week, len(free.intersection(days)))
+                for days in inst.weeks.values()
+            )
+            if trainer.max_sessions is not None:
+                cap = min(cap, trainer.max_sessions)
+            own = []
+            for site in inst.sites:
+                if not data.trainer_may_teach(trainer.id, site.region):
+                    continue
+                top = len(site_days[site.index] & free)
+                if top:
+                    var = m.new_int_var(0, top, f"n[{trainer.id},{site.index}]")
+                    self.teaches[(trainer.id, site.index)] = var
+                    own.append(var)
+            self.loads[trainer.id] = sum(own)
+            if own:
+                m.add(sum(own) <= cap)
+        sessions = []
+        self.region_sessions: dict[str, Any] = {}
+        for region_id in inst.region_ids:
+            region = data.region_by_id[region_id]
+            low, high = inst.session_range(region_id)
+            count = m.new_int_var(max(low, floor.get(region_id, 0)), high, f"S[{region_id}]")
+            held = []
+            for venue in region.venues:
+                var = m.new_int_var(0, len(inst.venue_days(venue.id)), f"s[{venue.id}]")
+                self.venues[venue.id] = var
+                held.append(var)
+            m.add(sum(held) == count)
+            days = set().union(*(inst.venue_days(v.id) for v in region.venues))
+            m.add(count <= len(days) * rules.sessions.max_per_region_per_day)
+            for site_index in inst.sites_of_region[region_id]:
+                trainers = [v for (t, s), v in self.teaches.items() if s == site_index]
+                at_site = sum(self.venues[v] for v in inst.sites[site_index].venue_ids)
+                m.add(sum(trainers) == rules.trainers.per_session * at_site)
+            works = []
+            for ngo in region.ngos:
+                free = set(inst.ngo_days(ngo.id)) & days
+                cap = sum(
+                    min(rules.ngos.max_per_week, len(free.intersection(week)))
+                    for week in inst.weeks.values()
+                )
+                var = m.new_int_var(0, cap, f"g[{ngo.id}]")
+                self.ngos[ngo.id] = var
+                works.append(var)
+            m.add(sum(works) == rules.ngos.per_session * count)
+            self.region_sessions[region_id] = count
+            sessions.append(count)
+        if rules.sessions.max_total is not None:
+            m.add(sum(sessions) <= rules.sessions.max_total)
+        cost = [(inst.cost_cents(t, s) + person) * var for (t, s), var in self.teaches.items()]
+        cost += [inst.venue_cents(v) * var for v, var in self.venues.items()]
+        cost += [person * var for var in self.ngos.values()]
+        self.cost = sum(cost) + inst.officer_cents() * officers_planned
+        top = max(1, len(inst.days))
+        self.exprs: dict[str, Any] = {"cost_eur": self.cost}
+        max_load = m.new_int_var(0, top, "max_load")
+        for load in self.loads.values():
+            m.add(max_load >= load)
+        self.exprs["max_trainer_sessions"] = max_load
+        self.exprs["travel_km"] = sum(
+            inst.travel_tenths(t, s) * var for (t, s), var in self.teaches.items()
+        )
+        self.exprs["trainer_spread"] = self._spread(
+            "trainer_spread", [self.loads[t] for t in data.eligible_trainers], top
+        )
+        worst = m.new_int_var(0, top, "ngo_spread")
+        for region_id, ngos in data.eligible_ngos.items():
+            spread = self._spread(f"ngo[{region_id}]", [self.ngos[n] for n in ngos], top)
+            m.add(worst >= spread)
+        self.exprs["ngo_spread"] = worst
+
+    def _spread(self, name: str, counts: list[Any], top: int) -> Any:
+        if len(counts) < 2:
+            return 0
+        high = self.model.new_int_var(0, top, f"{name}_high")
+        low = self.model.new_int_var(0, top, f"{name}_low")
+        for count in counts:
+            self.model.add(high >= count)
+            self.model.add(low <= count)
+        return high - low
+
+    def counts(self, solver: cp_model.CpSolver) -> Counts:
+        """The solver's counts."""
+        return Counts(
+            teaches={k: int(solver.value(v)) for k, v in self.teaches.items()},
+            venues={k: int(solver.value(v)) for k, v in self.venues.items()},
+            ngos={k: int(solver.value(v)) for k, v in self.ngos.items()},
+        )
+
+    def optimise(
+        self, names: Sequence[str], tolerances: dict[str, Tolerance], seed: int, seconds: float
+    ) -> tuple[list[AggregateLevel], Counts] | None:
+        """Each level in turn, held at its optimum or within its tolerance; then each tolerant
+        level improved again with every later level held (what it gives is only what the
+        later levels need). None unless every level is proven in ``seconds``."""
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        results: list[AggregateLevel] = []
+        for name in names:
+            expr = self.exprs[name]
+            self.model.minimize(expr)
+            if solver.solve(self.model) != cp_model.OPTIMAL:
+                return None
+            best = round(solver.objective_value)
+            tolerance = tolerances.get(name)
+            slack = 0
+            if tolerance is not None:
+                scale = SCALE.get(name, 1)
+                allowance = tolerance_allowance(tolerance, Fraction(best, scale))
+                slack = math.floor(allowance * scale)
+            self.model.add(expr <= best + slack)
+            results.append(AggregateLevel(name, best, best, self.counts(solver)))
+        for level in results[:-1]:
+            if tolerances.get(level.name) is None:
+                continue
+            self.model.minimize(self.exprs[level.name])
+            if solver.solve(self.model) != cp_model.OPTIMAL:
+                return None
+            self.model.add(self.exprs[level.name] <= round(solver.objective_value))
+        self.model.clear_objective()
+        if solver.solve(self.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        for level in results:
+            level.final = round(solver.value(self.exprs[level.name]))
+        return results, self.counts(solver)
+
+
+def realise(master: PlanModel, counts: Counts) -> list[Any]:
+    """Constrain the officer-free master to plans with exactly these counts; returns the
+    constraints added (clear them with ``constraint.proto.clear_linear()`` afterwards)."""
+    m = master.model
+    added = []
+    grouped: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    for (trainer_id, site, _d), var in master.teaches.items():
+        grouped[(trainer_id, site)].append(var)
+    for key, variables in grouped.items():
+        added.append(m.add(sum(variables) == counts.teaches.get(key, 0)))
+    held: dict[str, list[Any]] = defaultdict(list)
+    for (venue_id, _d), var in master.held_at.items():
+        held[venue_id].append(var)
+    for venue_id, variables in held.items():
+        added.append(m.add(sum(variables) == counts.venues.get(venue_id, 0)))
+    works: dict[str, list[Any]] = defaultdict(list)
+    for (ngo_id, _d), var in master.ngo_works.items():
+        works[ngo_id].append(var)
+    for ngo_id, variables in works.items():
+        added.append(m.add(sum(variables) == counts.ngos.get(ngo_id, 0)))
+    return added
