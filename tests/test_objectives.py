@@ -290,3 +290,23 @@ def test_a_fixed_sessions_ngo_is_checked(tmp_path: Path) -> None:
     text = " ".join(result.output.split())
     assert "sessions.fixed.0.ngos: NGO 'beta-ngo' is not an NGO of region 'alpha'" in text
     assert "names 2 NGOs, but a session has exactly 1 (ngos.per_session)" in text
+
+
+def test_replan_reports_the_tolerance_after_its_change_levels(tmp_path: Path) -> None:
+    from datetime import date
+
+    from trafficplan.solver.replan import replan
+
+    strict = solved(
+        load(tmp_path, dearer(["officers_trained", "cost_eur", "max_trainer_sessions"]))
+    )
+    objective = ["officers_trained", {"cost_eur": {"within": "5%"}}, "max_trainer_sessions"]
+    data = load(tmp_path, dearer(objective), "tolerant")
+    result = replan(data, strict, date(2009, 6, 1), OPTIONS)
+    assert result.plan is not None
+    assert check_plan(data, result.plan).valid
+    cost = levels(result.plan)["cost_eur"]
+    assert cost.tolerance == "5%" and cost.best is not None and cost.given is not None
+    assert cost.given <= 0.05 * cost.best
+    # the change levels come first: the published plan stays as it was
+    assert result.plan.metrics["cost_eur"] == CHEAPEST

@@ -432,6 +432,9 @@ def _objective_cell(side: Outcome, name: str) -> str:
     if objective is None or objective.value is None:
         return "-"
     value = f"{objective.value:,.2f}" if name == "cost_eur" else f"{objective.value:,.0f}"
+    if objective.tolerance is not None and objective.given:
+        given = f"{objective.given:,.2f}" if name == "cost_eur" else f"{objective.given:,.0f}"
+        value = f"{value} (gave {given} of {objective.tolerance})"
     if objective.proven:
         return f"{value} (proven)"
     gap = objective.gap

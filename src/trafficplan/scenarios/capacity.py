@@ -295,10 +295,7 @@ class PointResult:
     ) -> PointResult:
         """The row of one point from its task's outcome."""
         plan = outcome.result.plan if outcome.result is not None else None
-        objectives = [
-            {"name": o.name, "value": o.value, "bound": o.bound, "proven": o.proven}
-            for o in (plan.objectives if plan is not None else [])
-        ]
+        objectives = [o.to_dict() for o in (plan.objectives if plan is not None else [])]
         return cls(
             outcome.index,
             coords,

@@ -56,16 +56,7 @@ class Outcome:
             "metrics": self.metrics,
             "trained_by_region": self.trained_by_region,
             "officers_by_region": dict(self.officers_by_region),
-            "objectives": [
-                {
-                    "name": o.name,
-                    "value": o.value,
-                    "bound": o.bound,
-                    "proven": o.proven,
-                    "gap": o.gap,
-                }
-                for o in self.objectives
-            ],
+            "objectives": [{**o.to_dict(), "gap": o.gap} for o in self.objectives],
             "seconds": round(self.seconds, 2),
             "interrupted": self.interrupted,
         }
