@@ -167,6 +167,21 @@ class Aggregate:
             ngos={k: int(solver.value(v)) for k, v in self.ngos.items()},
         )
 
+    def lower_bound(self, name: str, seed: int, seconds: float) -> float | None:
+        """A proven lower bound of a (minimised) level over every plan, whatever the earlier
+        levels' values, in user units; None if not even a bound was found in time."""
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        self.model.minimize(self.exprs[name])
+        status = solver.solve(self.model)
+        self.model.clear_objective()
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        scale = SCALE.get(name, 1)
+        return math.ceil(solver.best_objective_bound - 1e-6) / scale
+
     def optimise(
         self, names: Sequence[str], tolerances: dict[str, Tolerance], seed: int, seconds: float
     ) -> tuple[list[AggregateLevel], Counts] | None:

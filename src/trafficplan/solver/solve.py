@@ -352,10 +352,22 @@ def _solve_decomposed(
     results = [officers_level]
     if candidates is not None:
         # the master saw only the cheapest trainers of each site: its bounds hold for it, not
-        # for the whole problem; simple bounds that do hold replace them
-        simple = _simple_bounds(inst, floor, officers_bound) if officers_level.proven else {}
+        # for the whole problem; the assignment relaxation's (every trainer) replace them
+        relaxation = Aggregate(inst, floor, officers_bound) if officers_level.proven else None
+        seen = {result.name for result in outcome.results}
+        # a level the master did not reach (its search ended on the early plan) is reported
+        # with the plan's value and the relaxation's bound all the same
+        outcome.results += [
+            ObjectiveResult(name=name, value=None, bound=None, proven=False)
+            for name in later
+            if name not in seen
+        ]
         for result in outcome.results:
-            result.bound = simple.get(result.name)
+            result.bound = (
+                relaxation.lower_bound(result.name, options.seed, 5.0)
+                if relaxation is not None and result.name in AGGREGATE_OBJECTIVES
+                else None
+            )
             result.proven = result.bound is not None and result.value == result.bound
     # the master counted officers_bound officers; a plan that seats fewer costs less
     unseated = officers_bound - sum(placed.values())
@@ -505,34 +517,6 @@ def trainer_candidates(inst: Instance) -> dict[int, set[str]] | None:
         count = max(per_site, min(len(ranked), 4 * -(-need // per_trainer)))
         result[site.index] = set(ranked[:count]) | (keep & set(ranked))
     return result
-
-
-def _simple_bounds(inst: Instance, floor: dict[str, int], officers: int) -> dict[str, float]:
-    """Bounds valid for the whole problem once every region holds at least ``floor``
-    sessions and ``officers`` officers are trained: each session with its cheapest allowed
-    trainers, its region's cheapest venue and catering for them and its NGOs, each officer's
-    catering and travel (cost_eur); the sessions spread evenly over the trainers
-    (max_trainer_sessions)."""
-    data = inst.data
-    per_session = data.constraints.trainers.per_session
-    people = per_session + data.constraints.ngos.per_session
-    cost = inst.officer_cents() * officers
-    for region_id, sessions in floor.items():
-        cheapest = None
-        for site_index in inst.sites_of_region[region_id]:
-            prices = sorted(
-                inst.cost_cents(t.id, site_index)
-                for t in data.trainers
-                if data.trainer_may_teach(t.id, region_id)
-            )
-            hire = min(inst.venue_cents(v) for v in inst.sites[site_index].venue_ids)
-            if len(prices) >= per_session:
-                price = sum(prices[:per_session]) + hire
-                cheapest = price if cheapest is None else min(cheapest, price)
-        cost += sessions * ((cheapest or 0) + people * inst.person_cents())
-    total = sum(floor.values()) * per_session
-    trainers = max(1, len(data.trainers))
-    return {"cost_eur": cost / 100.0, "max_trainer_sessions": float(-(-total // trainers))}
 
 
 def _level_range(inst: Instance, name: str) -> int:
