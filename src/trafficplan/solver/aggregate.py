@@ -16,6 +16,7 @@ its value on every level equals the relaxation's optimum, so every level is prov
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from ortools.sat.python import cp_model
 from trafficplan.inputs.models import Tolerance
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel
+from trafficplan.solver.rules import interchangeable_trainers
 from trafficplan.solver.search import tolerance_allowance
 
 AGGREGATE_OBJECTIVES = frozenset(
@@ -94,6 +96,10 @@ class Aggregate:
             self.loads[trainer.id] = sum(own)
             if own:
                 m.add(sum(own) <= cap)
+        # the master's symmetry breaking, so that its counts can be realised there
+        for members in interchangeable_trainers(data):
+            for first, second in itertools.pairwise(members):
+                m.add(self.loads[first] >= self.loads[second])
         sessions = []
         self.region_sessions: dict[str, Any] = {}
         for region_id in inst.region_ids:

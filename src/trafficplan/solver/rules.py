@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from trafficplan.inputs.problem import ProblemData
 from trafficplan.rulebook import BUDGET, MAX_TOTAL, RULE_IDS, RULES, models
 from trafficplan.solver.model import PlanModel
 
@@ -452,14 +453,11 @@ def budget(pm: PlanModel) -> None:
     pm.enforce(pm.model.add(cost <= cents), "budget", BUDGET)
 
 
-def trainer_symmetry(pm: PlanModel) -> None:
-    """Symmetry breaking: interchangeable trainers (same home, rates, regions, leave, cap)
-    are used in order of decreasing load. Not in a re-plan: there a trainer's identity (and
-    frozen load) matters."""
-    if pm.frozen.since is not None:
-        return
+def interchangeable_trainers(data: ProblemData) -> list[list[str]]:
+    """Groups of trainers no rule or cost tells apart (same home, rates, regions, leave,
+    cap), trainers named by fixed sessions left out, each group in file order."""
     groups: dict[tuple, list[str]] = defaultdict(list)
-    for trainer in pm.data.trainers:
+    for trainer in data.trainers:
         key = (
             trainer.home.lat,
             trainer.home.lon,
@@ -471,9 +469,16 @@ def trainer_symmetry(pm: PlanModel) -> None:
             trainer.max_sessions,
         )
         groups[key].append(trainer.id)
-    fixed_trainers = {t for e in pm.data.constraints.sessions.fixed for t in e.trainers or []}
-    for members in groups.values():
-        members = [t for t in members if t not in fixed_trainers]
+    fixed_trainers = {t for e in data.constraints.sessions.fixed for t in e.trainers or []}
+    return [[t for t in members if t not in fixed_trainers] for members in groups.values()]
+
+
+def trainer_symmetry(pm: PlanModel) -> None:
+    """Symmetry breaking: interchangeable trainers are used in order of decreasing load.
+    Not in a re-plan: there a trainer's identity (and frozen load) matters."""
+    if pm.frozen.since is not None:
+        return
+    for members in interchangeable_trainers(pm.data):
         for first, second in itertools.pairwise(members):
             pm.model.add(pm.trainer_load(first) >= pm.trainer_load(second))
 
