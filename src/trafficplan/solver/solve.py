@@ -527,7 +527,10 @@ def _add_officer_cuts(master: PlanModel, everyone: set[str]) -> None:
     days for its daily share."""
     inst, m = master.inst, master.model
     one_a_day = inst.data.constraints.sessions.max_per_region_per_day == 1
-    held: dict[str, dict[int, object]] = {r: {} for r in everyone}
+    # in file order, not the set's: the model (and so the plan) must not depend on the
+    # process's string hashing
+    regions = [r for r in inst.region_ids if r in everyone]
+    held: dict[str, dict[int, object]] = {r: {} for r in regions}
     for (region_id, d), variables in master.region_day.items():
         if region_id not in everyone:
             continue
@@ -547,7 +550,7 @@ def _add_officer_cuts(master: PlanModel, everyone: set[str]) -> None:
         seen.add((oc.region, free))
         m.add(sum(held[oc.region][d] for d in free) >= 1)  # type: ignore[misc]
     sizes = inst.data.district_sizes
-    for region_id in everyone:
+    for region_id in regions:
         needs = [
             math.ceil(sizes[d] / inst.data.district_day_cap(d))
             for d in inst.data.region_by_id[region_id].districts
