@@ -8,8 +8,9 @@ When ``officers_trained`` is the first objective (the default), the search is de
    officer counts), with each region held to the sessions its bound needs and the cuts that
    training every officer implies (each officer's free days must hold a session). Its
    optimum on the later levels (cost, load) is a valid bound for the whole problem.
-3. **Officers on seats.** Each region's officers are placed on the master's sessions. If
-   every region reaches its bound, the plan is optimal on every level the master proved.
+3. **Officers on seats.** Each region's officers are placed on the master's sessions (a
+   min-cost max flow, exact). If every region reaches its bound, the plan is optimal on
+   every level the master proved.
 4. Otherwise the full model (every rule at once) is solved, hinted with the plan of 1-3 and
    bounded by the region bounds.
 """
