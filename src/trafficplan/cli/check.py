@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from trafficplan.checker import RULE_IDS, CheckReport, Violation, check_plan
 from trafficplan.cli import common
 from trafficplan.cli.app import app
 from trafficplan.errors import ExitCode
-from trafficplan.inputs.attendance import read_plan_attendance
-from trafficplan.plan import read_plan, require_known_ids
-from trafficplan.scenarios.edits import load_data_for_plan
+
+if TYPE_CHECKING:
+    # imported where used: every command's module is loaded to build the command list
+    from trafficplan.checker import CheckReport, Violation
 
 
 @app.command()
@@ -31,6 +31,11 @@ def check(
 
     Exit 0: valid. 1: rules broken. 3: unreadable plan or data, or ids unknown to the data.
     """
+    from trafficplan.checker import check_plan
+    from trafficplan.inputs.attendance import read_plan_attendance
+    from trafficplan.plan import read_plan, require_known_ids
+    from trafficplan.scenarios.edits import load_data_for_plan
+
     loaded = read_plan(plan)
     problem_data = load_data_for_plan(data, loaded)
     require_known_ids(loaded, problem_data, str(plan))
@@ -75,6 +80,8 @@ def _show_metric(name: str, value: Any) -> str:
 
 def render_report(console: Console, report: CheckReport, plan_path: Path) -> None:
     """Print the report: one line per violation, counts per rule, metrics, warnings."""
+    from trafficplan.checker import RULE_IDS
+
     if report.violations:
         heading = Text.assemble(
             ("Broken rules", "bold"), f" in {plan_path} (rule, session, who, day, message):"

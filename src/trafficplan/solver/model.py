@@ -250,6 +250,9 @@ class PlanModel:
     def solution(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """Every variable's value in the solver's last solution, by proto index."""
         model = self.model
+        values = solver.response_proto.solution
+        if len(values) == len(model.proto.variables):
+            return dict(enumerate(values))  # the same values, read in one call
         return {
             i: solver.value(model.get_int_var_from_proto_index(i))
             for i in range(len(model.proto.variables))

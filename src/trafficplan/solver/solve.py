@@ -8,18 +8,21 @@ When ``officers_trained`` is the first objective (the default), the search is de
    officer counts), with each region held to the sessions its bound needs and the cuts that
    training every officer implies (each officer's free days must hold a session). Its
    optimum on the later levels (cost, load) is a valid bound for the whole problem.
-3. **Officers on seats.** Each region's officers are placed on the master's sessions. If
-   every region reaches its bound, the plan is optimal on every level the master proved.
+3. **Officers on seats.** Each region's officers are placed on the master's sessions (a
+   min-cost max flow, exact). If every region reaches its bound, the plan is optimal on
+   every level the master proved.
 4. Otherwise the full model (every rule at once) is solved, hinted with the plan of 1-3 and
    bounded by the region bounds.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import threading
 import time
+from collections import defaultdict
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -134,7 +137,13 @@ def _master_plan(
         return None
     values = outcome.values
     sessions = extract_sessions(master, lambda var: values[var.index])
-    _place_officers(inst, sessions, options, max(deadline, time.monotonic() + 1.0))
+    _place_officers(
+        inst,
+        sessions,
+        options,
+        max(deadline, time.monotonic() + 1.0),
+        sessions_keep_rules=True,
+    )
     return Plan(status="feasible", sessions=sessions)
 
 
@@ -255,7 +264,9 @@ def _solve_decomposed(
         if quick.values is not None:
             quick_values = quick.values
             early_sessions = extract_sessions(master, lambda var: quick_values[var.index])
-            early_placed = _place_officers(inst, early_sessions, options, deadline)
+            early_placed = _place_officers(
+                inst, early_sessions, options, deadline, sessions_keep_rules=True
+            )
             if early_placed is not None:
                 early = (early_sessions, early_placed)
                 first_plan_at = time.monotonic() - started
@@ -308,7 +319,7 @@ def _solve_decomposed(
         values = outcome.values or {}
         sessions = extract_sessions(master, lambda var: values[var.index])
         # 3. officers on the master's sessions, region by region
-        seated = _place_officers(inst, sessions, options, deadline)
+        seated = _place_officers(inst, sessions, options, deadline, sessions_keep_rules=True)
         if seated is None and early is not None:
             sessions, placed = early
         elif seated is None:
@@ -612,7 +623,10 @@ def _add_officer_cuts(master: PlanModel, everyone: set[str]) -> None:
     days for its daily share."""
     inst, m = master.inst, master.model
     one_a_day = inst.data.constraints.sessions.max_per_region_per_day == 1
-    held: dict[str, dict[int, object]] = {r: {} for r in everyone}
+    # in file order, not the set's: the model (and so the plan) must not depend on the
+    # process's string hashing
+    regions = [r for r in inst.region_ids if r in everyone]
+    held: dict[str, dict[int, object]] = {r: {} for r in regions}
     for (region_id, d), variables in master.region_day.items():
         if region_id not in everyone:
             continue
@@ -632,7 +646,7 @@ def _add_officer_cuts(master: PlanModel, everyone: set[str]) -> None:
         seen.add((oc.region, free))
         m.add(sum(held[oc.region][d] for d in free) >= 1)  # type: ignore[misc]
     sizes = inst.data.district_sizes
-    for region_id in everyone:
+    for region_id in regions:
         needs = [
             math.ceil(sizes[d] / inst.data.district_day_cap(d))
             for d in inst.data.region_by_id[region_id].districts
@@ -648,36 +662,168 @@ def _place_officers(
     sessions: list[PlanSession],
     options: SolveOptions,
     deadline: float,
+    *,
+    sessions_keep_rules: bool = False,
 ) -> dict[str, int] | None:
     """Fill the sessions' seats region by region (in place); officers per region, or None
-    when some region's sessions could not all be filled to their minimum."""
+    when some region's sessions could not all be filled to their minimum.
+
+    With ``sessions_keep_rules`` the sessions keep every rule but the officers' own (a
+    master's plan: calendar, counts, fixed, venues, NGOs), so seating is a flow problem
+    alone, solved exactly by :func:`_seat_by_flow`; otherwise (a relaxed plan, a re-plan's
+    frozen past) each region's seating is a small CP-SAT model of every rule
+    (:func:`_seat_by_model`), which also tells when those sessions break another rule.
+    """
     placed: dict[str, int] = {}
     regions = inst.region_ids
+    flow = sessions_keep_rules and not inst.frozen.sessions
     for position, region_id in enumerate(regions):
         own = [s for s in sessions if s.region == region_id]
         if not own:
             placed[region_id] = 0
             continue
-        pm = PlanModel(inst, regions={region_id}, with_trainers=False)
-        add_constraints(pm)
-        taken = {(s.venue, inst.day_index[s.date]) for s in own}
-        for (_slot_index, venue_id, d), var in pm.slot_at.items():
-            if (venue_id, d) not in taken:
-                pm.model.add(var == 0)
-        pm.model.add(pm.sessions_of_region(region_id) == len(own))
-        pm.model.maximize(pm.officers_trained())
-        # a fair share of the time left, but never less than two seconds: a plan whose
-        # sessions have no officers would break the seats rule
-        share = (deadline - time.monotonic()) / (len(regions) - position)
-        # one worker: a small problem, and a deterministic answer
-        solver = make_solver(options, max(2.0, share), 1)
-        # its own stop event: after Ctrl-C the best sessions still get their officers
-        status = run_solver(solver, pm.model, threading.Event())
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if flow and all(s.date in inst.day_index for s in own):
+            seated = _seat_by_flow(inst, region_id, own)
+        else:
+            # a fair share of the time left, but never less than two seconds: a plan whose
+            # sessions have no officers would break the seats rule
+            share = (deadline - time.monotonic()) / (len(regions) - position)
+            seated = _seat_by_model(inst, region_id, own, options, max(2.0, share))
+        if seated is None:
             return None
-        filled = extract_sessions(pm, solver.value)
-        by_place = {(f.venue, f.date): f.officers for f in filled}
-        for session in own:
-            session.officers = by_place.get((session.venue, session.date), [])
-        placed[region_id] = sum(len(s.officers) for s in own)
+        placed[region_id] = seated
     return placed
+
+
+def _seat_by_model(
+    inst: Instance,
+    region_id: str,
+    own: list[PlanSession],
+    options: SolveOptions,
+    seconds: float,
+) -> int | None:
+    """Seat a region's officers on its sessions ``own`` (in place) with a CP-SAT model of
+    the region (every rule, no trainers) held to those sessions; the officers seated, or
+    None when the model finds no plan."""
+    pm = PlanModel(inst, regions={region_id}, with_trainers=False)
+    add_constraints(pm)
+    taken = {(s.venue, inst.day_index[s.date]) for s in own}
+    for (_slot_index, venue_id, d), var in pm.slot_at.items():
+        if (venue_id, d) not in taken:
+            pm.model.add(var == 0)
+    pm.model.add(pm.sessions_of_region(region_id) == len(own))
+    pm.model.maximize(pm.officers_trained())
+    # one worker: a small problem, and a deterministic answer
+    solver = make_solver(options, seconds, 1)
+    # its own stop event: after Ctrl-C the best sessions still get their officers
+    status = run_solver(solver, pm.model, threading.Event())
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    filled = extract_sessions(pm, solver.value)
+    by_place = {(f.venue, f.date): f.officers for f in filled}
+    for session in own:
+        session.officers = by_place.get((session.venue, session.date), [])
+    return sum(len(s.officers) for s in own)
+
+
+def _seat_by_flow(inst: Instance, region_id: str, own: list[PlanSession]) -> int | None:
+    """Seat as many of a region's officers as possible on its sessions ``own`` (in place),
+    every session at least ``officers.min``; the officers seated, or None when some session
+    cannot reach its minimum.
+
+    Once the sessions are fixed, the officer rules (seats, officer_once, officer_region,
+    officer_unavailable, district_share) form a network: source -> officer class (its
+    size) -> (district, day) (the district's daily cap) -> session of that day -> sink,
+    each session's arc to the sink split into its minimum (cost 0) and the seats above it
+    (cost 1). A maximum flow of least cost seats the most officers (integral, exact) and,
+    among such flows, fills the minimums the most: augmenting a flow that fills them to a
+    maximum one never takes a seat away, so when some plan fills every minimum, this one
+    does. Deterministic: the same sessions give the same seating.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    data = inst.data
+    low = data.constraints.sessions.officers.min
+    ordered = sorted(own, key=lambda s: (s.date, s.venue))
+    on_day: dict[int, list[int]] = defaultdict(list)
+    top: list[int] = []
+    for position, session in enumerate(ordered):
+        on_day[inst.day_index[session.date]].append(position)
+        top.append(data.seat_range(session.venue)[1])
+    if any(high < low for high in top):
+        return None
+    classes = [oc for oc in inst.officer_classes if oc.region == region_id]
+
+    network = min_cost_flow.SimpleMinCostFlow()
+    source, sink = 0, 1
+    next_node = 2
+    session_node = []
+    for high in top:
+        session_node.append(next_node)
+        network.add_arc_with_capacity_and_unit_cost(next_node, sink, low, 0)
+        network.add_arc_with_capacity_and_unit_cost(next_node, sink, high - low, 1)
+        next_node += 1
+    # (district, day): its entry node and the arcs into its sessions
+    district_day: dict[tuple[str, int], int] = {}
+    into_session: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    from_class: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    for index, oc in enumerate(classes):
+        class_node = next_node
+        next_node += 1
+        network.add_arc_with_capacity_and_unit_cost(source, class_node, oc.size, 0)
+        for d, positions in on_day.items():
+            if not inst.class_available(oc, d):
+                continue
+            key = (oc.district, d)
+            if key not in district_day:
+                entry, leave = next_node, next_node + 1
+                next_node += 2
+                district_day[key] = entry
+                cap = data.district_day_cap(oc.district)
+                network.add_arc_with_capacity_and_unit_cost(entry, leave, cap, 0)
+                into_session[key] = [
+                    (
+                        position,
+                        network.add_arc_with_capacity_and_unit_cost(
+                            leave, session_node[position], top[position], 0
+                        ),
+                    )
+                    for position in positions
+                ]
+            arc = network.add_arc_with_capacity_and_unit_cost(
+                class_node, district_day[key], oc.size, 0
+            )
+            from_class[key].append((index, arc))
+    supply = sum(oc.size for oc in classes)
+    network.set_node_supply(source, supply)
+    network.set_node_supply(sink, -supply)
+    if network.solve_max_flow_with_min_cost() != network.OPTIMAL:
+        return None
+    attending = [0] * len(ordered)
+    for arcs in into_session.values():
+        for position, arc in arcs:
+            attending[position] += network.flow(arc)
+    if any(count < low for count in attending):
+        return None
+
+    # officers per (class, session): each (district, day) shares its classes' officers out
+    # to its sessions in order; then each class's officers by id, sessions in date order
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for key, arcs in into_session.items():
+        given = [[index, network.flow(arc)] for index, arc in from_class[key]]
+        for position, arc in arcs:
+            need = network.flow(arc)
+            for item in given:
+                take = min(need, item[1])
+                if take:
+                    counts[(item[0], position)] += take
+                    item[1] -= take
+                    need -= take
+    officers: list[list[str]] = [[] for _ in ordered]
+    for index, oc in enumerate(classes):
+        ids = iter(oc.officer_ids)
+        for position in range(len(ordered)):
+            officers[position] += itertools.islice(ids, counts.get((index, position), 0))
+    for position, session in enumerate(ordered):
+        session.officers = sorted(officers[position])
+    return sum(attending)
