@@ -39,8 +39,12 @@ def solve(
 ) -> None:
     """Solve the programme: a plan that keeps every rule, trains as many officers as possible
     at the lowest cost; prints the schedule and objectives and writes the plan."""
-    from trafficplan.planning import plan_or_explain
-    from trafficplan.solver import SolveOptions
+    try:
+        from trafficplan.planning import plan_or_explain
+        from trafficplan.solver import SolveOptions
+    except KeyboardInterrupt:
+        # Ctrl-C while the solver loads, before the search could install its own handler
+        raise common.fail(["interrupted before any plan was found"], ExitCode.NO_PLAN) from None
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     # Ctrl-C while the data load stops the search before it starts (exit 5, no plan), instead
