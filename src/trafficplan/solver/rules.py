@@ -132,8 +132,11 @@ def venue_unavailable(pm: PlanModel) -> None:
     """``venue_unavailable``: no session at a venue on its unavailable dates."""
     if not pm.explain:
         return  # by construction: b exists only on the venue's free days
-    for (_slot_index, venue_id, d), var in pm.slot_at.items():
-        if d not in set(pm.inst.venue_days(venue_id)):
+    free = {venue_id: set(pm.inst.venue_days(venue_id)) for venue_id in pm.data.venue_by_id}
+    placed = [(v, d, var) for (_slot, v, d), var in pm.slot_at.items()]
+    placed += [(v, d, var) for (v, d), var in pm.held_at.items()]
+    for venue_id, d, var in placed:
+        if d not in free[venue_id]:
             pm.enforce(pm.model.add(var == 0), "venue_unavailable", venue_id)
 
 
@@ -151,6 +154,14 @@ def seats(pm: PlanModel) -> None:
     """``seats``: a session has between officers.min and min(officers.max, capacity) officers."""
     m, data = pm.model, pm.data
     low = data.constraints.sessions.officers.min
+    if pm.explain and not pm.with_officers and low > 0:
+        # no officers in this model: each session needs officers.min of the region's
+        # officers not trained yet (implied by the item, so that it can give here too)
+        trained = pm.frozen.officers
+        for region_id in sorted(pm.regions):
+            left = sum(1 for o in data.officers_by_region[region_id] if o.id not in trained)
+            held = pm.sessions_of_region(region_id)
+            pm.enforce(m.add(low * held <= left), "seats", region_id)
     for slot in pm.slots:
         attending = sum(pm.seated[(c, slot.index)] for c in pm.classes_of_region[slot.region])
         top = sum(
@@ -203,7 +214,8 @@ def district_share(pm: PlanModel) -> None:
     by_district: dict[str, list[int]] = defaultdict(list)
     for oc in inst.officer_classes:
         by_district[oc.district].append(oc.index)
-    one_a_day = pm.data.constraints.sessions.max_per_region_per_day == 1
+    # in explain mode region_per_day may give: then a day may hold several sessions
+    one_a_day = pm.data.constraints.sessions.max_per_region_per_day == 1 and not pm.explain
     for district, class_indexes in by_district.items():
         region_id = pm.data.region_of_district[district]
         cap = inst.data.district_day_cap(district)
