@@ -52,13 +52,19 @@ NO_PLAN_REASON = (
 )
 
 
-def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult:
+def solve(
+    data: ProblemData,
+    options: SolveOptions | None = None,
+    given_up: frozenset[tuple[str, str]] = frozenset(),
+) -> SolveResult:
     """Find a plan that keeps every hard rule, optimising the objectives lexicographically.
 
     Args:
         data: the validated data folder.
         options: time limit (total over all levels), seed, workers, progress callback, hint,
             stop event.
+        given_up: rule items (``(rule, subject)``) left out, as if the data did not have
+            them (``solve --relax``, once it has chosen what gives).
 
     Returns:
         The result: a plan when one was found, with each level's value, bound and proof.
@@ -67,7 +73,7 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
     started = time.monotonic()
     deadline = started + options.time_limit
     workers = options.workers or os.cpu_count() or 1
-    inst = Instance(data)
+    inst = Instance(data, given_up=given_up)
     names = list(data.constraints.objective)
 
     if names and names[0] == "officers_trained" and options.hint is None:
