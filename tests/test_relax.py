@@ -238,8 +238,9 @@ def test_random_data_always_get_a_relaxed_plan_broken_only_where_it_says(
 
 @pytest.mark.slow
 def test_the_shipped_data_with_a_cut_budget_get_a_relaxed_plan(tmp_path: Path) -> None:
-    # the case: budget_eur 11915 and 4-6 sessions a region; the pre-checks prove
-    # that no plan exists, so solve --relax goes straight to the relaxation
+    # the case: budget_eur 11915 and 4-6 sessions a region. The pre-checks prove
+    # that no plan exists (the budget is below the cheapest possible cost), so solve --relax
+    # goes straight to the relaxation, which gives up the budget alone: one item, the fewest
     if not (SHIPPED_DATA / "constraints.yaml").is_file():
         pytest.skip("the shipped data folder is not present")
     folder = shutil.copytree(SHIPPED_DATA, tmp_path / "data")
@@ -250,4 +251,6 @@ def test_the_shipped_data_with_a_cut_budget_get_a_relaxed_plan(tmp_path: Path) -
     path.write_text(text.replace("{min: 6, max: 6}", "{min: 4, max: 6}"), encoding="utf-8")
     data = load_data(folder)
     result = _relaxed(data, SolveOptions(time_limit=60, seed=0))
-    assert result.plan is not None and result.plan.sessions
+    assert result.plan is not None
+    assert [(r.rule, r.subject) for r in result.plan.relaxations] == [("budget", "budget_eur")]
+    assert result.plan.sessions

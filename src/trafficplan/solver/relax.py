@@ -2,7 +2,10 @@
 
 A relaxed plan gives up as few rule items as possible (a region's session minimum, a fixed
 entry, a trainer's leave, a weekly cap, the budget, ...: the items ``PlanModel`` guards in
-explain mode), then is the best plan by the data's objectives. It is found in two steps:
+explain mode), then is the best plan by the data's objectives. When the pre-checks blame
+one rule item alone (the budget below the cheapest possible cost, say), the planner's own
+search with that item given up comes first: one item is the fewest there can be, so if that
+is enough, that plan is the answer. Otherwise it is found in two steps:
 
 1. **What gives.** The officer-free model in explain mode, each rule item guarded by a
    literal, keeps as many items as possible (then holds as many useful sessions as it can).
@@ -38,7 +41,7 @@ from trafficplan.diagnostics.prechecks import ERROR, diagnose
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, PlanSession, Relaxation
 from trafficplan.plan.metrics import total_cost_cents
-from trafficplan.rulebook import BUDGET, describe_item
+from trafficplan.rulebook import BUDGET, RELAXABLE, describe_item
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.instance import Instance
@@ -50,8 +53,11 @@ from trafficplan.solver.search import make_solver, run_solver, solve_reproducibl
 Item = tuple[str, str]
 """A rule item: ``(rule id, subject)`` as :mod:`trafficplan.rulebook` names it."""
 
+BLAMED_SHARE = 0.6
+"""Of the time, at most: the planner's search with the one item the pre-checks blame given up."""
+
 CHOOSE_SHARE = 0.5
-"""Of the time: choosing what gives (step 1); the rest plans with it (step 2)."""
+"""Of the time left: choosing what gives (step 1); the rest plans with it (step 2)."""
 
 PROBE_SHARE = 0.7
 """Of step 1's time left: one probe (the first, from the pre-checks, is the likeliest)."""
@@ -204,7 +210,14 @@ def solve_relaxed(
     workers = options.workers or os.cpu_count() or 1
     total = max(0.0, deadline - started)
 
-    choice = _choose(data, options, workers, allowed, started + CHOOSE_SHARE * total)
+    blamed = _blamed_item(data, allowed)
+    if blamed is not None:
+        # one item given up is the fewest there can be: if that one is enough, done
+        planned = _plan(data, blamed, options, started, started + BLAMED_SHARE * total)
+        if planned is not None and _within(planned, set(blamed)):
+            return planned
+    now = time.monotonic()
+    choice = _choose(data, options, workers, allowed, now + CHOOSE_SHARE * (deadline - now))
     if choice is not None and not options.stop.is_set():
         planned = _plan(data, choice.given_up, options, started, deadline - SEATING_RESERVE * total)
         if planned is not None and _within(planned, allowed):
@@ -228,6 +241,21 @@ def solve_relaxed(
 
 
 # ----- step 1: what gives ----------------------------------------------------------------------
+def _blamed_item(data: ProblemData, allowed: set[Item] | None) -> frozenset[Item] | None:
+    """The one rule item the pre-checks blame, when every error names the same relaxable
+    item (the budget below the cheapest possible cost, say) and it may give."""
+    items = set()
+    for finding in diagnose(data):
+        if finding.severity != ERROR:
+            continue
+        if finding.rule not in RELAXABLE or not finding.subject:
+            return None
+        items.add((finding.rule, finding.subject))
+    if len(items) != 1 or (allowed is not None and not items <= allowed):
+        return None
+    return frozenset(items)
+
+
 def _choose(
     data: ProblemData,
     options: SolveOptions,
