@@ -250,7 +250,9 @@ def test_the_shipped_data_with_a_cut_budget_get_a_relaxed_plan(tmp_path: Path) -
     text = text.replace("budget_eur: null", "budget_eur: 11915")
     path.write_text(text.replace("{min: 6, max: 6}", "{min: 4, max: 6}"), encoding="utf-8")
     data = load_data(folder)
-    result = _relaxed(data, SolveOptions(time_limit=60, seed=0))
+    # about 20 s on a busy 2-core machine; the limit leaves room for a busier one (the
+    # search stops as soon as every level is proven)
+    result = _relaxed(data, SolveOptions(time_limit=120, seed=0))
     assert result.plan is not None
     assert [(r.rule, r.subject) for r in result.plan.relaxations] == [("budget", "budget_eur")]
     assert result.plan.sessions
