@@ -23,8 +23,11 @@ from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.inputs import load_data
 from trafficplan.plan import read_plan
-from trafficplan.rulebook import RULES, complete_registry, describe_item
+from trafficplan.rulebook import RELAXABLE, RULES, complete_registry, describe_item
 from trafficplan.solver import SolveOptions, solve_relaxed
+from trafficplan.solver.instance import Instance
+from trafficplan.solver.model import PlanModel
+from trafficplan.solver.rules import add_constraints
 
 Change = Callable[[dict[str, Any]], None]
 
@@ -147,6 +150,18 @@ CASES: list[tuple[str, set[tuple[str, str]], Change]] = [
     ("budget", {("budget", "budget_eur")}, _budget),
 ]
 """(rule, the items allowed to give, how the tiny instance is changed so that one must)."""
+
+
+def test_every_relaxable_rule_has_a_case_and_only_those_are_guarded(tmp_path: Path) -> None:
+    assert {rule for rule, _allowed, _change in CASES} == RELAXABLE
+    for _rule, _allowed, change in CASES:
+        dicts = tiny()
+        change(dicts)
+        data = load_data(write_data(tmp_path / str(len(list(tmp_path.iterdir()))), dicts))
+        for with_officers in (False, True):
+            pm = PlanModel(Instance(data), explain=True, with_officers=with_officers)
+            add_constraints(pm)
+            assert {rule for rule, _subject in pm.guards} <= RELAXABLE
 
 
 def test_the_registry_has_every_spec_rule_with_its_model_and_check() -> None:

@@ -7,6 +7,8 @@ Each entry holds what every part of the program must agree on about a rule:
   the same subject in each violation, so that an item the solver gives up maps to exactly the
   violations the checker finds in the plan.
 - ``describe``: the item in the user's words (used by ``explain`` and ``solve --relax``).
+- ``relaxable``: whether a relaxed plan may break the rule's items (:data:`RELAXABLE`); the
+  other rules hold in every plan the solver writes, relaxed or not.
 - ``model`` and ``check``: the solver's and the checker's function for the rule. They are
   filled in by the decorators :func:`models` and :func:`checks` where those functions are
   defined (``trafficplan.solver.rules`` and ``trafficplan.checker.rules``), because the
@@ -80,6 +82,9 @@ class Rule:
         describe: one item of the rule in the user's words, given its subject.
         model: the solver's function (``trafficplan.solver.rules``), once registered.
         check: the checker's function (``trafficplan.checker.rules``), once registered.
+        relaxable: whether a relaxed plan (``solve --relax``) may break the rule's items.
+            The others hold in every plan; the empty plan keeps them all, so a relaxation
+            that gives up only relaxable items always has a plan.
     """
 
     id: str
@@ -88,6 +93,7 @@ class Rule:
     describe: Describe
     model: Callable[..., Any] | None = None
     check: Callable[..., Any] | None = None
+    relaxable: bool = False
 
 
 MAX_TOTAL = "max_total"
@@ -108,8 +114,15 @@ _RULES: tuple[Rule, ...] = (
         "region",
         "each region between its min and max sessions; at most max_total in all",
         _counts,
+        relaxable=True,
     ),
-    Rule("fixed", "fixed entry", "every fixed entry matched by a distinct session", _fixed),
+    Rule(
+        "fixed",
+        "fixed entry",
+        "every fixed entry matched by a distinct session",
+        _fixed,
+        relaxable=True,
+    ),
     Rule(
         "venue_clash",
         "venue",
@@ -121,6 +134,7 @@ _RULES: tuple[Rule, ...] = (
         "venue",
         "no session at a venue on its unavailable days",
         _unavailable("venue", "venue_by_id"),
+        relaxable=True,
     ),
     Rule(
         "region_per_day",
@@ -130,6 +144,7 @@ _RULES: tuple[Rule, ...] = (
             f"at most {_sessions(data.constraints.sessions.max_per_region_per_day)} "
             f"a day in {subject}"
         ),
+        relaxable=True,
     ),
     Rule(
         "seats",
@@ -139,6 +154,7 @@ _RULES: tuple[Rule, ...] = (
             f"each session in {subject} needs at least "
             f"{data.constraints.sessions.officers.min} officers"
         ),
+        relaxable=True,
     ),
     Rule(
         "officer_once",
@@ -183,6 +199,7 @@ _RULES: tuple[Rule, ...] = (
         "trainer",
         "no trainer teaches on a day of their leave",
         _unavailable("trainer", "trainer_by_id"),
+        relaxable=True,
     ),
     Rule(
         "trainer_per_day",
@@ -198,6 +215,7 @@ _RULES: tuple[Rule, ...] = (
             f"trainer {subject} teaches at most "
             f"{_sessions(data.constraints.trainers.max_per_week)} a week"
         ),
+        relaxable=True,
     ),
     Rule(
         "trainer_consecutive",
@@ -207,6 +225,7 @@ _RULES: tuple[Rule, ...] = (
             f"trainer {subject} teaches at most "
             f"{data.constraints.trainers.max_consecutive_days} days in a row"
         ),
+        relaxable=True,
     ),
     Rule(
         "trainer_max_sessions",
@@ -216,12 +235,14 @@ _RULES: tuple[Rule, ...] = (
             f"trainer {subject} teaches at most "
             f"{_sessions(data.trainer_by_id[subject].max_sessions)} in all"
         ),
+        relaxable=True,
     ),
     Rule(
         "travel",
         "trainer",
         "travel days between a trainer's sessions in far regions",
         _fixed_text("trainer {subject} needs travel days between far regions"),
+        relaxable=True,
     ),
     Rule(
         "ngo_count",
@@ -231,6 +252,7 @@ _RULES: tuple[Rule, ...] = (
             f"each session in {subject} needs {data.constraints.ngos.per_session} NGO(s) "
             "of the region"
         ),
+        relaxable=True,
     ),
     Rule(
         "ngo_region",
@@ -243,6 +265,7 @@ _RULES: tuple[Rule, ...] = (
         "ngo",
         "no NGO works on a day of its unavailability",
         _unavailable("NGO", "ngo_by_id"),
+        relaxable=True,
     ),
     Rule(
         "ngo_per_day",
@@ -257,12 +280,14 @@ _RULES: tuple[Rule, ...] = (
         lambda data, subject: (
             f"NGO {subject} works at most {_sessions(data.constraints.ngos.max_per_week)} a week"
         ),
+        relaxable=True,
     ),
     Rule(
         "budget",
         "budget",
         "cost_eur at most budget_eur when set",
         lambda data, _subject: f"the budget of {data.constraints.budget_eur:,.2f} EUR",
+        relaxable=True,
     ),
 )
 
@@ -271,6 +296,9 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 
 RULE_IDS: tuple[str, ...] = tuple(RULES)
 """The spec's rule ids in spec order."""
+
+RELAXABLE: frozenset[str] = frozenset(rule.id for rule in _RULES if rule.relaxable)
+"""The rules whose items a relaxed plan may break (the solver guards them in explain mode)."""
 
 
 def describe_item(data: ProblemData, rule: str, subject: str) -> str:

@@ -7,8 +7,9 @@ in explain mode). On data that admit no plan:
 - :func:`explain_infeasibility` asks CP-SAT for assumptions sufficient for infeasibility
   (``sufficient_assumptions_for_infeasibility``), shrinks that set by deletion while time
   allows, and measures by how much each item must give in the relaxed plan;
-- :func:`solve_relaxed` keeps as many rule items as possible (fewest given up), then optimises
-  the plan's objectives; the plan has status ``relaxed`` and lists what gave.
+- :func:`~trafficplan.solver.relax.solve_relaxed` (``solve --relax``) keeps as many rule items
+  as possible (fewest given up), then optimises the plan's objectives; the plan has status
+  ``relaxed`` and lists what gave.
 """
 
 from __future__ import annotations
@@ -16,28 +17,19 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.plan import PlanSession, Relaxation
 from trafficplan.rulebook import describe_item
-from trafficplan.solver.api import SolveOptions, SolveResult
-from trafficplan.solver.extract import extract_sessions
+from trafficplan.solver.api import SolveOptions
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel
-from trafficplan.solver.results import Timing, no_plan_result, plan_result
+from trafficplan.solver.relax import solve_relaxed
 from trafficplan.solver.rules import add_constraints
-from trafficplan.solver.search import (
-    OFFICER_OBJECTIVES,
-    LexOutcome,
-    objective_levels,
-    optimise_lexicographically,
-    solve_reproducibly,
-)
+from trafficplan.solver.search import solve_reproducibly
 
 
 @dataclass
@@ -182,141 +174,3 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
             # a conflict not shrunk in time is long; what the relaxed plan gave is the answer
             items = [item for item in items if (item.rule, item.subjects[0]) in given]
     return Explanation(feasible=False, items=items, proven_minimal=minimal)
-
-
-def solve_relaxed(
-    data: ProblemData,
-    options: SolveOptions | None = None,
-    allowed: set[tuple[str, str]] | None = None,
-    deadline: float | None = None,
-) -> SolveResult:
-    """The best partial plan when the data admit no plan: give up as few rule items as
-    possible (only those in ``allowed`` when given), then optimise the plan's objectives.
-
-    First on the officer-free model (sessions, trainers, NGOs), with officers seated on its
-    sessions afterwards; if that cannot seat them, on the full model. The plan has status
-    ``relaxed`` and a ``relaxations`` list: each item given up with the checker's account of
-    how much it gave.
-    """
-    options = options or SolveOptions()
-    started = time.monotonic()
-    deadline = deadline or started + options.time_limit
-    workers = options.workers or os.cpu_count() or 1
-    for with_officers in (False, True):
-        pm = _explain_model(data, with_officers)
-        keys = list(pm.guards)
-        for key in keys:
-            if allowed is not None and key not in allowed:
-                pm.model.add(pm.guards[key] == 1)
-        kept = sum(pm.guards[k] for k in keys)
-        pm.model.maximize(kept)
-        share = 0.3 if not with_officers else 0.5
-        seconds = max(0.5, share * (deadline - time.monotonic()))
-        status, solver = solve_reproducibly(pm, options, workers, seconds, None)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if with_officers or status == cp_model.INFEASIBLE:
-                return no_plan_result(
-                    "infeasible" if status == cp_model.INFEASIBLE else "unknown",
-                    ["even with rule items relaxed, no plan was found"],
-                    started,
-                )
-            continue
-        pm.model.add(kept >= round(solver.objective_value))
-        pm.hint(pm.solution(solver))
-        names = list(data.constraints.objective_names)
-        if not with_officers:
-            # officers are seated afterwards: as many sessions as seating everyone needs
-            # stands in for officers_trained
-            names = [n for n in names if n not in OFFICER_OBJECTIVES]
-            pm.model.maximize(_useful_sessions(pm))
-            status, solver = solve_reproducibly(pm, options, workers, seconds, None)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                continue
-            pm.model.add(_useful_sessions(pm) >= round(solver.objective_value))
-        levels = objective_levels(pm, names, data.constraints.tolerances)
-        end = deadline if with_officers else time.monotonic() + 0.5 * (deadline - time.monotonic())
-        outcome = optimise_lexicographically(pm, levels, options, workers, started, end)
-        if outcome.values is None:
-            continue
-        values = outcome.values
-        sessions = extract_sessions(pm, values_of(values))
-        if not with_officers:
-            from trafficplan.solver.solve import _place_officers, shift_officer_cost
-
-            placed = _place_officers(pm.inst, sessions, options, deadline)
-            if placed is None:
-                continue
-            # the officer-free model priced no officer: add those now seated
-            outcome.results = shift_officer_cost(pm.inst, outcome.results, sum(placed.values()))
-        given_up = [k for k in keys if values[pm.guards[k].index] == 0]
-        result = _relaxed_result(data, sessions, outcome, given_up, started)
-        if not with_officers and result.plan is not None and _breaks_more(result, data):
-            continue  # seated officers broke a kept item (the budget): the full model decides
-        return result
-    return no_plan_result("unknown", ["no relaxed plan in time"], started)
-
-
-def _breaks_more(result: SolveResult, data: ProblemData) -> bool:
-    """Whether the relaxed plan breaks a rule item it does not list as given up."""
-    from trafficplan.checker import check_plan
-
-    assert result.plan is not None
-    listed = {(r.rule, r.subject) for r in result.plan.relaxations}
-    report = check_plan(data, result.plan)
-    return any((v.rule, v.subject) not in listed for v in report.violations)
-
-
-def values_of(values: dict[int, int]) -> Callable[[Any], int]:
-    """Read a variable's value from a solution stored by proto index."""
-    return lambda var: values[var.index]
-
-
-def _useful_sessions(pm: PlanModel) -> Any:
-    """Sessions per region up to those needed to seat all its officers (officer-free model)."""
-    data, inst = pm.data, pm.inst
-    total: Any = 0
-    for region_id in sorted(pm.regions):
-        venues = data.region_by_id[region_id].venues
-        seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
-        if not seats:
-            continue
-        need = min(
-            inst.session_range(region_id)[1], -(-len(data.officers_by_region[region_id]) // seats)
-        )
-        useful = pm.model.new_int_var(0, need, f"useful[{region_id}]")
-        pm.model.add(useful <= pm.sessions_of_region(region_id))
-        total += useful
-    return total
-
-
-def _relaxed_result(
-    data: ProblemData,
-    sessions: list[PlanSession],
-    outcome: LexOutcome,
-    given_up: list[tuple[str, str]],
-    started: float,
-) -> SolveResult:
-    """The relaxed plan, listing each given-up rule item the plan really breaks, with how much
-    it gave in the checker's words (matched by rule and subject, as the rulebook names them)."""
-    from trafficplan.checker import check_plan  # to measure what gave, in the checker's words
-
-    timing = Timing(started, first_plan_seconds=outcome.first_plan_at)
-    draft = plan_result(data, sessions, outcome.results, timing)
-    assert draft.plan is not None
-    report = check_plan(data, draft.plan)
-    relaxations = []
-    for rule, subject in given_up:
-        broken = [v for v in report.violations if v.rule == rule and v.subject == subject]
-        if not broken:
-            continue  # given up in the model, but the plan keeps it after all
-        give = "; ".join(v.message for v in broken[:3])
-        if len(broken) > 3:
-            give += f" (and {len(broken) - 3} more)"
-        relaxations.append(
-            Relaxation(
-                rule=rule, subject=subject, message=describe_item(data, rule, subject), give=give
-            )
-        )
-    return plan_result(
-        data, sessions, outcome.results, timing, outcome.interrupted, relaxations=relaxations
-    )

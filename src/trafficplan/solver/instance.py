@@ -115,10 +115,15 @@ class Instance:
 
     With a non-empty ``frozen`` past, the model covers only the working days from
     ``frozen.since`` on; the frozen sessions enter every rule as constants.
+
+    ``given_up`` names rule items (``(rule, subject)`` as :mod:`trafficplan.rulebook` names
+    them) that every model of this instance leaves out, as if the data did not have them:
+    the best plan once a relaxation has chosen what gives (``solve --relax``).
     """
 
     data: ProblemData
     frozen: FrozenPast = field(default_factory=FrozenPast)
+    given_up: frozenset[tuple[str, str]] = frozenset()
     days: tuple[date, ...] = field(init=False)
     # one figure per (trainer, site, rounded up): the model asks for it once a day
     _assignment_cents: dict[tuple[str, int, bool], int] = field(
@@ -165,9 +170,10 @@ class Instance:
         return [r.id for r in self.data.regions]
 
     def session_range(self, region_id: str) -> tuple[int, int]:
-        """(min, max) sessions of a region."""
+        """(min, max) sessions of a region; min 0 when its ``counts`` item is given up."""
         bounds = self.data.session_bounds(region_id)
-        return bounds.min, bounds.max
+        low = 0 if ("counts", region_id) in self.given_up else bounds.min
+        return low, bounds.max
 
     def venue_days(self, venue_id: str) -> list[int]:
         """Working-day indexes on which the venue is available."""

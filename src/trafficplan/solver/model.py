@@ -20,7 +20,8 @@ region without trainers (``regions``, ``with_trainers=False``: a region's office
 seating officers on given sessions), and the master without officers
 (``with_officers=False``: one Boolean per venue-day instead of slots, optionally only the
 cheapest ``trainer_candidates`` per site). In explain mode every rule item that can give is
-guarded by an assumption literal.
+guarded by an assumption literal; the rule items of ``Instance.given_up`` are left out of
+every model (a relaxed plan's items, once chosen).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class PlanModel:
     Attributes:
         guards: in explain mode, the assumption literal of each guarded rule item
             (``(rule, subject) -> literal``, subjects as :mod:`trafficplan.rulebook` names
-            them); empty otherwise.
+            them; only the items of ``guarded`` when it is given); empty otherwise.
         infeasible_reasons: reasons found while building that no plan can exist.
     """
 
@@ -74,11 +75,14 @@ class PlanModel:
         session_floor: dict[str, int] | None = None,
         trainer_candidates: dict[int, set[str]] | None = None,
         officers_planned: int | None = None,
+        guarded: frozenset[tuple[str, str]] | None = None,
     ):
         self.inst = inst
         self.data = inst.data
         self.frozen = inst.frozen
         self.explain = explain
+        # in explain mode, the rule items that may give (None: every item that can)
+        self.guarded = guarded
         self.regions = set(inst.region_ids) if regions is None else set(regions)
         self.with_trainers = with_trainers
         self.with_officers = with_officers
@@ -96,10 +100,31 @@ class PlanModel:
         self.infeasible_reasons: list[str] = []
         self._create_variables()
 
-    # ----- guards (explain mode) ----------------------------------------------------------------
+    # ----- guards (explain mode) and items given up ---------------------------------------------
+    def is_guarded(self, rule: str, subject: str) -> bool:
+        """Whether the rule item has a guard: in explain mode, every item (or those of
+        ``guarded``)."""
+        return self.explain and (self.guarded is None or (rule, subject) in self.guarded)
+
+    def gives(self, rule: str, subject: str) -> bool:
+        """Whether the rule item is given up for good (``Instance.given_up``, unguarded):
+        the model leaves it out, as if the data did not have it."""
+        return (rule, subject) in self.inst.given_up and not self.is_guarded(rule, subject)
+
+    def may_give(self, rule: str, subject: str) -> bool:
+        """Whether a plan of this model may break the rule item: a guarded one (through its
+        guard) or one given up."""
+        return self.is_guarded(rule, subject) or (rule, subject) in self.inst.given_up
+
     def guard(self, rule: str, subject: str) -> list[BoolVar]:
-        """Enforcement literals for a rule item: ``[literal]`` in explain mode, else ``[]``."""
-        if not self.explain:
+        """Enforcement literals for a rule item: ``[literal]`` for a guarded one, a literal
+        fixed to false for an item given up (the constraint never applies), else ``[]``."""
+        if self.gives(rule, subject):
+            if not hasattr(self, "_never"):
+                self._never = self.model.new_bool_var("given_up")
+                self.model.add(self._never == 0)
+            return [self._never]
+        if not self.is_guarded(rule, subject):
             return []
         key = (rule, subject)
         if key not in self.guards:
@@ -107,7 +132,8 @@ class PlanModel:
         return [self.guards[key]]
 
     def enforce(self, constraint: Any, rule: str, subject: str) -> None:
-        """Make a rule item's constraint switchable by its guard (in explain mode)."""
+        """Make a rule item's constraint switchable by its guard (in explain mode), or void
+        it for an item given up."""
         literals = self.guard(rule, subject)
         if literals:
             constraint.only_enforce_if(literals)
@@ -133,11 +159,12 @@ class PlanModel:
             self.slots_of_region[region_id] = own
 
         # venue_unavailable and calendar by construction: slots only on working days the venue
-        # is free (in explain mode on every day, so that the rule can give)
+        # is free (in explain mode, or with the venue's item given up, on every day)
         self.venue_free_days: dict[str, set[int]] = {}
         for venue_id in data.venue_by_id:
             free = set(inst.venue_days(venue_id))
-            self.venue_free_days[venue_id] = free if not self.explain else set(days)
+            gives = self.may_give("venue_unavailable", venue_id)
+            self.venue_free_days[venue_id] = set(days) if gives else free
         self.active: dict[int, BoolVar] = {}
         self.slot_at: dict[tuple[int, str, int], BoolVar] = {}
         self.places_of_slot: dict[int, list[tuple[str, int, BoolVar]]] = defaultdict(list)
@@ -190,7 +217,10 @@ class PlanModel:
         for site_index, d in self.site_day:
             site_days[site_index].add(d)
         for trainer in data.trainers if self.with_trainers else []:
-            free = set(inst.trainer_days(trainer.id)) if not self.explain else set(days)
+            if self.may_give("trainer_unavailable", trainer.id):
+                free = set(days)
+            else:
+                free = set(inst.trainer_days(trainer.id))
             for site in inst.sites:
                 if not data.trainer_may_teach(trainer.id, site.region):
                     continue
@@ -209,7 +239,10 @@ class PlanModel:
                 continue
             region_days = {d for (r, d) in self.region_day if r == region.id}
             for ngo in region.ngos:
-                free = set(inst.ngo_days(ngo.id)) if not self.explain else set(days)
+                if self.may_give("ngo_unavailable", ngo.id):
+                    free = set(days)
+                else:
+                    free = set(inst.ngo_days(ngo.id))
                 for d in sorted(region_days & free):
                     self.ngo_works[(ngo.id, d)] = m.new_bool_var(f"ngo_works[{ngo.id},{d}]")
 

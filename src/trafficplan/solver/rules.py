@@ -5,7 +5,9 @@ rule's model in :mod:`trafficplan.rulebook`. Rules that restrict where variables
 (calendar, unavailability, regions) are applied when the variables are made; their functions
 here add the constraints only in explain mode, where those variables exist on every day so
 that the rule can be switched off by an assumption. Rule items that can give are posted
-through ``pm.enforce(constraint, rule, subject)`` with the subject kind the rulebook names.
+through ``pm.enforce(constraint, rule, subject)`` with the subject kind the rulebook names;
+``pm.may_give(rule, subject)`` says where a rule item may be broken (explain mode, or an item
+of ``Instance.given_up``, which ``enforce`` voids).
 
 Every rule that spans sessions also counts a re-plan's frozen past (``pm.frozen``: sessions
 before ``since``, as constants), so re-planning builds its model with these same functions.
@@ -46,7 +48,12 @@ def counts(pm: PlanModel) -> None:
                 f"counts: region {region_id} needs {low} sessions but has no venue"
             )
         held = pm.sessions_of_region(region_id)
-        pm.enforce(m.add(held >= low), "counts", region_id)
+        if pm.gives("counts", region_id):
+            # the data's minimum is given up (``session_floor`` no longer holds it): what is
+            # left is a master's own floor, which is not a rule item
+            m.add(held >= low)
+        else:
+            pm.enforce(m.add(held >= low), "counts", region_id)
         if not pm.with_officers:
             m.add(held <= pm.sessions_left(region_id))
     max_total = pm.data.constraints.sessions.max_total
@@ -61,9 +68,10 @@ def slot_order(pm: PlanModel, keep: set[int] | None = None) -> None:
     (strictly when one a day); slots in ``keep`` (a re-plan's old sessions, whose identity
     matters) are left out."""
     m = pm.model
-    # strict only while region_per_day holds for sure (in explain mode it may give)
-    strict = pm.data.constraints.sessions.max_per_region_per_day == 1 and not pm.explain
-    for region_slots in pm.slots_of_region.values():
+    one_a_day = pm.data.constraints.sessions.max_per_region_per_day == 1
+    for region_id, region_slots in pm.slots_of_region.items():
+        # strict only while region_per_day holds for sure (it may give in explain mode)
+        strict = one_a_day and not pm.may_give("region_per_day", region_id)
         slots = [s for s in region_slots if keep is None or s.index not in keep]
         for first, second in itertools.pairwise(slots):
             m.add_implication(pm.active[second.index], pm.active[first.index])
@@ -88,10 +96,11 @@ def fixed(pm: PlanModel) -> None:
             continue  # another model's region, or the frozen past's business
         d = inst.day_index.get(entry.date)
         if d is None:
-            reason = pm.data.calendar.why_not_working(entry.date) or "not a working day"
-            pm.infeasible_reasons.append(
-                f"fixed: session {entry.region} {entry.date} falls on {reason}"
-            )
+            if not pm.gives("fixed", subject):
+                reason = pm.data.calendar.why_not_working(entry.date) or "not a working day"
+                pm.infeasible_reasons.append(
+                    f"fixed: session {entry.region} {entry.date} falls on {reason}"
+                )
             pm.enforce(m.add_bool_or([]), "fixed", subject)
             continue
         per_region_day[(entry.region, d)] += 1
@@ -143,9 +152,12 @@ def venue_clash(pm: PlanModel) -> None:
 def venue_unavailable(pm: PlanModel) -> None:
     """``venue_unavailable``: no session at a venue on its unavailable dates."""
     if not pm.explain:
-        return  # by construction: b exists only on the venue's free days
-    for (_slot_index, venue_id, d), var in pm.slot_at.items():
-        if d not in set(pm.inst.venue_days(venue_id)):
+        return  # by construction: b exists only on the venue's free days (or it gives)
+    free = {venue_id: set(pm.inst.venue_days(venue_id)) for venue_id in pm.data.venue_by_id}
+    placed = [(v, d, var) for (_slot, v, d), var in pm.slot_at.items()]
+    placed += [(v, d, var) for (v, d), var in pm.held_at.items()]
+    for venue_id, d, var in placed:
+        if d not in free[venue_id]:
             pm.enforce(pm.model.add(var == 0), "venue_unavailable", venue_id)
 
 
@@ -163,6 +175,14 @@ def seats(pm: PlanModel) -> None:
     """``seats``: a session has between officers.min and min(officers.max, capacity) officers."""
     m, data = pm.model, pm.data
     low = data.constraints.sessions.officers.min
+    if pm.explain and not pm.with_officers and low > 0:
+        # no officers in this model: each session needs officers.min of the region's
+        # officers not trained yet (implied by the item, so that it can give here too)
+        trained = pm.frozen.officers
+        for region_id in sorted(pm.regions):
+            left = sum(1 for o in data.officers_by_region[region_id] if o.id not in trained)
+            held = pm.sessions_of_region(region_id)
+            pm.enforce(m.add(low * held <= left), "seats", region_id)
     for slot in pm.slots:
         attending = sum(pm.seated[(c, slot.index)] for c in pm.classes_of_region[slot.region])
         top = sum(
@@ -215,9 +235,10 @@ def district_share(pm: PlanModel) -> None:
     by_district: dict[str, list[int]] = defaultdict(list)
     for oc in inst.officer_classes:
         by_district[oc.district].append(oc.index)
-    one_a_day = pm.data.constraints.sessions.max_per_region_per_day == 1
+    cap_one = pm.data.constraints.sessions.max_per_region_per_day == 1
     for district, class_indexes in by_district.items():
         region_id = pm.data.region_of_district[district]
+        one_a_day = cap_one and not pm.may_give("region_per_day", region_id)
         cap = inst.data.district_day_cap(district)
         slots = pm.slots_of_region.get(region_id, [])
         for slot in slots:
@@ -392,7 +413,7 @@ def ngo_count(pm: PlanModel) -> None:
             if not sessions:
                 continue
             ngos = [pm.ngo_works[(n.id, d)] for n in region.ngos if (n.id, d) in pm.ngo_works]
-            if not pm.explain:
+            if not pm.may_give("ngo_count", region.id):
                 pm.model.add(sum(ngos) == per_session * sum(sessions))
                 continue
             # Only too few NGOs can give: more than the sessions take would never be in the
@@ -486,7 +507,14 @@ def trainer_symmetry(pm: PlanModel) -> None:
     Not in a re-plan: there a trainer's identity (and frozen load) matters."""
     if pm.frozen.since is not None:
         return
+    apart: set[str] = set()
+    if not (pm.explain and pm.guarded is None):
+        # a trainer whose rule items may give (and not those of the others) is no longer
+        # interchangeable with them
+        rules = [r for r in RULE_IDS if RULES[r].subject == "trainer"]
+        apart = {t.id for t in pm.data.trainers if any(pm.may_give(r, t.id) for r in rules)}
     for members in interchangeable_trainers(pm.data):
+        members = [t for t in members if t not in apart]
         for first, second in itertools.pairwise(members):
             pm.model.add(pm.trainer_load(first) >= pm.trainer_load(second))
 

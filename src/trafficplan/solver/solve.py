@@ -62,13 +62,19 @@ NO_PLAN_REASON = (
 )
 
 
-def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult:
+def solve(
+    data: ProblemData,
+    options: SolveOptions | None = None,
+    given_up: frozenset[tuple[str, str]] = frozenset(),
+) -> SolveResult:
     """Find a plan that keeps every hard rule, optimising the objectives lexicographically.
 
     Args:
         data: the validated data folder.
         options: time limit (total over all levels), seed, workers, progress callback, hint,
             stop event.
+        given_up: rule items (``(rule, subject)``) left out, as if the data did not have
+            them (``solve --relax``, once it has chosen what gives).
 
     Returns:
         The result: a plan when one was found, with each level's value, bound and proof.
@@ -77,7 +83,7 @@ def solve(data: ProblemData, options: SolveOptions | None = None) -> SolveResult
     started = time.monotonic()
     deadline = started + options.time_limit
     workers = options.workers or os.cpu_count() or 1
-    inst = Instance(data)
+    inst = Instance(data, given_up=given_up)
     names = list(data.constraints.objective_names)
 
     if _decomposable(data, options):
@@ -276,7 +282,8 @@ def _solve_decomposed(
     master_deadline = deadline - (reserve if large else 0.0)
     strict = all(level.tolerance is None for level in levels[:-1])
     settled = None
-    if not large and levels and set(later) <= AGGREGATE_OBJECTIVES:
+    # the relaxation mirrors the data's rules: not where some rule items are given up
+    if not large and levels and set(later) <= AGGREGATE_OBJECTIVES and not inst.given_up:
         settled = _settle_by_counts(
             inst, master, levels, floor, officers_bound, options, workers, started, deadline
         )
@@ -364,7 +371,8 @@ def _solve_decomposed(
     if candidates is not None:
         # the master saw only the cheapest trainers of each site: its bounds hold for it, not
         # for the whole problem; the assignment relaxation's (every trainer) replace them
-        relaxation = Aggregate(inst, floor, officers_bound) if officers_level.proven else None
+        exact = officers_level.proven and not inst.given_up
+        relaxation = Aggregate(inst, floor, officers_bound) if exact else None
         seen = {result.name for result in outcome.results}
         # a level the master did not reach (its search ended on the early plan) is reported
         # with the plan's value and the relaxation's bound all the same
