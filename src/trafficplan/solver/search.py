@@ -239,6 +239,8 @@ def solve_reproducibly(
         if status == cp_model.FEASIBLE:
             pm.hint(pm.solution(quick))
     solver = make_solver(options, deadline - time.monotonic(), workers, large)
+    if linearization is not None:
+        solver.parameters.linearization_level = linearization
     return run_solver(solver, pm.model, options.stop, watcher), solver
 
 
@@ -341,6 +343,8 @@ def optimise_lexicographically(
     return outcome
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
 PROBE_BOUND_TIME = 1.0
 """Deterministic time of the short solve that gives a probed level its first bound."""
 
@@ -378,16 +382,24 @@ def _probe(
             pm.model.maximize(guide.expr)
         else:
             pm.model.minimize(guide.expr)
-        # the full linear relaxation at the root: the guide's bound is what proves a probe
-        # infeasible, and it leads the search to the guide's best plans
+        # one worker with the full linear relaxation at the root: the guide's bound is what
+        # proves a probe impossible, and it leads to the guide's best plans (CP-SAT's
+        # interleaved parallel search aborted on such a probe of the shipped data)
         status, attempt = solve_reproducibly(
-            pm, options, workers, deadline - time.monotonic(), None, linearization=2
+            pm, options, 1, deadline - time.monotonic(), None, linearization=2
         )
-        probe.proto.clear_linear()  # the probe's limit holds for this solve only
+        domain = probe.proto.linear.domain  # the limit less the expression's constant
+        top = domain[len(domain) - 1]
+        domain.clear()
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            domain.extend([INT64_MIN, top])  # the level stays at most low
             return int(cp_model.OPTIMAL), attempt, float(low)
         if status != cp_model.INFEASIBLE:
-            break  # out of time: the best value known stands, its bound proven so far
+            domain.extend([INT64_MIN, INT64_MAX])  # no limit: out of time, the best known stands
+            break
+        # proven impossible: the level is at least low + 1 from now on (a valid cut; a
+        # constraint is never removed, which CP-SAT's parallel search does not survive)
+        domain.extend([top + 1, INT64_MAX])
         low += 1
     if best is None:
         return int(cp_model.UNKNOWN), quick, float(low)
