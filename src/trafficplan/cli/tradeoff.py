@@ -210,6 +210,16 @@ def _render(console: Console, result: TradeoffResult) -> None:
             f"{len(unproven)} point(s) not proven (see gap): more --time-limit might move them.",
             markup=False,
         )
+    for point in result.short:
+        short = result.held_short(point)
+        assert short is not None
+        name, value, best = short
+        console.print(
+            f"{_solve_label(point)}: left out: its plan has {name} {value} where other solves "
+            f"reached {best} (not solved to the end in time; more --time-limit might help).",
+            markup=False,
+            soft_wrap=True,
+        )
     for point in result.unsolved:
         reason = point.reasons[0] if point.reasons else ""
         console.print(

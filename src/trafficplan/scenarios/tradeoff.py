@@ -294,13 +294,50 @@ class TradeoffResult:
         """The objective stepped."""
         return self.axes.y
 
+    def held_best(self) -> dict[str, Decimal]:
+        """The best value of each held level over the solves that have a plan."""
+        best: dict[str, Decimal] = {}
+        for item in self.held:
+            values = [_key(item.name, p.metrics[item.name]) for p in self.solves if p.metrics]
+            if values:
+                best[item.name] = max(values) if item.name in MAXIMISED_OBJECTIVES else min(values)
+        return best
+
+    def held_short(self, point: TradeoffPoint) -> tuple[str, Decimal, Decimal] | None:
+        """The first held level on which a point's plan falls short of the best value another
+        solve reached (beyond the level's tolerance), as (name, its value, the best); None
+        when it keeps every held level. Such a point was not solved to the end in time; its
+        X and Y are not comparable with the others'."""
+        if point.metrics is None:
+            return None
+        best = self.held_best()
+        for item in self.held:
+            value = _key(item.name, point.metrics[item.name])
+            top = best[item.name]
+            allowance = Decimal(0)
+            if item.tolerance is not None:
+                allowance = Decimal(str(item.tolerance.allowance(float(top))))
+            worse = top - value if item.name in MAXIMISED_OBJECTIVES else value - top
+            if worse > allowance:
+                return item.name, value, top
+        return None
+
+    @property
+    def short(self) -> list[TradeoffPoint]:
+        """Solves with a plan that falls short on a held level (see :meth:`held_short`)."""
+        return [p for p in self.solves if self.held_short(p) is not None]
+
     @property
     def points(self) -> list[TradeoffPoint]:
-        """The efficient points, from Y's best to Y's worst (X's best): no other solve is at
-        least as good on X and on Y and better on one. Of several solves that reached the same
-        point, a proven one is kept, then the first."""
+        """The efficient points, from Y's best to Y's worst (X's best): among the solves that
+        keep the held levels, those that no other solve matches or beats on both X and Y. Of
+        several solves that reached the same point, a proven one is kept, then the first."""
         axes = self.axes
-        solved = [p for p in self.solves if p.x_value is not None and p.y_value is not None]
+        solved = [
+            p
+            for p in self.solves
+            if p.x_value is not None and p.y_value is not None and self.held_short(p) is None
+        ]
         keyed = [(_key(axes.x, p.x_value or 0), _key(axes.y, p.y_value or 0), p) for p in solved]
         kept: dict[tuple[Decimal, Decimal], TradeoffPoint] = {}
         for x, y, point in keyed:
@@ -321,7 +358,7 @@ class TradeoffResult:
     @property
     def unsolved(self) -> list[TradeoffPoint]:
         """Solves that gave no plan (out of time, failed, not run), in order."""
-        return [p for p in self.solves if p.plan is None]
+        return [p for p in self.solves if p.x_value is None or p.y_value is None]
 
     def plan_name(self, point: TradeoffPoint) -> str:
         """The file name of an efficient point's plan: ``plan-<Y value>.json``."""
@@ -371,6 +408,7 @@ class TradeoffResult:
                     "reasons": list(p.reasons),
                     self.y: _plain(self.y, p.y_value),
                     self.x: _plain(self.x, p.x_value),
+                    "held_short": self._short_json(p),
                     "seconds": round(p.seconds, 2),
                 }
                 for p in self.solves
@@ -379,6 +417,13 @@ class TradeoffResult:
             "seconds": round(self.seconds, 2),
             "interrupted": self.interrupted,
         }
+
+    def _short_json(self, point: TradeoffPoint) -> dict[str, Any] | None:
+        short = self.held_short(point)
+        if short is None:
+            return None
+        name, value, best = short
+        return {"objective": name, "value": float(value), "best": float(best)}
 
 
 def _plain(name: str, value: float | None) -> float | int | None:
