@@ -561,7 +561,24 @@ def test_ctrl_c_keeps_the_finished_points_and_exits_130(
     ]
 
 
+def children_of(pid: int) -> list[int]:
+    """The ids of the processes whose parent is ``pid`` (Linux ``/proc``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # the fields after the command name, which is in parentheses: state, then the parent
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_real_ctrl_c_stops_the_running_solves(tmp_path: Path) -> None:
     # On the shipped data a session of at most 22 officers cannot train everyone: the first
     # level's search of each end takes far longer than the delay before the interrupt.
@@ -588,7 +605,11 @@ def test_a_real_ctrl_c_stops_the_running_solves(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         cwd=tmp_path,
     )
-    time.sleep(8)
+    # interrupt once a solver process runs, and a few seconds into its search
+    deadline = time.monotonic() + 60
+    while not children_of(child.pid) and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.2)
+    time.sleep(4)
     child.send_signal(signal.SIGINT)
     try:
         stdout, stderr = child.communicate(timeout=60)
