@@ -762,6 +762,8 @@ def _frontier_axis(title: str, name: str, values: list[float]) -> dict[str, obje
         axis["tickformat"] = ",d"
     elif name == "min_district_share":
         axis["tickformat"] = ".0%"
+    else:
+        axis["tickformat"] = ",.0f"
     return axis
 
 
