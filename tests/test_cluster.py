@@ -80,6 +80,53 @@ def test_a_grid_on_the_cluster_gives_the_local_results(cluster: Cluster, tmp_pat
     assert (tmp_path / "o" / "plan-16_0.6.json").is_file()
 
 
+@pytest.mark.slow
+def test_a_frontier_on_the_cluster_gives_the_local_points(cluster: Cluster, tmp_path: Path) -> None:
+    # tradeoff's solves go through the same runner: two cheap-and-dear trainers, four sessions
+    data = tiny()
+    data["constraints"]["sessions"]["per_region"] = {"min": 2, "max": 2}
+    data["constraints"]["sessions"]["max_total"] = 4
+    data["trainers"]["trainers"][0]["day_rate_eur"] = 50
+    data["trainers"]["trainers"][1]["day_rate_eur"] = 300
+    folder = write_data(tmp_path / "data", data)
+    args = (
+        "tradeoff",
+        "max_trainer_sessions",
+        "cost_eur",
+        "--step",
+        "150",
+        "--data",
+        str(folder),
+        "--time-limit",
+        "60",
+        "--workers",
+        "2",
+        "--json",
+    )
+    local = runner.invoke(app, [*args, "--jobs", "1"])
+    assert local.exit_code == 0, local.output
+    out = tmp_path / "o"
+    remote = runner.invoke(app, [*args, "--scheduler", cluster.address, "--out-dir", str(out)])
+    assert remote.exit_code == 0, remote.output
+    here, there = json.loads(local.stdout), json.loads(remote.stdout)
+    assert [p["status"] for p in there["solves"]] == ["optimal"] * 4  # ends, 412.44, 562.44
+    strip = ("plan", "seconds")
+    assert [{k: v for k, v in p.items() if k not in strip} for p in there["points"]] == [
+        {k: v for k, v in p.items() if k not in strip} for p in here["points"]
+    ]
+    assert [(p["cost_eur"], p["max_trainer_sessions"]) for p in there["points"]] == [
+        (262.44, 4),
+        (481.22, 3),
+        (700.0, 2),
+    ]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "plan-262.44.json",
+        "plan-481.22.json",
+        "plan-700.00.json",
+        "points.csv",
+    ]
+
+
 def test_a_point_that_fails_twice_is_failed_and_the_sweep_goes_on(
     cluster: Cluster, tiny_folder: Path
 ) -> None:

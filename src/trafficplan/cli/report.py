@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -12,11 +12,27 @@ from trafficplan.cli import common
 from trafficplan.cli.app import app
 from trafficplan.errors import UsageError
 
+if TYPE_CHECKING:
+    from trafficplan.report.tradeoff import TradeoffView
+
 
 def _size(byte_count: int) -> str:
     if byte_count >= 1_000_000:
         return f"{byte_count / 1_000_000:.1f} MB"
     return f"{byte_count / 1000:.0f} kB"
+
+
+def _tradeoff_json(view: TradeoffView | None) -> dict[str, Any] | None:
+    if view is None:
+        return None
+    return {
+        "x": view.x,
+        "y": view.y,
+        "points": len(view.points),
+        "on_frontier": view.chosen is not None,
+        "point": None if view.chosen is None else view.chosen + 1,
+        "words": view.words,
+    }
 
 
 @app.command()
@@ -39,11 +55,21 @@ def report(
             help="Also write the charts as PNG files into this folder (needs Chrome/Chromium).",
         ),
     ] = None,
+    tradeoff_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--tradeoff",
+            metavar="DIR",
+            help="Add the frontier that `trafficplan tradeoff --out-dir DIR` wrote, with this "
+            "plan marked on it.",
+        ),
+    ] = None,
     data_dir: common.DataOption = common.DEFAULT_DATA,
     as_json: common.JsonOption = False,
 ) -> None:
     """Make a report of a plan to send: summary, calendar, trainers, map, officers, NGOs,
-    costs by component, and a technical appendix with ids and digests.
+    costs by component, the trade-off (with --tradeoff), and a technical appendix with ids
+    and digests.
 
     The HTML file holds everything it needs, plotly.js included; it loads nothing from the web.
     A plan that breaks rules is still reported, with the broken rules in red.
@@ -59,6 +85,11 @@ def report(
         raise UsageError(f"--html {html}: is a folder; give a file name such as report.html")
     if png is not None and png.exists() and not png.is_dir():
         raise UsageError(f"--png {png}: exists and is not a folder")
+    frontier = None
+    if tradeoff_dir is not None:
+        from trafficplan.scenarios.tradeoff import read_frontier
+
+        frontier = read_frontier(tradeoff_dir)
     plan = read_plan(plan_path)
     data = load_data_for_plan(data_dir, plan)
     require_known_ids(plan, data, str(plan_path))
@@ -67,7 +98,7 @@ def report(
         require_browser()
 
     attendance = read_plan_attendance(data_dir, data, plan)
-    result = build_report(data, plan, plan_path.name, attendance)
+    result = build_report(data, plan, plan_path.name, attendance, frontier)
     content = result.content
     html_bytes = write_html(result, html) if html is not None else None
     pngs = write_pngs(result, png) if png is not None else []
@@ -85,6 +116,7 @@ def report(
                 "officers_trained": content.officers_trained,
                 "officers_total": content.officers_total,
                 "cost_eur": round(content.cost_eur, 2),
+                "tradeoff": _tradeoff_json(content.tradeoff),
             }
         )
     else:

@@ -24,6 +24,8 @@ from trafficplan.report.content import (
 from trafficplan.report.figures import ReportFigure, build_figures
 from trafficplan.report.images import ImageExportError, find_browser, render_pngs, require_browser
 from trafficplan.report.page import render_page
+from trafficplan.report.tradeoff import tradeoff_view
+from trafficplan.scenarios.tradeoff import Frontier
 
 
 @dataclass
@@ -41,7 +43,7 @@ class Report:
 
     def pngs(self) -> dict[str, bytes]:
         """Each chart as PNG bytes by file name (``calendar.png``, ``trainers.png``,
-        ``map.png``, ``costs.png``).
+        ``map.png``, ``costs.png``, and ``tradeoff.png`` with a frontier).
 
         Raises:
             ImageExportError: no Chrome/Chromium for the export, or it failed.
@@ -50,7 +52,11 @@ class Report:
 
 
 def build_report(
-    data: ProblemData, plan: Plan, plan_source: str, attendance: Attendance | None = None
+    data: ProblemData,
+    plan: Plan,
+    plan_source: str,
+    attendance: Attendance | None = None,
+    frontier: Frontier | None = None,
 ) -> Report:
     """Check the plan against the data and compute the report.
 
@@ -60,12 +66,18 @@ def build_report(
         plan_source: how the report names the plan (its file name).
         attendance: the sign-in sheets of held sessions, if any: the report then shows
             planned versus attended per region and week, and each region's no-show rate.
+        frontier: a frontier written by ``tradeoff --out-dir`` (``report --tradeoff``): the
+            report then shows it with this plan marked, and says in words where it stands.
     """
     check = check_plan(data, plan, attendance)
     content = build_content(data, plan, check, plan_source)
     if attendance is not None:
         content.attendance = attendance_rows(plan, attendance)
         content.no_show_rates = no_show_rates(content.attendance)
+    if frontier is not None:
+        from trafficplan.plan.metrics import plan_metrics
+
+        content.tradeoff = tradeoff_view(frontier, plan_metrics(data, plan))
     return Report(content, build_figures(content))
 
 

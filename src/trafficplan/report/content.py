@@ -22,6 +22,7 @@ from trafficplan.inputs.models import WEEKDAY_NAMES
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan, PlanSession
 from trafficplan.plan.metrics import cost_breakdown_cents
+from trafficplan.report.tradeoff import TradeoffView
 from trafficplan.report.words import (
     ObjectiveWords,
     cost_in_words,
@@ -302,6 +303,7 @@ class ReportContent:
     cost_words: str = ""
     attendance: list[AttendanceRow] = field(default_factory=list)
     no_show_rates: dict[str, float] = field(default_factory=dict)
+    tradeoff: TradeoffView | None = None
 
     @property
     def trainers_used(self) -> int:

@@ -21,8 +21,11 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from trafficplan.inputs.models import MAXIMISED_OBJECTIVES
 from trafficplan.report.content import RegionRow, ReportContent, WeekColumn
+from trafficplan.report.tradeoff import TradeoffView, amount
 from trafficplan.report.words import component_label
+from trafficplan.scenarios.tradeoff import DECIMALS
 
 DAY_MS = 86_400_000
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -689,11 +692,89 @@ def costs_figure(content: ReportContent) -> ReportFigure:
     return ReportFigure("costs", "Costs", fig, 1000, height)
 
 
+FRONTIER_COLOUR = "#1f77b4"
+CHOSEN_COLOUR = "#d62728"
+
+
+def tradeoff_figure(view: TradeoffView) -> ReportFigure:
+    """The frontier of ``tradeoff --out-dir`` as a step line (Y across, X up), each point a
+    marker (hollow when not proven), and this plan as a red star."""
+    points = view.points
+    ordered = sorted(points, key=lambda row: row.y)
+    hover = [
+        f"{text(view.y_label)}: {amount(view.y, row.y)}<br>{text(view.x_label)}: "
+        f"{amount(view.x, row.x)}<br>{'proven' if row.proven else 'not proven'}"
+        f"{'' if row.gap in (None, 0) else f' (gap {100 * (row.gap or 0):.2f} %)'}"
+        f"<br>{row.sessions} sessions, {row.trainers_used} trainers<br>{text(row.plan)}"
+        for row in ordered
+    ]
+    # X keeps its value until Y reaches the next point: a step after each point, read from
+    # Y's best value, whichever end of the axis that is
+    shape = "vh" if view.y in MAXIMISED_OBJECTIVES else "hv"
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[row.y for row in ordered],
+            y=[row.x for row in ordered],
+            mode="lines+markers",
+            line={"shape": shape, "color": FRONTIER_COLOUR},
+            marker={
+                "size": 10,
+                "color": [FRONTIER_COLOUR if row.proven else "white" for row in ordered],
+                "line": {"color": FRONTIER_COLOUR, "width": 2},
+            },
+            name="efficient plans",
+            customdata=hover,
+            hovertemplate=HOVER,
+        )
+    )
+    on_frontier = view.chosen is not None
+    fig.add_trace(
+        go.Scatter(
+            x=[view.plan_y],
+            y=[view.plan_x],
+            mode="markers",
+            marker={"symbol": "star", "size": 18, "color": CHOSEN_COLOUR},
+            name="this plan" if on_frontier else "this plan (not on the frontier)",
+            customdata=[
+                f"this plan<br>{text(view.y_label)}: {amount(view.y, view.plan_y)}<br>"
+                f"{text(view.x_label)}: {amount(view.x, view.plan_x)}"
+            ],
+            hovertemplate=HOVER,
+        )
+    )
+    height = 460
+    _base_layout(fig, f"{view.x_label} against {view.y_label}", height)
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        margin={"t": 90, "b": 60, "l": 10, "r": 20},
+        xaxis=_frontier_axis(view.y_label, view.y, [row.y for row in points]),
+        yaxis=_frontier_axis(view.x_label, view.x, [row.x for row in points]),
+    )
+    return ReportFigure("tradeoff", "Trade-off", fig, 1000, height)
+
+
+def _frontier_axis(title: str, name: str, values: list[float]) -> dict[str, object]:
+    """An axis of the frontier chart; a whole-number objective ticks at the points' values."""
+    axis: dict[str, object] = {"title": {"text": text(title)}, "automargin": True}
+    if name not in DECIMALS and 0 < len(set(values)) <= 25:
+        axis["tickvals"] = sorted(set(values))
+        axis["tickformat"] = ",d"
+    elif name == "min_district_share":
+        axis["tickformat"] = ".0%"
+    else:
+        axis["tickformat"] = ",.0f"
+    return axis
+
+
 def build_figures(content: ReportContent) -> list[ReportFigure]:
     """Every chart of the report, in page order."""
-    return [
+    figures = [
         calendar_figure(content),
         timeline_figure(content),
         map_figure(content),
         costs_figure(content),
     ]
+    if content.tradeoff is not None:
+        figures.append(tradeoff_figure(content.tradeoff))
+    return figures

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from trafficplan.report.content import ReportContent, share
 from trafficplan.report.figures import COMPONENT_COLOURS, ReportFigure
+from trafficplan.report.tradeoff import amount
 from trafficplan.report.words import component_label
 
 TEMPLATE = "report.html.j2"
@@ -84,7 +85,14 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, eur=_eur, pct=_pct, day=_day, component=component_label)
+    env.filters.update(
+        num=_num,
+        eur=_eur,
+        pct=_pct,
+        day=_day,
+        component=component_label,
+        tradeoff_amount=lambda value, name: amount(name, value),
+    )
     env.globals["share"] = share
     return env
 

@@ -149,6 +149,7 @@ class ClusterRunner:
                 task.seed,
                 task.workers,
                 stop_name,
+                task.limits,
                 key=f"trafficplan-point-{sweep}-{task.index}-{attempt}",
                 pure=False,
                 retries=0,
@@ -220,10 +221,13 @@ def solve_remote(
     seed: int,
     workers: int | None,
     stop_name: str,
+    limits: tuple[tuple[str, float], ...] = (),
 ) -> TaskOutcome:
     """One point, on a worker: :func:`~.runs.solve_task` with a stop that Ctrl-C on the client
     sets (the event ``stop_name`` on the scheduler)."""
-    task = ScenarioTask(index, raw, tuple(sets), tuple(drops), time_limit, seed, workers)
+    task = ScenarioTask(
+        index, raw, tuple(sets), tuple(drops), time_limit, seed, workers, tuple(limits)
+    )
     return solve_task(task, _ClusterStop(stop_name))
 
 

@@ -46,7 +46,8 @@ def parallel_jobs(cores: int | None = None) -> int:
 
 @dataclass(frozen=True)
 class ScenarioTask:
-    """One scenario to solve: the parsed files, the edits, and the search settings."""
+    """One scenario to solve: the parsed files, the edits, the search settings, and limits
+    on objectives (``tradeoff``'s epsilon constraints, see ``SolveOptions.limits``)."""
 
     index: int
     raw: RawData
@@ -55,6 +56,7 @@ class ScenarioTask:
     time_limit: float = 60.0
     seed: int = 0
     workers: int | None = None
+    limits: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -99,7 +101,9 @@ def solve_task(task: ScenarioTask, stop: Any = None) -> TaskOutcome:
         return TaskOutcome(task.index, "invalid", exc.lines())
     if stop is not None and stop.is_set():
         return TaskOutcome(task.index, "not run", ["interrupted before it started"])
-    options = SolveOptions(time_limit=task.time_limit, seed=task.seed, workers=task.workers)
+    options = SolveOptions(
+        time_limit=task.time_limit, seed=task.seed, workers=task.workers, limits=dict(task.limits)
+    )
     relay = _relay_stop(stop, options.stop) if stop is not None else None
     try:
         # a scenario the pre-checks reject is not searched: the search could only fail, and
@@ -172,16 +176,46 @@ class PointRunner(Protocol):
 
 
 @dataclass(frozen=True)
+class _OpenPool:
+    """A process pool kept open over several runs, and the event that stops its searches."""
+
+    executor: ProcessPoolExecutor
+    stop: Any
+
+
+@dataclass(frozen=True)
 class LocalPool:
-    """Processes on this machine, ``jobs`` at a time (see :func:`solve_tasks`)."""
+    """Processes on this machine, ``jobs`` at a time (see :func:`solve_tasks`).
+
+    Each run starts its own processes, unless the pool is :meth:`kept` open: then the runs
+    inside share the processes (a command that solves in rounds starts them once).
+    """
 
     jobs: int
+    _open: list[_OpenPool] = field(default_factory=list, compare=False, repr=False)
 
     def run(
         self, tasks: list[ScenarioTask], on_done: OnDone | None = None
     ) -> tuple[dict[int, TaskOutcome], bool]:
         """Solve the tasks in the local process pool."""
-        return solve_tasks(tasks, self.jobs, on_done)
+        return solve_tasks(tasks, self.jobs, on_done, self._open[-1] if self._open else None)
+
+    @contextmanager
+    def kept(self) -> Iterator[None]:
+        """Keep ``jobs`` processes open for the runs inside the block."""
+        context = multiprocessing.get_context("spawn")
+        stop = context.Event()
+        with ProcessPoolExecutor(
+            max_workers=max(1, self.jobs),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(stop,),
+        ) as executor:
+            self._open.append(_OpenPool(executor, stop))
+            try:
+                yield
+            finally:
+                self._open.pop()
 
 
 @contextmanager
@@ -206,12 +240,14 @@ def solve_tasks(
     tasks: list[ScenarioTask],
     jobs: int,
     on_done: OnDone | None = None,
+    pool: _OpenPool | None = None,
 ) -> tuple[dict[int, TaskOutcome], bool]:
     """Solve the tasks ``jobs`` at a time, each in a separate process.
 
     Even one job runs in a child process: the child is outside the terminal's process group,
     so Ctrl-C reaches only this process, which stops the searches through an event and
-    collects their best plans.
+    collects their best plans. ``pool``: processes kept open (:meth:`LocalPool.kept`) to use
+    instead of starting new ones.
 
     Returns:
         The outcomes by task index (tasks skipped after Ctrl-C are missing), and whether the
@@ -220,29 +256,42 @@ def solve_tasks(
     outcomes: dict[int, TaskOutcome] = {}
     if not tasks:
         return outcomes, False
+    if pool is not None:
+        return outcomes, _solve_in(pool.executor, pool.stop, tasks, outcomes, on_done)
     jobs = max(1, min(jobs, len(tasks)))
     # spawn: a fresh interpreter per process, never a fork of a process holding solver threads
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
-    interrupted = False
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(stop,)
-    ) as pool:
-        futures: dict[Future[TaskOutcome], ScenarioTask] = {
-            pool.submit(_solve_in_worker, task): task for task in tasks
-        }
-        try:
-            for future in as_completed(futures):
-                _collect(future, futures[future], outcomes, on_done)
-        except KeyboardInterrupt:
-            interrupted = True
-            stop.set()
-            for future in futures:
-                future.cancel()
-            for future, task in futures.items():
-                if task.index not in outcomes and not future.cancelled():
-                    _collect(future, task, outcomes, on_done)
+    ) as executor:
+        interrupted = _solve_in(executor, stop, tasks, outcomes, on_done)
     return outcomes, interrupted
+
+
+def _solve_in(
+    executor: ProcessPoolExecutor,
+    stop: Any,
+    tasks: list[ScenarioTask],
+    outcomes: dict[int, TaskOutcome],
+    on_done: OnDone | None,
+) -> bool:
+    """Solve the tasks in ``executor``'s processes; True when Ctrl-C interrupted them."""
+    futures: dict[Future[TaskOutcome], ScenarioTask] = {
+        executor.submit(_solve_in_worker, task): task for task in tasks
+    }
+    try:
+        for future in as_completed(futures):
+            _collect(future, futures[future], outcomes, on_done)
+    except KeyboardInterrupt:
+        stop.set()
+        for future in futures:
+            future.cancel()
+        for future, task in futures.items():
+            if task.index not in outcomes and not future.cancelled():
+                _collect(future, task, outcomes, on_done)
+        return True
+    return False
 
 
 def _collect(

@@ -111,7 +111,8 @@ def solve(
 
 def _decomposable(data: ProblemData, options: SolveOptions) -> bool:
     """Whether the decomposed search applies: officers first and held at their optimum
-    (no tolerance), every later level officer-free, no hint and no limits."""
+    (no tolerance), every later level officer-free, no hint, and limits (if any) only on
+    officer-free objectives (the master keeps them)."""
     names = data.constraints.objective_names
     return (
         bool(names)
@@ -119,7 +120,7 @@ def _decomposable(data: ProblemData, options: SolveOptions) -> bool:
         and "officers_trained" not in data.constraints.tolerances
         and not OFFICER_OBJECTIVES & set(names[1:])
         and options.hint is None
-        and not options.limits
+        and not OFFICER_OBJECTIVES & set(options.limits)
     )
 
 
@@ -251,6 +252,8 @@ def _solve_decomposed(
     if master.infeasible_reasons:
         return no_plan_result("infeasible", master.infeasible_reasons, started)
     _add_officer_cuts(master, everyone)
+    # the master's cost counts officers_bound officers: a plan that seats fewer costs less
+    apply_limits(master, options.limits)
     build_seconds = time.monotonic() - started
     if time.monotonic() >= deadline or options.stop.is_set():
         return None
