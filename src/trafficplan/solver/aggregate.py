@@ -189,11 +189,20 @@ class Aggregate:
         return math.ceil(solver.best_objective_bound - 1e-6) / scale
 
     def optimise(
-        self, names: Sequence[str], tolerances: dict[str, Tolerance], seed: int, seconds: float
+        self,
+        names: Sequence[str],
+        tolerances: dict[str, Tolerance],
+        seed: int,
+        seconds: float,
+        limits: dict[str, float] | None = None,
     ) -> tuple[list[AggregateLevel], Counts] | None:
         """Each level in turn, held at its optimum or within its tolerance; then each tolerant
         level improved again with every later level held (what it gives is only what the
-        later levels need). None unless every level is proven in ``seconds``."""
+        later levels need). ``limits`` hold objectives at most a value (user units), as the
+        solver's limits do. None unless every level is proven in ``seconds``."""
+        for name, limit in (limits or {}).items():
+            scale = SCALE.get(name, 1)
+            self.model.add(self.exprs[name] <= math.floor(Fraction(str(limit)) * scale))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed

@@ -286,7 +286,8 @@ def _solve_decomposed(
     strict = all(level.tolerance is None for level in levels[:-1])
     settled = None
     # the relaxation mirrors the data's rules: not where some rule items are given up
-    if not large and levels and set(later) <= AGGREGATE_OBJECTIVES and not inst.given_up:
+    relaxable = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
+    if not large and levels and relaxable and not inst.given_up:
         settled = _settle_by_counts(
             inst, master, levels, floor, officers_bound, options, workers, started, deadline
         )
@@ -425,7 +426,8 @@ def _settle_by_counts(
     aggregate = Aggregate(inst, floor, officers)
     seconds = 0.1 * (deadline - time.monotonic())
     names = [level.name for level in levels]
-    found = aggregate.optimise(names, inst.data.constraints.tolerances, options.seed, seconds)
+    tolerances = inst.data.constraints.tolerances
+    found = aggregate.optimise(names, tolerances, options.seed, seconds, options.limits)
     if found is None:
         return None
     results, counts = found
