@@ -218,16 +218,18 @@ def test_a_worker_killed_mid_sweep_costs_only_its_points(tmp_path: Path) -> None
 
 def point_keys(address: str) -> tuple[set[str], set[str]]:
     """The keys of the sweep points being solved now, and of every point whose result has
-    reached a worker's memory (the scheduler's transition log: the client may have fetched
-    and released the result since)."""
+    reached a worker's memory (from the scheduler's transition log: the client may have
+    fetched and released the result since), both read at the same moment."""
     from distributed import Client
 
-    def finished(dask_scheduler: Any) -> list[str]:
-        return [str(t.key) for t in dask_scheduler.transition_log if t.finish == "memory"]
+    def snapshot(dask_scheduler: Any) -> tuple[list[str], list[str]]:
+        tasks = dask_scheduler.tasks.values()
+        running = [str(task.key) for task in tasks if task.state == "processing"]
+        done = [str(step.key) for step in dask_scheduler.transition_log if step.finish == "memory"]
+        return running, done
 
     with Client(address, timeout=10) as client:
-        running = {str(key) for keys in client.processing().values() for key in keys}
-        done = set(client.run_on_scheduler(finished))
+        running, done = client.run_on_scheduler(snapshot)
     return (
         {key for key in running if POINT_KEY.fullmatch(key)},
         {key for key in done if POINT_KEY.fullmatch(key)},
