@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import math
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,108 @@ def tiny() -> dict[str, Any]:
     return copy.deepcopy(
         {"regions": regions, "trainers": trainers, "officers": officers, "constraints": constraints}
     )
+
+
+WIDE_START = "2009-01-05"
+"""The first day of :func:`wide`'s window, a Monday."""
+WIDE_END = "2010-01-01"
+"""The last day of :func:`wide`'s window, a Friday 52 weeks later."""
+
+
+def wide(
+    regions: int = 12, trainers: int = 24, sessions: int = 13, seats: int = 10
+) -> dict[str, Any]:
+    """The dicts of an instance whose size is set by its window (a fresh one each call).
+
+    ``regions`` regions on a grid over Ukraine's extent (neighbours 330-410 km apart as the
+    crow flies, so a trainer needs travel days between sessions in different regions), each
+    with one district, one venue of ``seats`` seats, no NGO (``ngos.per_session`` 0) and
+    ``seats x sessions`` officers who are never away; ``trainers`` trainers, two per region
+    at its centre, with day rates from 100 to 149 EUR. A region holds 0 to ``sessions``
+    sessions of ``seats / 2`` to ``seats`` officers, Monday to Friday, no public holidays.
+
+    With the defaults: cut to its first day (``window.end`` = :data:`WIDE_START`), a region
+    can hold one session at most, a small model proven optimal in about a second (0.7 s with
+    one search worker on 2 cores, building included). The whole year (:data:`WIDE_START` to
+    :data:`WIDE_END`) is slow by its size, whatever the machine: 12 sites x 24 trainers x 260
+    days are more than the solver's 60,000 trainer-site-day choices, so only the cheapest
+    trainers of each site are kept and the cost and load levels are proven only where they
+    meet simple bounds; building the model takes about 8 s, ten times the whole first-day
+    solve, and the search with one worker ran 155 s and left the load level unproven.
+    """
+    columns = math.ceil(math.sqrt(regions))
+    rows = math.ceil(regions / columns)
+    region_list = []
+    officers = []
+    for index in range(regions):
+        rid = f"r{index + 1:02d}"
+        row, column = divmod(index, columns)
+        centre = {
+            "city": f"City {index + 1}",
+            "lat": round(46.0 + row * 6.0 / max(1, rows - 1), 4),
+            "lon": round(23.0 + column * 16.0 / max(1, columns - 1), 4),
+        }
+        region_list.append(
+            {
+                "id": rid,
+                "name": f"Region {index + 1}",
+                "centre": centre,
+                "districts": [f"{rid}-district"],
+                "venues": [{"id": f"{rid}-hall", "name": f"Hall {index + 1}", "capacity": seats}],
+                "ngos": [],
+            }
+        )
+        for number in range(seats * sessions):
+            officers.append(
+                {
+                    "id": f"{rid.upper()}-{number + 1:04d}",
+                    "name": f"Officer {rid} {number + 1}",
+                    "region": rid,
+                    "district": f"{rid}-district",
+                    "unavailable": "",
+                }
+            )
+    trainer_list = [
+        {
+            "id": f"t{index + 1:02d}",
+            "name": f"Trainer {index + 1}",
+            "home": dict(region_list[index * regions // trainers]["centre"]),
+            "day_rate_eur": 100 + (7 * index) % 50,
+        }
+        for index in range(trainers)
+    ]
+    constraints = {
+        "window": {"start": WIDE_START, "end": WIDE_END},
+        "calendar": {"weekdays": ["mon", "tue", "wed", "thu", "fri"], "holidays": None},
+        "sessions": {
+            "max_total": None,
+            "per_region": {"min": 0, "max": sessions},
+            "officers": {"min": seats // 2, "max": seats},
+            "max_per_region_per_day": 1,
+            "fixed": [],
+        },
+        "trainers": {
+            "per_session": 1,
+            "max_per_week": 3,
+            "max_consecutive_days": 2,
+            "travel": {
+                "road_factor": 1.3,
+                "same_evening_km": 250,
+                "km_per_day": 500,
+                "eur_per_km": 0.2,
+            },
+        },
+        "ngos": {"per_session": 0, "max_per_week": 2},
+        "officers": {"max_district_share_per_day": 1.0},
+        "objective": ["officers_trained", "cost_eur", "max_trainer_sessions"],
+        "budget_eur": None,
+    }
+    return {
+        "regions": {"regions": region_list},
+        "trainers": {"trainers": trainer_list},
+        "officers": officers,
+        "constraints": constraints,
+    }
 
 
 def officers_csv(rows: list[dict[str, str]]) -> str:
