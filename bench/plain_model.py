@@ -9,7 +9,8 @@ section 2): one Boolean per officer, venue and day (``attends``), per venue and 
 (``hosts``), created only where the person, the venue and the calendar allow it; one
 constraint group per rule, named by its rule id; the objectives of ``constraints.yaml``
 optimised lexicographically (each level holds the earlier ones at their best value and is
-hinted with the previous solution; a level that is not the last gets 60 % of the time left).
+hinted with the previous solution; a level that is not the last stops at 60 % of the time
+left once it has a plan).
 It shares nothing with ``trafficplan.solver``: only the data loading, the calendar, the
 distances and costs of ``trafficplan.inputs`` and the plan file format.
 
@@ -416,8 +417,7 @@ def solve_lexicographically(
     Returns:
         ``(status, values, levels)``: status ``optimal`` (every level proven), ``feasible``,
         ``infeasible`` or ``unknown`` (no plan in time); the variables' values of the last
-        solution (None without one); one dict per level reached (name, value, bound, proven;
-        without any plan, the first level's bound and no value).
+        solution (None without one); one dict per level reached (name, value, bound, proven).
     """
     from ortools.sat.python import cp_model
 
@@ -442,16 +442,11 @@ def solve_lexicographically(
         status, solver = solve_level(plain, watcher, remaining, share, options)
         if status == cp_model.INFEASIBLE and values is None:
             return "infeasible", None, levels
-        raw = solver.best_objective_bound
-        bound = None
-        if math.isfinite(raw):
-            bound = (math.floor(raw + 1e-6) if maximise else math.ceil(raw - 1e-6)) / scale
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if values is None:  # no plan at all: still say what the search proved
-                levels.append({"name": name, "value": None, "bound": bound, "proven": False})
-                emit("level", **levels[-1])
             break
         value = round(solver.objective_value)
+        raw = solver.best_objective_bound
+        bound = (math.floor(raw + 1e-6) if maximise else math.ceil(raw - 1e-6)) / scale
         proven_so_far = proven_so_far and status == cp_model.OPTIMAL
         levels.append(
             {"name": name, "value": value / scale, "bound": bound, "proven": proven_so_far}
