@@ -1,7 +1,7 @@
 """Hard data: the planner against a plain time-indexed CP-SAT model, in the same run.
 
-    python bench/hard.py [--family scarce,budget] [--runs 5] [--time-limit 60] [--workers 2]
-                         [--seed 0] [--memory-gb 8] [--json]
+    python bench/hard.py [--family scarce,budget] [--only NAME,...] [--runs 5]
+                         [--time-limit 60] [--workers 2] [--seed 0] [--memory-gb 8] [--json]
 
 Per instance of the chosen families (``bench/families.py``) and per run, two fresh child
 processes with the same time limit, workers and seed: the planner (``python -m trafficplan
@@ -354,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"family to run, repeatable or comma-separated: {', '.join(FAMILIES)} "
         "(default scarce,budget)",
     )
+    parser.add_argument(
+        "--only", help="comma-separated instance names to run (e.g. scarce-2,budget-20)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per instance (default 5)")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
@@ -375,6 +378,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="trafficplan-hard-") as tmp:
         workdir = Path(tmp)
         instances = prepare(chosen, workdir, args.time_limit, args.workers, args.seed)
+        if args.only:
+            wanted = {name.strip() for name in args.only.split(",")}
+            instances = [i for i in instances if i.name in wanted]
+            if not instances:
+                parser.error(f"--only names none of the instances of {', '.join(chosen)}")
         for instance in instances:
             mine: dict[str, list[Outcome]] = {solver: [] for solver in SOLVERS}
             for index in range(1, args.runs + 1):
