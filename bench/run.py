@@ -298,14 +298,18 @@ def main(argv: list[str] | None = None) -> int:
             summaries[name] = summarise(runs)
 
     print_table(summaries, args.time_limit)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y-%m-%d")
-    target = RESULTS / f"{stamp}.json"
-    serial = 2
-    while target.exists():
-        target = RESULTS / f"{stamp}-{serial}.json"
-        serial += 1
-    document = {
+    document = results_document(vars(args), summaries, [asdict(r) for r in all_runs])
+    target = write_results(document)
+    print(f"\nAll runs written to {target.relative_to(REPO)}")
+    return 0
+
+
+def results_document(
+    settings: dict[str, Any], summaries: dict[str, Any], runs: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What a benchmark run records: when, on what machine (its load at the end), with
+    which settings, the summaries and every run."""
+    return {
         "date": datetime.now().isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
@@ -313,13 +317,23 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
             "load_average": os.getloadavg(),
         },
-        "settings": vars(args),
+        "settings": settings,
         "summaries": summaries,
-        "runs": [asdict(r) for r in all_runs],
+        "runs": runs,
     }
+
+
+def write_results(document: dict[str, Any], prefix: str = "") -> Path:
+    """Write a results document to ``bench/results/<prefix><date>[-N].json``; returns it."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = prefix + datetime.now().strftime("%Y-%m-%d")
+    target = RESULTS / f"{stamp}.json"
+    serial = 2
+    while target.exists():
+        target = RESULTS / f"{stamp}-{serial}.json"
+        serial += 1
     target.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(f"\nAll runs written to {target.relative_to(REPO)}")
-    return 0
+    return target
 
 
 if __name__ == "__main__":

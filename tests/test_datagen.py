@@ -183,6 +183,44 @@ def test_thin_preset(tmp_path: Path) -> None:
     assert data.constraints.window.start == date(2008, 7, 16)
 
 
+@pytest.mark.parametrize("seed", [1, 14])
+def test_scarce_family_draws_a_valid_programme_per_seed(tmp_path: Path, seed: int) -> None:
+    from trafficplan.diagnostics.prechecks import ERROR, diagnose
+
+    datagen.generate_programme(tmp_path, "scarce", seed)
+    data = load_data(tmp_path)  # validates every file
+    assert not [f for f in diagnose(data) if f.severity == ERROR]  # nothing proves it hopeless
+    assert [r.id for r in data.regions] == list(datagen.REGIONS_2008)
+    assert 3 <= len(data.trainers) <= 5
+    assert 1800 <= len(data.officers) <= 1920
+    on_leave = sum(1 for o in data.officers if o.unavailable) / len(data.officers)
+    assert 0.15 <= on_leave <= 0.25
+    rules = data.constraints
+    assert rules.trainers.max_per_week == 2
+    assert rules.trainers.max_consecutive_days in (1, 2)
+    assert rules.sessions.max_total == 72
+    ranges = {(b.min, b.max) for b in map(data.session_bounds, [r.id for r in data.regions])}
+    assert ranges <= {(6, 6), (5, 7), (4, 6)} and len(ranges) > 1  # regions differ
+    drawn = datagen.draw_spread(datagen.PRESETS["scarce"].spread, datagen.REGIONS_2008, seed)
+    assert len(data.trainers) == drawn.trainers
+    assert rules.trainers.max_consecutive_days == drawn.max_consecutive_days
+
+
+def test_scarce_family_differs_by_seed_and_repeats_itself(tmp_path: Path) -> None:
+    for name, seed in (("a", 14), ("b", 14), ("c", 6)):
+        datagen.generate_programme(tmp_path / name, "scarce", seed)
+    for name in FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / "trainers.yaml").read_bytes() != (
+        tmp_path / "c" / "trainers.yaml"
+    ).read_bytes()
+    # seed 14 draws 3 trainers and no sessions on consecutive days; an override wins
+    assert len(load_data(tmp_path / "a").trainers) == 3
+    assert load_data(tmp_path / "a").constraints.trainers.max_consecutive_days == 1
+    datagen.generate_programme(tmp_path / "d", "scarce", 14, trainers=6)
+    assert len(load_data(tmp_path / "d").trainers) == 6
+
+
 def test_unknown_preset_or_override_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="preset"):
         datagen.generate_programme(tmp_path, "huge")

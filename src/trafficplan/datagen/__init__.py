@@ -6,8 +6,10 @@ Two uses:
   the curated ``data/regions.yaml`` (its districts) and ``data/constraints.yaml`` (its window).
 * ``python -m trafficplan.datagen programme --preset national --out DIR`` writes the four files
   of a generated programme: ``national`` (27 regions, ~9,000 officers, 351 sessions, 40
-  trainers, 2009) or ``thin`` (the 12 regions of 2008 with 4 trainers and 20 % of officers on
-  leave).
+  trainers, 2009), ``thin`` (the 12 regions of 2008 with 4 trainers and 20 % of officers on
+  leave) or ``scarce`` (a family: the 12 regions of 2008 with 3-5 trainers, 15-25 % of
+  officers on leave, ~1,800-1,920 officers, region session ranges and tighter weekly trainer
+  caps, all drawn from ``--seed``).
 
 Everything is drawn from :class:`random.Random` seeded with the given seed (and, per region or
 per trainer, a label), so the same arguments always give byte-identical files, and adding a
@@ -127,7 +129,7 @@ def _leave(rng: random.Random, start: date, end: date) -> str:
 
 def generate_officers(
     regions_yaml_data: Mapping[str, Any] | Sequence[Mapping[str, Any]],
-    per_region: int = 150,
+    per_region: int | Mapping[str, int] = 150,
     leave_share: float = 0.10,
     window_start: date | str = date(2008, 7, 16),
     window_end: date | str = date(2008, 10, 31),
@@ -138,7 +140,7 @@ def generate_officers(
     Args:
         regions_yaml_data: the parsed ``regions.yaml`` (a mapping with key ``regions``) or its
             list of regions; each region needs ``id`` and ``districts``.
-        per_region: officers in every region.
+        per_region: officers in every region, or per region id.
         leave_share: share of each region's officers (rounded half up) given one leave period
             of 1-3 weeks inside the window.
         window_start, window_end: the programme window (dates or ISO strings).
@@ -148,15 +150,19 @@ def generate_officers(
         One dict per officer with the keys of :data:`OFFICER_COLUMNS`, all strings, grouped by
         region (file order) and district (file order), ids ``ABC-0001`` numbered per region.
     """
-    if per_region < 0:
-        raise ValueError("per_region must be >= 0")
-    if not 0 <= leave_share <= 1:
-        raise ValueError("leave_share must be between 0 and 1")
     regions = (
         regions_yaml_data["regions"]
         if isinstance(regions_yaml_data, Mapping)
         else list(regions_yaml_data)
     )
+    counts = {
+        str(r["id"]): per_region[str(r["id"])] if isinstance(per_region, Mapping) else per_region
+        for r in regions
+    }
+    if any(count < 0 for count in counts.values()):
+        raise ValueError("per_region must be >= 0")
+    if not 0 <= leave_share <= 1:
+        raise ValueError("leave_share must be between 0 and 1")
     start, end = _as_date(window_start), _as_date(window_end)
     if end < start:
         raise ValueError("window_end is before window_start")
@@ -166,8 +172,9 @@ def generate_officers(
         rid = str(region["id"])
         districts = [str(d) for d in region["districts"]]
         rng = random.Random(f"trafficplan-officers:{seed}:{rid}")
-        sizes = district_sizes(districts, per_region, rng)
-        on_leave = set(rng.sample(range(per_region), int(leave_share * per_region + 0.5)))
+        count = counts[rid]
+        sizes = district_sizes(districts, count, rng)
+        on_leave = set(rng.sample(range(count), int(leave_share * count + 0.5)))
         number = 0
         for district, size in zip(districts, sizes, strict=True):
             for _ in range(size):
@@ -229,6 +236,47 @@ def regenerate_officers(
 
 # ----- whole programmes --------------------------------------------------------------------------
 @dataclass(frozen=True)
+class Spread:
+    """How the instances of a family differ from seed to seed: each seed draws its own values
+    from these ranges and choices (see :func:`draw_spread`)."""
+
+    officers_per_region: tuple[int, int]  # each region draws its own count
+    trainers: tuple[int, int]
+    leave_share: tuple[float, float]
+    region_sessions: tuple[tuple[int, int], ...]  # each region draws its own (min, max)
+    trainer_caps: tuple[tuple[int, int], ...]  # (max_per_week, max_consecutive_days)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What one seed of a family drew (see :class:`Spread`)."""
+
+    officers_per_region: dict[str, int]
+    trainers: int
+    leave_share: float
+    region_sessions: dict[str, tuple[int, int]]
+    max_per_week: int
+    max_consecutive_days: int
+
+
+def draw_spread(spread: Spread, region_ids: Sequence[str], seed: int) -> Drawn:
+    """The values one seed of a family takes; the same seed always draws the same, and each
+    region draws from a stream of its own."""
+    rng = random.Random(f"trafficplan-spread:{seed}")
+    trainers = rng.randint(*spread.trainers)
+    low, high = spread.leave_share
+    leave_share = round(rng.uniform(low, high), 2)
+    max_per_week, max_consecutive = rng.choice(spread.trainer_caps)
+    officers: dict[str, int] = {}
+    sessions: dict[str, tuple[int, int]] = {}
+    for rid in region_ids:
+        region_rng = random.Random(f"trafficplan-spread:{seed}:{rid}")
+        officers[rid] = region_rng.randint(*spread.officers_per_region)
+        sessions[rid] = region_rng.choice(spread.region_sessions)
+    return Drawn(officers, trainers, leave_share, sessions, max_per_week, max_consecutive)
+
+
+@dataclass(frozen=True)
 class Preset:
     """The shape of a generated programme."""
 
@@ -248,6 +296,7 @@ class Preset:
     trainer_days_off: tuple[int, int]
     fixed_region: str
     fixed_date: date | None = None  # None: the first working day of the window
+    spread: Spread | None = None  # a family: some of the above drawn per seed instead
 
 
 PRESETS: dict[str, Preset] = {
@@ -287,8 +336,35 @@ PRESETS: dict[str, Preset] = {
         fixed_region="khmelnytskyi",
         fixed_date=date(2008, 7, 16),
     ),
+    "scarce": Preset(
+        regions=REGIONS_2008,
+        window=(date(2008, 7, 16), date(2008, 10, 31)),
+        officers_per_region=150,
+        leave_share=0.20,
+        sessions_per_region=(6, 6),
+        officers_per_session=(15, 25),
+        venue_capacity=(25, 30),
+        venues_per_region=(1, 2),
+        ngos_per_region=(2, 3),
+        trainers=4,
+        trainer_homes=(("Kyiv", 2), ("Lviv", 1), ("Kharkiv", 1), ("Odesa", 1)),
+        trainer_leave_weeks=(1, 2),
+        trainer_leave_mondays=(date(2008, 7, 21), date(2008, 8, 25)),
+        trainer_days_off=(0, 3),
+        fixed_region="khmelnytskyi",
+        fixed_date=date(2008, 7, 16),
+        spread=Spread(
+            officers_per_region=(150, 160),
+            trainers=(3, 5),
+            # 15-25 % on leave, with a point to spare for rounding in each region
+            leave_share=(0.16, 0.24),
+            region_sessions=((6, 6), (6, 6), (5, 7), (5, 7), (4, 6)),
+            trainer_caps=((2, 2), (2, 1)),
+        ),
+    ),
 }  # fmt: skip
-"""``national``: the 27-region benchmark of 2009; ``thin``: 2008 with 4 trainers only."""
+"""``national``: the 27-region benchmark of 2009; ``thin``: 2008 with 4 trainers only;
+``scarce``: a family of 2008-sized programmes with 3-5 trainers, drawn per seed."""
 
 OVERRIDES = ("regions", "officers_per_region", "trainers", "leave_share")
 
@@ -412,7 +488,9 @@ def _trainers(preset: Preset, count: int, seed: int, working: Sequence[date]) ->
     return trainers
 
 
-def _constraints(preset: Preset, region_count: int, working: Sequence[date]) -> dict:
+def _constraints(
+    preset: Preset, region_count: int, working: Sequence[date], caps: tuple[int, int] = (3, 2)
+) -> dict:
     low, high = preset.sessions_per_region
     fixed_date = preset.fixed_date or working[0]
     return {
@@ -430,8 +508,8 @@ def _constraints(preset: Preset, region_count: int, working: Sequence[date]) -> 
         },
         "trainers": {
             "per_session": 1,
-            "max_per_week": 3,
-            "max_consecutive_days": 2,
+            "max_per_week": caps[0],
+            "max_consecutive_days": caps[1],
             "travel": {
                 "road_factor": 1.3,
                 "same_evening_km": 250,
@@ -491,7 +569,8 @@ def build_programme(
     """Build a programme in memory: (regions.yaml, trainers.yaml, officer rows, constraints.yaml).
 
     ``overrides`` may set ``regions`` (the first N regions of the preset), ``officers_per_region``,
-    ``trainers`` (count) and ``leave_share``.
+    ``trainers`` (count) and ``leave_share``; for a family (a preset with a :class:`Spread`)
+    an override replaces what the seed drew.
 
     Raises:
         ValueError: an unknown preset or override, or an override out of range.
@@ -506,18 +585,46 @@ def build_programme(
     region_count = int(given.get("regions", len(spec.regions)))
     if not 1 <= region_count <= len(spec.regions):
         raise ValueError(f"regions must be between 1 and {len(spec.regions)}")
-    per_region = int(given.get("officers_per_region", spec.officers_per_region))
-    trainer_count = int(given.get("trainers", spec.trainers))
-    if per_region < 1 or trainer_count < 1:
+    region_ids = spec.regions[:region_count]
+    drawn = draw_spread(spec.spread, region_ids, seed) if spec.spread else None
+    per_region: int | dict[str, int] = spec.officers_per_region
+    trainer_count, leave_share = spec.trainers, spec.leave_share
+    caps = (3, 2)
+    if drawn is not None:
+        per_region, trainer_count, leave_share = (
+            drawn.officers_per_region,
+            drawn.trainers,
+            drawn.leave_share,
+        )
+        caps = (drawn.max_per_week, drawn.max_consecutive_days)
+    per_region = int(given["officers_per_region"]) if "officers_per_region" in given else per_region
+    trainer_count = int(given.get("trainers", trainer_count))
+    smallest = per_region if isinstance(per_region, int) else min(per_region.values())
+    if smallest < 1 or trainer_count < 1:
         raise ValueError("officers_per_region and trainers must be at least 1")
-    leave_share = float(given.get("leave_share", spec.leave_share))
+    leave_share = float(given.get("leave_share", leave_share))
     working = _working_days(*spec.window)
-    infos = [REGIONS[rid] for rid in spec.regions[:region_count]]
-    regions = {"regions": [_region_entry(info, spec, seed, working) for info in infos]}
+    entries = [_region_entry(REGIONS[rid], spec, seed, working) for rid in region_ids]
+    if drawn is not None:
+        entries = [_with_sessions(e, drawn.region_sessions[e["id"]], spec) for e in entries]
+    regions = {"regions": entries}
     trainers = {"trainers": _trainers(spec, trainer_count, seed, working)}
     officers = generate_officers(regions, per_region, leave_share, *spec.window, seed=seed)
-    constraints = _constraints(spec, region_count, working)
+    constraints = _constraints(spec, region_count, working, caps)
     return regions, trainers, officers, constraints
+
+
+def _with_sessions(entry: dict, sessions: tuple[int, int], preset: Preset) -> dict:
+    """A region entry with its own ``sessions`` range (after ``districts``), unless the range
+    is the programme's ``per_region`` anyway."""
+    if sessions == preset.sessions_per_region:
+        return entry
+    result: dict[str, Any] = {}
+    for key, value in entry.items():
+        result[key] = value
+        if key == "districts":
+            result["sessions"] = {"min": sessions[0], "max": sessions[1]}
+    return result
 
 
 def generate_programme(
