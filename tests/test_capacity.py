@@ -291,10 +291,14 @@ def test_parallel_jobs_keep_two_workers_each() -> None:
 def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> None:
     # A real SIGINT to a real process: the solve runs in a child process, which the parent
     # stops through an event; the first value keeps its best (here: no) plan, the rest are
-    # not run. On the shipped data a session of at most 22 cannot train everyone, a search
-    # that takes far longer than the delay.
-    from conftest import SHIPPED_DATA
+    # not run. Every value is a whole year of datafactory.wide(): slow by its size (building
+    # its model alone takes seconds), whatever the machine, far longer than the delay.
+    from datafactory import WIDE_END, wide, write_data
+    from processes import wait_for_a_child
 
+    folder = write_data(tmp_path / "data", wide())
+    year_end = date.fromisoformat(WIDE_END)
+    last = date.fromordinal(year_end.toordinal() + 2).isoformat()
     child = subprocess.Popen(
         [
             sys.executable,
@@ -302,9 +306,9 @@ def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> Non
             "trafficplan",
             "capacity",
             "--data",
-            str(SHIPPED_DATA),
+            str(folder),
             "--vary",
-            "sessions.officers.max=22..24",
+            f"window.end={WIDE_END}..{last}",
             "--jobs",
             "1",
             "--time-limit",
@@ -316,7 +320,10 @@ def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> Non
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         cwd=tmp_path,
     )
-    time.sleep(8)
+    # interrupt once the first value's solver process runs, well into its model building
+    # (a fresh interpreter imports the solver first) and far from its end
+    wait_for_a_child(child)
+    time.sleep(10)
     child.send_signal(signal.SIGINT)
     try:
         stdout, stderr = child.communicate(timeout=60)

@@ -30,8 +30,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from conftest import SHIPPED_DATA
-from datafactory import tiny, write_data
+from datafactory import tiny, wide, write_data
+from processes import wait_for_a_child
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.errors import InputError, UsageError
@@ -561,27 +561,12 @@ def test_ctrl_c_keeps_the_finished_points_and_exits_130(
     ]
 
 
-def children_of(pid: int) -> list[int]:
-    """The ids of the processes whose parent is ``pid`` (Linux ``/proc``)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # the fields after the command name, which is in parentheses: state, then the parent
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_real_ctrl_c_stops_the_running_solves(tmp_path: Path) -> None:
-    # On the shipped data a session of at most 22 officers cannot train everyone: the first
-    # level's search of each end takes far longer than the delay before the interrupt.
+    # A whole year of datafactory.wide() is slow by its size (building its model alone takes
+    # seconds): each end's search takes far longer than the delay before the interrupt.
+    folder = write_data(tmp_path / "data", wide())
     child = subprocess.Popen(
         [
             sys.executable,
@@ -591,9 +576,7 @@ def test_a_real_ctrl_c_stops_the_running_solves(tmp_path: Path) -> None:
             "cost_eur",
             "max_trainer_sessions",
             "--data",
-            str(SHIPPED_DATA),
-            "--set",
-            "sessions.officers.max=22",
+            str(folder),
             "--jobs",
             "1",
             "--time-limit",
@@ -606,9 +589,7 @@ def test_a_real_ctrl_c_stops_the_running_solves(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     # interrupt once a solver process runs, and a few seconds into its search
-    deadline = time.monotonic() + 60
-    while not children_of(child.pid) and time.monotonic() < deadline and child.poll() is None:
-        time.sleep(0.2)
+    wait_for_a_child(child)
     time.sleep(4)
     child.send_signal(signal.SIGINT)
     try:
