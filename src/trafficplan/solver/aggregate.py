@@ -35,6 +35,9 @@ from trafficplan.solver.search import tolerance_allowance
 AGGREGATE_OBJECTIVES = frozenset(
     {"cost_eur", "max_trainer_sessions", "travel_km", "trainer_spread", "ngo_spread"}
 )
+UNCOUNTED_RULES = frozenset({"budget", "fixed", "seats"})
+"""Rules the relaxation does not model: giving up their items leaves it a relaxation (an
+item given up of any other rule could make it tighter than the master)."""
 SCALE = {"cost_eur": 100, "travel_km": 10}
 """Model units per user unit (cents, tenths of a km); counts are whole numbers."""
 

@@ -29,7 +29,13 @@ from ortools.sat.python import cp_model
 
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
-from trafficplan.solver.aggregate import AGGREGATE_OBJECTIVES, Aggregate, Counts, realise
+from trafficplan.solver.aggregate import (
+    AGGREGATE_OBJECTIVES,
+    UNCOUNTED_RULES,
+    Aggregate,
+    Counts,
+    realise,
+)
 from trafficplan.solver.api import (
     EXPLAIN_POINTER,
     NO_PLAN_IN_TIME,
@@ -285,9 +291,10 @@ def _solve_decomposed(
     master_deadline = deadline - (reserve if large else 0.0)
     strict = all(level.tolerance is None for level in levels[:-1])
     settled = None
-    # the relaxation mirrors the data's rules: not where some rule items are given up
+    # the relaxation mirrors the data's rules, so not where items of rules it counts give
     relaxable = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
-    if not large and levels and relaxable and not inst.given_up:
+    mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
+    if not large and levels and relaxable and mirrored:
         settled = _settle_by_counts(
             inst, master, levels, floor, officers_bound, options, workers, started, deadline
         )
@@ -375,7 +382,7 @@ def _solve_decomposed(
     if candidates is not None:
         # the master saw only the cheapest trainers of each site: its bounds hold for it, not
         # for the whole problem; the assignment relaxation's (every trainer) replace them
-        exact = officers_level.proven and not inst.given_up
+        exact = officers_level.proven and {r for r, _ in inst.given_up} <= UNCOUNTED_RULES
         relaxation = Aggregate(inst, floor, officers_bound) if exact else None
         seen = {result.name for result in outcome.results}
         # a level the master did not reach (its search ended on the early plan) is reported
