@@ -422,7 +422,8 @@ def solve_lexicographically(
     from ortools.sat.python import cp_model
 
     deadline = time.monotonic() + time_limit
-    names = list(plain.data.constraints.objective)
+    names = plain.data.constraints.objective_names
+    tolerances = plain.data.constraints.tolerances
     variables = plain.variables()
     values: dict[Any, int] | None = None
     levels: list[dict[str, Any]] = []
@@ -453,7 +454,14 @@ def solve_lexicographically(
         )
         emit("level", **levels[-1])
         values = {var: solver.value(var) for var in variables}
-        plain.model.add(expr >= value if maximise else expr <= value)
+        # a tolerance (spec 6.1) lets later levels worsen this one by that much, rounded down
+        tolerance = tolerances.get(name)
+        slack = 0
+        if tolerance is not None:
+            amount = float(tolerance.amount)
+            allowed = amount / 100 * abs(value / scale) if tolerance.percent else amount
+            slack = math.floor(allowed * scale + 1e-9)
+        plain.model.add(expr >= value - slack if maximise else expr <= value + slack)
         plain.model.clear_hints()
         for var, found in values.items():
             plain.model.add_hint(var, found)
@@ -508,7 +516,7 @@ def build_plan(plain: PlainModel, values: dict[Any, int], status: str, levels: l
         ObjectiveResult(**reached[name])
         if name in reached
         else ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
-        for name in data.constraints.objective
+        for name in data.constraints.objective_names
     ]
     trained = {officer for session in sessions for officer in session.officers}
     return plan.model_copy(
