@@ -61,6 +61,18 @@ def plan_result(
             # no relaxation can train more officers than there are
             level = level.model_copy(update={"bound": min(level.bound, float(len(data.officers)))})
         objectives.append(level)
+    # a level whose value (its best, when it has a tolerance) meets its bound is optimal,
+    # whatever ended its search, once every earlier level is: its bound was proven with the
+    # earlier levels held at theirs
+    earlier = all(level.proven for level in replan_levels)
+    for index, level in enumerate(objectives):
+        reached_value = level.best if level.tolerance is not None else level.value
+        met = level.bound is not None and reached_value is not None and (
+            abs(reached_value - level.bound) <= 1e-9 * max(1.0, abs(level.bound))
+        )
+        if earlier and met and not level.proven:
+            objectives[index] = level = level.model_copy(update={"proven": True})
+        earlier = earlier and level.proven
     proven = all(level.proven for level in [*objectives, *replan_levels])
     trained = {o for s in sessions for o in s.officers}
     status = "relaxed" if relaxations is not None else "optimal" if proven else "feasible"
