@@ -7,6 +7,7 @@ import functools
 import json
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -145,6 +146,13 @@ class SearchStatus:
 
 def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def seconds_since_process_start() -> float:
+    """Seconds since this process started (its creation time as the system records it)."""
+    import psutil
+
+    return max(0.0, time.time() - psutil.Process().create_time())
 
 
 @contextmanager
