@@ -5,7 +5,9 @@
   trafficplan.datagen programme --preset scarce --seed N --out DIR``).
 - ``budget``: the shipped ``data/`` with 4-6 sessions a region allowed and ``budget_eur``
   :data:`BUDGET_CUTS` below the cost of that data's unconstrained optimum, which the
-  planner computes first (``trafficplan solve`` with the same time limit and no budget).
+  planner computes first (``trafficplan solve`` with the same time limit and no budget);
+  that plan with officers taken off until it fits each budget shows that a plan exists
+  (:func:`trimmed_plan`).
 - ``national``: preset ``national`` (27 regions, ~9,000 officers, a year).
 - ``shipped``: the repository's ``data/`` as it is.
 """
@@ -69,8 +71,11 @@ def scarce(workdir: Path) -> list[Instance]:
     return instances
 
 
-def unconstrained_cost(folder: Path, time_limit: float, workers: int, seed: int) -> dict:
-    """The planner's cost_eur level on a data folder: ``{"value", "bound", "proven"}``.
+def unconstrained_plan(
+    folder: Path, time_limit: float, workers: int, seed: int
+) -> tuple[dict, Path]:
+    """The planner's plan of a data folder: its cost_eur level (``{"value", "bound",
+    "proven"}``) and the plan file (``unconstrained-plan.json`` in the folder).
 
     Raises:
         RuntimeError: the planner found no plan.
@@ -81,12 +86,37 @@ def unconstrained_cost(folder: Path, time_limit: float, workers: int, seed: int)
         "--json", "--workers", str(workers), "--seed", str(seed), "--time-limit", str(time_limit),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
-    plan.unlink(missing_ok=True)
     try:
         levels = {o["name"]: o for o in json.loads(done.stdout)["objectives"]}
-        return levels["cost_eur"]
+        return levels["cost_eur"], plan
     except (json.JSONDecodeError, KeyError) as exc:
         raise RuntimeError(f"no unconstrained plan for {folder}: {done.stderr[-500:]}") from exc
+
+
+def trimmed_plan(folder: Path, unconstrained: Path) -> tuple[int, bool] | None:
+    """A plan within the budget of ``folder``: the unconstrained plan with officers taken off
+    its fullest sessions (never below ``officers.min``) until its cost, every item rounded up,
+    fits. Returns the officers it trains and the checker's verdict on it, or None if taking
+    officers off is not enough. It shows that the budget admits a plan, and how many officers
+    a plan found by hand would train."""
+    from trafficplan.checker import check_plan
+    from trafficplan.inputs import load_data
+    from trafficplan.plan import read_plan
+    from trafficplan.plan.metrics import total_cost_cents
+
+    data = load_data(folder)
+    plan = read_plan(unconstrained)
+    assert data.constraints.budget_eur is not None
+    budget = int(data.constraints.budget_eur * 100 + 1e-6)
+    fewest = data.constraints.sessions.officers.min
+    sessions = [session.model_copy(deep=True) for session in plan.sessions]
+    while total_cost_cents(data, sessions, round_up=True) > budget:
+        fullest = max(sessions, key=lambda session: len(session.officers))
+        if len(fullest.officers) <= fewest:
+            return None
+        fullest.officers.pop()
+    trimmed = plan.model_copy(update={"sessions": sessions})
+    return sum(len(s.officers) for s in sessions), check_plan(data, trimmed).valid
 
 
 def budget(workdir: Path, time_limit: float, workers: int, seed: int) -> list[Instance]:
@@ -101,7 +131,7 @@ def budget(workdir: Path, time_limit: float, workers: int, seed: int) -> list[In
     base = workdir / "budget-none"
     base.mkdir(parents=True, exist_ok=True)
     write_scenario_data(apply_scenario(raw, sessions, []), base)
-    reference = unconstrained_cost(base, time_limit, workers, seed)
+    reference, plan = unconstrained_plan(base, time_limit, workers, seed)
     proof = "proven optimum" if reference["proven"] else "best found, not proven"
     instances = []
     for cut in BUDGET_CUTS:
@@ -110,9 +140,16 @@ def budget(workdir: Path, time_limit: float, workers: int, seed: int) -> list[In
         folder.mkdir(parents=True, exist_ok=True)
         limit = round(reference["value"] * (1 - cut), 2)
         write_scenario_data(apply_scenario(raw, [*sessions, f"budget_eur={limit}"], []), folder)
+        trimmed = trimmed_plan(folder, plan)
+        by_hand = (
+            "taking officers off does not fit it"
+            if trimmed is None
+            else f"that plan with officers taken off trains {trimmed[0]:,} "
+            f"({'valid' if trimmed[1] else 'NOT valid'})"
+        )
         note = (
             f"{describe(folder)}: {100 * cut:.0f} % below {reference['value']:,.2f} EUR "
-            f"({proof} without a budget)"
+            f"({proof} without a budget); {by_hand}"
         )
         instances.append(Instance(name, "budget", folder, note))
     return instances

@@ -70,7 +70,24 @@ class Outcome:
     peak_mb: float
     plan_valid: bool | None  # checker verdict on the plan written (None: no plan)
     levels: list[Level] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)  # the plan's, as the solver wrote them
     error: str = ""
+
+    def misreported(self) -> list[str]:
+        """Levels whose reported value is not the plan's own metric (specification 6.1: a
+        level's value is the final plan's value), in words."""
+        found = []
+        for level in self.levels:
+            metric = self.metrics.get(level.name)
+            if level.value is None or metric is None:
+                continue
+            slack = max(1.0, 0.001 * abs(metric)) if level.name == "cost_eur" else 0.0
+            if abs(level.value - metric) > slack:
+                found.append(
+                    f"{self.instance} {self.solver} run {self.run}: {level.name} reported "
+                    f"{level.value:g}, the plan's metric is {metric:g}"
+                )
+        return found
 
 
 @dataclass
@@ -172,6 +189,7 @@ def product_once(instance: Instance, run: int, workdir: Path, args: argparse.Nam
         peak_mb=child.peak_mb,
         plan_valid=check_written_plan(instance.folder, plan) if plan.exists() else None,
         levels=levels,
+        metrics=doc.get("metrics", {}),
         error="" if doc else child.stderr[-2000:],
     )
 
@@ -225,6 +243,7 @@ def plain_once(instance: Instance, run: int, workdir: Path, args: argparse.Names
         peak_mb=child.peak_mb,
         plan_valid=check_written_plan(instance.folder, plan) if plan.exists() else None,
         levels=levels_of(done.get("objectives", [])),
+        metrics=done.get("metrics", {}),
         error="" if done else child.stderr[-2000:],
     )
 
@@ -289,10 +308,13 @@ def _times(summary: dict[str, Any], key: str) -> str:
 
 
 def print_table(
-    instances: list[Instance], summaries: dict[str, dict[str, Any]], args: argparse.Namespace
+    instances: list[Instance],
+    summaries: dict[str, dict[str, Any]],
+    outcomes: list[Outcome],
+    args: argparse.Namespace,
 ) -> None:
     """The measured table: per instance the planner, the plain model and their ratio; then
-    the objective levels at the end."""
+    the objective levels at the end, and any level whose value is not its plan's metric."""
     print(
         f"\nHard data: time limit {args.time_limit:g} s, {args.workers} workers, median of "
         f"{args.runs} run(s); times in seconds from the process start; plain model capped at "
@@ -343,6 +365,11 @@ def print_table(
             print(f"  {instance.name:<12}{name:<22}" + "   ".join(cells))
         if not names:
             print(f"  {instance.name:<12}no plan from either")
+    misreported = [line for o in outcomes for line in o.misreported()]
+    if misreported:
+        print("\nReported level values that are not the plan's own metric:")
+        for line in misreported:
+            print(f"  {line}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -416,11 +443,12 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = {**vars(args), "family": chosen}
     document = results_document(settings, summaries, [asdict(o) for o in outcomes])
+    document["misreported"] = [line for o in outcomes for line in o.misreported()]
     target = write_results(document, prefix="hard-")
     if args.json:
         print(json.dumps(document, indent=2))
     else:
-        print_table(instances, summaries, args)
+        print_table(instances, summaries, outcomes, args)
     print(f"\nAll runs written to {target.relative_to(REPO)}", file=say)
     return 0
 

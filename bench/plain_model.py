@@ -473,8 +473,8 @@ def solve_lexicographically(
 
 def build_plan(plain: PlainModel, values: dict[Any, int], status: str, levels: list) -> Any:
     """The solution as a ``plan.json`` plan: sessions numbered per region by date, metrics
-    recomputed from the plan, every objective of the data reported (a level the search did
-    not reach with the plan's value, no bound, not proven)."""
+    recomputed from the plan, every objective of the data reported with the plan's metric as
+    its value (a level the search did not reach with no bound, not proven)."""
     from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession
     from trafficplan.plan.metrics import plan_metrics
 
@@ -512,10 +512,15 @@ def build_plan(plain: PlainModel, values: dict[Any, int], status: str, levels: l
     plan = Plan(status="feasible", inputs=PlanInputs(sha256=dict(data.digests)), sessions=sessions)
     metrics = plan_metrics(data, plan)
     reached = {level["name"]: level for level in levels}
+    # each level's value is the plan's metric: a level stopped early may leave the largest
+    # trainer load's variable above the largest load of the plan
     objectives = [
-        ObjectiveResult(**reached[name])
-        if name in reached
-        else ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
+        ObjectiveResult(
+            name=name,
+            value=float(metrics[name]),
+            bound=reached[name]["bound"] if name in reached else None,
+            proven=name in reached and reached[name]["proven"],
+        )
         for name in data.constraints.objective_names
     ]
     trained = {officer for session in sessions for officer in session.officers}
@@ -555,7 +560,13 @@ def run(folder: Path, out: Path, time_limit: float, workers: int, seed: int) -> 
         return EXIT_INFEASIBLE if status == "infeasible" else EXIT_NO_PLAN
     plan = build_plan(plain, values, status, levels)
     write_plan(plan, out)
-    emit("done", status=status, objectives=[o.model_dump() for o in plan.objectives], plan=str(out))
+    emit(
+        "done",
+        status=status,
+        objectives=[o.model_dump() for o in plan.objectives],
+        metrics=plan.metrics,
+        plan=str(out),
+    )
     return EXIT_PLAN
 
 
