@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from trafficplan.inputs.models import Tolerance
 from trafficplan.solver.instance import Instance
-from trafficplan.solver.model import PlanModel
+from trafficplan.solver.model import PlanModel, spread_expr
 from trafficplan.solver.rules import interchangeable_trainers
 from trafficplan.solver.search import tolerance_allowance
 
@@ -159,14 +159,7 @@ class Aggregate:
         self.exprs["ngo_spread"] = worst
 
     def _spread(self, name: str, counts: list[Any], top: int) -> Any:
-        if len(counts) < 2:
-            return 0
-        high = self.model.new_int_var(0, top, f"{name}_high")
-        low = self.model.new_int_var(0, top, f"{name}_low")
-        for count in counts:
-            self.model.add(high >= count)
-            self.model.add(low <= count)
-        return high - low
+        return spread_expr(self.model, name, counts, top)
 
     def counts(self, solver: cp_model.CpSolver) -> Counts:
         """The solver's counts."""

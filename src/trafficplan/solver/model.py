@@ -38,6 +38,19 @@ LinearExpr = Any
 BoolVar = cp_model.IntVar
 
 
+def spread_expr(model: cp_model.CpModel, name: str, counts: list[LinearExpr], top: int) -> Any:
+    """The largest minus the smallest of ``counts`` (each in 0..``top``), tight when
+    minimised; 0 for fewer than two."""
+    if len(counts) < 2:
+        return 0
+    high = model.new_int_var(0, top, f"{name}_high")
+    low = model.new_int_var(0, top, f"{name}_low")
+    for count in counts:
+        model.add(high >= count)
+        model.add(low <= count)
+    return high - low
+
+
 @dataclass(frozen=True)
 class Slot:
     """The k-th possible session of a region (k from 0), ordered by date."""
@@ -367,15 +380,7 @@ class PlanModel:
         return cp_model.LinearExpr.weighted_sum(variables, coefficients) + past
 
     def _spread(self, name: str, counts: list[LinearExpr], top: int) -> LinearExpr:
-        """The largest minus the smallest of ``counts`` (tight when minimised)."""
-        if len(counts) < 2:
-            return 0
-        high = self.model.new_int_var(0, top, f"{name}_high")
-        low = self.model.new_int_var(0, top, f"{name}_low")
-        for count in counts:
-            self.model.add(high >= count)
-            self.model.add(low <= count)
-        return high - low
+        return spread_expr(self.model, name, counts, top)
 
     def trainer_spread(self) -> LinearExpr:
         """Objective ``trainer_spread`` (minimise): most minus fewest sessions over the

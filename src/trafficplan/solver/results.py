@@ -67,8 +67,10 @@ def plan_result(
     earlier = all(level.proven for level in replan_levels)
     for index, level in enumerate(objectives):
         reached_value = level.best if level.tolerance is not None else level.value
-        met = level.bound is not None and reached_value is not None and (
-            abs(reached_value - level.bound) <= 1e-9 * max(1.0, abs(level.bound))
+        met = (
+            level.bound is not None
+            and reached_value is not None
+            and (abs(reached_value - level.bound) <= 1e-9 * max(1.0, abs(level.bound)))
         )
         if earlier and met and not level.proven:
             objectives[index] = level = level.model_copy(update={"proven": True})
