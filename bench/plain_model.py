@@ -36,6 +36,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -458,9 +459,7 @@ def solve_lexicographically(
         tolerance = tolerances.get(name)
         slack = 0
         if tolerance is not None:
-            amount = float(tolerance.amount)
-            allowed = amount / 100 * abs(value / scale) if tolerance.percent else amount
-            slack = math.floor(allowed * scale + 1e-9)
+            slack = math.floor(tolerance.allowance(Fraction(value, scale)) * scale)
         plain.model.add(expr >= value - slack if maximise else expr <= value + slack)
         plain.model.clear_hints()
         for var, found in values.items():

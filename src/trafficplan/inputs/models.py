@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -389,11 +390,11 @@ class Tolerance(BaseModel):
     amount: Decimal
     percent: bool
 
-    def allowance(self, best: float) -> float:
-        """The allowance in user units for a level whose best value is ``best``."""
-        if self.percent:
-            return float(self.amount) / 100 * abs(best)
-        return float(self.amount)
+    def allowance(self, best: Fraction) -> Fraction:
+        """How far later levels may move a level whose best value is ``best`` (its unit),
+        exactly: callers round it in the direction that keeps the promise."""
+        amount = Fraction(self.amount)
+        return amount / 100 * abs(best) if self.percent else amount
 
     def __str__(self) -> str:
         return f"{self.amount.normalize():f}%" if self.percent else f"{self.amount.normalize():f}"

@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -316,7 +317,8 @@ class TradeoffResult:
             top = best[item.name]
             allowance = Decimal(0)
             if item.tolerance is not None:
-                allowance = Decimal(str(item.tolerance.allowance(float(top))))
+                exact = item.tolerance.allowance(Fraction(top))
+                allowance = Decimal(exact.numerator) / Decimal(exact.denominator)
             worse = top - value if item.name in MAXIMISED_OBJECTIVES else value - top
             if worse > allowance:
                 return item.name, value, top

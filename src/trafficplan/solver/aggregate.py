@@ -30,7 +30,6 @@ from trafficplan.inputs.models import Tolerance
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel, spread_expr
 from trafficplan.solver.rules import interchangeable_trainers
-from trafficplan.solver.search import tolerance_allowance
 
 AGGREGATE_OBJECTIVES = frozenset(
     {"cost_eur", "max_trainer_sessions", "travel_km", "trainer_spread", "ngo_spread"}
@@ -214,7 +213,7 @@ class Aggregate:
             slack = 0
             if tolerance is not None:
                 scale = SCALE.get(name, 1)
-                allowance = tolerance_allowance(tolerance, Fraction(best, scale))
+                allowance = tolerance.allowance(Fraction(best, scale))
                 slack = math.floor(allowance * scale)
             self.model.add(expr <= best + slack)
             results.append(AggregateLevel(name, best, best, self.counts(solver)))

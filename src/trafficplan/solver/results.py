@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from trafficplan.inputs.models import MAXIMISED_OBJECTIVES
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession, Relaxation
 from trafficplan.plan.metrics import plan_metrics
@@ -102,8 +103,6 @@ def plan_result(
 DECIMALS = {"cost_eur": 2, "travel_km": 1, "min_district_share": 4}
 """How each objective is reported (counts are whole numbers)."""
 
-MAXIMISED = frozenset({"officers_trained", "min_district_share"})
-
 
 def _as_plan_values(level: ObjectiveResult, value: float) -> ObjectiveResult:
     """The level with the plan's own metric as its value (spec 6.1: ``value`` equals the
@@ -116,7 +115,7 @@ def _as_plan_values(level: ObjectiveResult, value: float) -> ObjectiveResult:
         update["bound"] = math.ceil(level.bound * 10**digits - 1e-9) / 10**digits
     if level.best is not None:
         best = round(level.best, digits)
-        given = best - value if level.name in MAXIMISED else value - best
+        given = best - value if level.name in MAXIMISED_OBJECTIVES else value - best
         update["best"] = best
         update["given"] = max(0.0, round(given, digits))
     return level.model_copy(update=update)

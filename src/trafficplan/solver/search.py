@@ -64,7 +64,7 @@ class Level:
                 if self.exact is not None
                 else Fraction(found) / Fraction(self.scale)
             )
-            allowance = tolerance_allowance(self.tolerance, best)
+            allowance = self.tolerance.allowance(best)
         if self.exact is not None:
             best = self.exact(solver)
             # at least the floor of (best - allowance) x scale, never more than found
@@ -77,12 +77,6 @@ class Level:
         else:
             pm.model.add(self.expr <= found + slack)
         return allowance
-
-
-def tolerance_allowance(tolerance: Tolerance, best: Fraction) -> Fraction:
-    """How far a later level may move a level whose best value is ``best`` (user units)."""
-    amount = Fraction(tolerance.amount)
-    return amount / 100 * abs(best) if tolerance.percent else amount
 
 
 def objective_levels(
