@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Literal
 
-from trafficplan.inputs.calendar import iso_week
+from trafficplan.inputs.calendar import weekly_bound
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.models import FixedSession, Region, Trainer, Venue
 from trafficplan.inputs.problem import ProblemData, district_day_cap
@@ -144,7 +144,7 @@ class _Facts:
         result = {}
         for trainer in self.data.trainers:
             free = _free_days(self.working_days, trainer.unavailable)
-            weekly = _weekly_bound(free, rules.max_per_week)
+            weekly = weekly_bound(free, rules.max_per_week)
             in_runs = sum(
                 length - length // (rules.max_consecutive_days + 1) for length in _runs(free)
             )
@@ -160,14 +160,8 @@ class _Facts:
         for ngo in region.ngos:
             free = _free_days(self.working_days, ngo.unavailable)
             by_days += len(free)
-            by_week += _weekly_bound(free, self.rules.ngos.max_per_week)
+            by_week += weekly_bound(free, self.rules.ngos.max_per_week)
         return by_days, by_week
-
-
-def _weekly_bound(days: list[date], per_week: int) -> int:
-    """How many of ``days`` can be used when at most ``per_week`` count in each ISO week."""
-    in_week = Counter(iso_week(day) for day in days)
-    return sum(min(per_week, n) for n in in_week.values())
 
 
 def _runs(days: list[date]) -> list[int]:

@@ -7,6 +7,8 @@ neither a public holiday of ``calendar.holidays`` (observed days included) nor `
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -87,3 +89,9 @@ def iso_week(day: date) -> tuple[int, int]:
     """The ISO (year, week) of ``day``; weeks run Monday to Sunday."""
     year, week, _ = day.isocalendar()
     return (year, week)
+
+
+def weekly_bound(days: Iterable[date], per_week: int) -> int:
+    """How many of ``days`` can be used when at most ``per_week`` count in each ISO week."""
+    in_week = Counter(iso_week(day) for day in days)
+    return sum(min(per_week, n) for n in in_week.values())

@@ -26,6 +26,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from trafficplan.inputs.calendar import weekly_bound
 from trafficplan.inputs.models import Tolerance
 from trafficplan.solver.instance import Instance
 from trafficplan.solver.model import PlanModel, spread_expr
@@ -80,10 +81,7 @@ class Aggregate:
         self.loads: dict[str, Any] = {}
         for trainer in data.trainers:
             free = set(inst.trainer_days(trainer.id))
-            cap = sum(
-                min(rules.trainers.max_per_week, len(free.intersection(days)))
-                for days in inst.weeks.values()
-            )
+            cap = weekly_bound((inst.days[d] for d in free), rules.trainers.max_per_week)
             if trainer.max_sessions is not None:
                 cap = min(cap, trainer.max_sessions)
             own = []
@@ -123,10 +121,7 @@ class Aggregate:
             works = []
             for ngo in region.ngos:
                 free = set(inst.ngo_days(ngo.id)) & days
-                cap = sum(
-                    min(rules.ngos.max_per_week, len(free.intersection(week)))
-                    for week in inst.weeks.values()
-                )
+                cap = weekly_bound((inst.days[d] for d in free), rules.ngos.max_per_week)
                 var = m.new_int_var(0, cap, f"g[{ngo.id}]")
                 self.ngos[ngo.id] = var
                 works.append(var)
