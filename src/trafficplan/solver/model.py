@@ -103,6 +103,9 @@ class PlanModel:
         self.trainer_candidates = trainer_candidates
         # officer-free model: the officers its plan will train (None: not known)
         self.officers_planned = officers_planned
+        # officer-free model: an upper bound of each region's officers
+        # (:func:`trafficplan.solver.estimate.add_officer_estimate`), empty if none
+        self.region_officers: dict[str, cp_model.IntVar] = {}
         # least sessions per region (a master model may ask for more than the data's min)
         self.session_floor = {
             r: max(inst.session_range(r)[0], (session_floor or {}).get(r, 0))
@@ -314,7 +317,10 @@ class PlanModel:
 
     # ----- objectives (the frozen past included) ------------------------------------------------
     def officers_trained(self) -> LinearExpr:
-        """Objective ``officers_trained`` (maximise)."""
+        """Objective ``officers_trained`` (maximise); in an officer-free model with an
+        estimate, the regions' estimated officers."""
+        if self.region_officers:
+            return sum(self.region_officers.values()) + self.inst.frozen_trained()
         return sum(self.seated.values()) + self.inst.frozen_trained()
 
     def cost_cents(self, ceil: bool = False) -> LinearExpr:
@@ -323,9 +329,9 @@ class PlanModel:
 
         Per trainer assignment its item plus the trainer's catering; per session its venue's
         hire; per NGO at work one person's catering; per officer seated catering and travel.
-        The officer-free model has no officer counts: it adds ``officers_planned`` officers as
-        a constant (the officers its plan will train, fixed before cost is optimised), or
-        none when that is not known.
+        The officer-free model counts its regions' estimated officers when it has them, else
+        ``officers_planned`` officers as a constant (the officers its plan will train, fixed
+        before cost is optimised), or none when neither is known.
         """
         inst = self.inst
         person = inst.person_cents(ceil)
@@ -347,6 +353,9 @@ class PlanModel:
         if officer and self.with_officers:
             variables += list(self.seated.values())
             coefficients += [officer] * len(self.seated)
+        elif officer and self.region_officers:
+            variables += list(self.region_officers.values())
+            coefficients += [officer] * len(self.region_officers)
         elif officer and self.officers_planned is not None:
             constant += officer * self.officers_planned
         return cp_model.LinearExpr.weighted_sum(variables, coefficients) + constant

@@ -475,7 +475,7 @@ def budget(pm: PlanModel) -> None:
         return
     cost = pm.cost_cents(ceil=True)
     officer = pm.inst.officer_cents(ceil=True)
-    if not pm.with_officers and pm.officers_planned is None and officer:
+    if not pm.with_officers and pm.officers_planned is None and not pm.region_officers and officer:
         least = pm.data.constraints.sessions.officers.min
         cost += officer * least * pm.sessions_held()
     cents = math.floor(limit * 100 + 1e-6)

@@ -43,6 +43,7 @@ from trafficplan.solver.api import (
     SolveOptions,
     SolveResult,
 )
+from trafficplan.solver.estimate import add_officer_estimate
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.hints import add_plan_hint
 from trafficplan.solver.instance import Instance
@@ -170,7 +171,12 @@ def _solve_full(
     hint: Plan | None = None,
     officer_bounds: dict[str, int] | None = None,
     bound_proven: bool = False,
+    officers_at_most: int | None = None,
 ) -> SolveResult:
+    """The full model (every rule at once), hinted with ``hint``; ``officer_bounds`` (per
+    region) and ``officers_at_most`` (in all) are proven upper bounds of the officers trained,
+    added as constraints and reported as the officers level's bound (the per-region ones
+    only when ``bound_proven``)."""
     data = inst.data
     pm = PlanModel(inst)
     add_constraints(pm)
@@ -181,6 +187,8 @@ def _solve_full(
             classes = pm.classes_of_region[region_id]
             slots = pm.slots_of_region.get(region_id, [])
             pm.model.add(sum(pm.seated[(c, s.index)] for c in classes for s in slots) <= bound)
+    if officers_at_most is not None:
+        pm.model.add(pm.officers_trained() <= officers_at_most)
     apply_limits(pm, options.limits)
     if hint is not None:
         add_plan_hint(pm, hint)
@@ -194,10 +202,12 @@ def _solve_full(
         return no_plan_in_time(started, outcome.interrupted, build_seconds)
     values = outcome.values
     sessions = extract_sessions(pm, lambda var: values[var.index])
-    if officer_bounds and bound_proven and outcome.results:
+    if outcome.results and outcome.results[0].name == "officers_trained":
         first = outcome.results[0]
-        if first.name == "officers_trained":
+        if officer_bounds and bound_proven:
             first.bound = min(first.bound or math.inf, float(sum(officer_bounds.values())))
+        if officers_at_most is not None:
+            first.bound = min(first.bound or math.inf, float(officers_at_most))
     return plan_result(
         data,
         sessions,
@@ -223,6 +233,10 @@ def _solve_decomposed(
     # proven optimum of the region alone. Where everyone may be trained, that is assumed
     # here and checked when the officers are seated (step 3).
     region_bounds = {r: _counting_bound(inst, r) for r in inst.region_ids}
+    if known_bounds is None and not _bounds_fit(inst, region_bounds):
+        # the regions cannot all reach their bounds at once (sessions or budget): the master
+        # chooses how many officers each trains
+        return _solve_by_estimate(inst, options, workers, started, deadline, region_bounds)
     short = [r for r, b in region_bounds.items() if b < len(data.officers_by_region[r])]
     region_proven = True
     if known_bounds is not None:
@@ -328,6 +342,10 @@ def _solve_decomposed(
     else:
         outcome = _feasibility(master, options, workers, master_deadline, large=large)
     if outcome.values is None and early is None:
+        if outcome.infeasible and not large and time.monotonic() < deadline - 1.0:
+            # no plan trains every region's bound: the master chooses the officers instead
+            counted = {r: _counting_bound(inst, r) for r in inst.region_ids}
+            return _solve_by_estimate(inst, options, workers, started, deadline, counted)
         if outcome.infeasible and _relaxation_infeasible(inst, options, workers, deadline):
             return no_plan_result("infeasible", [NO_PLAN_REASON], started)
         return None
@@ -412,6 +430,102 @@ def _solve_decomposed(
         Timing(started, build_seconds, outcome.first_plan_at),
         interrupted=outcome.interrupted,
     )
+
+
+def _bounds_fit(inst: Instance, bounds: dict[str, int]) -> bool:
+    """Whether every region may reach its officer bound in one plan, as far as counting
+    tells: the sessions those officers need fit in ``max_total``, and no budget (which the
+    master, counting every officer as trained, could not weigh against officers)."""
+    data = inst.data
+    if data.constraints.budget_eur is not None:
+        return False
+    needed = 0
+    for region_id, bound in bounds.items():
+        venues = data.region_by_id[region_id].venues
+        seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
+        low, high = inst.session_range(region_id)
+        needed += max(low, min(high, math.ceil(bound / seats))) if seats else low
+    limit = data.constraints.sessions.max_total
+    return limit is None or needed + len(inst.frozen.sessions) <= limit
+
+
+def _solve_by_estimate(
+    inst: Instance,
+    options: SolveOptions,
+    workers: int,
+    started: float,
+    deadline: float,
+    bounds: dict[str, int],
+) -> SolveResult | None:
+    """The master with an officer count per region (:mod:`trafficplan.solver.estimate`, an
+    upper bound) optimises every level, officers first; officers are then seated on its
+    sessions, each region up to its count (so that the cost, and the budget, stay the
+    master's). When every region reaches its count, each level the master proved is proven.
+    Otherwise the full model continues from this plan, bounded by the master's officer
+    bound. None when the master finds no plan (the full model takes over)."""
+    data = inst.data
+    candidates = trainer_candidates(inst)
+    master = PlanModel(inst, with_officers=False, trainer_candidates=candidates)
+    add_officer_estimate(master, bounds)
+    add_constraints(master)
+    if master.infeasible_reasons:
+        return no_plan_result("infeasible", master.infeasible_reasons, started)
+    apply_limits(master, options.limits)
+    build_seconds = time.monotonic() - started
+    constraints = data.constraints
+    levels = objective_levels(master, constraints.objective_names, constraints.tolerances)
+    large = candidates is not None
+    reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
+    outcome = optimise_lexicographically(
+        master, levels, options, workers, started, deadline - (reserve if large else 0.0)
+    )
+    if outcome.values is None:
+        if outcome.infeasible and _relaxation_infeasible(inst, options, workers, deadline):
+            return no_plan_result("infeasible", [NO_PLAN_REASON], started)
+        return None
+    values = outcome.values
+    sessions = extract_sessions(master, lambda var: values[var.index])
+    counted = {r: values[var.index] for r, var in master.region_officers.items()}
+    placed = _place_officers(
+        inst, sessions, options, deadline, sessions_keep_rules=True, at_most=counted
+    )
+    if placed is None:
+        return None
+    timing = Timing(started, build_seconds, outcome.first_plan_at)
+    reached = all(placed.get(r, 0) >= count for r, count in counted.items())
+    results = outcome.results
+    if not reached:
+        # the plan trains fewer officers than the master counted: only the officer bound
+        # still holds (it bounds every plan); the later levels were optimised for the count
+        results = [
+            result.model_copy(update={"proven": False, "bound": None, "best": None})
+            if result.name != "officers_trained"
+            else result.model_copy(update={"proven": False})
+            for result in results
+        ]
+        first = results[0] if results else None
+        if (
+            first is not None
+            and first.name == "officers_trained"
+            and first.bound is not None
+            and not options.stop.is_set()
+            and time.monotonic() < deadline - 1.0
+        ):
+            found = plan_result(data, sessions, results, timing, interrupted=outcome.interrupted)
+            full = _solve_full(
+                inst,
+                options,
+                workers,
+                started,
+                deadline,
+                hint=Plan(status="feasible", sessions=sessions),
+                officers_at_most=math.floor(first.bound + 1e-6),
+            )
+            if full.plan is None or full.plan.metrics["officers_trained"] < sum(placed.values()):
+                return found  # the full model did not get as far in the time left
+            full.first_plan_seconds = timing.first_plan_seconds
+            return full
+    return plan_result(data, sessions, results, timing, interrupted=outcome.interrupted)
 
 
 def _settle_by_counts(
@@ -684,6 +798,7 @@ def _place_officers(
     deadline: float,
     *,
     sessions_keep_rules: bool = False,
+    at_most: dict[str, int] | None = None,
 ) -> dict[str, int] | None:
     """Fill the sessions' seats region by region (in place); officers per region, or None
     when some region's sessions could not all be filled to their minimum.
@@ -693,6 +808,7 @@ def _place_officers(
     alone, solved exactly by :func:`_seat_by_flow`; otherwise (a relaxed plan, a re-plan's
     frozen past) each region's seating is a small CP-SAT model of every rule
     (:func:`_seat_by_model`), which also tells when those sessions break another rule.
+    ``at_most`` caps a region's officers (a master's count, which its cost assumed).
     """
     placed: dict[str, int] = {}
     regions = inst.region_ids
@@ -703,7 +819,7 @@ def _place_officers(
             placed[region_id] = 0
             continue
         if flow and all(s.date in inst.day_index for s in own):
-            seated = _seat_by_flow(inst, region_id, own)
+            seated = _seat_by_flow(inst, region_id, own, (at_most or {}).get(region_id))
         else:
             # a fair share of the time left, but never less than two seconds: a plan whose
             # sessions have no officers would break the seats rule
@@ -746,7 +862,9 @@ def _seat_by_model(
     return sum(len(s.officers) for s in own)
 
 
-def _seat_by_flow(inst: Instance, region_id: str, own: list[PlanSession]) -> int | None:
+def _seat_by_flow(
+    inst: Instance, region_id: str, own: list[PlanSession], at_most: int | None = None
+) -> int | None:
     """Seat as many of a region's officers as possible on its sessions ``own`` (in place),
     every session at least ``officers.min``; the officers seated, or None when some session
     cannot reach its minimum.
@@ -758,7 +876,8 @@ def _seat_by_flow(inst: Instance, region_id: str, own: list[PlanSession]) -> int
     (cost 1). A maximum flow of least cost seats the most officers (integral, exact) and,
     among such flows, fills the minimums the most: augmenting a flow that fills them to a
     maximum one never takes a seat away, so when some plan fills every minimum, this one
-    does. Deterministic: the same sessions give the same seating.
+    does. Deterministic: the same sessions give the same seating. With ``at_most``, the
+    source gives at most that many officers (minimums still filled first: they cost less).
     """
     from ortools.graph.python import min_cost_flow
 
@@ -815,6 +934,11 @@ def _seat_by_flow(inst: Instance, region_id: str, own: list[PlanSession]) -> int
             )
             from_class[key].append((index, arc))
     supply = sum(oc.size for oc in classes)
+    if at_most is not None and at_most < supply:
+        # a second source in front of the first, its one arc the cap
+        capped = next_node
+        network.add_arc_with_capacity_and_unit_cost(capped, source, at_most, 0)
+        supply, source = at_most, capped
     network.set_node_supply(source, supply)
     network.set_node_supply(sink, -supply)
     if network.solve_max_flow_with_min_cost() != network.OPTIMAL:

@@ -1,0 +1,153 @@
+"""The master with officer counts per region (``solver/estimate.py``), used when the regions
+cannot all reach their officer bounds at once (``max_total`` too small for them, a budget).
+
+Its counts are upper bounds (a relaxation of the officer rules), so when it proves a level
+and the officers are seated up to its counts, the full model cannot do better: on small
+generated programmes where both prove optimality they must agree on every level, and every
+plan must pass the independent checker.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from trafficplan.checker import check_plan
+from trafficplan.datagen import generate_programme
+from trafficplan.inputs import load_data
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import PlanSession
+from trafficplan.solver import SolveOptions, solve
+from trafficplan.solver.instance import Instance
+
+solve_module = importlib.import_module("trafficplan.solver.solve")
+
+
+def programme(folder: Path, seed: int, edit: dict[str, Any]) -> ProblemData:
+    """A small generated programme (3 regions, 2 trainers, 40 officers a region, three
+    weeks) with ``edit`` merged into its constraints."""
+    generate_programme(folder, "thin", seed=seed, regions=3, officers_per_region=40, trainers=2)
+    path = folder / "constraints.yaml"
+    constraints = yaml.safe_load(path.read_text(encoding="utf-8"))
+    constraints["window"]["end"] = "2008-08-05"
+    constraints["sessions"]["per_region"] = {"min": 1, "max": 3}
+    constraints["sessions"]["officers"] = {"min": 5, "max": 15}
+    constraints["officers"]["max_district_share_per_day"] = 0.5
+    for key, value in edit.items():
+        section, _, name = key.partition(".")
+        if name:
+            constraints[section][name] = value
+        else:
+            constraints[section] = value
+    path.write_text(yaml.safe_dump(constraints), encoding="utf-8")
+    return load_data(folder)
+
+
+def full_model_result(data: ProblemData) -> Any:
+    started = time.monotonic()
+    return solve_module._solve_full(
+        Instance(data), SolveOptions(time_limit=60, workers=2), 2, started, started + 60
+    )
+
+
+def spy_estimate(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record each call of the estimate path."""
+    calls: list[bool] = []
+    original = solve_module._solve_by_estimate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(True)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_solve_by_estimate", spy)
+    return calls
+
+
+# (seed, constraint edits): sessions too few for every region's bound, or a budget
+CASES = [
+    (21, {"sessions.max_total": 4}),
+    (22, {"sessions.max_total": 5}),
+    (23, {"budget_eur": 1000}),
+    (24, {"budget_eur": 1300, "sessions.max_total": 6}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("seed", "edit"), CASES)
+def test_estimate_path_agrees_with_the_full_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, edit: dict[str, Any]
+) -> None:
+    data = programme(tmp_path, seed, edit)
+    calls = spy_estimate(monkeypatch)
+    estimated = solve(data, SolveOptions(time_limit=30, workers=2))
+    assert calls, "the regions' bounds fit: this case does not test the estimate path"
+    full = full_model_result(data)
+    for result in (estimated, full):
+        assert result.plan is not None
+        assert check_plan(data, result.plan).valid
+    estimated_levels = {o.name: o for o in estimated.plan.objectives}
+    full_levels = {o.name: o for o in full.plan.objectives}
+    # the estimate's officer bound is a relaxation's: never below the full optimum
+    if full_levels["officers_trained"].proven:
+        bound = estimated_levels["officers_trained"].bound
+        assert bound is not None and bound >= full_levels["officers_trained"].value
+    if estimated.status == full.status == "optimal":
+        assert [o.value for o in estimated.plan.objectives] == [
+            o.value for o in full.plan.objectives
+        ]
+
+
+def test_a_looser_budget_never_trains_fewer_officers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trained = []
+    for budget in (1000, 1300, 1700, None):
+        data = programme(tmp_path / f"b{budget}", 31, {"budget_eur": budget})
+        result = solve(data, SolveOptions(time_limit=20, workers=2))
+        assert result.plan is not None
+        assert check_plan(data, result.plan).valid
+        officers = result.plan.objectives[0]
+        assert officers.name == "officers_trained" and officers.proven
+        if budget is not None:
+            assert result.plan.metrics["cost_eur"] <= budget
+        trained.append(officers.value)
+    assert trained == sorted(trained)
+    assert trained[0] < trained[-1], "the tightest budget should bind"
+
+
+def test_more_sessions_allowed_never_train_fewer_officers(tmp_path: Path) -> None:
+    trained = []
+    for total in (3, 5, 7, None):
+        data = programme(tmp_path / f"t{total}", 32, {"sessions.max_total": total})
+        result = solve(data, SolveOptions(time_limit=20, workers=2))
+        assert result.plan is not None and check_plan(data, result.plan).valid
+        assert result.plan.objectives[0].proven
+        trained.append(result.plan.objectives[0].value)
+    assert trained == sorted(trained)
+    assert trained[0] < trained[-1]
+
+
+def test_seating_stops_at_the_masters_count(tmp_path: Path) -> None:
+    data = programme(tmp_path, 33, {})
+    inst = Instance(data)
+    region = inst.region_ids[0]
+    venue = data.region_by_id[region].venues[0].id
+    days = inst.days[:2]
+    sessions = [
+        PlanSession(
+            id=f"S{i}", region=region, venue=venue, date=day, trainers=[], ngos=[], officers=[]
+        )
+        for i, day in enumerate(days)
+    ]
+    free = solve_module._seat_by_flow(inst, region, [s.model_copy() for s in sessions])
+    assert free is not None and free > 12
+    capped = solve_module._seat_by_flow(inst, region, sessions, at_most=12)
+    assert capped == 12 == sum(len(s.officers) for s in sessions)
+    # each session still holds officers.min at least
+    assert all(len(s.officers) >= 5 for s in sessions)
+    assert solve_module._seat_by_flow(inst, region, sessions, at_most=9) is None
