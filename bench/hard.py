@@ -174,7 +174,9 @@ def product_once(instance: Instance, run: int, workdir: Path, args: argparse.Nam
         if doc.get("first_plan_seconds") is not None:
             first = round(search_started + doc["first_plan_seconds"], 3)
         if any(lv.name == "officers_trained" and lv.proven for lv in levels):
-            proven = round(arrived, 3)
+            # when the proof was in hand (from the process start), else the document's arrival
+            at = doc.get("proven_seconds", {}).get("officers_trained")
+            proven = round(arrived if at is None else search_started + at, 3)
     status = "timeout" if child.killed else str(doc.get("status", "error"))
     return Outcome(
         instance=instance.name,

@@ -157,6 +157,23 @@ def test_national_preset_shape(tmp_path: Path) -> None:
         assert 12 <= longest <= 19  # a 2-3-week summer leave, Monday to Friday
 
 
+def test_double_national_preset_shape(tmp_path: Path) -> None:
+    # spec 6.5's double national: 27 regions over two years, ~18,000 officers, ~700
+    # sessions, 80 trainers
+    datagen.generate_programme(tmp_path, "double-national")
+    data = load_data(tmp_path)
+    assert len(data.regions) == 27
+    assert 17_800 <= len(data.officers) <= 18_200
+    assert len(data.trainers) == 80
+    assert data.constraints.sessions.max_total == 702
+    assert (data.constraints.window.start, data.constraints.window.end) == (
+        date(2009, 1, 12),
+        date(2010, 12, 17),
+    )
+    leave_years = {r.start.year for t in data.trainers for r in t.unavailable}
+    assert leave_years == {2009, 2010}
+
+
 def test_programme_is_byte_identical_on_rerun_and_seeded(tmp_path: Path) -> None:
     small = {"regions": 3, "officers_per_region": 40, "trainers": 5}
     datagen.generate_programme(tmp_path / "a", "national", **small)

@@ -93,6 +93,9 @@ def test_solve_json_document(tiny_folder: Path, tmp_path: Path) -> None:
     assert doc["metrics"]["officers_trained"] == 40
     assert doc["metrics"]["cost_eur"] == pytest.approx(220.0)
     assert doc["wall_seconds"] >= doc["build_seconds"] >= 0
+    # each level proven optimal, with when its proof was in hand
+    assert set(doc["proven_seconds"]) == {o["name"] for o in doc["objectives"]}
+    assert all(0 < s <= doc["wall_seconds"] for s in doc["proven_seconds"].values())
     # the document is the plan's own figures
     assert read_plan(out).metrics == doc["metrics"]
 

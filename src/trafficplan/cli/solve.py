@@ -80,6 +80,10 @@ def solve(
                 if result.first_plan_seconds is None
                 else round(before_search + result.first_plan_seconds, 3),
                 "wall_seconds": round(before_search + result.wall_seconds, 3),
+                "proven_seconds": {
+                    name: round(before_search + seconds, 3)
+                    for name, seconds in result.proven_seconds.items()
+                },
                 "relaxations": [r.model_dump() for r in plan.relaxations],
             }
         )

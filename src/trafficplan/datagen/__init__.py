@@ -318,6 +318,24 @@ PRESETS: dict[str, Preset] = {
         trainer_days_off=(2, 5),
         fixed_region="kyiv-city",
     ),
+    "double-national": Preset(
+        regions=REGIONS_NATIONAL,
+        window=(date(2009, 1, 12), date(2010, 12, 17)),
+        officers_per_region=666,
+        leave_share=0.10,
+        sessions_per_region=(26, 26),
+        officers_per_session=(15, 28),
+        venue_capacity=(28, 30),
+        venues_per_region=(1, 2),
+        ngos_per_region=(2, 4),
+        trainers=80,
+        trainer_homes=(("Kyiv", 24), ("Lviv", 16), ("Kharkiv", 14), ("Odesa", 14),
+                       ("Dnipropetrovsk", 12)),
+        trainer_leave_weeks=(2, 3),
+        trainer_leave_mondays=(date(2009, 6, 1), date(2010, 8, 9)),
+        trainer_days_off=(4, 10),
+        fixed_region="kyiv-city",
+    ),
     "thin": Preset(
         regions=REGIONS_2008,
         window=(date(2008, 7, 16), date(2008, 10, 31)),
@@ -363,7 +381,8 @@ PRESETS: dict[str, Preset] = {
         ),
     ),
 }  # fmt: skip
-"""``national``: the 27-region benchmark of 2009; ``thin``: 2008 with 4 trainers only;
+"""``national``: the 27-region benchmark of 2009; ``double-national``: the same 27 regions
+over 2009 and 2010 (twice the officers, sessions and trainers); ``thin``: 2008 with 4 trainers only;
 ``scarce``: a family of 2008-sized programmes with 3-5 trainers, drawn per seed."""
 
 OVERRIDES = ("regions", "officers_per_region", "trainers", "leave_share")

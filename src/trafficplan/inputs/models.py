@@ -268,12 +268,15 @@ class CalendarRules(Strict):
             return None
         import holidays
 
-        supported = holidays.list_supported_countries()
-        if value.upper() not in supported:
+        try:
+            # loads the one country's calendar (which the plan's calendar needs anyway), not
+            # every country's as listing the supported ones would
+            holidays.country_holidays(value.upper())
+        except NotImplementedError:
             raise ValueError(
                 f"'{value[:20]}' is not a country code the holidays package knows "
                 "(ISO 3166-1 alpha-2, e.g. UA), or null"
-            )
+            ) from None
         return value.upper()
 
 

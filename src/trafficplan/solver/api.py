@@ -76,3 +76,6 @@ class SolveResult:
     build_seconds: float = 0.0
     first_plan_seconds: float | None = None
     wall_seconds: float = 0.0
+    proven_seconds: dict[str, float] = field(default_factory=dict)
+    """Per objective proven optimal, when its proof was in hand (seconds from the start of the
+    search; the end of the search where no earlier instant is known)."""

@@ -129,6 +129,8 @@ class Instance:
     _assignment_cents: dict[tuple[str, int, bool], int] = field(
         init=False, default_factory=dict, repr=False
     )
+    # per officer class, the day indexes of its leave: asked once per class and day
+    _class_away: dict[int, frozenset[int]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         since = self.frozen.since
@@ -223,7 +225,15 @@ class Instance:
 
     def class_available(self, officer_class: OfficerClass, day_index: int) -> bool:
         """Whether the class's officers are free on a working day."""
-        return not in_date_set(self.days[day_index], officer_class.unavailable)
+        if not officer_class.unavailable:
+            return True
+        away = self._class_away.get(officer_class.index)
+        if away is None:
+            away = frozenset(
+                i for i, day in enumerate(self.days) if in_date_set(day, officer_class.unavailable)
+            )
+            self._class_away[officer_class.index] = away
+        return day_index not in away
 
     # ----- trainers -----------------------------------------------------------------------------
     def trainer_days(self, trainer_id: str) -> list[int]:

@@ -106,6 +106,9 @@ class PlanModel:
         # officer-free model: an upper bound of each region's officers
         # (:func:`trafficplan.solver.estimate.add_officer_estimate`), empty if none
         self.region_officers: dict[str, cp_model.IntVar] = {}
+        # whether CP-SAT presolves this model (the master with officer counts finds and
+        # proves its plans several times faster without)
+        self.presolve = True
         # least sessions per region (a master model may ask for more than the data's min)
         self.session_floor = {
             r: max(inst.session_range(r)[0], (session_floor or {}).get(r, 0))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from trafficplan.inputs.models import MAXIMISED_OBJECTIVES
@@ -24,6 +24,8 @@ class Timing:
     started: float
     build_seconds: float = 0.0
     first_plan_seconds: float | None = None
+    proven_at: dict[str, float] = field(default_factory=dict)
+    """Seconds from the start when a level's proof was in hand, where known before the end."""
 
 
 def plan_result(
@@ -96,7 +98,12 @@ def plan_result(
         interrupted=interrupted,
         build_seconds=timing.build_seconds,
         first_plan_seconds=timing.first_plan_seconds,
-        wall_seconds=time.monotonic() - timing.started,
+        wall_seconds=(wall := time.monotonic() - timing.started),
+        proven_seconds={
+            level.name: round(timing.proven_at.get(level.name, wall), 3)
+            for level in objectives
+            if level.proven
+        },
     )
 
 

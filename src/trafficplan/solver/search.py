@@ -226,6 +226,7 @@ def solve_reproducibly(
         quick.parameters.max_deterministic_time = QUICK_DETERMINISTIC_TIME
         if linearization is not None:
             quick.parameters.linearization_level = linearization
+        quick.parameters.cp_model_presolve = pm.presolve
         status = run_solver(quick, pm.model, options.stop, watcher)
         finished = status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
         if finished or options.stop.is_set() or time.monotonic() >= deadline - 0.05:
@@ -235,6 +236,7 @@ def solve_reproducibly(
     solver = make_solver(options, deadline - time.monotonic(), workers, large)
     if linearization is not None:
         solver.parameters.linearization_level = linearization
+    solver.parameters.cp_model_presolve = pm.presolve
     return run_solver(solver, pm.model, options.stop, watcher), solver
 
 
@@ -247,6 +249,8 @@ class LexOutcome:
     infeasible: bool = False
     interrupted: bool = False
     first_plan_at: float | None = None
+    proven_at: dict[str, float] = field(default_factory=dict)
+    """Seconds from the start when each proven level's search ended."""
 
 
 def optimise_lexicographically(
@@ -322,6 +326,8 @@ def optimise_lexicographically(
             break
         proven = status == cp_model.OPTIMAL and all_proven
         all_proven = proven
+        if proven:
+            outcome.proven_at[level.name] = time.monotonic() - started
         found.append((level, level.value_of(solver), bound, proven))
         final = solver
         outcome.values = pm.solution(solver)
@@ -364,6 +370,7 @@ def _probe(
     pm.model.minimize(level.expr)
     quick = make_solver(options, deadline - time.monotonic(), 1)
     quick.parameters.max_deterministic_time = PROBE_BOUND_TIME
+    quick.parameters.cp_model_presolve = pm.presolve
     status = run_solver(quick, pm.model, options.stop, watcher)
     if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
         return status, quick, level.bound_of(quick, status == cp_model.OPTIMAL)

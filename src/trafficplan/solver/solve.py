@@ -466,6 +466,7 @@ def _solve_by_estimate(
     data = inst.data
     candidates = trainer_candidates(inst)
     master = PlanModel(inst, with_officers=False, trainer_candidates=candidates)
+    master.presolve = candidates is not None  # national-sized: presolve as for large models
     add_officer_estimate(master, bounds)
     add_constraints(master)
     if master.infeasible_reasons:
@@ -476,42 +477,86 @@ def _solve_by_estimate(
     levels = objective_levels(master, constraints.objective_names, constraints.tolerances)
     large = candidates is not None
     reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
+    master_deadline = deadline - (reserve if large else 0.0)
+
+    def seated(values: dict[int, int]) -> tuple[list[PlanSession], dict[str, int], bool] | None:
+        """The master's sessions with officers seated up to its counts, and whether every
+        region reached its count."""
+        sessions = extract_sessions(master, lambda var: values[var.index])
+        counted = {r: values[var.index] for r, var in master.region_officers.items()}
+        placed = _place_officers(
+            inst, sessions, options, deadline, sessions_keep_rules=True, at_most=counted
+        )
+        if placed is None:
+            return None
+        return sessions, placed, all(placed.get(r, 0) >= n for r, n in counted.items())
+
+    # a complete plan within about a second, so that Ctrl-C soon after the start has one to
+    # write: the master's first plan of a parallel search, officers seated on it. Never a
+    # hint: that search is not reproducible, and the plan must be (only a search cut short
+    # may return this one)
+    master.model.maximize(levels[0].expr)
+    quick = make_solver(options, min(EARLY_SECONDS, deadline - time.monotonic()), max(2, workers))
+    quick.parameters.interleave_search = False
+    quick.parameters.stop_after_first_solution = True
+    quick.parameters.cp_model_presolve = master.presolve
+    early = None
+    if run_solver(quick, master.model, options.stop) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        early = seated(master.solution(quick))
+    early_at = time.monotonic() - started if early is not None else None
+
+    # officers alone first, their plan seated at once: whether the counts hold tells whether
+    # the later levels continue in the master (the proof carries over) or the full model
     outcome = optimise_lexicographically(
-        master, levels, options, workers, started, deadline - (reserve if large else 0.0)
+        master, levels[:1], options, workers, started, master_deadline, level_count=len(levels)
     )
-    if outcome.values is None:
+    plan = seated(outcome.values) if outcome.values is not None else None
+    if plan is None and early is None:
         if outcome.infeasible and _relaxation_infeasible(inst, options, workers, deadline):
             return no_plan_result("infeasible", [NO_PLAN_REASON], started)
         return None
-    values = outcome.values
-    sessions = extract_sessions(master, lambda var: values[var.index])
-    counted = {r: values[var.index] for r, var in master.region_officers.items()}
-    placed = _place_officers(
-        inst, sessions, options, deadline, sessions_keep_rules=True, at_most=counted
-    )
-    if placed is None:
-        return None
-    timing = Timing(started, build_seconds, outcome.first_plan_at)
-    reached = all(placed.get(r, 0) >= count for r, count in counted.items())
-    results = outcome.results
+    if plan is None:
+        # cut short before the search's first plan: the early one, no level proven
+        assert early is not None
+        sessions, placed, _ = early
+        timing = Timing(started, build_seconds, early_at)
+        return plan_result(data, sessions, [], timing, interrupted=outcome.interrupted)
+    sessions, placed, reached = plan
+    first_at = min(t for t in (early_at, outcome.first_plan_at) if t is not None)
+    timing = Timing(started, build_seconds, first_at, dict(outcome.proven_at))
+    results = list(outcome.results)
+    interrupted = outcome.interrupted
+    if reached and len(levels) > 1 and not interrupted:
+        later = optimise_lexicographically(
+            master,
+            levels[1:],
+            options,
+            workers,
+            started,
+            master_deadline,
+            level_offset=1,
+            level_count=len(levels),
+        )
+        interrupted = later.interrupted
+        better = seated(later.values) if later.values is not None else None
+        if better is not None and better[2]:
+            sessions, placed, _ = better
+            if results[0].proven:
+                results += later.results
+                timing.proven_at.update(later.proven_at)
+            else:  # proven only at the officers found, not at their optimum
+                results += [r.model_copy(update={"proven": False}) for r in later.results]
     if not reached:
         # the plan trains fewer officers than the master counted: only the officer bound
-        # still holds (it bounds every plan); the later levels were optimised for the count
-        results = [
-            result.model_copy(update={"proven": False, "bound": None, "best": None})
-            if result.name != "officers_trained"
-            else result.model_copy(update={"proven": False})
-            for result in results
-        ]
-        first = results[0] if results else None
+        # still holds (it bounds every plan)
+        results = [result.model_copy(update={"proven": False}) for result in results]
+        first = results[0]
         if (
-            first is not None
-            and first.name == "officers_trained"
-            and first.bound is not None
+            first.bound is not None
             and not options.stop.is_set()
-            and time.monotonic() < deadline - 1.0
+            and (time.monotonic() < deadline - 1.0)
         ):
-            found = plan_result(data, sessions, results, timing, interrupted=outcome.interrupted)
+            found = plan_result(data, sessions, results, timing, interrupted=interrupted)
             full = _solve_full(
                 inst,
                 options,
@@ -525,7 +570,7 @@ def _solve_by_estimate(
                 return found  # the full model did not get as far in the time left
             full.first_plan_seconds = timing.first_plan_seconds
             return full
-    return plan_result(data, sessions, results, timing, interrupted=outcome.interrupted)
+    return plan_result(data, sessions, results, timing, interrupted=interrupted)
 
 
 def _settle_by_counts(
@@ -628,6 +673,10 @@ def shift_officer_cost(
         for r in results
     ]
 
+
+EARLY_SECONDS = 3.0
+"""At most this long, the parallel search for the early plan of the master with officer
+counts (its first plan comes in well under a second on 2008-sized data)."""
 
 MAX_TRAINER_VARIABLES = 60_000
 """Above this many trainer-site-day Booleans, the master keeps only the cheapest trainers of
