@@ -9,6 +9,8 @@
   that plan with officers taken off until it fits each budget shows that a plan exists
   (:func:`trimmed_plan`).
 - ``national``: preset ``national`` (27 regions, ~9,000 officers, a year).
+- ``double-national``: preset ``double-national`` (the 27 regions over two years, ~18,000
+  officers, 702 sessions, 80 trainers).
 - ``shipped``: the repository's ``data/`` as it is.
 """
 
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FAMILIES = ("scarce", "budget", "national", "shipped")
+FAMILIES = ("scarce", "budget", "national", "double-national", "shipped")
 SCARCE_SEEDS = (1, 2, 6, 14, 27)
 """Seeds of the ``scarce`` family, chosen to cover what the family varies: 5, 4, 5, 3 and 3
 trainers, ``trainers.max_consecutive_days`` 2 (seeds 1, 2) and 1 (seeds 6, 14, 27), 18-22 %
@@ -155,13 +157,13 @@ def budget(workdir: Path, time_limit: float, workers: int, seed: int) -> list[In
     return instances
 
 
-def national(workdir: Path) -> list[Instance]:
-    """The generated national programme."""
+def national(workdir: Path, preset: str = "national") -> list[Instance]:
+    """The generated national programme (or the ``double-national`` one)."""
     from trafficplan.datagen import generate_programme
 
-    folder = workdir / "national"
-    generate_programme(folder, "national")
-    return [Instance("national", "national", folder, describe(folder))]
+    folder = workdir / preset
+    generate_programme(folder, preset)
+    return [Instance(preset, preset, folder, describe(folder))]
 
 
 def shipped() -> list[Instance]:
@@ -180,8 +182,8 @@ def prepare(
             instances += scarce(workdir)
         elif family == "budget":
             instances += budget(workdir, time_limit, workers, seed)
-        elif family == "national":
-            instances += national(workdir)
+        elif family in ("national", "double-national"):
+            instances += national(workdir, family)
         elif family == "shipped":
             instances += shipped()
         else:
