@@ -151,3 +151,86 @@ def test_seating_stops_at_the_masters_count(tmp_path: Path) -> None:
     # each session still holds officers.min at least
     assert all(len(s.officers) >= 5 for s in sessions)
     assert solve_module._seat_by_flow(inst, region, sessions, at_most=9) is None
+
+
+def test_a_search_cut_short_keeps_the_early_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the deterministic search stopped before its first plan (Ctrl-C, the time limit): the
+    # early plan of the short parallel search is the answer, complete and valid, nothing
+    # claimed proven
+    from trafficplan.solver.search import LexOutcome
+
+    data = programme(tmp_path, 21, {"sessions.max_total": 4})
+
+    def cut_short(*args: Any, **kwargs: Any) -> LexOutcome:
+        return LexOutcome(interrupted=True)
+
+    monkeypatch.setattr(solve_module, "optimise_lexicographically", cut_short)
+    result = solve(data, SolveOptions(time_limit=20, workers=2))
+    assert result.plan is not None and result.interrupted
+    assert check_plan(data, result.plan).valid
+    assert result.plan.metrics["officers_trained"] > 0
+    assert not any(o.proven for o in result.plan.objectives)
+    assert result.first_plan_seconds is not None
+
+
+def test_officers_proven_before_the_later_levels(tmp_path: Path) -> None:
+    data = programme(tmp_path, 22, {"sessions.max_total": 5})
+    result = solve(data, SolveOptions(time_limit=30, workers=2))
+    assert result.plan is not None and result.status == "optimal"
+    seconds = result.proven_seconds
+    assert set(seconds) == {"officers_trained", "cost_eur", "max_trainer_sessions"}
+    assert seconds["officers_trained"] <= seconds["cost_eur"] <= result.wall_seconds + 1e-3
+
+
+def test_same_seed_same_plan(tmp_path: Path) -> None:
+    # the early plan's parallel search is not reproducible, but it never hints the search
+    # whose plan is returned: with every level proven, the same data give the same plan
+    data = programme(tmp_path, 24, {"budget_eur": 1300, "sessions.max_total": 6})
+    first, second = (solve(data, SolveOptions(time_limit=30, workers=2)) for _ in range(2))
+    assert first.plan is not None and second.plan is not None
+    assert first.status == second.status == "optimal"
+    assert first.plan.sessions == second.plan.sessions
+
+
+def test_a_seating_cut_keeps_the_plans_it_seats(tmp_path: Path) -> None:
+    # the cut after a short seating bounds a region's count on exactly those sessions by
+    # what they seat, and by no less: the master keeps that plan with that count, and
+    # cannot count more on those sessions
+    from ortools.sat.python import cp_model
+
+    from trafficplan.solver.estimate import add_officer_estimate, add_seating_cut
+    from trafficplan.solver.extract import extract_sessions
+    from trafficplan.solver.model import PlanModel
+    from trafficplan.solver.rules import add_constraints
+
+    data = programme(tmp_path, 25, {"sessions.max_total": 5})
+    inst = Instance(data)
+
+    def master_model() -> PlanModel:
+        master = PlanModel(inst, with_officers=False)
+        add_officer_estimate(master, {r: 10_000 for r in inst.region_ids})
+        add_constraints(master)
+        return master
+
+    master = master_model()
+    master.model.maximize(master.officers_trained())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(master.model) == cp_model.OPTIMAL
+    sessions = extract_sessions(master, solver.value)
+    region = sessions[0].region
+    own = [s for s in sessions if s.region == region]
+    seated = solve_module._seat_by_flow(inst, region, own)
+    assert seated is not None
+    taken = {(s.venue, inst.day_index[s.date]) for s in own}
+
+    for count, expected in ((seated, cp_model.OPTIMAL), (seated + 1, cp_model.INFEASIBLE)):
+        master = master_model()
+        add_seating_cut(master, region, taken, seated)
+        for key, var in master.held_at.items():
+            if data.region_of_venue[key[0]] == region:
+                master.model.add(var == int(key in taken))
+        master.model.add(master.region_officers[region] == count)
+        assert solver.solve(master.model) == expected

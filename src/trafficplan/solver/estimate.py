@@ -97,3 +97,28 @@ def add_officer_estimate(pm: PlanModel, bounds: dict[str, int]) -> None:
             m.add(part <= data.district_day_cap(district) * sessions)
             parts.append(part)
         m.add(count <= sum(parts))
+
+
+def add_seating_cut(
+    pm: PlanModel, region_id: str, sessions: set[tuple[str, int]], seated: int
+) -> None:
+    """A cut after seating the region's officers on exactly ``sessions`` (venue, day) seated
+    only ``seated``, fewer than its count: the most officers those sessions can take (a
+    maximum flow), so with them the count is at most ``seated``; each session added can raise
+    that by at most its seats and one taken away never does. So the count is at most
+    ``seated`` plus the largest seats times the sessions that differ, valid for every plan
+    (no plan is cut off, only this set's overestimate)."""
+    data = pm.data
+    top = max(
+        (
+            min(data.constraints.sessions.officers.max, data.seat_range(v.id)[1])
+            for v in data.region_by_id[region_id].venues
+        ),
+        default=0,
+    )
+    differ = [
+        1 - var if key in sessions else var
+        for key, var in pm.held_at.items()
+        if data.region_of_venue[key[0]] == region_id
+    ]
+    pm.model.add(pm.region_officers[region_id] <= seated + top * sum(differ))

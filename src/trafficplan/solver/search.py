@@ -262,9 +262,11 @@ def optimise_lexicographically(
     deadline: float,
     level_offset: int = 0,
     level_count: int | None = None,
+    hold_last: bool = True,
 ) -> LexOutcome:
     """Optimise each level in turn, holding earlier levels at their best value, or within
-    their tolerance of it (spec 6.1: the allowance is fixed when the level's search ends).
+    their tolerance of it (spec 6.1: the allowance is fixed when the level's search ends);
+    the last level too unless ``hold_last`` is False (the caller holds it, or not).
 
     A level that stops at its time limit is held at the value found (its bound is reported,
     it is not proven, and no later level can be proven). Each level reports the final
@@ -331,7 +333,8 @@ def optimise_lexicographically(
         found.append((level, level.value_of(solver), bound, proven))
         final = solver
         outcome.values = pm.solution(solver)
-        level.hold(pm, solver)
+        if hold_last or index < len(levels) - 1:
+            level.hold(pm, solver)
         pm.hint(outcome.values)
         if outcome.interrupted:
             break

@@ -43,7 +43,7 @@ from trafficplan.solver.api import (
     SolveOptions,
     SolveResult,
 )
-from trafficplan.solver.estimate import add_officer_estimate
+from trafficplan.solver.estimate import add_officer_estimate, add_seating_cut
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.hints import add_plan_hint
 from trafficplan.solver.instance import Instance
@@ -506,11 +506,52 @@ def _solve_by_estimate(
     early_at = time.monotonic() - started if early is not None else None
 
     # officers alone first, their plan seated at once: whether the counts hold tells whether
-    # the later levels continue in the master (the proof carries over) or the full model
-    outcome = optimise_lexicographically(
-        master, levels[:1], options, workers, started, master_deadline, level_count=len(levels)
-    )
-    plan = seated(outcome.values) if outcome.values is not None else None
+    # the later levels continue in the master (the proof carries over). Where a region's
+    # sessions took fewer officers than its count, that overestimate is cut off and the
+    # level solved again (its bound stays proven: the cuts hold for every plan)
+    plan: tuple[list[PlanSession], dict[str, int], bool] | None = None
+    first_seen: list[float] = []
+    for round_ in range(SEATING_ROUNDS + 1):
+        share = 0.6 if len(levels) > 1 else 1.0
+        left = master_deadline - time.monotonic()
+        level_deadline = time.monotonic() + share * left
+        # under a budget, the count's own search proves little: most of the level's time
+        # goes to probing (below)
+        probing = data.constraints.budget_eur is not None
+        search_deadline = time.monotonic() + (0.2 if probing else share) * left
+        outcome = optimise_lexicographically(
+            master,
+            levels[:1],
+            options,
+            workers,
+            started,
+            search_deadline,
+            level_count=len(levels),
+            hold_last=False,
+        )
+        if outcome.first_plan_at is not None:
+            first_seen.append(outcome.first_plan_at)
+        if outcome.results and not outcome.results[0].proven and probing:
+            _probe_officers(master, levels[0], outcome, options, started, level_deadline)
+        found = seated(outcome.values) if outcome.values is not None else None
+        if found is None:
+            break
+        if plan is None or sum(found[1].values()) > sum(plan[1].values()) or found[2]:
+            plan = found
+        if found[2] or outcome.interrupted or round_ == SEATING_ROUNDS:
+            break
+        if time.monotonic() >= master_deadline - 1.0:
+            break
+        for region_id, var in master.region_officers.items():
+            assert outcome.values is not None
+            if found[1].get(region_id, 0) < outcome.values[var.index]:
+                taken = {
+                    (s.venue, inst.day_index[s.date]) for s in found[0] if s.region == region_id
+                }
+                add_seating_cut(master, region_id, taken, found[1].get(region_id, 0))
+    if plan is not None and plan[2]:
+        # the officers level held where it was reached, for the later levels
+        master.model.add(levels[0].expr >= sum(plan[1].values()) + inst.frozen_trained())
     if plan is None and early is None:
         if outcome.infeasible and _relaxation_infeasible(inst, options, workers, deadline):
             return no_plan_result("infeasible", [NO_PLAN_REASON], started)
@@ -522,7 +563,7 @@ def _solve_by_estimate(
         timing = Timing(started, build_seconds, early_at)
         return plan_result(data, sessions, [], timing, interrupted=outcome.interrupted)
     sessions, placed, reached = plan
-    first_at = min(t for t in (early_at, outcome.first_plan_at) if t is not None)
+    first_at = min(t for t in (early_at, *first_seen) if t is not None)
     timing = Timing(started, build_seconds, first_at, dict(outcome.proven_at))
     results = list(outcome.results)
     interrupted = outcome.interrupted
@@ -556,7 +597,7 @@ def _solve_by_estimate(
             and not options.stop.is_set()
             and (time.monotonic() < deadline - 1.0)
         ):
-            found = plan_result(data, sessions, results, timing, interrupted=interrupted)
+            kept = plan_result(data, sessions, results, timing, interrupted=interrupted)
             full = _solve_full(
                 inst,
                 options,
@@ -567,10 +608,64 @@ def _solve_by_estimate(
                 officers_at_most=math.floor(first.bound + 1e-6),
             )
             if full.plan is None or full.plan.metrics["officers_trained"] < sum(placed.values()):
-                return found  # the full model did not get as far in the time left
+                return kept  # the full model did not get as far in the time left
             full.first_plan_seconds = timing.first_plan_seconds
             return full
     return plan_result(data, sessions, results, timing, interrupted=interrupted)
+
+
+def _probe_officers(
+    master: PlanModel,
+    level: Level,
+    outcome: LexOutcome,
+    options: SolveOptions,
+    started: float,
+    deadline: float,
+) -> None:
+    """Under a budget, prove the officers level of the master by probing (in place on
+    ``outcome``): the cheapest plan with one officer more than found, its cost minimised
+    (whose linear relaxation shows far sooner than the officer count's own that the budget
+    cannot pay for it). Impossible: the level found is optimal. Found: it is the new best,
+    and the next count is probed."""
+    assert outcome.values is not None and outcome.results
+    result = outcome.results[0]
+    found = round(result.value or 0)
+    cost = master.cost_cents(ceil=True)
+    while time.monotonic() < deadline - 0.5 and not options.stop.is_set():
+        probe = master.model.add(level.expr >= found + 1)
+        master.model.minimize(cost)
+        master.model.clear_hints()  # the best found breaks the probe: no guide to repair
+        # one worker with the full linear relaxation: its bound on cost is the proof
+        status, solver = solve_reproducibly(
+            master, options, 1, deadline - time.monotonic(), None, linearization=2
+        )
+        probe.proto.clear_linear()  # for this probe only
+        master.hint(outcome.values)
+        if status == cp_model.INFEASIBLE:
+            master.model.add(level.expr <= found)  # a valid cut from now on
+            outcome.results[0] = result.model_copy(
+                update={"value": float(found), "bound": float(found), "proven": True}
+            )
+            outcome.proven_at[level.name] = time.monotonic() - started
+            return
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return  # out of time: the best found stands
+        outcome.values = master.solution(solver)
+        master.hint(outcome.values)
+        found = round(solver.value(level.expr))
+        result = result.model_copy(update={"value": float(found)})
+        outcome.results[0] = result
+        if options.progress is not None:
+            options.progress(
+                ProgressEvent(
+                    elapsed=time.monotonic() - started,
+                    level=level.name,
+                    level_index=0,
+                    levels=1,
+                    value=float(found),
+                    bound=result.bound if result.bound is not None else float(found),
+                )
+            )
 
 
 def _settle_by_counts(
@@ -673,6 +768,9 @@ def shift_officer_cost(
         for r in results
     ]
 
+
+SEATING_ROUNDS = 8
+"""At most this many times the master's officer level is solved again after a seating cut."""
 
 EARLY_SECONDS = 3.0
 """At most this long, the parallel search for the early plan of the master with officer
