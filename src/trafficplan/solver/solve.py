@@ -8,9 +8,13 @@ When ``officers_trained`` is the first objective (the default), the search is de
    officer counts), with each region held to the sessions its bound needs and the cuts that
    training every officer implies (each officer's free days must hold a session). Its
    optimum on the later levels (cost, load) is a valid bound for the whole problem.
+   When the regions cannot all reach their bounds at once (``max_total``, a budget), the
+   master instead counts each region's officers (:mod:`trafficplan.solver.estimate`, an
+   upper bound), proves the officers level first (seating cuts where a region's sessions
+   take fewer; under a budget, probing), then the later levels.
 3. **Officers on seats.** Each region's officers are placed on the master's sessions (a
-   min-cost max flow, exact). If every region reaches its bound, the plan is optimal on
-   every level the master proved.
+   min-cost max flow, exact). If every region reaches its bound (or count), the plan is
+   optimal on every level the master proved.
 4. Otherwise the full model (every rule at once) is solved, hinted with the plan of 1-3 and
    bounded by the region bounds.
 """
@@ -518,7 +522,7 @@ def _solve_by_estimate(
         # under a budget, the count's own search proves little: most of the level's time
         # goes to probing (below)
         probing = data.constraints.budget_eur is not None
-        search_deadline = time.monotonic() + (0.2 if probing else share) * left
+        search_deadline = time.monotonic() + (0.35 if probing else share) * left
         outcome = optimise_lexicographically(
             master,
             levels[:1],
@@ -623,37 +627,42 @@ def _probe_officers(
     deadline: float,
 ) -> None:
     """Under a budget, prove the officers level of the master by probing (in place on
-    ``outcome``): the cheapest plan with one officer more than found, its cost minimised
-    (whose linear relaxation shows far sooner than the officer count's own that the budget
-    cannot pay for it). Impossible: the level found is optimal. Found: it is the new best,
-    and the next count is probed."""
+    ``outcome``): is there a plan with at least k officers? Asked as the cheapest such plan
+    (cost minimised, whose linear relaxation shows far sooner than the officer count's own
+    that the budget cannot pay for it). First k = one more than found (often the answer),
+    then halving the interval between the best found and the bound. None: the bound drops
+    to k - 1 (a valid cut from then on); one: it is the new best. Proven when they meet."""
     assert outcome.values is not None and outcome.results
     result = outcome.results[0]
     found = round(result.value or 0)
+    bound = math.floor(result.bound) if result.bound is not None else found + 1
     cost = master.cost_cents(ceil=True)
-    while time.monotonic() < deadline - 0.5 and not options.stop.is_set():
-        probe = master.model.add(level.expr >= found + 1)
+    first = True
+    while found < bound and time.monotonic() < deadline - 0.5 and not options.stop.is_set():
+        k = found + 1 if first else (found + 1 + bound) // 2
+        first = False
+        probe = master.model.add(level.expr >= k)
         master.model.minimize(cost)
         master.model.clear_hints()  # the best found breaks the probe: no guide to repair
-        # one worker with the full linear relaxation: its bound on cost is the proof
-        status, solver = solve_reproducibly(
-            master, options, 1, deadline - time.monotonic(), None, linearization=2
-        )
+        # one worker (reproducible) with the full linear relaxation: its bound on cost is
+        # the proof; a plan with k officers is all a probe asks for, not the cheapest
+        solver = make_solver(options, deadline - time.monotonic(), 1)
+        solver.parameters.linearization_level = 2
+        solver.parameters.cp_model_presolve = master.presolve
+        solver.parameters.stop_after_first_solution = True
+        status = run_solver(solver, master.model, options.stop)
         probe.proto.clear_linear()  # for this probe only
         master.hint(outcome.values)
         if status == cp_model.INFEASIBLE:
-            master.model.add(level.expr <= found)  # a valid cut from now on
-            outcome.results[0] = result.model_copy(
-                update={"value": float(found), "bound": float(found), "proven": True}
-            )
-            outcome.proven_at[level.name] = time.monotonic() - started
-            return
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return  # out of time: the best found stands
-        outcome.values = master.solution(solver)
-        master.hint(outcome.values)
-        found = round(solver.value(level.expr))
-        result = result.model_copy(update={"value": float(found)})
+            bound = k - 1
+            master.model.add(level.expr <= bound)  # a valid cut from now on
+        elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            outcome.values = master.solution(solver)
+            master.hint(outcome.values)
+            found = round(solver.value(level.expr))
+        else:
+            break  # out of time: the best found and the bound stand
+        result = result.model_copy(update={"value": float(found), "bound": float(bound)})
         outcome.results[0] = result
         if options.progress is not None:
             options.progress(
@@ -663,9 +672,12 @@ def _probe_officers(
                     level_index=0,
                     levels=1,
                     value=float(found),
-                    bound=result.bound if result.bound is not None else float(found),
+                    bound=float(bound),
                 )
             )
+    if found >= bound:
+        outcome.results[0] = result.model_copy(update={"proven": True})
+        outcome.proven_at[level.name] = time.monotonic() - started
 
 
 def _settle_by_counts(
