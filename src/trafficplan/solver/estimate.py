@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from trafficplan.solver.instance import OfficerClass
 from trafficplan.solver.model import LinearExpr, PlanModel
 
 
@@ -32,8 +33,7 @@ def add_officer_estimate(pm: PlanModel, bounds: dict[str, int]) -> None:
     ``bounds``) and the constraints of the module docstring. For an officer-free model."""
     inst, data, m = pm.inst, pm.data, pm.model
     trained = pm.frozen.officers
-    seat_top = data.constraints.sessions.officers.max
-    classes_of_region: dict[str, list] = defaultdict(list)
+    classes_of_region: dict[str, list[tuple[OfficerClass, int]]] = defaultdict(list)
     for oc in inst.officer_classes:
         left = sum(1 for o in oc.officer_ids if o not in trained)
         if left:
@@ -65,7 +65,7 @@ def add_officer_estimate(pm: PlanModel, bounds: dict[str, int]) -> None:
                 for district, size in per_district.items()
             )
         seats = [
-            min(seat_top, data.seat_range(venue_id)[1], free_on_day[d]) * var
+            min(data.seat_range(venue_id)[1], free_on_day[d]) * var
             for (venue_id, d), variables in pm.venue_day.items()
             if data.region_of_venue[venue_id] == region_id
             for var in variables
@@ -78,7 +78,9 @@ def add_officer_estimate(pm: PlanModel, bounds: dict[str, int]) -> None:
         # daily cap on each session day
         covered: dict[tuple[int, ...], LinearExpr] = {}
         by_district: dict[str, list[LinearExpr | int]] = defaultdict(list)
+        district_size: dict[str, int] = defaultdict(int)
         for oc, left in own:
+            district_size[oc.district] += left
             if not oc.unavailable:
                 by_district[oc.district].append(left)
                 continue
@@ -91,8 +93,7 @@ def add_officer_estimate(pm: PlanModel, bounds: dict[str, int]) -> None:
         sessions = pm.sessions_of_region(region_id)
         parts = []
         for district, terms in sorted(by_district.items()):
-            size = sum(left for oc, left in own if oc.district == district)
-            part = m.new_int_var(0, size, f"district_officers[{district}]")
+            part = m.new_int_var(0, district_size[district], f"district_officers[{district}]")
             m.add(part <= sum(terms))
             m.add(part <= data.district_day_cap(district) * sessions)
             parts.append(part)
@@ -109,13 +110,7 @@ def add_seating_cut(
     ``seated`` plus the largest seats times the sessions that differ, valid for every plan
     (no plan is cut off, only this set's overestimate)."""
     data = pm.data
-    top = max(
-        (
-            min(data.constraints.sessions.officers.max, data.seat_range(v.id)[1])
-            for v in data.region_by_id[region_id].venues
-        ),
-        default=0,
-    )
+    top = pm.inst.most_seats(region_id)
     differ = [
         1 - var if key in sessions else var
         for key, var in pm.held_at.items()

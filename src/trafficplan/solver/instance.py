@@ -177,6 +177,12 @@ class Instance:
         low = 0 if ("counts", region_id) in self.given_up else bounds.min
         return low, bounds.max
 
+    def most_seats(self, region_id: str) -> int:
+        """The most officers one session of the region may have (its largest venue's seats
+        within ``officers.max``); 0 for a region without venues."""
+        venues = self.data.region_by_id[region_id].venues
+        return max((self.data.seat_range(v.id)[1] for v in venues), default=0)
+
     def venue_days(self, venue_id: str) -> list[int]:
         """Working-day indexes on which the venue is available."""
         venue = self.data.venue_by_id[venue_id]

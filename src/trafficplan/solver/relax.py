@@ -97,8 +97,7 @@ class _Relaxation:
         self.useful: list[Any] = []
         most = 0
         for region_id in sorted(pm.regions):
-            venues = data.region_by_id[region_id].venues
-            seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
+            seats = pm.inst.most_seats(region_id)
             if not seats:
                 continue
             officers = len(data.officers_by_region[region_id])

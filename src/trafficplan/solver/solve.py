@@ -256,10 +256,7 @@ def _solve_decomposed(
     floor: dict[str, int] = {}
     everyone: set[str] = set()
     for region_id, bound in region_bounds.items():
-        venues = data.region_by_id[region_id].venues
-        seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
-        high = inst.session_range(region_id)[1]
-        floor[region_id] = min(high, math.ceil(bound / seats)) if seats else 0
+        floor[region_id] = _sessions_needed(inst, region_id, bound)
         if bound == len(data.officers_by_region[region_id]):
             everyone.add(region_id)
     candidates = trainer_candidates(inst)
@@ -443,14 +440,19 @@ def _bounds_fit(inst: Instance, bounds: dict[str, int]) -> bool:
     data = inst.data
     if data.constraints.budget_eur is not None:
         return False
-    needed = 0
-    for region_id, bound in bounds.items():
-        venues = data.region_by_id[region_id].venues
-        seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
-        low, high = inst.session_range(region_id)
-        needed += max(low, min(high, math.ceil(bound / seats))) if seats else low
+    needed = sum(
+        max(inst.session_range(r)[0], _sessions_needed(inst, r, bound))
+        for r, bound in bounds.items()
+    )
     limit = data.constraints.sessions.max_total
     return limit is None or needed + len(inst.frozen.sessions) <= limit
+
+
+def _sessions_needed(inst: Instance, region_id: str, officers: int) -> int:
+    """The fewest sessions that seat ``officers`` of the region, at most its ``max`` (0 for
+    a region without venues)."""
+    seats = inst.most_seats(region_id)
+    return min(inst.session_range(region_id)[1], math.ceil(officers / seats)) if seats else 0
 
 
 def _solve_by_estimate(
@@ -515,13 +517,13 @@ def _solve_by_estimate(
     # level solved again (its bound stays proven: the cuts hold for every plan)
     plan: tuple[list[PlanSession], dict[str, int], bool] | None = None
     first_seen: list[float] = []
+    share = 0.6 if len(levels) > 1 else 1.0
+    # under a budget, the count's own search proves little: most of the level's time goes
+    # to probing (below)
+    probing = data.constraints.budget_eur is not None
     for round_ in range(SEATING_ROUNDS + 1):
-        share = 0.6 if len(levels) > 1 else 1.0
         left = master_deadline - time.monotonic()
         level_deadline = time.monotonic() + share * left
-        # under a budget, the count's own search proves little: most of the level's time
-        # goes to probing (below)
-        probing = data.constraints.budget_eur is not None
         search_deadline = time.monotonic() + (0.35 if probing else share) * left
         outcome = optimise_lexicographically(
             master,
@@ -860,8 +862,7 @@ def _counting_bound(inst: Instance, region_id: str) -> int:
     data = inst.data
     officers = len(data.officers_by_region[region_id])
     high = inst.session_range(region_id)[1]
-    venues = data.region_by_id[region_id].venues
-    seats = max((data.seat_range(v.id)[1] for v in venues), default=0)
+    seats = inst.most_seats(region_id)
     districts = sum(
         min(size, inst.data.district_day_cap(d) * high)
         for d in data.region_by_id[region_id].districts
