@@ -100,7 +100,7 @@ def plan_result(
         first_plan_seconds=timing.first_plan_seconds,
         wall_seconds=(wall := time.monotonic() - timing.started),
         proven_seconds={
-            level.name: round(timing.proven_at.get(level.name, wall), 3)
+            level.name: timing.proven_at.get(level.name, wall)
             for level in objectives
             if level.proven
         },
