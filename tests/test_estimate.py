@@ -19,13 +19,16 @@ import yaml
 
 from trafficplan.checker import check_plan
 from trafficplan.datagen import generate_programme
-from trafficplan.inputs import load_data
+from trafficplan.inputs import load_data, read_raw
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import PlanSession
+from trafficplan.scenarios.edits import apply_scenario, write_scenario_data
 from trafficplan.solver import SolveOptions, solve
+from trafficplan.solver.aggregate import Aggregate
 from trafficplan.solver.instance import Instance
 
 solve_module = importlib.import_module("trafficplan.solver.solve")
+SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def programme(folder: Path, seed: int, edit: dict[str, Any]) -> ProblemData:
@@ -234,3 +237,71 @@ def test_a_seating_cut_keeps_the_plans_it_seats(tmp_path: Path) -> None:
                 master.model.add(var == int(key in taken))
         master.model.add(master.region_officers[region] == count)
         assert solver.solve(master.model) == expected
+
+
+# budgets on the small programme: the relaxation's officer bound against the full model's
+BUDGET_CASES = [(23, 1000), (25, 800), (27, 1100)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("seed", "budget"), BUDGET_CASES)
+def test_the_relaxations_officer_bound_is_never_below_the_optimum(
+    tmp_path: Path, seed: int, budget: int
+) -> None:
+    data = programme(tmp_path, seed, {"budget_eur": budget})
+    inst = Instance(data)
+    bounds = {r: solve_module._counting_bound(inst, r) for r in inst.region_ids}
+    aggregate = Aggregate(inst, {}, 0)
+    aggregate.add_officers(bounds)
+    found = aggregate.most_officers(seed=0, seconds=10)
+    full = full_model_result(data)
+    assert full.plan is not None
+    officers = full.plan.objectives[0]
+    assert officers.name == "officers_trained" and officers.proven
+    assert found is not None
+    bound, proven = found
+    assert proven and bound >= officers.value
+
+
+def shipped_with_budget(folder: Path, budget: float) -> ProblemData:
+    """The shipped data with 4-6 sessions a region and ``budget_eur`` (the budget family)."""
+    raw = read_raw(SHIPPED_DATA)
+    edits = ["sessions.per_region.min=4", "sessions.per_region.max=6", f"budget_eur={budget}"]
+    write_scenario_data(apply_scenario(raw, edits, []), folder)
+    return load_data(folder)
+
+
+@pytest.mark.slow
+def test_a_tight_budget_is_settled_by_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # about 10 % below what the unconstrained plan costs: the budget decides the officers
+    data = shipped_with_budget(tmp_path, 52_813.67)
+    settled: list[bool] = []
+    original = solve_module._officers_by_counts
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = original(*args, **kwargs)
+        settled.append(found is not None and found[2])
+        return found
+
+    monkeypatch.setattr(solve_module, "_officers_by_counts", spy)
+    result = solve(data, SolveOptions(time_limit=60, workers=2))
+    assert settled == [True]
+    assert result.status == "optimal" and result.plan is not None
+    assert all(level.proven for level in result.plan.objectives)
+    assert set(result.proven_seconds) == {o.name for o in result.plan.objectives}
+    assert result.plan.metrics["cost_eur"] <= 52_813.67
+    assert check_plan(data, result.plan).valid
+    # the officer bound is the relaxation's: a plan reaches it, so no plan trains more
+    officers = result.plan.objectives[0]
+    assert officers.value == officers.bound
+
+
+def test_the_counts_keep_the_budget_as_the_rule_does(tmp_path: Path) -> None:
+    # a budget that pays for no session at all: no counts keep it
+    data = programme(tmp_path, 23, {"budget_eur": 1})
+    inst = Instance(data)
+    aggregate = Aggregate(inst, {}, 0)
+    aggregate.add_officers({r: solve_module._counting_bound(inst, r) for r in inst.region_ids})
+    assert aggregate.most_officers(seed=0, seconds=5) is None

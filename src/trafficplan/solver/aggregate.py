@@ -12,6 +12,11 @@ once officers are fixed; it is solved in a fraction of a second even at national
 The decomposed search (``solver/solve.py``) optimises the levels here, with their tolerances,
 then asks the master for a plan with exactly these counts (:func:`realise`): when one exists,
 its value on every level equals the relaxation's optimum, so every level is proven.
+
+Under a budget the relaxation also counts officers per region (:meth:`Aggregate.add_officers`,
+each count held below what the region's seats, bound and districts' daily shares allow) and
+keeps the budget: its most officers is then a proven bound of ``officers_trained``, and its
+counts at that bound are realised in the master with officer counts the same way.
 """
 
 from __future__ import annotations
@@ -44,11 +49,13 @@ SCALE = {"cost_eur": 100, "travel_km": 10}
 
 @dataclass
 class Counts:
-    """One assignment of counts: sessions per (trainer, site), per venue, per NGO."""
+    """One assignment of counts: sessions per (trainer, site), per venue, per NGO, and
+    officers per region where the relaxation counts them."""
 
     teaches: dict[tuple[str, int], int] = field(default_factory=dict)
     venues: dict[str, int] = field(default_factory=dict)
     ngos: dict[str, int] = field(default_factory=dict)
+    officers: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +86,7 @@ class Aggregate:
             for site in inst.sites
         }
         self.loads: dict[str, Any] = {}
+        self.officers: dict[str, Any] = {}
         for trainer in data.trainers:
             free = set(inst.trainer_days(trainer.id))
             cap = weekly_bound((inst.days[d] for d in free), rules.trainers.max_per_week)
@@ -152,6 +160,65 @@ class Aggregate:
             m.add(worst >= spread)
         self.exprs["ngo_spread"] = worst
 
+    def add_officers(self, bounds: dict[str, int]) -> None:
+        """Count officers per region (``self.officers``), for an aggregate built with no
+        officers planned: at most the region's bound in ``bounds``, its sessions' seats and
+        per district its daily share times the region's sessions; at least ``officers.min``
+        per session. Their catering and travel join ``cost_eur``, and the rule ``budget``
+        is kept as it counts (each item rounded up)."""
+        inst, data, m = self.inst, self.inst.data, self.model
+        low = data.constraints.sessions.officers.min
+        for region_id, count in self.region_sessions.items():
+            region = data.region_by_id[region_id]
+            top = min(bounds.get(region_id, 0), len(data.officers_by_region[region_id]))
+            var = m.new_int_var(0, max(0, top), f"O[{region_id}]")
+            seats = [data.seat_range(v.id)[1] * self.venues[v.id] for v in region.venues]
+            m.add(var <= sum(seats))
+            m.add(var >= low * count)
+            parts = []
+            for district in region.districts:
+                size = data.district_sizes.get(district, 0)
+                if size:
+                    part = m.new_int_var(0, size, f"O[{district}]")
+                    m.add(part <= data.district_day_cap(district) * count)
+                    parts.append(part)
+            m.add(var <= sum(parts))
+            self.officers[region_id] = var
+        trained = sum(self.officers.values())
+        self.cost = self.cost + inst.officer_cents() * trained
+        self.exprs["cost_eur"] = self.cost
+        budget = data.constraints.budget_eur
+        if budget is not None:
+            person = inst.person_cents(ceil=True)
+            cost = [
+                (inst.cost_cents(t, s, ceil=True) + person) * var
+                for (t, s), var in self.teaches.items()
+            ]
+            cost += [inst.venue_cents(v, ceil=True) * var for v, var in self.venues.items()]
+            cost += [person * var for var in self.ngos.values()]
+            cost.append(inst.officer_cents(ceil=True) * trained)
+            m.add(sum(cost) <= math.floor(budget * 100 + 1e-6))
+
+    def most_officers(self, seed: int, seconds: float) -> tuple[int, bool] | None:
+        """The most officers the counts allow (after :meth:`add_officers`): a proven upper
+        bound of ``officers_trained`` and whether it is the relaxation's optimum, which is
+        then held for the later levels (as a lexicographic level is). None when not even a
+        bound was found in ``seconds``, or no counts keep the rules."""
+        trained = sum(self.officers.values())
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        self.model.maximize(trained)
+        status = solver.solve(self.model)
+        self.model.clear_objective()
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        bound = math.floor(solver.best_objective_bound + 1e-6)
+        if status == cp_model.OPTIMAL:
+            self.model.add(trained >= bound)
+        return bound, status == cp_model.OPTIMAL
+
     def _spread(self, name: str, counts: list[Any], top: int) -> Any:
         return spread_expr(self.model, name, counts, top)
 
@@ -161,6 +228,7 @@ class Aggregate:
             teaches={k: int(solver.value(v)) for k, v in self.teaches.items()},
             venues={k: int(solver.value(v)) for k, v in self.venues.items()},
             ngos={k: int(solver.value(v)) for k, v in self.ngos.items()},
+            officers={k: int(solver.value(v)) for k, v in self.officers.items()},
         )
 
     def lower_bound(self, name: str, seed: int, seconds: float) -> float | None:
@@ -228,8 +296,9 @@ class Aggregate:
 
 
 def realise(master: PlanModel, counts: Counts) -> list[Any]:
-    """Constrain the officer-free master to plans with exactly these counts; returns the
-    constraints added (clear them with ``constraint.proto.clear_linear()`` afterwards)."""
+    """Constrain the officer-free master to plans with exactly these counts (and officer
+    counts, where both have them); returns the constraints added (clear them with
+    ``constraint.proto.clear_linear()`` afterwards)."""
     m = master.model
     added = []
     grouped: dict[tuple[str, int], list[Any]] = defaultdict(list)
@@ -247,4 +316,7 @@ def realise(master: PlanModel, counts: Counts) -> list[Any]:
         works[ngo_id].append(var)
     for ngo_id, variables in works.items():
         added.append(m.add(sum(variables) == counts.ngos.get(ngo_id, 0)))
+    if master.region_officers and counts.officers:
+        for region_id, var in master.region_officers.items():
+            added.append(m.add(var == counts.officers.get(region_id, 0)))
     return added

@@ -11,7 +11,9 @@ When ``officers_trained`` is the first objective (the default), the search is de
    When the regions cannot all reach their bounds at once (``max_total``, a budget), the
    master instead counts each region's officers (:mod:`trafficplan.solver.estimate`, an
    upper bound), proves the officers level first (seating cuts where a region's sessions
-   take fewer; under a budget, probing), then the later levels.
+   take fewer; under a budget, the assignment relaxation's most officers the budget pays
+   for, realised in the master with every later level when its counts allow, else
+   probing), then the later levels.
 3. **Officers on seats.** Each region's officers are placed on the master's sessions (a
    min-cost max flow, exact). If every region reaches its bound (or count), the plan is
    optimal on every level the master proved.
@@ -310,8 +312,9 @@ def _solve_decomposed(
     relaxable = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
     mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
     if not large and levels and relaxable and mirrored:
+        aggregate = Aggregate(inst, floor, officers_bound)
         settled = _settle_by_counts(
-            inst, master, levels, floor, officers_bound, options, workers, started, deadline
+            inst, master, levels, aggregate, options, workers, started, deadline
         )
     if settled is not None:
         outcome = settled
@@ -521,7 +524,19 @@ def _solve_by_estimate(
     # under a budget, the count's own search proves little: most of the level's time goes
     # to probing (below)
     probing = data.constraints.budget_eur is not None
-    for round_ in range(SEATING_ROUNDS + 1):
+    settled = (
+        _officers_by_counts(
+            inst, master, levels, bounds, options, workers, started, master_deadline, seated
+        )
+        if probing
+        else None
+    )
+    complete = False  # every later level settled with the officers
+    if settled is not None:
+        outcome, plan, complete = settled
+        assert outcome.first_plan_at is not None
+        first_seen.append(outcome.first_plan_at)
+    for round_ in range(SEATING_ROUNDS + 1 if settled is None else 0):
         left = master_deadline - time.monotonic()
         level_deadline = time.monotonic() + share * left
         search_deadline = time.monotonic() + (0.35 if probing else share) * left
@@ -573,7 +588,7 @@ def _solve_by_estimate(
     timing = Timing(started, build_seconds, first_at, dict(outcome.proven_at))
     results = list(outcome.results)
     interrupted = outcome.interrupted
-    if reached and len(levels) > 1 and not interrupted:
+    if reached and len(levels) > 1 and not interrupted and not complete:
         later = optimise_lexicographically(
             master,
             levels[1:],
@@ -618,6 +633,79 @@ def _solve_by_estimate(
             full.first_plan_seconds = timing.first_plan_seconds
             return full
     return plan_result(data, sessions, results, timing, interrupted=interrupted)
+
+
+def _officers_by_counts(
+    inst: Instance,
+    master: PlanModel,
+    levels: list[Level],
+    bounds: dict[str, int],
+    options: SolveOptions,
+    workers: int,
+    started: float,
+    deadline: float,
+    seated: Any,
+) -> tuple[LexOutcome, tuple[list[PlanSession], dict[str, int], bool], bool] | None:
+    """Under a budget: the most officers the assignment relaxation's counts pay for
+    (:meth:`Aggregate.most_officers`) bound the officers level, added to the master as a cut
+    (valid for every plan). At that bound the later levels are optimised in the relaxation
+    too, and the master asked for a plan with exactly its counts (as in
+    :func:`_settle_by_counts`); officers are seated on it. When they all are, the officers
+    level is proven at the bound, and so is every later level the counts settled. Returns
+    the outcome (the master's values, each level's result), the seated plan and whether
+    the later levels are settled; None otherwise (the master's own search goes on, with the
+    cut). ``seated`` seats a master solution's officers up to its counts."""
+    if inst.frozen.sessions or inst.given_up:
+        return None  # the relaxation knows no past and mirrors every rule item
+    aggregate = Aggregate(inst, {}, 0)
+    aggregate.add_officers(bounds)
+    found = aggregate.most_officers(options.seed, 0.1 * (deadline - time.monotonic()))
+    if found is None:
+        return None
+    bound, proven = found
+    master.model.add(levels[0].expr <= bound)
+    if not proven:
+        return None
+    later = levels[1:]
+    complete = bool(later) and {lv.name for lv in later} | set(options.limits) <= (
+        AGGREGATE_OBJECTIVES
+    )
+    outcome: LexOutcome | None
+    if complete:
+        outcome = _settle_by_counts(
+            inst, master, later, aggregate, options, workers, started, deadline
+        )
+    else:
+        # the officers level alone, on the cheapest counts at the bound
+        outcome = None
+        cheapest = aggregate.optimise(["cost_eur"], {}, options.seed, 0.1 * options.time_limit)
+        seconds = 0.3 * (deadline - time.monotonic())
+        solver = _realised(master, cheapest[1], [], options, workers, seconds) if cheapest else None
+        if solver is not None:
+            outcome = LexOutcome(values=master.solution(solver))
+    if outcome is None or outcome.values is None:
+        return None
+    plan = seated(outcome.values)
+    if plan is None or not plan[2] or sum(plan[1].values()) < bound:
+        return None
+    level = levels[0]
+    now = time.monotonic() - started
+    outcome.results.insert(0, level_result(level, float(bound), float(bound), float(bound), True))
+    outcome.first_plan_at = now
+    outcome.proven_at.update((result.name, now) for result in outcome.results if result.proven)
+    master.hint(outcome.values)
+    if options.progress is not None:
+        options.progress(
+            ProgressEvent(
+                elapsed=now,
+                level=level.name,
+                level_index=0,
+                levels=len(levels),
+                value=float(bound),
+                bound=float(bound),
+            )
+        )
+    return outcome, plan, complete
 
 
 def _probe_officers(
@@ -686,8 +774,7 @@ def _settle_by_counts(
     inst: Instance,
     master: PlanModel,
     levels: list[Level],
-    floor: dict[str, int],
-    officers: int,
+    aggregate: Aggregate,
     options: SolveOptions,
     workers: int,
     started: float,
@@ -698,7 +785,6 @@ def _settle_by_counts(
     is optimal on every level (its values equal the relaxation's bounds); a tolerant level's
     best counts are realised too, so that its ``best`` is a plan's value, not only a bound.
     None when any step fails: the master's own search takes over."""
-    aggregate = Aggregate(inst, floor, officers)
     seconds = 0.1 * (deadline - time.monotonic())
     names = [level.name for level in levels]
     tolerances = inst.data.constraints.tolerances
