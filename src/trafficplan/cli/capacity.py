@@ -8,17 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.errors import ExitCode, UsageError
+from trafficplan.errors import UsageError
 
 if TYPE_CHECKING:
     from trafficplan.scenarios.capacity import PointResult, SweepResult
-    from trafficplan.scenarios.runs import PointRunner
 
 BAR_WIDTH = 40
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -106,18 +104,9 @@ def capacity(
     local_jobs = jobs or parallel_jobs()
 
     with point_runner(scheduler, local_jobs) as runner:
-        if scheduler is not None:
-            _note_missing_workers(runner, scheduler)
-        progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=common.stderr_console(),
-            transient=True,
-        )
+        common.sweep_slots(runner, scheduler, local_jobs)
         keys = ", ".join(grid.keys)
-        with progress:
+        with common.sweep_progress() as progress:
             task = progress.add_task(f"capacity {keys}", total=len(grid))
 
             def on_done(point: PointResult) -> None:
@@ -143,25 +132,13 @@ def capacity(
         from trafficplan.scenarios.sweepfiles import write_sweep
 
         write_sweep(result, out_dir)
-    if as_json:
-        common.print_json(result.to_json())
-    else:
-        _render(common.stdout_console(), result)
-        if out_dir is not None:
-            common.stdout_console().print(f"Points and plans written to {out_dir}.", markup=False)
-    if result.interrupted:
-        common.stderr_console().print("Interrupted: points not finished are marked 'not run'.")
-        raise typer.Exit(int(ExitCode.INTERRUPTED))
-
-
-def _note_missing_workers(runner: PointRunner, scheduler: str) -> None:
-    from trafficplan.scenarios.cluster import ClusterRunner
-
-    if isinstance(runner, ClusterRunner) and runner.workers == 0:
-        common.stderr_console().print(
-            f"The scheduler at {scheduler} has no workers yet: points wait until one joins.",
-            markup=False,
-        )
+    common.finish_sweep(
+        result.to_json,
+        lambda console: _render(console, result),
+        out_dir,
+        as_json,
+        "Interrupted: points not finished are marked 'not run'." if result.interrupted else None,
+    )
 
 
 def _render(console: Console, result: SweepResult) -> None:

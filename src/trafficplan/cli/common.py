@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.live import Live
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.spinner import Spinner
 from rich.text import Text
 
 from trafficplan.errors import ExitCode, TrafficplanError
 
 if TYPE_CHECKING:
+    from trafficplan.scenarios.runs import PointRunner
     from trafficplan.solver import ProgressEvent, SolveOptions
 
 P = ParamSpec("P")
@@ -196,3 +198,55 @@ def note_attendance_ignored(folder: Path, command: str) -> None:
             "`trafficplan replan` and `check` use it).",
             highlight=False,
         )
+
+
+def sweep_progress() -> Progress:
+    """The progress bar of a sweep of solves (``capacity``, ``tradeoff``) on stderr: a
+    description, the bar, done of total, elapsed; gone when the sweep ends."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        transient=True,
+    )
+
+
+def sweep_slots(runner: PointRunner, scheduler: str | None, local_jobs: int) -> int:
+    """How many solves of a sweep may run at once: a cluster's workers (at least one) when
+    a scheduler runs them, else the local processes. Says on stderr when the scheduler has
+    no workers yet (not an error: the solves wait until one joins)."""
+    from trafficplan.scenarios.cluster import ClusterRunner
+
+    if scheduler is None or not isinstance(runner, ClusterRunner):
+        return local_jobs
+    if runner.workers == 0:
+        stderr_console().print(
+            f"The scheduler at {scheduler} has no workers yet: the solves wait until one joins.",
+            markup=False,
+        )
+    return max(1, runner.workers)
+
+
+def finish_sweep(
+    document: Callable[[], Any],
+    render: Callable[[Console], None],
+    out_dir: Path | None,
+    as_json: bool,
+    interrupted: str | None,
+) -> None:
+    """A sweep's output once its files are written: the JSON ``document()`` or the human
+    ``render`` and where the files went; then, if it was ``interrupted`` (that line, on
+    stderr), exit with the interrupted code."""
+    if as_json:
+        print_json(document())
+    else:
+        render(stdout_console())
+        if out_dir is not None:
+            stdout_console().print(
+                f"Points and plans written to {out_dir}.", markup=False, soft_wrap=True
+            )
+    if interrupted is not None:
+        stderr_console().print(interrupted)
+        raise typer.Exit(int(ExitCode.INTERRUPTED))

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.errors import ExitCode, UsageError
+from trafficplan.errors import UsageError
 
 if TYPE_CHECKING:
     from trafficplan.scenarios.tradeoff import TradeoffPoint, TradeoffResult
@@ -114,28 +113,9 @@ def tradeoff(
     local_jobs = jobs or parallel_jobs()
 
     with point_runner(scheduler, local_jobs) as runner:
-        slots = local_jobs
-        if scheduler is not None:
-            from trafficplan.scenarios.cluster import ClusterRunner
-
-            if isinstance(runner, ClusterRunner):
-                slots = max(1, runner.workers)
-                if runner.workers == 0:
-                    common.stderr_console().print(
-                        f"The scheduler at {scheduler} has no workers yet: the solves wait "
-                        "until one joins.",
-                        markup=False,
-                    )
-        progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=common.stderr_console(),
-            transient=True,
-        )
+        slots = common.sweep_slots(runner, scheduler, local_jobs)
         title = f"tradeoff {axes.x} against {axes.y}"
-        with progress:
+        with common.sweep_progress() as progress:
             task = progress.add_task(f"{title}: the two ends", total=2)
 
             def on_phase(count: int) -> None:
@@ -164,17 +144,13 @@ def tradeoff(
         from trafficplan.scenarios.tradeoff import write_frontier
 
         write_frontier(result, out_dir)
-    if as_json:
-        common.print_json(result.to_json(plan_files=out_dir is not None))
-    else:
-        _render(common.stdout_console(), result)
-        if out_dir is not None:
-            common.stdout_console().print(
-                f"Points and plans written to {out_dir}.", markup=False, soft_wrap=True
-            )
-    if result.interrupted:
-        common.stderr_console().print("Interrupted: the frontier shows the solves that finished.")
-        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    common.finish_sweep(
+        lambda: result.to_json(plan_files=out_dir is not None),
+        lambda console: _render(console, result),
+        out_dir,
+        as_json,
+        "Interrupted: the frontier shows the solves that finished." if result.interrupted else None,
+    )
 
 
 def _solve_label(point: TradeoffPoint) -> str:
