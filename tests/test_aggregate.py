@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,9 @@ def test_the_relaxation_bounds_the_optimum(
     for name in objective[1:]:
         own = relaxation.lower_bound(name, 0, 10.0)
         assert own is not None and own <= result.plan.metrics[name] + 1e-9
+    # with the first level held at most a plan's value on it (at least its optimum), the next
+    # level's bound still never exceeds its optimum (the large instances' later bounds)
+    relaxation.hold_at_most(first, Fraction(str(result.plan.metrics[first])))
+    second = objective[2]
+    held = relaxation.lower_bound(second, 0, 10.0)
+    assert held is not None and held <= result.plan.metrics[second] + 1e-9

@@ -23,7 +23,7 @@ from trafficplan.inputs import load_data, read_raw
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import PlanSession
 from trafficplan.scenarios.edits import apply_scenario, write_scenario_data
-from trafficplan.solver import SolveOptions, solve
+from trafficplan.solver import ProgressEvent, SolveOptions, solve
 from trafficplan.solver.aggregate import Aggregate
 from trafficplan.solver.instance import Instance
 
@@ -170,6 +170,7 @@ def test_a_search_cut_short_keeps_the_early_plan(
         return LexOutcome(interrupted=True)
 
     monkeypatch.setattr(solve_module, "optimise_lexicographically", cut_short)
+    monkeypatch.setattr(solve_module, "_officers_by_counts", lambda *args, **kwargs: None)
     result = solve(data, SolveOptions(time_limit=20, workers=2))
     assert result.plan is not None and result.interrupted
     assert check_plan(data, result.plan).valid
@@ -271,12 +272,27 @@ def shipped_with_budget(folder: Path, budget: float) -> ProblemData:
     return load_data(folder)
 
 
+def scarce_trainers(folder: Path, seed: int) -> ProblemData:
+    """A generated scarce-trainer programme of 2008 size (the benchmark's family)."""
+    generate_programme(folder, "scarce", seed=seed)
+    return load_data(folder)
+
+
 @pytest.mark.slow
-def test_a_tight_budget_is_settled_by_counts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "make",
+    [
+        # about 10 % below what the unconstrained plan costs: the budget decides the officers
+        lambda folder: shipped_with_budget(folder, 52_813.67),
+        # 4 trainers, 2 sessions a week each: 72 sessions in all decide them
+        lambda folder: scarce_trainers(folder, 2),
+    ],
+    ids=["budget", "scarce-trainers"],
+)
+def test_the_officers_and_later_levels_are_settled_by_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: Any
 ) -> None:
-    # about 10 % below what the unconstrained plan costs: the budget decides the officers
-    data = shipped_with_budget(tmp_path, 52_813.67)
+    data = make(tmp_path)
     settled: list[bool] = []
     original = solve_module._officers_by_counts
 
@@ -286,16 +302,21 @@ def test_a_tight_budget_is_settled_by_counts(
         return found
 
     monkeypatch.setattr(solve_module, "_officers_by_counts", spy)
-    result = solve(data, SolveOptions(time_limit=60, workers=2))
+    events: list[ProgressEvent] = []
+    result = solve(data, SolveOptions(time_limit=60, workers=2, progress=events.append))
     assert settled == [True]
     assert result.status == "optimal" and result.plan is not None
     assert all(level.proven for level in result.plan.objectives)
     assert set(result.proven_seconds) == {o.name for o in result.plan.objectives}
-    assert result.plan.metrics["cost_eur"] <= 52_813.67
+    budget = data.constraints.budget_eur
+    assert budget is None or result.plan.metrics["cost_eur"] <= budget
     assert check_plan(data, result.plan).valid
     # the officer bound is the relaxation's: a plan reaches it, so no plan trains more
     officers = result.plan.objectives[0]
     assert officers.value == officers.bound
+    # the levels reported in their order, officers first, at the proven bound
+    assert [e.level_index for e in events] == [0, 1, 2]
+    assert events[0].value == events[0].bound == officers.value
 
 
 def test_the_counts_keep_the_budget_as_the_rule_does(tmp_path: Path) -> None:

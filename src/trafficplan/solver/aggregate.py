@@ -13,10 +13,11 @@ The decomposed search (``solver/solve.py``) optimises the levels here, with thei
 then asks the master for a plan with exactly these counts (:func:`realise`): when one exists,
 its value on every level equals the relaxation's optimum, so every level is proven.
 
-Under a budget the relaxation also counts officers per region (:meth:`Aggregate.add_officers`,
-each count held below what the region's seats, bound and districts' daily shares allow) and
-keeps the budget: its most officers is then a proven bound of ``officers_trained``, and its
-counts at that bound are realised in the master with officer counts the same way.
+When the regions cannot all train their most officers at once (too few sessions in all, a
+budget), the relaxation also counts officers per region (:meth:`Aggregate.add_officers`, each
+count held below what the region's seats, bound and districts' daily shares allow) and keeps
+the budget: its most officers is then a proven bound of ``officers_trained``, and its counts
+at that bound are realised in the master with officer counts the same way.
 """
 
 from __future__ import annotations
@@ -245,6 +246,10 @@ class Aggregate:
             return None
         scale = SCALE.get(name, 1)
         return math.ceil(solver.best_objective_bound - 1e-6) / scale
+
+    def hold_at_most(self, name: str, value: Fraction) -> None:
+        """Keep the level ``name`` at most ``value`` (user units) from now on."""
+        self.model.add(self.exprs[name] <= math.floor(value * SCALE.get(name, 1)))
 
     def optimise(
         self,

@@ -11,9 +11,9 @@ When ``officers_trained`` is the first objective (the default), the search is de
    When the regions cannot all reach their bounds at once (``max_total``, a budget), the
    master instead counts each region's officers (:mod:`trafficplan.solver.estimate`, an
    upper bound), proves the officers level first (seating cuts where a region's sessions
-   take fewer; under a budget, the assignment relaxation's most officers the budget pays
-   for, realised in the master with every later level when its counts allow, else
-   probing), then the later levels.
+   take fewer; first the assignment relaxation's most officers, realised in the master with
+   every later level when its counts allow; under a budget, probing), then the later
+   levels.
 3. **Officers on seats.** Each region's officers are placed on the master's sessions (a
    min-cost max flow, exact). If every region reaches its bound (or count), the plan is
    optimal on every level the master proved.
@@ -29,10 +29,12 @@ import os
 import threading
 import time
 from collections import defaultdict
+from fractions import Fraction
 from typing import Any
 
 from ortools.sat.python import cp_model
 
+from trafficplan.inputs.models import Tolerance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.solver.aggregate import (
@@ -414,13 +416,22 @@ def _solve_decomposed(
             for name in later
             if name not in seen
         ]
-        for result in outcome.results:
+        for position, result in enumerate(outcome.results):
             result.bound = (
                 relaxation.lower_bound(result.name, options.seed, 5.0)
                 if relaxation is not None and result.name in AGGREGATE_OBJECTIVES
                 else None
             )
             result.proven = result.bound is not None and result.value == result.bound
+            reported = result.value is not None and result.bound is not None
+            if position == 0 and reported and relaxation is not None:
+                # the officers are proven, so this plan (officers seated, a whole plan) is
+                # at least the whole problem's optimum on the first later level: what that
+                # optimum allows the later levels, this value allows too. Held in the
+                # relaxation, the later levels' bounds stay valid and are far tighter (no
+                # balance at any cost). Not further down: the plan need not keep a later
+                # level within what the optimum of the level before allows
+                relaxation.hold_at_most(result.name, _allowed(result, data.constraints.tolerances))
     # the master counted officers_bound officers; a plan that seats fewer costs less
     unseated = officers_bound - sum(placed.values())
     for result in shift_officer_cost(inst, outcome.results, -unseated):
@@ -467,11 +478,13 @@ def _solve_by_estimate(
     bounds: dict[str, int],
 ) -> SolveResult | None:
     """The master with an officer count per region (:mod:`trafficplan.solver.estimate`, an
-    upper bound) optimises every level, officers first; officers are then seated on its
-    sessions, each region up to its count (so that the cost, and the budget, stay the
-    master's). When every region reaches its count, each level the master proved is proven.
-    Otherwise the full model continues from this plan, bounded by the master's officer
-    bound. None when the master finds no plan (the full model takes over)."""
+    upper bound) optimises every level, officers first (each level settled at once where the
+    assignment relaxation's counts are the master's: :func:`_officers_by_counts`); officers
+    are then seated on its sessions, each region up to its count (so that the cost, and the
+    budget, stay the master's). When every region reaches its count, each level the master
+    proved is proven. Otherwise the full model continues from this plan, bounded by the
+    master's officer bound. None when the master finds no plan (the full model takes
+    over)."""
     data = inst.data
     candidates = trainer_candidates(inst)
     master = PlanModel(inst, with_officers=False, trainer_candidates=candidates)
@@ -524,12 +537,8 @@ def _solve_by_estimate(
     # under a budget, the count's own search proves little: most of the level's time goes
     # to probing (below)
     probing = data.constraints.budget_eur is not None
-    settled = (
-        _officers_by_counts(
-            inst, master, levels, bounds, options, workers, started, master_deadline, seated
-        )
-        if probing
-        else None
+    settled = _officers_by_counts(
+        inst, master, levels, bounds, options, workers, started, master_deadline, seated
     )
     complete = False  # every later level settled with the officers
     if settled is not None:
@@ -646,15 +655,15 @@ def _officers_by_counts(
     deadline: float,
     seated: Any,
 ) -> tuple[LexOutcome, tuple[list[PlanSession], dict[str, int], bool], bool] | None:
-    """Under a budget: the most officers the assignment relaxation's counts pay for
-    (:meth:`Aggregate.most_officers`) bound the officers level, added to the master as a cut
-    (valid for every plan). At that bound the later levels are optimised in the relaxation
-    too, and the master asked for a plan with exactly its counts (as in
-    :func:`_settle_by_counts`); officers are seated on it. When they all are, the officers
-    level is proven at the bound, and so is every later level the counts settled. Returns
-    the outcome (the master's values, each level's result), the seated plan and whether
-    the later levels are settled; None otherwise (the master's own search goes on, with the
-    cut). ``seated`` seats a master solution's officers up to its counts."""
+    """The most officers the assignment relaxation's counts allow (sessions in all, the
+    trainers' weeks, a budget: :meth:`Aggregate.most_officers`) bound the officers level,
+    added to the master as a cut (valid for every plan). At that bound the later levels are
+    optimised in the relaxation too, and the master asked for a plan with exactly its counts
+    (as in :func:`_settle_by_counts`); officers are seated on it. When they all are, the
+    officers level is proven at the bound, and so is every later level the counts settled.
+    Returns the outcome (the master's values, each level's result), the seated plan and
+    whether the later levels are settled; None otherwise (the master's own search goes on,
+    with the cut). ``seated`` seats a master solution's officers up to its counts."""
     if inst.frozen.sessions or inst.given_up:
         return None  # the relaxation knows no past and mirrors every rule item
     aggregate = Aggregate(inst, {}, 0)
@@ -673,7 +682,7 @@ def _officers_by_counts(
     outcome: LexOutcome | None
     if complete:
         outcome = _settle_by_counts(
-            inst, master, later, aggregate, options, workers, started, deadline
+            inst, master, later, aggregate, options, workers, started, deadline, announce=False
         )
     else:
         # the officers level alone, on the cheapest counts at the bound
@@ -694,17 +703,7 @@ def _officers_by_counts(
     outcome.first_plan_at = now
     outcome.proven_at.update((result.name, now) for result in outcome.results if result.proven)
     master.hint(outcome.values)
-    if options.progress is not None:
-        options.progress(
-            ProgressEvent(
-                elapsed=now,
-                level=level.name,
-                level_index=0,
-                levels=len(levels),
-                value=float(bound),
-                bound=float(bound),
-            )
-        )
+    _report_settled(options, started, outcome.results, 0, len(levels))
     return outcome, plan, complete
 
 
@@ -770,6 +769,15 @@ def _probe_officers(
         outcome.proven_at[level.name] = time.monotonic() - started
 
 
+def _allowed(result: ObjectiveResult, tolerances: dict[str, Tolerance]) -> Fraction:
+    """The most a (minimised) level may be in any plan that keeps it at its optimum, or
+    within its tolerance of it, given that the result's plan value is at least that
+    optimum."""
+    value = Fraction(str(result.value))
+    tolerance = tolerances.get(result.name)
+    return value + (tolerance.allowance(value) if tolerance is not None else 0)
+
+
 def _settle_by_counts(
     inst: Instance,
     master: PlanModel,
@@ -779,12 +787,14 @@ def _settle_by_counts(
     workers: int,
     started: float,
     deadline: float,
+    announce: bool = True,
 ) -> LexOutcome | None:
     """Every officer-free level optimised in the assignment relaxation (with tolerances),
     then the master asked for a plan with exactly the relaxation's counts. If it has one, it
     is optimal on every level (its values equal the relaxation's bounds); a tolerant level's
     best counts are realised too, so that its ``best`` is a plan's value, not only a bound.
-    None when any step fails: the master's own search takes over."""
+    None when any step fails: the master's own search takes over. ``announce``: a progress
+    event per level when settled (else the caller reports them)."""
     seconds = 0.1 * (deadline - time.monotonic())
     names = [level.name for level in levels]
     tolerances = inst.data.constraints.tolerances
@@ -811,21 +821,36 @@ def _settle_by_counts(
     outcome = LexOutcome()
     outcome.values = master.solution(solver)
     outcome.first_plan_at = time.monotonic() - started
-    for index, (level, result) in enumerate(zip(levels, results, strict=True)):
+    for level, result in zip(levels, results, strict=True):
         best = result.best / level.scale
         outcome.results.append(level_result(level, result.final / level.scale, best, best, True))
-        if options.progress is not None:
-            options.progress(
-                ProgressEvent(
-                    elapsed=time.monotonic() - started,
-                    level=level.name,
-                    level_index=index + 1,
-                    levels=len(levels) + 1,
-                    value=result.final / level.scale,
-                    bound=best,
-                )
-            )
+    if announce:
+        _report_settled(options, started, outcome.results, 1, len(levels) + 1)
     return outcome
+
+
+def _report_settled(
+    options: SolveOptions,
+    started: float,
+    results: list[ObjectiveResult],
+    first_index: int,
+    count: int,
+) -> None:
+    """A progress event for each level settled at once, in order, from ``first_index`` of
+    ``count`` levels."""
+    if options.progress is None:
+        return
+    for index, result in enumerate(results, start=first_index):
+        options.progress(
+            ProgressEvent(
+                elapsed=time.monotonic() - started,
+                level=result.name,
+                level_index=index,
+                levels=count,
+                value=result.value,
+                bound=result.bound,
+            )
+        )
 
 
 def _realised(
