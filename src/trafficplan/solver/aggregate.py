@@ -78,7 +78,6 @@ class Aggregate:
         data = inst.data
         rules = data.constraints
         m = self.model = cp_model.CpModel()
-        person = inst.person_cents()
         self.teaches: dict[tuple[str, int], cp_model.IntVar] = {}
         self.venues: dict[str, cp_model.IntVar] = {}
         self.ngos: dict[str, cp_model.IntVar] = {}
@@ -139,10 +138,7 @@ class Aggregate:
             sessions.append(count)
         if rules.sessions.max_total is not None:
             m.add(sum(sessions) <= rules.sessions.max_total)
-        cost = [(inst.cost_cents(t, s) + person) * var for (t, s), var in self.teaches.items()]
-        cost += [inst.venue_cents(v) * var for v, var in self.venues.items()]
-        cost += [person * var for var in self.ngos.values()]
-        self.cost = sum(cost) + inst.officer_cents() * officers_planned
+        self.cost = self._sessions_cost() + inst.officer_cents() * officers_planned
         top = max(1, len(inst.days))
         self.exprs: dict[str, Any] = {"cost_eur": self.cost}
         max_load = m.new_int_var(0, top, "max_load")
@@ -190,15 +186,21 @@ class Aggregate:
         self.exprs["cost_eur"] = self.cost
         budget = data.constraints.budget_eur
         if budget is not None:
-            person = inst.person_cents(ceil=True)
-            cost = [
-                (inst.cost_cents(t, s, ceil=True) + person) * var
-                for (t, s), var in self.teaches.items()
-            ]
-            cost += [inst.venue_cents(v, ceil=True) * var for v, var in self.venues.items()]
-            cost += [person * var for var in self.ngos.values()]
-            cost.append(inst.officer_cents(ceil=True) * trained)
-            m.add(sum(cost) <= math.floor(budget * 100 + 1e-6))
+            cost = self._sessions_cost(ceil=True) + inst.officer_cents(ceil=True) * trained
+            m.add(cost <= math.floor(budget * 100 + 1e-6))
+
+    def _sessions_cost(self, ceil: bool = False) -> Any:
+        """What the sessions cost in cents (every item but the officers'): each trainer
+        assignment with its catering, each venue's hire, each NGO's catering; each item
+        rounded up with ``ceil`` (rule budget)."""
+        inst = self.inst
+        person = inst.person_cents(ceil)
+        cost = [
+            (inst.cost_cents(t, s, ceil) + person) * var for (t, s), var in self.teaches.items()
+        ]
+        cost += [inst.venue_cents(v, ceil) * var for v, var in self.venues.items()]
+        cost += [person * var for var in self.ngos.values()]
+        return sum(cost)
 
     def most_officers(self, seed: int, seconds: float) -> tuple[int, bool] | None:
         """The most officers the counts allow (after :meth:`add_officers`): a proven upper
@@ -206,10 +208,7 @@ class Aggregate:
         then held for the later levels (as a lexicographic level is). None when not even a
         bound was found in ``seconds``, or no counts keep the rules."""
         trained = sum(self.officers.values())
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        solver = _one_worker(seed, seconds)
         self.model.maximize(trained)
         status = solver.solve(self.model)
         self.model.clear_objective()
@@ -235,10 +234,7 @@ class Aggregate:
     def lower_bound(self, name: str, seed: int, seconds: float) -> float | None:
         """A proven lower bound of a (minimised) level over every plan, whatever the earlier
         levels' values, in user units; None if not even a bound was found in time."""
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        solver = _one_worker(seed, seconds)
         self.model.minimize(self.exprs[name])
         status = solver.solve(self.model)
         self.model.clear_objective()
@@ -266,10 +262,7 @@ class Aggregate:
         for name, limit in (limits or {}).items():
             scale = SCALE.get(name, 1)
             self.model.add(self.exprs[name] <= math.floor(Fraction(str(limit)) * scale))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        solver = _one_worker(seed, seconds)
         results: list[AggregateLevel] = []
         for name in names:
             expr = self.exprs[name]
@@ -298,6 +291,15 @@ class Aggregate:
         for level in results:
             level.final = round(solver.value(self.exprs[level.name]))
         return results, self.counts(solver)
+
+
+def _one_worker(seed: int, seconds: float) -> cp_model.CpSolver:
+    """The relaxation's solver: one worker (reproducible), the run's seed, a time limit."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    return solver
 
 
 def realise(master: PlanModel, counts: Counts) -> list[Any]:
