@@ -174,6 +174,30 @@ def run_solver(
     return int(outcome.get("status", cp_model.UNKNOWN))
 
 
+def report_progress(
+    options: SolveOptions,
+    started: float,
+    level: str,
+    level_index: int,
+    levels: int,
+    value: float | None,
+    bound: float | None,
+) -> None:
+    """Send a progress event (if the run has a callback): a level's value and bound now,
+    ``started`` being the run's start."""
+    if options.progress is not None:
+        options.progress(
+            ProgressEvent(
+                elapsed=time.monotonic() - started,
+                level=level,
+                level_index=level_index,
+                levels=levels,
+                value=value,
+                bound=bound,
+            )
+        )
+
+
 def make_solver(
     options: SolveOptions, seconds: float, workers: int, large: bool = False
 ) -> cp_model.CpSolver:
@@ -291,17 +315,15 @@ def optimise_lexicographically(
         def report(value: float, bound: float, level: Level = level, index: int = index) -> None:
             if outcome.first_plan_at is None:
                 outcome.first_plan_at = time.monotonic() - started
-            if options.progress is not None:
-                options.progress(
-                    ProgressEvent(
-                        elapsed=time.monotonic() - started,
-                        level=level.name,
-                        level_index=level_offset + index,
-                        levels=total_levels,
-                        value=value / level.scale,
-                        bound=bound / level.scale,
-                    )
-                )
+            report_progress(
+                options,
+                started,
+                level.name,
+                level_offset + index,
+                total_levels,
+                value / level.scale,
+                bound / level.scale,
+            )
 
         guide = next((g for g in reversed(levels[:index]) if g.tolerance is not None), None)
         watcher = _Watcher(report, options.stop)
@@ -460,18 +482,16 @@ def optimise_weighted(
     def report(value: float, bound: float) -> None:
         if outcome.first_plan_at is None:
             outcome.first_plan_at = time.monotonic() - started
-        if options.progress is not None:
-            first = levels[0]
-            options.progress(
-                ProgressEvent(
-                    elapsed=time.monotonic() - started,
-                    level=first.name,
-                    level_index=level_offset,
-                    levels=total_levels,
-                    value=(value // weights[0]) / first.scale,
-                    bound=(bound // weights[0]) / first.scale,
-                )
-            )
+        first = levels[0]
+        report_progress(
+            options,
+            started,
+            first.name,
+            level_offset,
+            total_levels,
+            (value // weights[0]) / first.scale,
+            (bound // weights[0]) / first.scale,
+        )
 
     status, solver = solve_reproducibly(
         pm, options, workers, deadline - time.monotonic(), _Watcher(report, options.stop), large

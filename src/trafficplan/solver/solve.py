@@ -47,7 +47,6 @@ from trafficplan.solver.aggregate import (
 from trafficplan.solver.api import (
     EXPLAIN_POINTER,
     NO_PLAN_IN_TIME,
-    ProgressEvent,
     SolveOptions,
     SolveResult,
 )
@@ -68,6 +67,7 @@ from trafficplan.solver.search import (
     objective_levels,
     optimise_lexicographically,
     optimise_weighted,
+    report_progress,
     run_solver,
     solve_reproducibly,
 )
@@ -753,17 +753,7 @@ def _probe_officers(
             break  # out of time: the best found and the bound stand
         result = result.model_copy(update={"value": float(found), "bound": float(bound)})
         outcome.results[0] = result
-        if options.progress is not None:
-            options.progress(
-                ProgressEvent(
-                    elapsed=time.monotonic() - started,
-                    level=level.name,
-                    level_index=0,
-                    levels=1,
-                    value=float(found),
-                    bound=float(bound),
-                )
-            )
+        report_progress(options, started, level.name, 0, 1, float(found), float(bound))
     if found >= bound:
         outcome.results[0] = result.model_copy(update={"proven": True})
         outcome.proven_at[level.name] = time.monotonic() - started
@@ -838,19 +828,8 @@ def _report_settled(
 ) -> None:
     """A progress event for each level settled at once, in order, from ``first_index`` of
     ``count`` levels."""
-    if options.progress is None:
-        return
     for index, result in enumerate(results, start=first_index):
-        options.progress(
-            ProgressEvent(
-                elapsed=time.monotonic() - started,
-                level=result.name,
-                level_index=index,
-                levels=count,
-                value=result.value,
-                bound=result.bound,
-            )
-        )
+        report_progress(options, started, result.name, index, count, result.value, result.bound)
 
 
 def _realised(
