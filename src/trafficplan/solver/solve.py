@@ -687,7 +687,8 @@ def _officers_by_counts(
     else:
         # the officers level alone, on the cheapest counts at the bound
         outcome = None
-        cheapest = aggregate.optimise(["cost_eur"], {}, options.seed, 0.1 * options.time_limit)
+        seconds = 0.1 * (deadline - time.monotonic())
+        cheapest = aggregate.optimise(["cost_eur"], {}, options.seed, seconds)
         seconds = 0.3 * (deadline - time.monotonic())
         solver = _realised(master, cheapest[1], [], options, workers, seconds) if cheapest else None
         if solver is not None:
