@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -120,6 +120,7 @@ def replan(
     )
     from trafficplan.solver.api import SolveOptions
     from trafficplan.solver.replan import replan as run_replan
+    from trafficplan.solver.room import room_for_no_shows
 
     first_day = parse_since(since)
     old = read_plan(plan_file)
@@ -170,14 +171,19 @@ def replan(
         rows = [unassigned_row(explanation) for explanation in unassigned]
         write_bytes_atomic(out.parent / UNASSIGNED_FILE, csv_bytes(UNASSIGNED_HEADER, rows))
     done = Replanned(plan, changes, result, out, changes_path, first_day)
+    rooms = room_for_no_shows(plan, problem, set(unseated)) if unseated else []
+    seats_now = problem.constraints.sessions.officers.max
     if as_json:
         document = _json_document(done)
         document["no_shows_unseated"] = [{"officer": o, "reason": r} for o, r in unseated.items()]
+        document["room_for_no_shows"] = [asdict(room) for room in rooms]
         common.print_json(document)
     else:
         _render(done)
         for reason in unseated.values():
             common.stdout_console().print(Text(f"No-show not seated again: {reason}"))
+        for room in rooms:
+            common.stdout_console().print(Text(room.sentence(seats_now)))
     if result.interrupted:
         common.stderr_console().print(
             f"Interrupted: the best plan found so far was written to {out}."

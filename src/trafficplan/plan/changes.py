@@ -258,6 +258,7 @@ class ChangeList:
             "officers_moved": self.officers_moved,
             "officers_dropped": self.officers_dropped,
             "reseated": self.reseated,
+            "swaps": sum(swaps(c) for c in self.changes),
         }
 
     def to_notify(self) -> dict[str, list[str]]:
@@ -301,6 +302,18 @@ class ChangeList:
         """``changes.csv``: one row per changed session, spreadsheet-safe."""
         rows = [[*change_csv_row(c), str(self.weight(c))] for c in self.changes]
         return csv_bytes((*CSV_HEADER, "weight"), rows)
+
+
+def swaps(change: SessionChange) -> int:
+    """Trainers and NGOs a change takes out of their session: those who leave a session
+    kept on its day; every one of a session moved to another day or cancelled (each must be
+    asked again); none of a session added."""
+    before, after = change.before, change.after
+    if before is None:
+        return 0
+    if after is None or after.date != before.date:
+        return len(before.trainers) + len(before.ngos)
+    return len(change.trainers_out) + len(change.ngos_out)
 
 
 def change_json(change: SessionChange) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import os
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,8 @@ from ortools.sat.python import cp_model
 from trafficplan.errors import PlanFileError
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan import ObjectiveResult, Plan, PlanSession
+from trafficplan.plan.changes import plan_changes
 from trafficplan.plan.format import unknown_id_problems
 from trafficplan.plan.weights import cancel_weight, move_weight, window_weeks
 from trafficplan.solver.api import EXPLAIN_POINTER, SolveOptions, SolveResult
@@ -42,13 +44,12 @@ from trafficplan.solver.model import PlanModel, Slot
 from trafficplan.solver.results import Timing, no_plan_in_time, no_plan_result, plan_result
 from trafficplan.solver.rules import add_constraints, slot_order
 from trafficplan.solver.search import (
+    INT64_MAX,
+    INT64_MIN,
     Level,
     LexOutcome,
-    make_solver,
     objective_levels,
     optimise_lexicographically,
-    optimise_weighted,
-    run_solver,
 )
 
 REPLAN_LEVELS = ("officers_dropped", "reseated", "change_weight", "officers_moved", "swaps")
@@ -124,18 +125,31 @@ def replan(
     no_shows = {
         o for o in (attendance.no_shows if attendance else set()) if o in data.officer_by_id
     }
-    pm = PlanModel(Instance(data, frozen))
+    inst = Instance(data, frozen)
+    future = _future(old, since)
+    # 1. each region alone, without trainers: a proven bound of every change level
+    optima = _relax_by_region(
+        inst, future, no_shows, options, workers, started + 0.3 * (deadline - started)
+    )
+    # 2. the whole model, every rule
+    pm = PlanModel(inst)
     add_constraints(pm, symmetry=False)
     if pm.infeasible_reasons:
         return no_plan_result("infeasible", pm.infeasible_reasons, started)
-    olds = _map_old_sessions(pm, old, since)
-    added = _add_change_measures(pm, olds)
-    pm.hint(plan_assignment(pm, _future(old, since)))
-    change_levels, data_levels_spec = _levels(pm, olds, added, no_shows)
-    build_seconds = time.monotonic() - started
-    outcome = _optimise(
-        pm, change_levels, data_levels_spec, olds, options, workers, started, deadline
+    measures = _measure(pm, future, no_shows)
+    pm.hint(plan_assignment(pm, future))
+    later = objective_levels(
+        pm,
+        [name for name in data.constraints.objective_names if name != "officers_trained"],
+        data.constraints.tolerances,
     )
+    build_seconds = time.monotonic() - started
+
+    def seat_hint(values: dict[int, int]) -> dict[int, int]:
+        reseat_deadline = time.monotonic() + 0.2 * (deadline - time.monotonic())
+        return _reseated_hint(pm, values, future, no_shows, options, reseat_deadline)
+
+    outcome = _optimise(pm, measures, later, optima, seat_hint, options, workers, started, deadline)
     if outcome.infeasible:
         return no_plan_result(
             "infeasible",
@@ -149,22 +163,49 @@ def replan(
         return no_plan_in_time(started, outcome.interrupted, build_seconds)
     values = outcome.values
     continuity = Continuity(
-        old_of_slot={e.slot.index: e.session for e in olds if e.slot is not None},
+        old_of_slot={e.slot.index: e.session for e in measures.olds if e.slot is not None},
         used_ids={s.id for s in old.sessions},
         old_officers={o for s in old.sessions if s.date >= since for o in s.officers},
         reseat=no_shows,
     )
-    future = extract_sessions(pm, lambda var: values[var.index], continuity)
+    sessions = [*frozen.sessions, *extract_sessions(pm, lambda var: values[var.index], continuity)]
+    reached = {r.name: r for r in outcome.results}
+    if "officers_trained" in reached:  # the levels count seats from since on
+        trained = reached["officers_trained"]
+        past = inst.frozen_trained()
+        trained.value = None if trained.value is None else trained.value + past
+        trained.bound = None if trained.bound is None else trained.bound + past
+    window = data.constraints.window
+    counted = plan_changes(
+        old,
+        Plan(status="feasible", sessions=sessions),
+        window_weeks(window.start, window.end),
+        frozenset(no_shows),
+    )
     # a data level the search did not reach is reported unproven (so the plan is not optimal)
     return plan_result(
         data,
-        [*frozen.sessions, *future],
+        sessions,
         [r for r in outcome.results if r.name not in REPLAN_LEVELS],
         Timing(started, build_seconds, outcome.first_plan_at),
         interrupted=outcome.interrupted,
         frozen_before=since,
-        replan_levels=[r for r in outcome.results if r.name in REPLAN_LEVELS],
+        replan_levels=_as_counted(outcome.results, counted.counts()),
     )
+
+
+def _as_counted(results: list[ObjectiveResult], counts: dict[str, int]) -> list[ObjectiveResult]:
+    """The minimal-change levels with the values the change list counts on the plan (one
+    definition: what the terminal, ``--json`` and changes.csv say); a level is proven when
+    its search was and the plan meets its bound."""
+    levels = []
+    for result in results:
+        if result.name not in REPLAN_LEVELS:
+            continue
+        value = float(counts[result.name])
+        proven = result.proven and result.bound is not None and value == result.bound
+        levels.append(result.model_copy(update={"value": value, "proven": proven}))
+    return levels
 
 
 # ----- old sessions and what changing them costs -------------------------------------------------
@@ -177,14 +218,13 @@ def _future(plan: Plan, since: date) -> Plan:
     return plan.model_copy(update={"sessions": [s for s in plan.sessions if s.date >= since]})
 
 
-def _map_old_sessions(pm: PlanModel, old: Plan, since: date) -> list[OldSession]:
-    """Old future sessions to slots: in each region those on a model day first (date order,
-    the order :func:`plan_assignment` hints them in), then the others."""
+def _map_old_sessions(pm: PlanModel, future: Plan) -> list[OldSession]:
+    """The old plan's future sessions to slots: in each region those on a model day first
+    (date order, the order :func:`plan_assignment` hints them in), then the others."""
     olds: list[OldSession] = []
     by_region: dict[str, list[PlanSession]] = defaultdict(list)
-    for session in sorted(old.sessions, key=lambda s: (s.date, s.id)):
-        if session.date >= since:
-            by_region[session.region].append(session)
+    for session in sorted(future.sessions, key=lambda s: (s.date, s.id)):
+        by_region[session.region].append(session)
     for region_id, sessions in by_region.items():
         ordered = [s for s in sessions if _representable(pm, s)]
         ordered += [s for s in sessions if not _representable(pm, s)]
@@ -213,6 +253,8 @@ def _add_change_measures(pm: PlanModel, olds: list[OldSession]) -> Any:
                 entry.old_class_counts[c] = entry.old_class_counts.get(c, 0) + 1
         if slot is None:
             entry.weight = cancel
+            # cancelled: its trainers and NGOs are out of it (as the change list counts them)
+            entry.swaps = [1] * (len(session.trainers) + len(session.ngos))
             continue
         day = inst.day_index.get(session.date)
         places = pm.places_of_slot[slot.index]
@@ -260,7 +302,8 @@ def _officer_measures(
 
     Officers of a class are interchangeable; the extraction seats the old plan's officers of
     a class first, then its no-shows, then the others. So of the ``N`` old officers of a
-    class, ``min(N, seats of the class)`` have a session, the ``kept`` ones in their own
+    class, ``min(N, seats of the class)`` have a session (``N`` less those dropped, at least
+    ``N - seats``: exact once minimised, the first level), the ``kept`` ones in their own
     session on its day; the others with a session moved, the rest dropped; and of its ``A``
     no-shows, ``min(A, seats left)`` are seated again.
     """
@@ -283,8 +326,12 @@ def _officer_measures(
         if isinstance(seats, int):
             seated_old: Any = min(count, seats)
         else:
-            seated_old = m.new_int_var(0, count, f"seated_old[{c}]")
-            m.add_min_equality(seated_old, [seats, count])
+            # officers dropped: at least those the seats cannot hold (exact when minimised;
+            # linear, so its relaxation is tight where min(count, seats) is not)
+            lost = m.new_int_var(0, count, f"dropped[{c}]")
+            m.add(lost >= count - seats)
+            m.add(lost + kept[c] <= count)  # the kept ones keep a seat
+            seated_old = count - lost
         dropped += count - seated_old
         moved += seated_old - kept[c]
         if absent[c]:
@@ -294,143 +341,367 @@ def _officer_measures(
     return dropped, moved, unseated
 
 
+# ----- the minimal-change levels -----------------------------------------------------------------
 @dataclass
-class _ChangeLevel:
-    """A minimal-change level, minimised, with an upper bound of its value."""
+class ChangeMeasures:
+    """The minimal-change levels of one model, in their order (:data:`CHANGE_LEVELS`).
 
-    level: Level
-    top: int
+    ``trained`` counts the officers seated on or after ``since`` (the frozen past is a
+    constant, added when reported); every other measure is summed over regions, so that the
+    measures of region-only models add up to the whole model's.
+    """
+
+    olds: list[OldSession]
+    dropped: Any
+    trained: Any
+    reseated: Any
+    weight: Any
+    moved: Any
+    swaps: Any
+
+    def levels(self, with_swaps: bool = True) -> list[Level]:
+        """The levels in their order; swaps only where the model has trainers."""
+        exprs = {
+            "officers_dropped": self.dropped,
+            "officers_trained": self.trained,
+            "reseated": self.reseated,
+            "change_weight": self.weight,
+            "officers_moved": self.moved,
+            "swaps": self.swaps,
+        }
+        names = CHANGE_LEVELS if with_swaps else CHANGE_LEVELS[:-1]
+        return [Level(name, exprs[name], name in MAXIMISED_CHANGE, 1.0) for name in names]
 
 
-def _levels(
-    pm: PlanModel, olds: list[OldSession], added: Any, no_shows: set[str]
-) -> tuple[list[_ChangeLevel], list[Level]]:
-    """The minimal-change levels (officers_trained as officers left out, then officers
-    dropped, no-shows left unseated, the change weight, officers moved, swaps), and the
-    data's own later objectives."""
-    data = pm.data
-    total = len(data.officers)
-    window = data.constraints.window
-    cancel = cancel_weight(window_weeks(window.start, window.end))
+CHANGE_LEVELS = (
+    "officers_dropped",
+    "officers_trained",
+    "reseated",
+    "change_weight",
+    "officers_moved",
+    "swaps",
+)
+"""The re-plan's levels before the data's own later objectives. Officers dropped come
+first: no one rostered loses a seat to train someone else (a no-show or an officer the old
+plan left out); then officers trained, no-shows seated again, the weight of the sessions'
+changes, officers moved, trainers and NGOs swapped."""
+
+FULL_LINEARIZATION = 2
+"""CP-SAT's linearization level that puts every constraint's relaxation in the root LP."""
+
+MAXIMISED_CHANGE = frozenset({"officers_trained", "reseated"})
+
+
+def _measure(pm: PlanModel, future: Plan, no_shows: set[str]) -> ChangeMeasures:
+    """Map the old plan's future sessions to the model's slots and build the minimal-change
+    measures over them."""
+    olds = _map_old_sessions(pm, future)
+    added = _add_change_measures(pm, olds)
     dropped, moved, unseated = _officer_measures(pm, olds, no_shows)
-    old_officers = sum(sum(e.old_class_counts.values()) for e in olds)
-    swaps = sum(s for entry in olds for s in entry.swaps)
-    change = [
-        _ChangeLevel(Level(UNTRAINED, total - pm.officers_trained(), False, 1.0), total),
-        _ChangeLevel(Level("officers_dropped", dropped, False, 1.0), old_officers),
-        _ChangeLevel(Level(UNSEATED, unseated, False, 1.0), len(no_shows)),
-        _ChangeLevel(
-            Level("change_weight", sum(entry.weight for entry in olds) + added, False, 1.0),
-            cancel * (len(olds) + len(pm.slots)),
-        ),
-        _ChangeLevel(Level("officers_moved", moved, False, 1.0), old_officers),
-        _ChangeLevel(
-            Level("swaps", swaps, False, 1.0),
-            sum(len(e.session.trainers) + len(e.session.ngos) for e in olds),
-        ),
-    ]
-    later = objective_levels(
-        pm,
-        [name for name in data.constraints.objective_names if name != "officers_trained"],
-        data.constraints.tolerances,
+    return ChangeMeasures(
+        olds=olds,
+        dropped=dropped,
+        trained=sum(pm.seated.values()),
+        reseated=len(no_shows) - unseated,
+        weight=sum(entry.weight for entry in olds) + added,
+        moved=moved,
+        swaps=sum(s for entry in olds for s in entry.swaps),
     )
-    # a level that is a plain number (no old sessions, no officers) needs no search
-    return [c for c in change if not isinstance(c.level.expr, int)], later
 
 
-UNTRAINED = "officers_untrained"
-UNSEATED = "no_shows_unseated"
+# ----- step 1: each region alone, without trainers (a relaxation) --------------------------------
+@dataclass
+class RegionOptimum:
+    """The lexicographic optimum of one region's minimal-change levels without trainers.
+
+    Attributes:
+        values: each level's optimum (model units; ``officers_trained``: seats from
+            ``since`` on).
+        proven: every level proven.
+        places: slot k of the region -> (venue, day index) where the slot is a session.
+        seats: (officer class, slot k) -> officers seated.
+    """
+
+    values: dict[str, int]
+    proven: bool
+    places: dict[int, tuple[str, int]] = field(default_factory=dict)
+    seats: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
+def _relax_by_region(
+    inst: Instance,
+    future: Plan,
+    no_shows: set[str],
+    options: SolveOptions,
+    workers: int,
+    deadline: float,
+) -> dict[str, RegionOptimum] | None:
+    """Every region's optimum of the minimal-change levels, each region alone and without
+    trainers (budget and max_total counted within the region only).
+
+    Any re-plan, restricted to one region, is a plan of that region's model, and the
+    measures add up over regions; so the sum of the regions' lexicographic optima is a
+    lexicographic bound of the whole: no re-plan does better on the first level where it
+    differs. None when a region's search does not finish in time.
+    """
+    quiet = replace(options, progress=None)
+    optima: dict[str, RegionOptimum] = {}
+    region_of = {o: inst.data.officer_by_id[o].region for o in no_shows}
+    for region_id in inst.region_ids:
+        if time.monotonic() >= deadline or options.stop.is_set():
+            return None
+        rm = PlanModel(inst, regions={region_id}, with_trainers=False)
+        add_constraints(rm, symmetry=False)
+        if rm.infeasible_reasons:
+            return None
+        own = future.model_copy(
+            update={"sessions": [s for s in future.sessions if s.region == region_id]}
+        )
+        measures = _measure(rm, own, {o for o, r in region_of.items() if r == region_id})
+        rm.hint(plan_assignment(rm, own))
+        optimum = _lexicographic_optimum(rm, measures.levels(with_swaps=False), quiet, deadline)
+        if optimum is None:
+            return None
+        optima[region_id] = optimum
+    return optima
+
+
+def _lexicographic_optimum(
+    rm: PlanModel, levels: list[Level], options: SolveOptions, deadline: float
+) -> RegionOptimum | None:
+    """Solve a region-only model's levels lexicographically (levels that are constants need
+    no search); None when it runs out of time or has no plan."""
+    constants = {lv.name: int(lv.expr) for lv in levels if isinstance(lv.expr, int)}
+    searched = [lv for lv in levels if not isinstance(lv.expr, int)]
+    started = time.monotonic()
+    # the full linear relaxation at the root: officers dropped (at least the officers less
+    # the seats) is proven at once with it, and not in seconds without
+    outcome = optimise_lexicographically(
+        rm, searched, options, 1, started, deadline, linearization=FULL_LINEARIZATION
+    )
+    if outcome.values is None or len(outcome.results) < len(searched):
+        return None
+    values = outcome.values
+    optimum = RegionOptimum(
+        values={**constants, **{r.name: round(r.value or 0) for r in outcome.results}},
+        proven=all(r.proven for r in outcome.results),
+    )
+    for region_id, slots in rm.slots_of_region.items():
+        for slot in slots:
+            for venue, d, var in rm.places_of_slot[slot.index]:
+                if values[var.index]:
+                    optimum.places[slot.k] = (venue, d)
+            for c in rm.classes_of_region[region_id]:
+                optimum.seats[(c, slot.k)] = values[rm.seated[(c, slot.index)].index]
+    return optimum
+
+
+def _relaxed_hint(
+    pm: PlanModel, olds: list[OldSession], optima: dict[str, RegionOptimum]
+) -> dict[int, int]:
+    """The regions' optimal sessions and seats, each old session with its old trainers and
+    NGOs where it now stands: a hint for the whole model (trainers of new sessions are left
+    to the search)."""
+    values: dict[int, int] = {}
+    place_of_slot: dict[int, tuple[str, int]] = {}
+    for region_id, slots in pm.slots_of_region.items():
+        optimum = optima.get(region_id, RegionOptimum(values={}, proven=False))
+        for slot in slots:
+            place = optimum.places.get(slot.k)
+            values[pm.active[slot.index].index] = int(place is not None)
+            for venue, d, var in pm.places_of_slot[slot.index]:
+                values[var.index] = int(place == (venue, d))
+            for c in pm.classes_of_region[region_id]:
+                values[pm.seated[(c, slot.index)].index] = optimum.seats.get((c, slot.k), 0)
+            if place is not None:
+                place_of_slot[slot.index] = place
+    teaching: set[tuple[str, int, int]] = set()
+    working: set[tuple[str, int]] = set()
+    for entry in olds:
+        if entry.slot is None or entry.slot.index not in place_of_slot:
+            continue
+        venue, d = place_of_slot[entry.slot.index]
+        site = pm.inst.site_of_venue[venue]
+        teaching.update((t, site, d) for t in entry.session.trainers)
+        working.update((n, d) for n in entry.session.ngos)
+    for key, var in pm.teaches.items():
+        values[var.index] = int(key in teaching)
+    for ngo_key, var in pm.ngo_works.items():
+        values[var.index] = int(ngo_key in working)
+    return values
+
+
+# ----- step 2: the whole model -------------------------------------------------------------------
 def _optimise(
     pm: PlanModel,
-    change: list[_ChangeLevel],
+    measures: ChangeMeasures,
     later: list[Level],
-    olds: list[OldSession],
+    optima: dict[str, RegionOptimum] | None,
+    seat_hint: Callable[[dict[int, int]], dict[int, int]],
     options: SolveOptions,
     workers: int,
     started: float,
     deadline: float,
 ) -> LexOutcome:
-    """The minimal-change levels in one weighted solve (hinted with the old plan, so the
-    first plans found are already close to it), then the data's objectives one by one."""
-    total = len(pm.data.officers)
-    no_show_count = next((c.top for c in change if c.level.name == UNSEATED), 0)
+    """The minimal-change levels, then the data's objectives, lexicographically.
+
+    When every region's optimum is proven, first the whole model with each change level
+    held at the regions' sum: a plan there is lexicographically optimal on all of them
+    (nothing does better than the relaxation), so only swaps and the data's objectives
+    remain to be searched. When the regions' optima do not fit together (a trainer cannot
+    be in two places), the levels are searched one by one; a level's relaxation bound is
+    added as a cut while every earlier level met its own.
+    """
+    change = measures.levels()
     count = len(change) + len(later)
-    if change and olds:
-        _repair_hint(pm, olds, change, options, workers, started + (deadline - started) * 0.25)
-    if change:
-        budget = started + (deadline - started) * (0.7 if later else 1.0)
-        first = optimise_weighted(
+    sums: dict[str, int] = {}
+    if optima is not None and all(o.proven for o in optima.values()):
+        sums = {lv.name: sum(o.values[lv.name] for o in optima.values()) for lv in change[:-1]}
+        held = [
+            pm.model.add(lv.expr >= sums[lv.name] if lv.maximise else lv.expr <= sums[lv.name])
+            for lv in change[:-1]
+        ]
+        pm.hint(_relaxed_hint(pm, measures.olds, optima))
+        attempt = optimise_lexicographically(
             pm,
-            [c.level for c in change],
-            [c.top for c in change],
+            [change[-1], *later],
             options,
             workers,
             started,
-            budget,
+            deadline,
+            level_offset=len(change) - 1,
             level_count=count,
         )
-    else:
-        first = LexOutcome(values={})
-    held = [round(r.value or 0) for r in first.results]
-    # levels minimised as what is left out are reported as what is achieved
-    achieved = {UNTRAINED: ("officers_trained", total), UNSEATED: ("reseated", no_show_count)}
-    for result in first.results:
-        if result.name in achieved:
-            result.name, top = achieved[result.name]
-            result.value = None if result.value is None else top - result.value
-            result.bound = None if result.bound is None else top - result.bound
-    if first.values is None or first.infeasible or first.interrupted or not later:
-        return first
-    # hold the minimal-change levels at their values, hint the plan found
-    for c, value in zip(change, held, strict=True):
-        pm.model.add(c.level.expr <= value)
-    pm.hint(first.values)
+        if attempt.values is not None or options.stop.is_set():
+            reached = [
+                ObjectiveResult(name=name, value=value, bound=value, proven=True)
+                for name, value in sums.items()
+            ]
+            attempt.results = [*reached, *attempt.results]
+            return attempt
+        for constraint in held:  # they do not fit together: let them go
+            _release(constraint)
+        pm.hint(plan_assignment(pm, _plan_of(measures.olds)))
+    return _one_by_one(pm, change, later, sums, seat_hint, options, workers, started, deadline)
+
+
+def _one_by_one(
+    pm: PlanModel,
+    change: list[Level],
+    later: list[Level],
+    sums: dict[str, int],
+    seat_hint: Callable[[dict[int, int]], dict[int, int]],
+    options: SolveOptions,
+    workers: int,
+    started: float,
+    deadline: float,
+) -> LexOutcome:
+    """Each change level in turn on the whole model (half of the time left each), with its
+    relaxation bound as a cut while the earlier levels met theirs; then the data's levels.
+
+    Before officers moved, the plan so far is hinted with its officers seated again region by
+    region on its sessions (``seat_hint``): the whole model's search improves seats slowly.
+    """
+    count = len(change) + len(later)
+    outcome = LexOutcome()
+    matched = bool(sums)
+    for index, level in enumerate(change):
+        if matched and level.name in sums:
+            bound = sums[level.name]
+            pm.model.add(level.expr <= bound if level.maximise else level.expr >= bound)
+        if level.name == "officers_moved" and outcome.values is not None:
+            pm.hint(seat_hint(outcome.values))
+        step = optimise_lexicographically(
+            pm,
+            [level],
+            options,
+            workers,
+            started,
+            time.monotonic() + 0.5 * (deadline - time.monotonic()),
+            level_offset=index,
+            level_count=count,
+            linearization=FULL_LINEARIZATION,
+        )
+        outcome.infeasible = step.infeasible and index == 0
+        outcome.interrupted = step.interrupted
+        if outcome.first_plan_at is None:
+            outcome.first_plan_at = step.first_plan_at
+        if step.values is None or not step.results:
+            return outcome
+        outcome.values = step.values
+        result = step.results[0]
+        if level.name in sums and matched and result.bound is not None:
+            # the tighter of the two proven bounds
+            known = float(sums[level.name])
+            result.bound = min(result.bound, known) if level.maximise else max(result.bound, known)
+            result.proven = result.proven or result.value == result.bound
+        matched = matched and result.value == sums.get(level.name)
+        if outcome.results and not outcome.results[-1].proven:
+            result.proven = False
+        outcome.results.append(result)
+        if step.interrupted or (not result.proven and time.monotonic() >= deadline - 0.05):
+            return outcome
     rest = optimise_lexicographically(
         pm, later, options, workers, started, deadline, level_offset=len(change), level_count=count
     )
-    proven = all(r.proven for r in first.results)
+    proven = all(r.proven for r in outcome.results)
     for result in rest.results:
         result.proven = result.proven and proven
-    return LexOutcome(
-        results=[*first.results, *rest.results],
-        values=rest.values if rest.values is not None else first.values,
-        infeasible=False,
-        interrupted=rest.interrupted,
-        first_plan_at=first.first_plan_at,
-    )
+    outcome.results += rest.results
+    if rest.values is not None:
+        outcome.values = rest.values
+    outcome.interrupted = rest.interrupted
+    return outcome
 
 
-def _repair_hint(
+def _release(constraint: cp_model.Constraint) -> None:
+    """Void a linear constraint (CP-SAT cannot remove one; its domain becomes everything)."""
+    domain = constraint.proto.linear.domain
+    domain.clear()
+    domain.extend([INT64_MIN, INT64_MAX])
+
+
+def _reseated_hint(
     pm: PlanModel,
-    olds: list[OldSession],
-    change: list[_ChangeLevel],
+    values: dict[int, int],
+    future: Plan,
+    no_shows: set[str],
     options: SolveOptions,
-    workers: int,
     deadline: float,
-) -> None:
-    """Replace the old plan's hint by a complete plan that keeps every old session where it
-    was with its officers, if there is one: only trainers and NGOs may change.
+) -> dict[int, int]:
+    """The plan of ``values`` (sessions, trainers, NGOs) with each region's officers seated
+    again on its sessions as the change levels want them (dropped, trained, re-seated, moved:
+    each region alone, its sessions fixed); where a region's search does not finish, its
+    seats as they are. Only the decision variables are hinted."""
+    quiet = replace(options, progress=None)
+    hint = {var.index: values[var.index] for var in pm.active.values()}
+    hint.update({var.index: values[var.index] for var in pm.slot_at.values()})
+    hint.update({var.index: values[var.index] for var in pm.seated.values()})
+    hint.update({var.index: values[var.index] for var in pm.teaches.values()})
+    hint.update({var.index: values[var.index] for var in pm.ngo_works.values()})
+    region_of = {o: pm.data.officer_by_id[o].region for o in no_shows}
+    for region_id, slots in pm.slots_of_region.items():
+        if time.monotonic() >= deadline or options.stop.is_set():
+            break
+        rm = PlanModel(pm.inst, regions={region_id}, with_trainers=False)
+        add_constraints(rm, symmetry=False)
+        own = future.model_copy(
+            update={"sessions": [s for s in future.sessions if s.region == region_id]}
+        )
+        measures = _measure(rm, own, {o for o, r in region_of.items() if r == region_id})
+        for slot, mine in zip(slots, rm.slots_of_region.get(region_id, []), strict=True):
+            rm.model.add(rm.active[mine.index] == values[pm.active[slot.index].index])
+            for venue, d, var in rm.places_of_slot[mine.index]:
+                rm.model.add(var == values[pm.slot_at[(slot.index, venue, d)].index])
+        levels = [lv for lv in measures.levels(with_swaps=False) if lv.name != "change_weight"]
+        optimum = _lexicographic_optimum(rm, levels, quiet, deadline)
+        if optimum is None:
+            continue
+        for slot in slots:
+            for c in pm.classes_of_region[region_id]:
+                hint[pm.seated[(c, slot.index)].index] = optimum.seats.get((c, slot.k), 0)
+    return hint
 
-    The old plan itself is often no plan any more (that is why one re-plans), and CP-SAT
-    makes much better use of a hint that keeps every rule. The sessions are held in place by
-    assumptions, which are cleared afterwards.
-    """
-    m = pm.model
-    keep_all = m.new_bool_var("keep_old_officers")
-    for entry in olds:
-        for c, kept in entry.kept_officers.items():
-            if not isinstance(kept, int):
-                m.add(kept == entry.old_class_counts[c]).only_enforce_if(keep_all)
-    stays = [entry.stay for entry in olds if entry.stay is not None]
-    m.add_assumptions([*stays, keep_all])
-    weights = [1]
-    for later_level in reversed(change[1:]):
-        weights.insert(0, weights[0] * (later_level.top + 1))
-    m.minimize(sum(w * c.level.expr for w, c in zip(weights, change, strict=True)))
-    solver = make_solver(options, max(0.5, deadline - time.monotonic()), workers)
-    status = run_solver(solver, m, options.stop)
-    m.clear_assumptions()
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        pm.hint(pm.solution(solver))
+
+def _plan_of(olds: list[OldSession]) -> Plan:
+    return Plan(status="feasible", sessions=[entry.session for entry in olds])

@@ -287,10 +287,12 @@ def optimise_lexicographically(
     level_offset: int = 0,
     level_count: int | None = None,
     hold_last: bool = True,
+    linearization: int | None = None,
 ) -> LexOutcome:
     """Optimise each level in turn, holding earlier levels at their best value, or within
     their tolerance of it (spec 6.1: the allowance is fixed when the level's search ends);
     the last level too unless ``hold_last`` is False (the caller holds it, or not).
+    ``linearization``: CP-SAT's linearization level for the searches (default its own).
 
     A level that stops at its time limit is held at the value found (its bound is reported,
     it is not proven, and no later level can be proven). Each level reports the final
@@ -339,7 +341,9 @@ def optimise_lexicographically(
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 report(level.value_of(solver) * level.scale, bound * level.scale)
         else:
-            status, solver = solve_reproducibly(pm, options, workers, remaining * share, watcher)
+            status, solver = solve_reproducibly(
+                pm, options, workers, remaining * share, watcher, linearization=linearization
+            )
             bound = level.bound_of(solver, status == cp_model.OPTIMAL)
         if options.stop.is_set():
             outcome.interrupted = True
