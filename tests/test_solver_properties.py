@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from datafactory import write_data
 from trafficplan.checker import check_plan
 from trafficplan.inputs import load_data
+from trafficplan.plan.changes import plan_changes
+from trafficplan.plan.weights import window_weeks
 from trafficplan.solver import SolveOptions, solve
 from trafficplan.solver.replan import replan
 
@@ -189,6 +191,7 @@ def test_random_instances_get_a_valid_plan_or_an_honest_no(
         assert level.value == result.plan.metrics[level.name]
 
     since = FIRST_DAY + timedelta(days=since_offset)
+    window = (data.constraints.window.start, data.constraints.window.end)
     again = replan(data, result.plan, since, SolveOptions(time_limit=10, seed=seed, workers=1))
     event(f"replan {again.status}")
     if again.plan is not None:
@@ -199,3 +202,10 @@ def test_random_instances_get_a_valid_plan_or_an_honest_no(
         for level in again.plan.objectives:
             # the frozen past counts in every cost component of the level, as in the metric
             assert level.value == again.plan.metrics[level.name]
+        # the figures reported are the change list's, counted on the plan
+        counts = plan_changes(result.plan, again.plan, window_weeks(*window)).counts()
+        for level in again.plan.replan_objectives:
+            assert level.value == counts[level.name], level.name
+        if result.status == "optimal" and again.status == "optimal":
+            # nothing changed in the data: the published plan is the re-plan's optimum
+            assert all(level.value == 0 for level in again.plan.replan_objectives)
