@@ -25,9 +25,13 @@ from trafficplan.plan import PlanSession
 from trafficplan.scenarios.edits import apply_scenario, write_scenario_data
 from trafficplan.solver import ProgressEvent, SolveOptions, solve
 from trafficplan.solver.aggregate import Aggregate
+from trafficplan.solver.bounds import counting_bound
+from trafficplan.solver.full import solve_full
 from trafficplan.solver.instance import Instance
+from trafficplan.solver.seating import seat_by_flow
 
-solve_module = importlib.import_module("trafficplan.solver.solve")
+by_estimate = importlib.import_module("trafficplan.solver.by_estimate")
+decomposed = importlib.import_module("trafficplan.solver.decomposed")
 SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -53,7 +57,7 @@ def programme(folder: Path, seed: int, edit: dict[str, Any]) -> ProblemData:
 
 def full_model_result(data: ProblemData) -> Any:
     started = time.monotonic()
-    return solve_module._solve_full(
+    return solve_full(
         Instance(data), SolveOptions(time_limit=60, workers=2), 2, started, started + 60
     )
 
@@ -61,13 +65,13 @@ def full_model_result(data: ProblemData) -> Any:
 def spy_estimate(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Record each call of the estimate path."""
     calls: list[bool] = []
-    original = solve_module._solve_by_estimate
+    original = decomposed.solve_by_estimate
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(True)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(solve_module, "_solve_by_estimate", spy)
+    monkeypatch.setattr(decomposed, "solve_by_estimate", spy)
     return calls
 
 
@@ -147,13 +151,13 @@ def test_seating_stops_at_the_masters_count(tmp_path: Path) -> None:
         )
         for i, day in enumerate(days)
     ]
-    free = solve_module._seat_by_flow(inst, region, [s.model_copy() for s in sessions])
+    free = seat_by_flow(inst, region, [s.model_copy() for s in sessions])
     assert free is not None and free > 12
-    capped = solve_module._seat_by_flow(inst, region, sessions, at_most=12)
+    capped = seat_by_flow(inst, region, sessions, at_most=12)
     assert capped == 12 == sum(len(s.officers) for s in sessions)
     # each session still holds officers.min at least
     assert all(len(s.officers) >= 5 for s in sessions)
-    assert solve_module._seat_by_flow(inst, region, sessions, at_most=9) is None
+    assert seat_by_flow(inst, region, sessions, at_most=9) is None
 
 
 def test_a_search_cut_short_keeps_the_early_plan(
@@ -169,8 +173,8 @@ def test_a_search_cut_short_keeps_the_early_plan(
     def cut_short(*args: Any, **kwargs: Any) -> LexOutcome:
         return LexOutcome(interrupted=True)
 
-    monkeypatch.setattr(solve_module, "optimise_lexicographically", cut_short)
-    monkeypatch.setattr(solve_module, "_officers_by_counts", lambda *args, **kwargs: None)
+    monkeypatch.setattr(by_estimate, "optimise_lexicographically", cut_short)
+    monkeypatch.setattr(by_estimate, "officers_by_counts", lambda *args, **kwargs: None)
     result = solve(data, SolveOptions(time_limit=20, workers=2))
     assert result.plan is not None and result.interrupted
     assert check_plan(data, result.plan).valid
@@ -226,7 +230,7 @@ def test_a_seating_cut_keeps_the_plans_it_seats(tmp_path: Path) -> None:
     sessions = extract_sessions(master, solver.value)
     region = sessions[0].region
     own = [s for s in sessions if s.region == region]
-    seated = solve_module._seat_by_flow(inst, region, own)
+    seated = seat_by_flow(inst, region, own)
     assert seated is not None
     taken = {(s.venue, inst.day_index[s.date]) for s in own}
 
@@ -251,7 +255,7 @@ def test_the_relaxations_officer_bound_is_never_below_the_optimum(
 ) -> None:
     data = programme(tmp_path, seed, {"budget_eur": budget})
     inst = Instance(data)
-    bounds = {r: solve_module._counting_bound(inst, r) for r in inst.region_ids}
+    bounds = {r: counting_bound(inst, r) for r in inst.region_ids}
     aggregate = Aggregate(inst, {}, 0)
     aggregate.add_officers(bounds)
     found = aggregate.most_officers(seed=0, seconds=10)
@@ -294,14 +298,14 @@ def test_the_officers_and_later_levels_are_settled_by_counts(
 ) -> None:
     data = make(tmp_path)
     settled: list[bool] = []
-    original = solve_module._officers_by_counts
+    original = by_estimate.officers_by_counts
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         found = original(*args, **kwargs)
         settled.append(found is not None and found[2])
         return found
 
-    monkeypatch.setattr(solve_module, "_officers_by_counts", spy)
+    monkeypatch.setattr(by_estimate, "officers_by_counts", spy)
     events: list[ProgressEvent] = []
     result = solve(data, SolveOptions(time_limit=60, workers=2, progress=events.append))
     assert settled == [True]
@@ -324,5 +328,5 @@ def test_the_counts_keep_the_budget_as_the_rule_does(tmp_path: Path) -> None:
     data = programme(tmp_path, 23, {"budget_eur": 1})
     inst = Instance(data)
     aggregate = Aggregate(inst, {}, 0)
-    aggregate.add_officers({r: solve_module._counting_bound(inst, r) for r in inst.region_ids})
+    aggregate.add_officers({r: counting_bound(inst, r) for r in inst.region_ids})
     assert aggregate.most_officers(seed=0, seconds=5) is None

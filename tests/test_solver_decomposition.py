@@ -20,7 +20,7 @@ from trafficplan.inputs import load_data
 from trafficplan.solver import SolveOptions, solve
 from trafficplan.solver.instance import Instance
 
-full_model = importlib.import_module("trafficplan.solver.solve")._solve_full
+full_model = importlib.import_module("trafficplan.solver.full").solve_full
 
 CASES = [
     # (seed, regions, officers per region, trainers, per-region min/max, share, window end)

@@ -360,7 +360,7 @@ def _seat(
 ) -> None:
     """Seat officers on the sessions (in place), region by region: keeping ``officers.min``
     a session where the region can, else as many as it can."""
-    from trafficplan.solver.solve import _place_officers
+    from trafficplan.solver.seating import place_officers
 
     for region in data.regions:
         own = [s for s in sessions if s.region == region.id]
@@ -368,7 +368,7 @@ def _seat(
             continue
         for extra in (frozenset(), frozenset({("seats", region.id)})):
             inst = Instance(data, given_up=given_up | extra)
-            if _place_officers(inst, own, options, deadline) is not None:
+            if place_officers(inst, own, options, deadline) is not None:
                 break
 
 
