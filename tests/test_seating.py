@@ -24,7 +24,7 @@ from trafficplan.plan import Plan, PlanSession
 from trafficplan.solver import SolveOptions, solve
 from trafficplan.solver.instance import Instance
 
-solve_module = importlib.import_module("trafficplan.solver.solve")
+seating = importlib.import_module("trafficplan.solver.seating")
 
 
 def _empty(sessions: list[PlanSession]) -> list[PlanSession]:
@@ -39,8 +39,8 @@ def _both_ways(data: ProblemData, sessions: list[PlanSession]) -> dict[str, tupl
     for region_id in inst.region_ids:
         own = [s for s in sessions if s.region == region_id]
         if own:
-            by_model = solve_module._seat_by_model(inst, region_id, _empty(own), options, 30.0)
-            by_flow = solve_module._seat_by_flow(inst, region_id, _empty(own))
+            by_model = seating.seat_by_model(inst, region_id, _empty(own), options, 30.0)
+            by_flow = seating.seat_by_flow(inst, region_id, _empty(own))
             seated[region_id] = (by_model, by_flow)
     return seated
 
@@ -110,7 +110,7 @@ def test_flow_seats_as_many_officers_as_the_model(
         assert by_flow == by_model, region_id
 
     sessions = _empty(plan.sessions)
-    placed = solve_module._place_officers(
+    placed = seating.place_officers(
         Instance(data), sessions, SolveOptions(), time.monotonic() + 30, sessions_keep_rules=True
     )
     if any(by_model is None for by_model, _ in seated.values()):
@@ -132,7 +132,7 @@ def test_variants_cover_full_partial_and_failed_seating(
         inst = Instance(data)
         for region_id in inst.region_ids:
             own = [s for s in plan.sessions if s.region == region_id]
-            seated = solve_module._seat_by_flow(inst, region_id, _empty(own))
+            seated = seating.seat_by_flow(inst, region_id, _empty(own))
             everyone = len(data.officers_by_region[region_id])
             outcomes.add("failed" if seated is None else "all" if seated == everyone else "some")
     assert outcomes == {"failed", "all", "some"}
