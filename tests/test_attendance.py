@@ -425,6 +425,41 @@ def test_report_shows_planned_versus_attended_and_the_no_show_rate(
     # planned 12 (the roster), attended 10 (9 + a substitute), 3 no-shows: 25.0 %
     assert ">12<" in section and ">10<" in section and ">3<" in section
     assert "25.0 %" in section
+    # region names, not ids: the tiny data name alpha "Alpha"
+    assert "<td>Alpha</td>" in section and "<td>alpha</td>" not in section
+
+
+def test_report_attendance_has_a_total_per_region_and_for_all_regions(
+    folder: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:9]]
+    rows += [f"alpha-01,{o},absent" for o in ALPHA[9:12]] + ["alpha-01,ALP-0020,present"]
+    rows += [f"beta-01,{o},present" for o in BETA[:13]]
+    rows += [f"beta-01,{o},absent" for o in BETA[13:15]]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    html = tmp_path / "report.html"
+    args = ["report", str(plan_file), "--data", str(folder), "--html", str(html)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    start = page.index('id="attendance"')
+    section = page[start : page.index("</section>", start)]
+
+    def cells(marker: str) -> list[str]:
+        row = section[section.index(marker) :]
+        row = row[: row.index("</tr>")]
+        return [part.split("</td>")[0].strip() for part in row.split("<td")[1:]]
+
+    # each region's weeks summed, with the region's name
+    assert [c.split(">", 1)[1] for c in cells('data-region-total="beta"')] == [
+        "Beta", "all weeks", "1", "15", "13", "2", "13.3 %",
+    ]  # fmt: skip
+    # and every region: 2 sessions held, 27 planned, 23 came (a substitute among them), 5 not
+    assert [c.split(">", 1)[1] for c in cells("data-attendance-total")] == [
+        "all regions", "all weeks", "2", "27", "23", "5", "18.5 %",
+    ]  # fmt: skip
     # the sections keep the spec's order: costs, attendance, then the technical appendix
     assert page.index('id="costs"') < page.index('id="attendance"') < page.index('id="appendix"')
 
