@@ -17,6 +17,7 @@ from trafficplan.errors import InputError
 from trafficplan.inputs import load_data
 from trafficplan.inputs.attendance import parse_attendance, read_attendance
 from trafficplan.plan import Plan, PlanSession, read_plan, write_plan
+from trafficplan.plan.metrics import plan_metrics
 
 runner = CliRunner()
 ALPHA = [f"ALP-{i:04d}" for i in range(1, 21)]
@@ -175,6 +176,88 @@ def test_check_cli_reads_attendance_and_refuses_unknown_sessions(
     unknown = runner.invoke(app, ["check", str(plan_file), "--data", str(folder)])
     assert unknown.exit_code == 3
     assert "attendance.csv: line 2: session 'gamma-09' is not in the plan" in unknown.output
+
+
+def priced_folder(tmp_path: Path) -> Path:
+    """The tiny data with catering (10 EUR a person) and officers' travel (5 EUR each)."""
+    dicts = tiny()
+    dicts["constraints"]["sessions"]["per_person_eur"] = 10
+    dicts["constraints"]["officers"]["travel_eur"] = 5
+    return write_data(tmp_path / "priced", dicts)
+
+
+def test_check_reports_what_happened_officers_trained_and_the_cost_of_who_came(
+    tmp_path: Path,
+) -> None:
+    folder = priced_folder(tmp_path)
+    plan_file = tmp_path / "plan.json"
+    plan = published()
+    plan.metrics = plan_metrics(load_data(folder), plan)  # the plan's claims, as solve writes
+    write_plan(plan, plan_file)
+    args = ["check", str(plan_file), "--data", str(folder)]
+    planned = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert "as_held" not in planned  # no sign-in sheets: nothing happened yet
+    plain = runner.invoke(app, args)
+    assert plain.exit_code == 0 and "as held" not in plain.output
+    assert "Attendance:" not in plain.output
+
+    # alpha-01: 8 of its 12 came, 4 did not, ALP-0020 came instead (a substitute)
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:8]]
+    rows += [f"alpha-01,{o},absent" for o in ALPHA[8:12]] + ["alpha-01,ALP-0020,present"]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    # the plan's own figures keep their meaning (its rosters) ...
+    assert document["metrics"]["officers_trained"] == 27
+    assert document["metrics"]["cost_eur"] == planned["metrics"]["cost_eur"]
+    # ... and what happened: 9 came to alpha-01, 15 are rostered in beta-01, not held yet;
+    # three people fewer at alpha-01 than planned: 3 x (10 catering + 5 travel) less
+    held = document["as_held"]["metrics"]
+    assert held["officers_trained"] == 24
+    assert (held["officers_attended"], held["no_shows"]) == (9, 4)
+    assert (held["held_sessions"], held["substitutes"]) == (1, 1)
+    assert held["cost_eur"] == pytest.approx(planned["metrics"]["cost_eur"] - 45)
+    parts = document["as_held"]["cost_components"]
+    before = planned["cost_components"]
+    assert parts["catering"] == pytest.approx(before["catering"] - 30)
+    assert parts["officer_travel"] == pytest.approx(before["officer_travel"] - 15)
+    assert sum(parts.values()) == pytest.approx(held["cost_eur"])
+    # no warning that the plan's claims differ: they are the plan's, and they still hold
+    assert document["claimed_metrics"]["cost_eur"] == planned["metrics"]["cost_eur"]
+    assert not [w for w in document["warnings"] if "but its sessions give" in w["message"]]
+
+    shown = runner.invoke(app, args, terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+    assert "as held" in shown.output
+    words = " ".join(shown.output.split())
+    assert "Attendance: 1 session(s) held; 9 officer(s) attended (1 substitute(s)), " in words
+    assert "4 no-show(s) not trained" in words
+    assert "24 of 40 officers trained or rostered" in words
+    assert f"the plan costs {held['cost_eur']:,.2f} EUR (the cost of who came)" in words
+
+
+def test_check_as_held_is_what_replan_writes_when_no_one_can_be_seated_again(
+    tmp_path: Path,
+) -> None:
+    # one definition: the figures check gives for the plan as held are the metrics of the
+    # plan replan writes from the same sheets, when it seats no one again
+    folder = priced_folder(tmp_path)
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:10]]
+    rows += [f"alpha-01,{o},absent" for o in ALPHA[10:12]]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    checked = runner.invoke(app, ["check", str(plan_file), "--data", str(folder), "--json"])
+    held = json.loads(checked.stdout)["as_held"]["metrics"]
+    out = tmp_path / "new.json"
+    args = ["replan", str(plan_file), "--since", "2009-06-03", "--out", str(out)]
+    replanned = runner.invoke(app, [*args, "--data", str(folder), "--workers", "1"])
+    assert replanned.exit_code == 0, replanned.output
+    metrics = read_plan(out).metrics
+    for name in ("officers_trained", "cost_eur", "officers_attended", "no_shows"):
+        assert held[name] == pytest.approx(metrics[name]), name
+    assert held["officers_trained"] == 25 and held["no_shows"] == 2
 
 
 # ----- re-planning after sessions were held -----------------------------------------------------
@@ -342,6 +425,41 @@ def test_report_shows_planned_versus_attended_and_the_no_show_rate(
     # planned 12 (the roster), attended 10 (9 + a substitute), 3 no-shows: 25.0 %
     assert ">12<" in section and ">10<" in section and ">3<" in section
     assert "25.0 %" in section
+    # region names, not ids: the tiny data name alpha "Alpha"
+    assert "<td>Alpha</td>" in section and "<td>alpha</td>" not in section
+
+
+def test_report_attendance_has_a_total_per_region_and_for_all_regions(
+    folder: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    rows = [f"alpha-01,{o},present" for o in ALPHA[:9]]
+    rows += [f"alpha-01,{o},absent" for o in ALPHA[9:12]] + ["alpha-01,ALP-0020,present"]
+    rows += [f"beta-01,{o},present" for o in BETA[:13]]
+    rows += [f"beta-01,{o},absent" for o in BETA[13:15]]
+    (folder / "attendance.csv").write_text(sheet(*rows), encoding="utf-8")
+    html = tmp_path / "report.html"
+    args = ["report", str(plan_file), "--data", str(folder), "--html", str(html)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    start = page.index('id="attendance"')
+    section = page[start : page.index("</section>", start)]
+
+    def cells(marker: str) -> list[str]:
+        row = section[section.index(marker) :]
+        row = row[: row.index("</tr>")]
+        return [part.split("</td>")[0].strip() for part in row.split("<td")[1:]]
+
+    # each region's weeks summed, with the region's name
+    assert [c.split(">", 1)[1] for c in cells('data-region-total="beta"')] == [
+        "Beta", "all weeks", "1", "15", "13", "2", "13.3 %",
+    ]  # fmt: skip
+    # and every region: 2 sessions held, 27 planned, 23 came (a substitute among them), 5 not
+    assert [c.split(">", 1)[1] for c in cells("data-attendance-total")] == [
+        "all regions", "all weeks", "2", "27", "23", "5", "18.5 %",
+    ]  # fmt: skip
     # the sections keep the spec's order: costs, attendance, then the technical appendix
     assert page.index('id="costs"') < page.index('id="attendance"') < page.index('id="appendix"')
 

@@ -173,6 +173,36 @@ def test_budget_holds_for_the_exact_cost(tmp_path: Path) -> None:
     assert "the plan costs 1,420.44 EUR; budget_eur is 1,420.43" in report.violations[0].message
 
 
+def test_the_budget_message_gives_the_plans_cost_eur_not_the_unrounded_sum(
+    tmp_path: Path,
+) -> None:
+    # 39 people at 12.501 EUR: 12.50 each to the cent, so the unrounded cost is 0.039 more;
+    # every output says cost_eur (each item to the cent), and so does the budget rule
+    dicts = priced()
+    dicts["constraints"]["sessions"]["per_person_eur"] = 12.501
+    dicts["constraints"]["budget_eur"] = 1000
+    report = check_plan(load(tmp_path, dicts), far_plan())
+    cost = report.metrics["cost_eur"]
+    [violation] = report.violations
+    assert violation.message == (
+        f"the plan costs {cost:,.2f} EUR; budget_eur is 1,000.00 ({cost - 1000:,.2f} over)"
+    )
+    exact = 220 + 2 * TRIP_EUR + 45 + 85 + 240.5 + 39 * 12.501 + 280
+    assert f"{exact:,.2f}" != f"{cost:,.2f}"  # the figure the message used to give
+
+    # where the rounding decides (cost_eur within the budget, the unrounded cost above it),
+    # the message says so with both figures; the rule holds for the unrounded cost
+    dicts["constraints"]["budget_eur"] = cost
+    [violation] = check_plan(load(tmp_path, dicts, "at-cost"), far_plan()).violations
+    assert violation.message == (
+        f"the plan costs {cost:,.2f} EUR to the cent but {exact:,.4f} EUR unrounded; "
+        f"budget_eur is {cost:,.2f} and holds for the unrounded cost "
+        f"({exact - cost:,.4f} over)"
+    )
+    dicts["constraints"]["budget_eur"] = exact
+    assert check_plan(load(tmp_path, dicts, "exact"), far_plan()).valid
+
+
 def test_items_rounded_up_are_what_the_budget_adds(tmp_path: Path) -> None:
     dicts = priced()
     dicts["constraints"]["sessions"]["per_person_eur"] = 12.501  # 1251 cents when rounded up

@@ -11,6 +11,7 @@ import copy
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from trafficplan.exports import (
     build_export,
     csv_bytes,
     event_uid,
+    programme_id,
     safe_cell,
     safe_file_stem,
     unique_file_stems,
@@ -38,6 +40,8 @@ from trafficplan.plan import parse_plan
 
 runner = CliRunner()
 
+PROGRAMME = "programme-2009"
+"""The tiny data's programme identifier in calendar UIDs: no title, a window in 2009."""
 ALPHA_OFFICERS = [f"ALP-{i:04d}" for i in range(1, 21)]
 BETA_OFFICERS = [f"BET-{i:04d}" for i in range(1, 21)]
 
@@ -55,6 +59,11 @@ def session(
         "ngos": [ngo or f"{region}-ngo"],
         "officers": list(officers),
     }
+
+
+def uid(session_id: str, trainer_id: str) -> str:
+    """The UID of a session's event in one trainer's calendar of the tiny data."""
+    return event_uid(session_id, trainer_id, PROGRAMME)
 
 
 def plan_doc(*sessions: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +216,8 @@ def test_export_files_match_the_plan(tmp_path: Path) -> None:
     events = calendar.walk("VEVENT")
     assert len(events) == 1
     event = events[0]
-    assert str(event["UID"]) == "alpha-01@trafficplan" == event_uid("alpha-01")
+    assert str(event["UID"]) == "alpha-01.t01.programme-2009@trafficplan"
+    assert str(event["UID"]) == event_uid("alpha-01", "t01", PROGRAMME)
     assert event.decoded("DTSTART") == date(2009, 6, 2)
     assert event.decoded("DTEND") == date(2009, 6, 3)
     assert event["DTSTART"].params.get("VALUE") == "DATE"
@@ -226,7 +236,7 @@ def test_export_files_match_the_plan(tmp_path: Path) -> None:
     assert int(event["SEQUENCE"]) == 0
     assert str(event["STATUS"]) == "CONFIRMED"
     assert "DTSTAMP" in event
-    assert list(read_events(out / "calendars" / "t02.ics")) == ["beta-01@trafficplan"]
+    assert list(read_events(out / "calendars" / "t02.ics")) == [uid("beta-01", "t02")]
 
 
 def test_csv_files_are_utf8_with_bom_and_crlf(tmp_path: Path, tiny_folder: Path) -> None:
@@ -401,7 +411,7 @@ def test_tricky_trainer_ids_give_safe_distinct_calendar_names(tmp_path: Path) ->
     assert stems["CON"].startswith("CON_-")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "out", "plan.json"]
     assert list(read_events(tmp_path / "out" / "calendars" / f"{stems['CON']}.ics")) == [
-        "beta-01@trafficplan"
+        uid("beta-01", "CON")
     ]
 
 
@@ -415,7 +425,7 @@ def test_reexport_keeps_uids_and_bytes(tmp_path: Path, tiny_folder: Path) -> Non
     assert result.exit_code == 0, result.output
     assert {path.name: path.read_bytes() for path in calendars.iterdir()} == before
     assert {item["status"] for item in json.loads(result.stdout)["files"]} == {"unchanged"}
-    assert list(read_events(calendars / "t01.ics")) == ["alpha-01@trafficplan"]
+    assert list(read_events(calendars / "t01.ics")) == [uid("alpha-01", "t01")]
 
 
 def replanned() -> dict[str, Any]:
@@ -438,16 +448,16 @@ def test_reexport_after_replan_cancels_and_bumps_sequence(
     assert result.exit_code == 0, result.output
     calendars = tmp_path / "out" / "calendars"
     old_trainer = read_events(calendars / "t01.ics")
-    assert list(old_trainer) == ["alpha-01@trafficplan"]
-    cancelled = old_trainer["alpha-01@trafficplan"]
+    assert list(old_trainer) == [uid("alpha-01", "t01")]
+    cancelled = old_trainer[uid("alpha-01", "t01")]
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert int(cancelled["SEQUENCE"]) == 1
     assert cancelled.decoded("DTSTART") == date(2009, 6, 2)
 
     new_trainer = read_events(calendars / "t02.ics")
-    assert set(new_trainer) == {"alpha-01@trafficplan", "beta-01@trafficplan"}
-    assert int(new_trainer["alpha-01@trafficplan"]["SEQUENCE"]) == 0
-    moved = new_trainer["beta-01@trafficplan"]
+    assert set(new_trainer) == {uid("alpha-01", "t02"), uid("beta-01", "t02")}
+    assert int(new_trainer[uid("alpha-01", "t02")]["SEQUENCE"]) == 0
+    moved = new_trainer[uid("beta-01", "t02")]
     assert moved.decoded("DTSTART") == date(2009, 6, 4)
     assert moved.decoded("DTEND") == date(2009, 6, 4) + timedelta(days=1)
     assert int(moved["SEQUENCE"]) == 1
@@ -459,12 +469,119 @@ def test_reexport_after_replan_cancels_and_bumps_sequence(
     assert (calendars / "t01.ics").read_bytes() == before
 
 
+def all_events(calendars: Path) -> list[tuple[str, str, str]]:
+    """Every event of every exported calendar as ``(file, UID, STATUS)``, as merged into one
+    calendar: duplicates kept."""
+    return [
+        (path.name, str(event["UID"]), str(event["STATUS"]))
+        for path in sorted(calendars.glob("*.ics"))
+        for event in Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    ]
+
+
+def test_a_swapped_session_has_distinct_uids_so_calendars_merge(
+    tmp_path: Path, tiny_folder: Path
+) -> None:
+    # before the change: one UID per session id, so t01's CANCELLED and t02's CONFIRMED
+    # event of alpha-01 had the same UID and one calendar holding both dropped the session
+    assert export(tmp_path, tiny_folder, valid_plan()).exit_code == 0
+    assert export(tmp_path, tiny_folder, replanned()).exit_code == 0
+
+    events = all_events(tmp_path / "out" / "calendars")
+    uids = [uid_ for _file, uid_, _status in events]
+    assert len(uids) == len(set(uids)) == 3
+    assert ("t01.ics", uid("alpha-01", "t01"), "CANCELLED") in events
+    assert ("t02.ics", uid("alpha-01", "t02"), "CONFIRMED") in events
+    assert ("t02.ics", uid("beta-01", "t02"), "CONFIRMED") in events
+
+
+def test_two_trainers_of_one_session_get_one_uid_each(tmp_path: Path) -> None:
+    data_dict = tiny()
+    data_dict["constraints"]["trainers"]["per_session"] = 2
+    data_dir = write_data(tmp_path / "data", data_dict)
+    document = plan_doc(
+        session("alpha-01", "alpha", "2009-06-02", ["t01", "t02"], ALPHA_OFFICERS),
+        session("beta-01", "beta", "2009-06-03", ["t01", "t02"], BETA_OFFICERS),
+    )
+    assert check_plan(load_data(data_dir), parse_plan(document)).valid
+
+    assert export(tmp_path, data_dir, document).exit_code == 0
+
+    events = all_events(tmp_path / "out" / "calendars")
+    assert len({uid_ for _file, uid_, _status in events}) == len(events) == 4
+    assert sorted(uid_ for _file, uid_, _status in events) == sorted(
+        uid(s, t) for s in ("alpha-01", "beta-01") for t in ("t01", "t02")
+    )
+
+
+def test_uids_stay_the_same_across_a_replan(tmp_path: Path, tiny_folder: Path) -> None:
+    # a real re-plan with edits (t01 on leave all window, a later window end): the programme
+    # identifier, and so every kept event's UID, does not change
+    plan_file = write_json(tmp_path / "plan.json", valid_plan())
+    new_file = tmp_path / "new.json"
+    replan = runner.invoke(
+        app,
+        [
+            "replan", str(plan_file), "--since", "2009-06-01", "--out", str(new_file),
+            "--data", str(tiny_folder), "--time-limit", "20", "--workers", "1",
+            "--set", "trainers.t01.unavailable=[2009-06-01..2009-06-12]",
+            "--set", "window.end=2009-06-19",
+        ],
+    )  # fmt: skip
+    assert replan.exit_code == 0, replan.output
+    assert export(tmp_path, tiny_folder, valid_plan()).exit_code == 0
+    first = {u for _f, u, _s in all_events(tmp_path / "out" / "calendars")}
+    exported = runner.invoke(
+        app, ["export", str(new_file), "--out", str(tmp_path / "out"), "--data", str(tiny_folder)]
+    )
+    assert exported.exit_code == 0, exported.output
+
+    events = all_events(tmp_path / "out" / "calendars")
+    uids = [u for _f, u, _s in events]
+    assert len(uids) == len(set(uids))
+    assert first <= set(uids)  # every earlier event is still there, under its own UID
+    assert ("t01.ics", uid("alpha-01", "t01"), "CANCELLED") in events
+    assert all(u.endswith(f".{PROGRAMME}@trafficplan") for u in uids)
+    edited = tiny()
+    edited["constraints"]["window"]["end"] = "2009-06-19"
+    assert programme_id(load_data(write_data(tmp_path / "edited", edited))) == PROGRAMME
+
+
+def test_two_programmes_get_different_identifiers(tmp_path: Path) -> None:
+    def identifier(name: str, title: str | None, start: str = "2009-06-01") -> str:
+        data_dict = tiny()
+        data_dict["constraints"]["window"]["start"] = start
+        if title is not None:
+            data_dict["constraints"]["programme"] = {"title": title}
+        return programme_id(load_data(write_data(tmp_path / name, data_dict)))
+
+    meetings = "Training and networking meetings for precinct police inspectors"
+    assert identifier("untitled", None) == "programme-2009"
+    first = identifier("first", meetings)
+    assert first.startswith("training-and-networking-meetings-") and first.endswith("-2009")
+    assert len(first) <= 32 + len("-123456-2009")
+    assert first == identifier("again", meetings)  # derived from the data: the same again
+    ids = {
+        first,
+        identifier("later", meetings, start="2008-06-02"),  # the same title, another year
+        identifier("heads", "Training and networking meetings for heads of services"),
+        identifier("cyrillic", "Тренінги для дільничних інспекторів міліції"),
+        identifier("untitled", None),
+    }
+    assert len(ids) == 5
+    assert all(re_uid_part.fullmatch(i) for i in ids)
+
+
+re_uid_part = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+"""What a programme identifier is made of: it sits in a UID between dots."""
+
+
 def test_session_back_to_its_trainer_is_confirmed_with_higher_sequence(
     tmp_path: Path, tiny_folder: Path
 ) -> None:
     for document in (valid_plan(), replanned(), valid_plan()):
         assert export(tmp_path, tiny_folder, document).exit_code == 0
-    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")[uid("alpha-01", "t01")]
     assert str(event["STATUS"]) == "CONFIRMED"
     assert int(event["SEQUENCE"]) == 2
     assert not str(event["SUMMARY"]).startswith("Cancelled")
@@ -608,7 +725,7 @@ def test_calendar_of_a_trainer_without_sessions_now_is_kept_up_to_date(
     assert result.exit_code == 0, result.output
     paths = {item["path"] for item in json.loads(result.stdout)["files"]}
     assert "calendars/t01.ics" in paths
-    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")[uid("alpha-01", "t01")]
     assert str(event["STATUS"]) == "CANCELLED"
 
 
@@ -654,7 +771,7 @@ def test_library_build_is_deterministic_for_a_fixed_time(tiny_folder: Path, tmp_
     assert [(f.path, f.content) for f in first.files] == [(f.path, f.content) for f in second.files]
     written = write_export(first, tmp_path / "out")
     assert [item.status for item in written] == ["new"] * 8
-    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")[uid("alpha-01", "t01")]
     assert event.decoded("DTSTAMP") == moment
 
 
@@ -846,7 +963,7 @@ def test_calendar_events_carry_kyiv_times_contacts_and_the_time_zone(tmp_path: P
     assert "DTEND;TZID=Europe/Kyiv:20090602T173000\r\n" in unfolded
     assert raw.count("BEGIN:VTIMEZONE") == 1 and "TZID:Europe/Kyiv" in raw
     assert raw.index("BEGIN:VTIMEZONE") < raw.index("BEGIN:VEVENT")
-    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")[uid("alpha-01", "t01")]
     contacts = [str(c) for c in event["CONTACT"]]
     assert contacts == [
         "Alpha police directorate, +380 44 000 01 00",
@@ -879,6 +996,6 @@ def test_all_day_calendars_without_times_and_a_new_sequence_when_times_are_set(
 
     timed = write_data(tmp_path / "timed", with_contacts(tiny()))
     assert export(tmp_path, timed, valid_plan()).exit_code == 0
-    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")["alpha-01@trafficplan"]
+    event = read_events(tmp_path / "out" / "calendars" / "t01.ics")[uid("alpha-01", "t01")]
     assert int(event["SEQUENCE"]) == 1  # the time is news to the phone
     assert str(event["DTSTART"].params["TZID"]) == "Europe/Kyiv"

@@ -11,6 +11,7 @@ exactly the rule items the plan lists, each of a rule that may give.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import tempfile
@@ -33,7 +34,7 @@ from trafficplan.inputs import load_data
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, read_plan
 from trafficplan.rulebook import RELAXABLE
-from trafficplan.solver import SolveOptions, SolveResult, relax, solve_relaxed
+from trafficplan.solver import SolveOptions, SolveResult, relax, solve, solve_relaxed
 
 Change = Callable[[dict[str, Any]], None]
 Items = set[tuple[str, str]]
@@ -130,6 +131,41 @@ def test_solve_relax_writes_a_plan_check_finds_broken_on_its_listed_items(
     assert checked.exit_code == 1
     broken = {(v["rule"], v["subject"]) for v in json.loads(checked.stdout)["violations"]}
     assert broken == listed
+
+
+def test_a_budget_that_gives_is_overrun_as_little_as_possible_then_the_later_levels(
+    tmp_path: Path,
+) -> None:
+    # catering 10 EUR a person and 5 EUR travel an officer: every officer costs 15 EUR, so
+    # the least overrun of a budget of 1 EUR seats officers.min (10) a session; before, the
+    # relaxed plan trained all 40 officers, officers_trained being the first level
+    dicts = tiny()
+    dicts["constraints"]["sessions"]["per_person_eur"] = 10
+    dicts["constraints"]["officers"]["travel_eur"] = 5
+    cheapest_dicts = copy.deepcopy(dicts)
+    cheapest_dicts["constraints"]["objective"] = ["cost_eur"]
+    cheapest = solve(
+        load_data(write_data(tmp_path / "cheapest", cheapest_dicts)),
+        SolveOptions(time_limit=20, seed=0, workers=1),
+    )
+    assert cheapest.plan is not None and cheapest.status == "optimal"
+    _budget_far_too_low(dicts)
+    data = load_data(write_data(tmp_path / "data", dicts))
+
+    result = _relaxed(data, SolveOptions(time_limit=20, seed=0, workers=1))
+
+    assert result.plan is not None
+    metrics = result.plan.metrics
+    assert metrics["cost_eur"] == pytest.approx(cheapest.plan.metrics["cost_eur"])
+    assert metrics["officers_trained"] == 20 < len(data.officers)
+    [gave] = result.plan.relaxations
+    over = metrics["cost_eur"] - 1
+    assert gave.give == (
+        f"the plan costs {metrics['cost_eur']:,.2f} EUR; budget_eur is 1.00 ({over:,.2f} over)"
+    )
+    # then the later levels, at that cost: the data's objectives, each proven
+    assert [o.name for o in result.plan.objectives] == data.constraints.objective_names
+    assert all(o.proven for o in result.plan.objectives)
 
 
 def test_too_few_trainers_give_the_empty_plan_with_every_officer_unassigned(
@@ -256,3 +292,10 @@ def test_the_shipped_data_with_a_cut_budget_get_a_relaxed_plan(tmp_path: Path) -
     assert result.plan is not None
     assert [(r.rule, r.subject) for r in result.plan.relaxations] == [("budget", "budget_eur")]
     assert result.plan.sessions
+    # the least overrun first: the cheapest plan of the 48 sessions required, 15 officers
+    # each (before, all 1,800 officers at 58,681.86 EUR: 46,766.86 over)
+    metrics = result.plan.metrics
+    assert (metrics["sessions"], metrics["officers_trained"]) == (48, 720)
+    assert metrics["cost_eur"] == pytest.approx(27898.92)
+    [gave] = result.plan.relaxations
+    assert "the plan costs 27,898.92 EUR; budget_eur is 11,915.00 (15,983.92 over)" in gave.give

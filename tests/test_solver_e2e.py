@@ -50,6 +50,13 @@ def test_shipped_data_trains_all_1800_officers_proven_optimal(
     # what the 5 % buys: the 72 sessions spread evenly over the six trainers
     assert plan.metrics["max_trainer_sessions"] == 12
     assert plan.metrics["trainer_spread"] == 0
+    # the fourth level (spec 7.6): every partner NGO takes part, at no cost to the levels above
+    assert [level.name for level in plan.objectives][-1] == "ngo_spread"
+    assert plan.metrics["ngo_spread"] == 0
+    assert cost.value == pytest.approx(58681.86) and cost.best == pytest.approx(56248.38)
+    used = {ngo for session in plan.sessions for ngo in session.ngos}
+    assert used == {ngo.id for region in shipped.regions for ngo in region.ngos}
+    assert len(used) == 25
     report = check_plan(shipped, plan)
     assert report.valid, [v.message for v in report.violations[:5]]
     assert report.warnings == []

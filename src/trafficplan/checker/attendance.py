@@ -4,18 +4,23 @@ A rule a held session breaks because of who came (too few present, a substitute 
 region, on leave or above the district's share, a substitute still rostered in a later
 session) becomes a warning of rule ``attendance``: the checker reports it, ``export`` does not
 refuse the plan for it. The metrics ``officers_attended`` and ``no_shows`` are recomputed from
-the sign-in sheets.
+the sign-in sheets, and :func:`as_held_figures` recomputes every metric of the plan as it
+happened (held sessions with who came, as ``replan`` writes them): the officers trained and the
+cost of who came.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
+from trafficplan.checker.metrics import cost_components, recompute_metrics, region_costs
 from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView
 from trafficplan.inputs.attendance import Attendance, attendance_metrics
+from trafficplan.plan.held import plan_as_held
 
-__all__ = ["attendance_metrics", "held_session_warnings", "what_happened"]
+__all__ = ["as_held_figures", "attendance_metrics", "held_session_warnings", "what_happened"]
 
 ABOUT_WHO_CAME = frozenset(
     {"seats", "officer_once", "officer_region", "officer_unavailable", "district_share"}
@@ -114,3 +119,19 @@ def held_session_warnings(view: PlanView, attendance: Attendance) -> list[Violat
                         f"in {later.id} on {later.date}: a re-plan frees the seat",
                     )
     return warnings
+
+
+def as_held_figures(view: PlanView, attendance: Attendance) -> dict[str, Any]:
+    """What happened, in figures: the plan's metrics recomputed with each held session as it
+    happened (:func:`~trafficplan.plan.held.plan_as_held`: its officers are those present),
+    so ``officers_trained`` counts those present and those rostered in sessions not held yet,
+    and ``cost_eur`` the cost of who came; with ``officers_attended``, ``no_shows``,
+    ``held_sessions``, ``substitutes`` and the cost by component. The same figures as the
+    plan ``replan`` writes from these sheets before it seats anyone again.
+    """
+    held_view = PlanView(view.data, plan_as_held(view.plan, attendance))
+    metrics: dict[str, Any] = recompute_metrics(held_view)
+    metrics.update(attendance_metrics(attendance))
+    metrics["held_sessions"] = sum(1 for s in view.sessions if s.id in attendance.held)
+    metrics["substitutes"] = sum(len(ids) for ids in substitutes(view, attendance).values())
+    return {"metrics": metrics, "cost_components": cost_components(region_costs(held_view))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trafficplan.checker.attendance import (
+    as_held_figures,
     attendance_metrics,
     held_session_warnings,
     what_happened,
@@ -42,7 +43,9 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
         plan: the plan; its ids should already be known to the data (``require_known_ids``).
         attendance: the sign-in sheets of held sessions (``attendance.csv``), if any: what
             happened in a held session is a warning of rule ``attendance``, never an error,
-            and the metrics gain ``officers_attended`` and ``no_shows``.
+            the metrics gain ``officers_attended`` and ``no_shows``, and the report's
+            ``as_held`` gives the figures of the plan as it happened (officers trained, the
+            cost of who came).
 
     Returns:
         The report: ``valid`` is True exactly when ``violations`` is empty.
@@ -75,9 +78,11 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
             else:
                 violations.append(violation)
     metrics = recompute_metrics(view)
+    as_held = None
     if attendance is not None:
         metrics.update(attendance_metrics(attendance))
         happened += held_session_warnings(view, attendance)
+        as_held = as_held_figures(view, attendance)
     costs = region_costs(view)
     components = cost_components(costs)
     warnings = [
@@ -96,6 +101,7 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
         region_metrics=region_metrics(view),
         cost_components=components,
         region_costs=costs,
+        as_held=as_held,
     )
 
 

@@ -64,6 +64,9 @@ class CheckReport:
         region_metrics: per region id: ``sessions``, ``officers_trained``, ``officers_total``.
         cost_components: ``cost_eur`` recomputed by component (EUR, to the cent).
         region_costs: per region id, its cost by component (EUR, to the cent).
+        as_held: with attendance, the plan as it happened (held sessions with who came):
+            ``metrics`` (every metric recomputed, with ``officers_attended``, ``no_shows``,
+            ``held_sessions``, ``substitutes``) and ``cost_components``; None without.
     """
 
     valid: bool
@@ -74,14 +77,16 @@ class CheckReport:
     region_metrics: dict[str, dict[str, int]] = field(default_factory=dict)
     cost_components: dict[str, float] = field(default_factory=dict)
     region_costs: dict[str, dict[str, float]] = field(default_factory=dict)
+    as_held: dict[str, Any] | None = None
 
     def counts_by_rule(self) -> dict[str, int]:
         """Violations per rule id, in the order the rules were checked."""
         return dict(Counter(v.rule for v in self.violations))
 
     def to_json(self) -> dict[str, Any]:
-        """The report as the spec's ``check --json`` document, plus a few extra keys."""
-        return {
+        """The report as the spec's ``check --json`` document, plus a few extra keys
+        (``as_held`` only with attendance)."""
+        document = {
             "valid": self.valid,
             "violations": [v.to_json() for v in self.violations],
             "warnings": [w.to_json() for w in self.warnings],
@@ -94,3 +99,6 @@ class CheckReport:
                 for region, values in self.region_metrics.items()
             },
         }
+        if self.as_held is not None:
+            document["as_held"] = self.as_held
+        return document

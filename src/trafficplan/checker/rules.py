@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from trafficplan.checker.metrics import exact_cost_eur
+from trafficplan.checker.metrics import exact_cost_eur, plan_cost_eur
 from trafficplan.checker.report import Violation
 from trafficplan.checker.view import PlanView, by_day, distinct, session_ids
 from trafficplan.inputs.calendar import iso_week
@@ -665,25 +665,38 @@ def check_ngo_per_week(view: PlanView) -> list[Violation]:
 
 
 # ----- 10. budget --------------------------------------------------------------------------
+BUDGET_SLACK_EUR = 1e-6
+"""Float noise below a millionth of a euro is not an overrun."""
+
+
 @checks("budget")
 def check_budget(view: PlanView) -> list[Violation]:
-    """The plan's cost is at most ``budget_eur`` when one is set."""
+    """The plan's cost is at most ``budget_eur`` when one is set.
+
+    The rule holds for the exact, unrounded cost (spec 6.6). The message gives the plan's
+    ``cost_eur`` (each item to the cent, the figure every output shows) and, only where the
+    rounding decides (``cost_eur`` within the budget, the exact cost above it), the exact cost
+    too.
+    """
     budget = view.data.constraints.budget_eur
     if budget is None:
         return []
-    cost = exact_cost_eur(view)
-    if cost <= budget:
+    exact = exact_cost_eur(view)
+    if exact <= budget + BUDGET_SLACK_EUR:
         return []
-    return [
-        Violation(
-            "budget",
-            None,
-            None,
-            None,
+    cost = plan_cost_eur(view)
+    if cost > budget:
+        message = (
             f"the plan costs {cost:,.2f} EUR; budget_eur is {budget:,.2f} "
-            f"({cost - budget:,.2f} over)",
+            f"({cost - budget:,.2f} over)"
         )
-    ]
+    else:
+        message = (
+            f"the plan costs {cost:,.2f} EUR to the cent but {exact:,.4f} EUR unrounded; "
+            f"budget_eur is {budget:,.2f} and holds for the unrounded cost "
+            f"({exact - budget:,.4f} over)"
+        )
+    return [Violation("budget", None, None, None, message)]
 
 
 RULE_CHECKS: tuple[tuple[str, RuleCheck], ...] = tuple(

@@ -73,9 +73,57 @@ def _show_metric(name: str, value: Any) -> str:
         return "-"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
+    if name == "min_district_share" and not float(value).is_integer():
+        return f"{value:.4f}"
     if name == "cost_eur" or not float(value).is_integer():
         return f"{value:,.2f}"
     return f"{int(value):,}"
+
+
+def _metrics_table(report: CheckReport) -> Table:
+    """Each metric recomputed from the plan's rosters, as held (with attendance: held sessions
+    with who came) and as the plan claims it; under ``cost_eur``, one row per component."""
+    held = report.as_held
+    table = Table(title="Metrics", title_justify="left")
+    table.add_column("metric")
+    table.add_column("recomputed", justify="right")
+    if held is not None:
+        table.add_column("as held", justify="right")
+    table.add_column("claimed by the plan", justify="right")
+    claimed_parts = report.claimed_metrics.get("cost_components")
+    claimed_parts = claimed_parts if isinstance(claimed_parts, dict) else {}
+    held_metrics: dict[str, Any] = held["metrics"] if held is not None else {}
+    held_parts: dict[str, Any] = held["cost_components"] if held is not None else {}
+
+    def row(label: str, name: str, value: Any, as_held: Any, claimed: Any) -> None:
+        cells = [label, _show_metric(name, value)]
+        if held is not None:
+            cells.append(_show_metric(name, as_held))
+        table.add_row(*cells, _show_metric(name, claimed))
+
+    for name, value in report.metrics.items():
+        row(name, name, value, held_metrics.get(name), report.claimed_metrics.get(name))
+        if name != "cost_eur":
+            continue
+        for part, amount in report.cost_components.items():
+            row(f"  {part}", name, amount, held_parts.get(part), claimed_parts.get(part))
+    return table
+
+
+def _what_happened(held: dict[str, Any]) -> Text:
+    """One paragraph: the sessions held, who came, who did not, and the plan as held."""
+    substitutes = held["substitutes"]
+    came = f"{held['officers_attended']:,} officer(s) attended"
+    if substitutes:
+        came += f" ({substitutes:,} substitute(s))"
+    return Text.assemble(
+        ("Attendance: ", "bold"),
+        f"{held['held_sessions']:,} session(s) held; {came}, {held['no_shows']:,} no-show(s) "
+        "not trained. As held (held sessions with who came, later sessions as planned): "
+        f"{held['officers_trained']:,} of {held['officers_total']:,} officers trained or "
+        f"rostered, the plan costs {held['cost_eur']:,.2f} EUR (the cost of who came). "
+        "`trafficplan replan` seats the no-shows again.",
+    )
 
 
 def render_report(console: Console, report: CheckReport, plan_path: Path) -> None:
@@ -104,21 +152,9 @@ def render_report(console: Console, report: CheckReport, plan_path: Path) -> Non
                 counts.add_row(rule, str(broken.get(rule, 0)), str(warned.get(rule, 0)))
         console.print(counts)
 
-    metrics = Table(title="Metrics", title_justify="left")
-    metrics.add_column("metric")
-    metrics.add_column("recomputed", justify="right")
-    metrics.add_column("claimed by the plan", justify="right")
-    claimed_parts = report.claimed_metrics.get("cost_components")
-    claimed_parts = claimed_parts if isinstance(claimed_parts, dict) else {}
-    for name, value in report.metrics.items():
-        claimed = report.claimed_metrics.get(name)
-        metrics.add_row(name, _show_metric(name, value), _show_metric(name, claimed))
-        if name != "cost_eur":
-            continue
-        for part, amount in report.cost_components.items():
-            shown = _show_metric(name, claimed_parts.get(part))
-            metrics.add_row(f"  {part}", _show_metric(name, amount), shown)
-    console.print(metrics)
+    console.print(_metrics_table(report))
+    if report.as_held is not None:
+        console.print(_what_happened(report.as_held["metrics"]))
 
     if report.warnings:
         console.print(f"[bold yellow]Warnings ({len(report.warnings)})[/]")

@@ -19,7 +19,7 @@ from trafficplan.exports.bundle import (
     build_export,
     write_export,
 )
-from trafficplan.exports.calendars import PreviousCalendarError, event_uid
+from trafficplan.exports.calendars import PreviousCalendarError, event_uid, programme_id
 from trafficplan.exports.cells import csv_bytes, safe_cell
 from trafficplan.exports.filenames import safe_file_stem, unique_file_stems
 from trafficplan.exports.tables import (
@@ -47,6 +47,7 @@ __all__ = [
     "build_export",
     "csv_bytes",
     "event_uid",
+    "programme_id",
     "safe_cell",
     "safe_file_stem",
     "unique_file_stems",

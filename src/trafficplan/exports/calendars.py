@@ -5,16 +5,24 @@ An event runs from ``sessions.start_time`` to ``end_time`` in Kyiv time
 data set them, else all day. It names the venue with its address, and the contacts of the
 regional police directorate and of the NGOs (also as ``CONTACT`` properties).
 
-Each event's UID is derived from its session id, so a phone that imports or subscribes to a
-re-exported calendar updates the event instead of adding a second one. The previous export's
-file is read back: an event whose content changed gets a higher SEQUENCE, an unchanged one
-keeps its SEQUENCE and DTSTAMP (a re-export of the same plan gives the same bytes), and a
-session that left the trainer's calendar (cancelled, or moved to another trainer) stays in it
-as ``STATUS:CANCELLED`` so the phone drops it.
+Each event's UID is ``<session_id>.<trainer_id>.<programme>@trafficplan`` (spec 7.6): stable
+across exports and re-plans, so a phone that imports or subscribes to a re-exported calendar
+updates the event instead of adding a second one; distinct for each trainer of a session, so a
+session moved from one trainer to another is cancelled in the one calendar and confirmed in
+the other even when both are imported into one calendar; and distinct for each programme
+(:func:`programme_id`), so a later programme never overwrites the events of an earlier one.
+
+The previous export's file is read back: an event whose content changed gets a higher
+SEQUENCE, an unchanged one keeps its SEQUENCE and DTSTAMP (a re-export of the same plan gives
+the same bytes), and a session that left the trainer's calendar (cancelled, or moved to
+another trainer) stays in it as ``STATUS:CANCELLED`` so the phone drops it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -79,13 +87,42 @@ class CalendarContent:
     cancelled: int
 
 
-def event_uid(session_id: str) -> str:
-    """The stable UID of a session's event (the same in every export and every calendar)."""
-    return f"{session_id}{UID_SUFFIX}"
+PROGRAMME_SLUG_LENGTH = 32
+"""At most this many characters of the programme's title go into :func:`programme_id`."""
 
 
-def session_event(data: ProblemData, session: PlanSession) -> Event:
-    """The event of one session, without DTSTAMP and SEQUENCE.
+def programme_id(data: ProblemData) -> str:
+    """The programme's identifier in calendar UIDs, derived from the data and stable across
+    re-plans: the ASCII words of ``programme.title`` as a slug (at most
+    :data:`PROGRAMME_SLUG_LENGTH` characters, cut between words), six hex digits of the
+    title's SHA-256 (two titles that begin alike, or that have no ASCII letters, still
+    differ), and the year the window starts; ``programme-<year>`` without a title.
+
+    ``training-and-networking-meetings-7ed7df-2008``, say.
+    """
+    year = data.constraints.window.start.year
+    title = (data.constraints.programme.title or "").strip()
+    if not title:
+        return f"programme-{year}"
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", ascii_title.lower()):
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > PROGRAMME_SLUG_LENGTH:
+            break
+        slug = longer
+    digest = hashlib.sha256(title.encode("utf-8")).hexdigest()[:6]
+    return "-".join(part for part in (slug, digest, str(year)) if part)
+
+
+def event_uid(session_id: str, trainer_id: str, programme: str) -> str:
+    """The UID of a session's event in one trainer's calendar (the same in every export):
+    ``<session_id>.<trainer_id>.<programme>@trafficplan``."""
+    return f"{session_id}.{trainer_id}.{programme}{UID_SUFFIX}"
+
+
+def session_event(data: ProblemData, session: PlanSession, trainer_id: str) -> Event:
+    """The event of one session in ``trainer_id``'s calendar, without DTSTAMP and SEQUENCE.
 
     From ``sessions.start_time`` to ``end_time`` (Kyiv time) when set, else all day.
     SUMMARY names region and venue; DESCRIPTION gives the programme, the time, region, venue
@@ -118,7 +155,7 @@ def session_event(data: ProblemData, session: PlanSession) -> Event:
     lines.append(f"Session: {session.id}")
 
     event = Event()
-    event.add("uid", event_uid(session.id))
+    event.add("uid", event_uid(session.id, trainer_id, programme_id(data)))
     if rules.start_time is not None and rules.end_time is not None:
         zone = {"TZID": TZID}
         event.add("dtstart", datetime.combine(session.date, rules.start_time), parameters=zone)
@@ -253,7 +290,7 @@ def trainer_calendar(
 
     current: dict[str, Event] = {}
     for session in sessions:
-        event = session_event(data, session)
+        event = session_event(data, session, trainer_id)
         old = previous.get(str(event["UID"]))
         if old is None:
             sequence, stamp = 0, now

@@ -5,6 +5,7 @@
 - :mod:`trafficplan.plan.metrics`: the spec's metrics, recomputed from a plan and the data.
 - :mod:`trafficplan.plan.changes`: what changed between two plans, session by session
   (``replan``'s change list, ``whatif``'s moved sessions).
+- :mod:`trafficplan.plan.held`: a plan as it happened, held sessions listing who came.
 """
 
 from trafficplan.plan.format import (

@@ -18,8 +18,8 @@ from trafficplan.plan import Plan
 from trafficplan.report.content import (
     ReportContent,
     attendance_rows,
+    attendance_totals,
     build_content,
-    no_show_rates,
 )
 from trafficplan.report.figures import ReportFigure, build_figures
 from trafficplan.report.images import ImageExportError, find_browser, render_pngs, require_browser
@@ -73,7 +73,8 @@ def build_report(
     content = build_content(data, plan, check, plan_source)
     if attendance is not None:
         content.attendance = attendance_rows(plan, attendance)
-        content.no_show_rates = no_show_rates(content.attendance)
+        by_region, total = attendance_totals(content.attendance)
+        content.attendance_by_region, content.attendance_total = by_region, total
     if frontier is not None:
         from trafficplan.plan.metrics import plan_metrics
 

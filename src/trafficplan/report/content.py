@@ -302,7 +302,8 @@ class ReportContent:
     rule_words: list[str] = field(default_factory=list)
     cost_words: str = ""
     attendance: list[AttendanceRow] = field(default_factory=list)
-    no_show_rates: dict[str, float] = field(default_factory=dict)
+    attendance_by_region: dict[str, AttendanceTotal] = field(default_factory=dict)
+    attendance_total: AttendanceTotal | None = None
     tradeoff: TradeoffView | None = None
 
     @property
@@ -731,11 +732,33 @@ def attendance_rows(plan: Plan, attendance: Attendance) -> list[AttendanceRow]:
     ]
 
 
-def no_show_rates(rows: list[AttendanceRow]) -> dict[str, float]:
-    """Per region: the share of officers planned in its held sessions who did not come."""
-    planned: dict[str, int] = {}
-    absent: dict[str, int] = {}
+@dataclass(frozen=True)
+class AttendanceTotal:
+    """Held sessions summed over weeks (of one region, or of every region)."""
+
+    sessions: int
+    planned: int
+    attended: int
+    no_shows: int
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """The share of officers planned who did not come (None when none were planned)."""
+        return share(self.no_shows, self.planned)
+
+
+def attendance_totals(
+    rows: list[AttendanceRow],
+) -> tuple[dict[str, AttendanceTotal], AttendanceTotal]:
+    """The rows summed per region (in the rows' order) and over every region."""
+    sums: dict[str, list[int]] = {}
     for row in rows:
-        planned[row.region] = planned.get(row.region, 0) + row.planned
-        absent[row.region] = absent.get(row.region, 0) + row.no_shows
-    return {region: absent[region] / planned[region] for region in planned if planned[region]}
+        counts = sums.setdefault(row.region, [0, 0, 0, 0])
+        for index, value in enumerate((row.sessions, row.planned, row.attended, row.no_shows)):
+            counts[index] += value
+    per_region = {region: AttendanceTotal(*counts) for region, counts in sums.items()}
+    overall = [
+        sum(getattr(t, name) for t in per_region.values())
+        for name in ("sessions", "planned", "attended", "no_shows")
+    ]
+    return per_region, AttendanceTotal(*overall)

@@ -19,6 +19,7 @@ from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.geo import road_km
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan.held import session_as_held
 from trafficplan.plan.metrics import total_cost_cents
 
 
@@ -66,15 +67,11 @@ class FrozenPast:
         """The sessions of ``plan`` dated before ``since``; a held session (one with rows in
         ``attendance``) as it happened: its officers are those present, substitutes
         included, and it is marked ``held``."""
-        held = attendance.held if attendance is not None else {}
-        sessions = []
-        for session in plan.sessions:
-            if session.date >= since:
-                continue
-            if session.id in held:
-                present = sorted(set(attendance.present(session.id)))  # type: ignore[union-attr]
-                session = session.model_copy(update={"officers": present, "held": True})
-            sessions.append(session)
+        sessions = [
+            session_as_held(session, attendance)
+            for session in plan.sessions
+            if session.date < since
+        ]
         return cls(since, tuple(sessions))
 
     @cached_property
