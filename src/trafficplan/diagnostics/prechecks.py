@@ -174,9 +174,7 @@ def trainer_capacity(data: ProblemData) -> dict[str, int]:
     for trainer in data.trainers:
         free = _free_days(data.working_days, trainer.unavailable)
         weekly = weekly_bound(free, rules.max_per_week)
-        in_runs = sum(
-            length - length // (rules.max_consecutive_days + 1) for length in _runs(free)
-        )
+        in_runs = sum(length - length // (rules.max_consecutive_days + 1) for length in _runs(free))
         bound = min(len(free), weekly, in_runs)
         if trainer.max_sessions is not None:
             bound = min(bound, trainer.max_sessions)
