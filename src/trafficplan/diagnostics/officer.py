@@ -88,7 +88,10 @@ class NewSession:
         if not self.blockers:
             return said
         why = "; ".join(
-            "budget: more than is left" if b.kind == "budget" else b.text for b in self.blockers
+            f"budget: more than the EUR {b.figures['left_eur']:,.2f} left"
+            if b.kind == "budget"
+            else b.text
+            for b in self.blockers
         )
         return f"{said} and is not allowed: {why}"
 
@@ -240,6 +243,8 @@ class OfficerExplanation:
             parts.extend(limit.text for limit in self.limits if limit.kind in ("seats", "budget"))
         if self.new_session is not None:
             parts.append(self.new_session.sentence())
+        else:
+            parts.extend(limit.text for limit in self.limits if limit.kind == "days")
         return "; ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
@@ -346,6 +351,19 @@ class _Explainer:
             )
             for session in self.sessions_of_region.get(officer.region, [])
         ]
+        days = [
+            day
+            for day in data.working_days
+            if self.plan.frozen_before is None or day >= self.plan.frozen_before
+        ]
+        if not any(data.available(officer.unavailable, day) for day in days):
+            away = Limit(
+                "days",
+                "officer_unavailable",
+                "officer_unavailable: on leave on every working day the plan could still use",
+                {"sessions": [check.session_id for check in checks]},
+            )
+            return OfficerExplanation(officer, [], checks, self.plan.frozen_before, (away,))
         new_session = self.new_session(officer)
         limits: list[Limit] = []
         open_checks = [check for check in checks if not check.reasons]
@@ -368,7 +386,9 @@ class _Explainer:
                         {"sessions": [check.session_id for check in checks]},
                     )
                 )
-            limits.extend(new_session.blockers)
+            # the money counts against one more session only where nothing else rules it out
+            capped = [b for b in new_session.blockers if b.kind != "budget"]
+            limits.extend(capped or new_session.blockers)
         return OfficerExplanation(
             officer, [], checks, self.plan.frozen_before, tuple(limits), new_session
         )
