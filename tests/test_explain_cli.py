@@ -129,8 +129,15 @@ def test_no_session_in_the_region(tmp_path: Path) -> None:
     plan = make_plan(session("alpha-01", "alpha", "2009-06-02", NORTH[:5] + SOUTH[:5]))
     result = explain_officer(plan, data, "BET-0001")
     assert result.checks == []
-    assert result.summary()[0].endswith("the plan has no session in region beta.")
-    assert result.reason == "the plan has no session in region beta"
+    assert result.reason.startswith("the plan has no session in region beta; ")
+    # beta may run one session (0 of 1) and the plan one more (1 of 2): only its cost is said
+    assert result.reason.endswith(
+        "one more session for them costs at least EUR 120.00 (the cheapest venue and trainer, "
+        "catering for them and the NGO, this officer; EUR 120.00 with 10 new officers, "
+        "sessions.officers.min)"
+    )
+    assert result.new_session is not None and result.new_session.blockers == []
+    assert result.limits == ()
 
 
 def test_unknown_officer_names_close_ids(tmp_path: Path) -> None:

@@ -889,10 +889,19 @@ def test_unassigned_lists_every_officer_without_a_session_with_the_reason(
     assert by_id["ALP-0016"]["reason"].startswith(
         "nothing kept them out of alpha-01 (2009-06-02): a free seat"
     )
-    assert by_id["ALP-0017"]["reason"] == (
-        "each of the 1 session(s) of region alpha was closed to them (on leave on 1)"
+    counts = (
+        "and is not allowed: counts: region alpha runs 1 of its max 1 sessions "
+        "(sessions.per_region.max); counts: the plan runs 2 of sessions.max_total 2 sessions"
     )
-    assert by_id["GAM-0001"]["reason"] == "the plan has no session in region gamma"
+    assert by_id["ALP-0017"]["reason"].startswith(
+        "each of the 1 session(s) of region alpha was closed to them (on leave on 1); "
+        "one more session for them costs at least EUR 100.00"
+    )
+    assert by_id["ALP-0017"]["reason"].endswith(counts)
+    assert by_id["GAM-0001"]["reason"].startswith("the plan has no session in region gamma; ")
+    assert by_id["GAM-0001"]["reason"].endswith(
+        "and is not allowed: counts: the plan runs 2 of sessions.max_total 2 sessions"
+    )
     args = ["explain", "--officer", "GAM-0001", "--plan", str(tmp_path / "plan.json")]
     explained = runner.invoke(app, [*args, "--data", str(data_dir)])
     assert by_id["GAM-0001"]["reason"] in " ".join(explained.stdout.split())
@@ -909,13 +918,13 @@ def test_an_officer_kept_out_by_leave_and_full_sessions_is_told_so(tmp_path: Pat
     assert export(tmp_path, data_dir, document).exit_code == 0
 
     rows = read_csv(tmp_path / "out" / "unassigned.csv")
-    assert [(row["officer_id"], row["reason"]) for row in rows] == [
-        (
-            "ALP-0020",
-            "each of the 1 session(s) of region alpha was closed to them "
-            "(on leave on 1; full on 1)",
-        )
-    ]
+    assert [row["officer_id"] for row in rows] == ["ALP-0020"]
+    # on leave that day as well: one more seat would not take them, so no seat is offered
+    assert rows[0]["reason"].startswith(
+        "each of the 1 session(s) of region alpha was closed to them "
+        "(on leave on 1; full on 1); one more session for them costs at least"
+    )
+    assert "seats:" not in rows[0]["reason"]
 
 
 def test_costs_csv_by_region_and_component_adds_up_to_the_plan_cost(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from trafficplan.cli import common
 from trafficplan.cli.app import app
+from trafficplan.diagnostics.limits import training_limits
 from trafficplan.errors import ExitCode
 from trafficplan.inputs import load_data
 from trafficplan.plan import write_plan
@@ -66,6 +67,7 @@ def solve(
 
     plan = result.plan
     write_plan(plan, out)
+    limits = training_limits(plan, problem)
     if as_json:
         common.print_json(
             {
@@ -85,10 +87,13 @@ def solve(
                     for name, seconds in result.proven_seconds.items()
                 },
                 "relaxations": [r.model_dump() for r in plan.relaxations],
+                "training_limits": None if limits is None else limits.to_json(),
             }
         )
     else:
         render_solution(problem, plan, result, out)
+        if limits is not None:
+            common.stdout_console().print(limits.line(), markup=False, soft_wrap=True)
     if result.interrupted:
         common.stderr_console().print(
             f"Interrupted: the best plan found so far was written to {out}."

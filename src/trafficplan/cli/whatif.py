@@ -340,6 +340,8 @@ def _render(
         console.print(f"  {line}", markup=False)
     console.print(_comparison_table(baseline, outcome, delta, first))
     for name, side in ((first.capitalize(), baseline), ("Scenario", outcome)):
+        if side.training_limits is not None:
+            console.print(f"{name}: {side.training_limits.line()}", markup=False, soft_wrap=True)
         if not side.has_plan:
             console.print(f"[bold yellow]{name} has no plan[/] ({side.status}):")
             for reason in side.reasons or ["no plan found within the time limit"]:

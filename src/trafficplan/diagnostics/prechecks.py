@@ -135,24 +135,9 @@ class _Facts:
 
     @cached_property
     def trainer_capacity(self) -> dict[str, int]:
-        """Per trainer, an upper bound on the sessions they can lead in the window.
-
-        The least of: free working days, ``max_sessions``, ``max_per_week`` in each ISO week,
-        and ``max_consecutive_days`` in each run of consecutive free calendar days.
-        """
-        rules = self.rules.trainers
-        result = {}
-        for trainer in self.data.trainers:
-            free = _free_days(self.working_days, trainer.unavailable)
-            weekly = weekly_bound(free, rules.max_per_week)
-            in_runs = sum(
-                length - length // (rules.max_consecutive_days + 1) for length in _runs(free)
-            )
-            bound = min(len(free), weekly, in_runs)
-            if trainer.max_sessions is not None:
-                bound = min(bound, trainer.max_sessions)
-            result[trainer.id] = bound
-        return result
+        """Per trainer, an upper bound on the sessions they can lead in the window
+        (:func:`trainer_capacity`)."""
+        return trainer_capacity(self.data)
 
     def ngo_capacity(self, region: Region) -> tuple[int, int]:
         """NGO-days the region's NGOs can give: (by free working days, also by max_per_week)."""
@@ -175,6 +160,26 @@ def _runs(days: list[date]) -> list[int]:
             lengths.append(1)
         previous = day
     return lengths
+
+
+def trainer_capacity(data: ProblemData) -> dict[str, int]:
+    """Per trainer, an upper bound on the sessions they can lead in the window.
+
+    The least of: free working days, ``max_sessions``, ``max_per_week`` in each ISO week,
+    and ``max_consecutive_days`` in each run of consecutive free calendar days. A trainer
+    who leads this many sessions in a valid plan can lead no other.
+    """
+    rules = data.constraints.trainers
+    result = {}
+    for trainer in data.trainers:
+        free = _free_days(data.working_days, trainer.unavailable)
+        weekly = weekly_bound(free, rules.max_per_week)
+        in_runs = sum(length - length // (rules.max_consecutive_days + 1) for length in _runs(free))
+        bound = min(len(free), weekly, in_runs)
+        if trainer.max_sessions is not None:
+            bound = min(bound, trainer.max_sessions)
+        result[trainer.id] = bound
+    return result
 
 
 # ----- checks, in the order they are reported ---------------------------------------------------

@@ -224,6 +224,13 @@ class ProblemData:
         """``officers.travel_eur`` in whole cents: the flat reimbursement per officer trained."""
         return cents(self.constraints.officers.travel_eur, round_up)
 
+    @property
+    def budget_cents(self) -> int | None:
+        """``budget_eur`` in whole cents, rounded down (what the ``budget`` rule lets the
+        cost items, each rounded up, add up to); None without a budget."""
+        budget = self.constraints.budget_eur
+        return None if budget is None else math.floor(budget * 100 + 1e-6)
+
     def travel_tenths(self, trainer_id: str, venue_id: str) -> int:
         """One assignment's trip home-venue-home, in tenths of a road km (objective
         ``travel_km`` adds these up, each trip to 0.1 km as ``cost_eur`` adds cents)."""

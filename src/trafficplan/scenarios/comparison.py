@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from trafficplan.diagnostics.limits import TrainingLimits, training_limits
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.plan.changes import SessionChange, diff_plans
@@ -36,6 +37,9 @@ class Outcome:
     objectives: list[ObjectiveResult] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    training_limits: TrainingLimits | None = None
+    """What keeps ``officers_trained`` below the officers (None: everyone trained, or no
+    plan)."""
 
     @property
     def has_plan(self) -> bool:
@@ -59,6 +63,9 @@ class Outcome:
             "objectives": [{**o.to_dict(), "gap": o.gap} for o in self.objectives],
             "seconds": round(self.seconds, 2),
             "interrupted": self.interrupted,
+            "training_limits": None
+            if self.training_limits is None
+            else self.training_limits.to_json(),
         }
 
 
@@ -90,6 +97,7 @@ def _with_plan(outcome: Outcome, plan: Plan | None, data: ProblemData) -> Outcom
     for session in plan.sessions:
         trained.setdefault(session.region, set()).update(session.officers)
     outcome.trained_by_region = {region: len(ids) for region, ids in trained.items()}
+    outcome.training_limits = training_limits(plan, data)
     return outcome
 
 

@@ -184,10 +184,10 @@ class Aggregate:
         trained = sum(self.officers.values())
         self.cost = self.cost + inst.officer_cents() * trained
         self.exprs["cost_eur"] = self.cost
-        budget = data.constraints.budget_eur
+        budget = data.budget_cents
         if budget is not None:
             cost = self._sessions_cost(ceil=True) + inst.officer_cents(ceil=True) * trained
-            m.add(cost <= math.floor(budget * 100 + 1e-6))
+            m.add(cost <= budget)
 
     def _sessions_cost(self, ceil: bool = False) -> Any:
         """What the sessions cost in cents (every item but the officers'): each trainer

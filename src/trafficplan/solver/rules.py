@@ -16,7 +16,6 @@ before ``since``, as constants), so re-planning builds its model with these same
 from __future__ import annotations
 
 import itertools
-import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -470,15 +469,14 @@ def budget(pm: PlanModel) -> None:
     officer-free model that does not know how many officers its plan will train counts the
     fewest its sessions can have (``officers.min`` each): a relaxation, never a false limit.
     """
-    limit = pm.data.constraints.budget_eur
-    if limit is None or not pm.with_trainers:
+    cents = pm.data.budget_cents
+    if cents is None or not pm.with_trainers:
         return
     cost = pm.cost_cents(ceil=True)
     officer = pm.inst.officer_cents(ceil=True)
     if not pm.with_officers and pm.officers_planned is None and not pm.region_officers and officer:
         least = pm.data.constraints.sessions.officers.min
         cost += officer * least * pm.sessions_held()
-    cents = math.floor(limit * 100 + 1e-6)
     pm.enforce(pm.model.add(cost <= cents), "budget", BUDGET)
 
 
