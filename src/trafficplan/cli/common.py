@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import sys
 import time
@@ -20,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.spinner import Spinner
 from rich.text import Text
 
-from trafficplan.errors import ExitCode, TrafficplanError
+from trafficplan.errors import ExitCode, TrafficplanError, UsageError
 
 if TYPE_CHECKING:
     from trafficplan.scenarios.runs import PointRunner
@@ -90,6 +91,70 @@ def stdout_console() -> Console:
 def stderr_console() -> Console:
     """Console for errors, warnings and progress on stderr."""
     return Console(stderr=True, highlight=False)
+
+
+def output_file(path: Path, option: str, example: str = "plan.json") -> Path:
+    """Check, before any work, that a file can be written at ``path`` (spec 7.6).
+
+    Whatever the command writes there goes through a temp file in the same folder and a
+    rename (``atomic.py``), so the test is the same: the folder must exist or be creatable,
+    and a file must be creatable in it; ``path`` itself must not be a folder.
+
+    Args:
+        path: the file the command will write.
+        option: the option that named it (``--out``), for the message.
+        example: a file name to suggest when ``path`` is a folder ("": none, for a file
+            whose name the command derives).
+
+    Raises:
+        UsageError: one line naming the path and what is wrong (exit 2).
+    """
+    if path.is_dir():
+        hint = f"; give a file name such as {path / example}" if example else ""
+        raise UsageError(f"{option} {path}: is a folder{hint}")
+    _creatable(path.parent, option, path)
+    return path
+
+
+def output_folder(path: Path, option: str) -> Path:
+    """Check, before any work, that files can be written into the folder ``path``, which is
+    created if needed (spec 7.6).
+
+    Raises:
+        UsageError: one line naming the path and what is wrong (exit 2).
+    """
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {path}: is a file, not a folder")
+    _creatable(path, option, path)
+    return path
+
+
+def _creatable(folder: Path, option: str, named: Path) -> None:
+    """Raise a UsageError unless files can be written into ``folder`` (created if missing):
+    the nearest folder that exists must be a folder, and a probe file or folder made and
+    removed there (what the writers will do; the access bits alone mislead, e.g. for root
+    or on read-only mounts)."""
+    import tempfile
+
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"{option} {named}: {existing} is a file, not a folder")
+    try:
+        if existing == folder:
+            handle, probe = tempfile.mkstemp(prefix=".trafficplan-probe-", dir=existing)
+            os.close(handle)
+            os.unlink(probe)
+        else:
+            os.rmdir(tempfile.mkdtemp(prefix=".trafficplan-probe-", dir=existing))
+    except OSError as exc:
+        what = "file" if existing == folder else "folder"
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(
+            f"{option} {named}: cannot be written: no {what} can be created in {existing} "
+            f"({reason})"
+        ) from None
 
 
 def print_json(document: Any) -> None:

@@ -106,6 +106,8 @@ def tradeoff(
     axes = make_axes(x, y, step)
     if scheduler is not None and jobs is not None:
         raise UsageError("--jobs is for local processes; with --scheduler the workers decide")
+    if out_dir is not None:
+        common.output_folder(out_dir, "--out-dir")
     raw = read_raw(data)
     common.note_attendance_ignored(data, "tradeoff")
     # the data, with the base edits, must be valid before anything is solved
