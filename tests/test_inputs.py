@@ -453,7 +453,10 @@ def test_file_that_is_not_a_mapping(tmp_path: Path, name: str, text: str, messag
 
 def test_data_folder_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
-    assert validate_errors(missing) == [f"Error: {missing}: data folder not found"]
+    assert validate_errors(missing) == [
+        f"Error: {missing}: data folder not found: pass --data DIR, the folder with "
+        "regions.yaml, trainers.yaml, officers.csv and constraints.yaml"
+    ]
 
 
 def test_data_folder_that_is_a_file(tmp_path: Path) -> None:
