@@ -220,8 +220,10 @@ CASES = [
     # --- dates -------------------------------------------------------------------------------
     pytest.param(
         set_key("constraints.window.start", "2008-02-30"),
-        ["constraints.yaml: window.start: '2008-02-30' is not a real date: "
-         "the day does not exist (February 2008 has 29 days)"],
+        [
+            "constraints.yaml: window.start: '2008-02-30' is not a real date: "
+            "the day does not exist (February 2008 has 29 days)"
+        ],
         id="impossible-date",
     ),
     pytest.param(
@@ -343,8 +345,10 @@ CASES = [
     ),
     pytest.param(
         set_key("officers.3.unavailable", "2009-06-01..2009-06-40"),
-        ["officers.csv: line 5: unavailable: '2009-06-40' is not a real date: "
-         "the day does not exist (June 2009 has 30 days)"],
+        [
+            "officers.csv: line 5: unavailable: '2009-06-40' is not a real date: "
+            "the day does not exist (June 2009 has 30 days)"
+        ],
         id="officer-impossible-date",
     ),
     pytest.param(
