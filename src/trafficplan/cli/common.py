@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.spinner import Spinner
+from rich.table import Table
 from rich.text import Text
 
 from trafficplan.errors import ExitCode, TrafficplanError, UsageError
@@ -83,14 +84,90 @@ SchedulerOption = Annotated[
 DEFAULT_DATA = Path("data")
 
 
+class WholeCellsConsole(Console):
+    """A console that never cuts a table's cell: how every table of the CLI is printed.
+
+    A table that fits the console's width prints as rich lays it out. One that does not:
+    redirected (not a terminal: a file, a pipe, a test), it prints at its natural width, every
+    cell whole on one line, so a grep finds every number and id. On a terminal, its columns
+    that cannot wrap (no_wrap, or no space in any cell: a number, a date, an id) keep their
+    full width, and the columns of words share the rest, each at least as wide as its longest
+    word; when even that is wider than the terminal, the table is stacked: one block per row,
+    a line per column (``header  value``).
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if len(objects) != 1 or not isinstance(objects[0], Table) or "width" in kwargs:
+            super().print(*objects, **kwargs)
+            return
+        table = objects[0]
+        width = self._whole_width(table)
+        if width is None:
+            self._print_stacked(table)
+            return
+        # rich clamps a print's width to the console's, so widen the console for this table
+        detected = self._width
+        self.width = width
+        try:
+            super().print(table, **kwargs)
+        finally:
+            self._width = detected
+
+    def _whole_width(self, table: Table) -> int | None:
+        """The width to print ``table`` at (fixing the widths of its word columns where they
+        must wrap), or None when it cannot fit the terminal without cutting a cell."""
+        # the measures rich lays tables out with (each column's narrowest and natural width,
+        # padding included, and the width of the borders)
+        unlimited = self.options.update_width(10_000)
+        measures = [table._measure_column(self, unlimited, column) for column in table.columns]
+        borders = table._extra_width
+        natural = sum(m.maximum for m in measures) + borders
+        if natural <= self.width:
+            return self.width
+        if not self.is_terminal:
+            return natural
+        wraps = [
+            column.width is None and not column.no_wrap and m.minimum < m.maximum
+            for column, m in zip(table.columns, measures, strict=True)
+        ]
+        fixed = sum(m.maximum for m, wrap in zip(measures, wraps, strict=True) if not wrap)
+        floor = sum(m.minimum for m, wrap in zip(measures, wraps, strict=True) if wrap)
+        if fixed + floor + borders > self.width:
+            return None
+        spare = self.width - borders - fixed - floor
+        slack = sum(m.maximum - m.minimum for m, wrap in zip(measures, wraps, strict=True) if wrap)
+        for column, m, wrap in zip(table.columns, measures, wraps, strict=True):
+            if not wrap:
+                column.no_wrap = True  # nothing to wrap at: never shrink it
+                continue
+            share = (m.maximum - m.minimum) * spare // slack
+            column.width = m.minimum + share - table._get_padding_width(column._index)
+        return self.width
+
+    def _print_stacked(self, table: Table) -> None:
+        """``table`` as one block per row, a line per column: its header, then its cell."""
+        if table.title:
+            super().print(table.title, style="table.title")
+        headers = [column.header for column in table.columns]
+        rows = zip(*(list(column.cells) for column in table.columns), strict=True)
+        for row in rows:
+            block = Table.grid(padding=(0, 2))
+            block.add_column(style="bold", no_wrap=True)
+            block.add_column(overflow="fold")
+            for header, cell in zip(headers, row, strict=True):
+                block.add_row(header, cell)
+            super().print(block)
+            super().print()
+
+
 def stdout_console() -> Console:
-    """Console for human output on stdout."""
-    return Console(highlight=False)
+    """Console for human output on stdout (tables printed whole: :class:`WholeCellsConsole`)."""
+    return WholeCellsConsole(highlight=False)
 
 
 def stderr_console() -> Console:
     """Console for errors, warnings and progress on stderr."""
-    return Console(stderr=True, highlight=False)
+    return WholeCellsConsole(stderr=True, highlight=False)
 
 
 def output_file(path: Path, option: str, example: str = "plan.json") -> Path:
