@@ -70,8 +70,8 @@ def export(
         Path,
         typer.Option(
             "--out",
-            help="Folder to write rosters/, schedule.csv, unassigned.csv, costs.csv and "
-            "calendars/ into (created if needed).",
+            help="Folder to write rosters/, schedule.csv, unassigned.csv, costs.csv, "
+            "summary.csv and calendars/ into (created if needed).",
         ),
     ],
     data_dir: common.DataOption = common.DEFAULT_DATA,
