@@ -20,6 +20,8 @@ runner = CliRunner()
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 README = REPO / "README.md"
 CI_SCRIPT = REPO / ".ci" / "run"
+VENV = "python3 -m venv .venv && . .venv/bin/activate && "
+"""The quick start's first step: a system Python may refuse `pip install` outside a venv."""
 TEST_COMMAND = "pip install -e '.[test]' && python -m pytest"
 INSTALL_AND_SOLVE = "pip install -e . && trafficplan solve"
 
@@ -34,6 +36,30 @@ def test_help_exits_0_and_mentions_data(command: str) -> None:
     assert result.exit_code == 0, result.output
     assert "--data" in result.stdout
     assert f"trafficplan {command}" in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_flags_without_a_value_type(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.stdout
+    assert "--json" in result.stdout  # every command's flag, shown bare
+    assert "<path>" in result.stdout  # options that take a value keep its type (--data)
+
+
+def test_top_level_help_has_no_bool_and_offers_the_version() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout
+    assert "--version" in result.stdout
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"trafficplan {version('trafficplan')}\n"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -85,13 +111,16 @@ def test_module_entry_point_and_fast_help() -> None:
 # ----- the documented commands are the ones CI runs ---------------------------------------------
 def test_readme_quick_start_is_the_two_documented_commands() -> None:
     text = README.read_text(encoding="utf-8")
-    assert INSTALL_AND_SOLVE in text
-    assert TEST_COMMAND in text
+    commands = [line for line in text.splitlines() if line.startswith(VENV)]
+    assert commands[:2] == [VENV + INSTALL_AND_SOLVE, VENV + TEST_COMMAND]
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
+    # the README's venv step, then its test command, inside that venv
     script = CI_SCRIPT.read_text(encoding="utf-8")
-    assert TEST_COMMAND in script
+    venv = script.index('-m venv .venv')
+    activate = script.index("source .venv/bin/activate")
+    assert venv < activate < script.index(TEST_COMMAND)
     assert script.startswith("#!/usr/bin/env bash\n")
     assert "set -euo pipefail" in script
     assert "ruff check src tests" in script

@@ -220,14 +220,17 @@ CASES = [
     # --- dates -------------------------------------------------------------------------------
     pytest.param(
         set_key("constraints.window.start", "2008-02-30"),
-        ["constraints.yaml: window.start: '2008-02-30' is not a real date"],
+        [
+            "constraints.yaml: window.start: '2008-02-30' is not a real date: "
+            "the day does not exist (February 2008 has 29 days)"
+        ],
         id="impossible-date",
     ),
     pytest.param(
         set_key("regions.regions.0.venues.0.unavailable", ["2009-06-02", "2009-02-29"]),
         [
             "regions.yaml: regions.alpha.venues.alpha-hall.unavailable: item 1: "
-            "'2009-02-29' is not a real date"
+            "'2009-02-29' is not a real date: the day does not exist (February 2009 has 28 days)"
         ],
         id="impossible-date-in-date-set",
     ),
@@ -342,7 +345,10 @@ CASES = [
     ),
     pytest.param(
         set_key("officers.3.unavailable", "2009-06-01..2009-06-40"),
-        ["officers.csv: line 5: unavailable: '2009-06-40' is not a real date"],
+        [
+            "officers.csv: line 5: unavailable: '2009-06-40' is not a real date: "
+            "the day does not exist (June 2009 has 30 days)"
+        ],
         id="officer-impossible-date",
     ),
     pytest.param(
@@ -451,7 +457,10 @@ def test_file_that_is_not_a_mapping(tmp_path: Path, name: str, text: str, messag
 
 def test_data_folder_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
-    assert validate_errors(missing) == [f"Error: {missing}: data folder not found"]
+    assert validate_errors(missing) == [
+        f"Error: {missing}: data folder not found: pass --data DIR, the folder with "
+        "regions.yaml, trainers.yaml, officers.csv and constraints.yaml"
+    ]
 
 
 def test_data_folder_that_is_a_file(tmp_path: Path) -> None:

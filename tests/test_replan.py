@@ -132,7 +132,7 @@ def test_cli_writes_plan_and_spreadsheet_safe_changes(tiny_plan: tuple[Path, Pat
     assert target.trainers[0] in document["notify"]["trainers"]
     new = read_plan(out)
     assert new.frozen_before == date(2009, 6, 1)
-    raw = (out.parent / "changes.csv").read_bytes()
+    raw = out.with_suffix(".changes.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert [row["session_id"] for row in rows] == [target.id]
@@ -159,13 +159,14 @@ def test_cli_human_output_names_the_change(tiny_plan: tuple[Path, Path, Plan]) -
     assert result.exit_code == 0, result.output
     assert target.id in result.stdout
     assert "Who must be told" in result.stdout
-    assert (plan_file.parent / "changes.csv").exists()
+    assert (plan_file.parent / "plan2.changes.csv").exists()
+    assert not (plan_file.parent / "changes.csv").exists()
 
 
 @pytest.mark.parametrize(
     ("extra", "code", "message"),
     [
-        (["--since", "June 1"], 2, "expected a date YYYY-MM-DD"),
+        (["--since", "June 1"], 2, "is not a date of the form YYYY-MM-DD"),
         (["--since", "2009-06-01", "--set", "nonsense.key=1"], 3, "nonsense"),
     ],
 )
@@ -372,7 +373,7 @@ def test_lviv_hall_closure_is_a_room_change_reported_as_optimised(
     assert counts["change_weight"] == levels["change_weight"]
     assert counts["officers_moved"] == levels["officers_moved"]
     assert sum(row["weight"] for row in document["changes"]) == levels["change_weight"]
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "changes.csv").read_text("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "lviv.changes.csv").read_text("utf-8-sig"))))
     assert sum(int(row["weight"]) for row in rows) == levels["change_weight"]
     new = read_plan(out)
     for session in hit:

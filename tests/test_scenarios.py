@@ -177,7 +177,8 @@ def test_invalid_value_is_reported_with_file_and_place(raw: RawData) -> None:
     with pytest.raises(InputError) as excinfo:
         build_scenario(raw, ["window.end=2009-06-31"], [])
     assert excinfo.value.lines() == [
-        "constraints.yaml: window.end: '2009-06-31' is not a real date"
+        "constraints.yaml: window.end: '2009-06-31' is not a real date: "
+        "the day does not exist (June 2009 has 30 days)"
     ]
 
 

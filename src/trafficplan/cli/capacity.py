@@ -96,6 +96,8 @@ def capacity(
         raise UsageError("capacity needs at least one --vary KEY=A..B[:STEP]")
     if scheduler is not None and jobs is not None:
         raise UsageError("--jobs is for local processes; with --scheduler the workers decide")
+    if out_dir is not None:
+        common.output_folder(out_dir, "--out-dir")
     grid = make_grid([parse_vary(text) for text in vary])
     goal = parse_target(target)
     raw = read_raw(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import sys
 import time
@@ -18,9 +19,10 @@ from rich.console import Console
 from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.spinner import Spinner
+from rich.table import Table
 from rich.text import Text
 
-from trafficplan.errors import ExitCode, TrafficplanError
+from trafficplan.errors import ExitCode, TrafficplanError, UsageError
 
 if TYPE_CHECKING:
     from trafficplan.scenarios.runs import PointRunner
@@ -82,14 +84,154 @@ SchedulerOption = Annotated[
 DEFAULT_DATA = Path("data")
 
 
+class WholeCellsConsole(Console):
+    """A console that never cuts a table's cell: how every table of the CLI is printed.
+
+    A table that fits the console's width prints as rich lays it out. One that does not:
+    redirected (not a terminal: a file, a pipe, a test), it prints at its natural width, every
+    cell whole on one line, so a grep finds every number and id. On a terminal, its columns
+    that cannot wrap (no_wrap, or no space in any cell: a number, a date, an id) keep their
+    full width, and the columns of words share the rest, each at least as wide as its longest
+    word; when even that is wider than the terminal, the table is stacked: one block per row,
+    a line per column (``header  value``).
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if len(objects) != 1 or not isinstance(objects[0], Table) or "width" in kwargs:
+            super().print(*objects, **kwargs)
+            return
+        table = objects[0]
+        width = self._whole_width(table)
+        if width is None:
+            self._print_stacked(table)
+            return
+        # rich clamps a print's width to the console's, so widen the console for this table
+        detected = self._width
+        self.width = width
+        try:
+            super().print(table, **kwargs)
+        finally:
+            self._width = detected
+
+    def _whole_width(self, table: Table) -> int | None:
+        """The width to print ``table`` at (fixing the widths of its word columns where they
+        must wrap), or None when it cannot fit the terminal without cutting a cell."""
+        # the measures rich lays tables out with (each column's narrowest and natural width,
+        # padding included, and the width of the borders)
+        unlimited = self.options.update_width(10_000)
+        measures = [table._measure_column(self, unlimited, column) for column in table.columns]
+        borders = table._extra_width
+        natural = sum(m.maximum for m in measures) + borders
+        if natural <= self.width:
+            return self.width
+        if not self.is_terminal:
+            return natural
+        wraps = [
+            column.width is None and not column.no_wrap and m.minimum < m.maximum
+            for column, m in zip(table.columns, measures, strict=True)
+        ]
+        fixed = sum(m.maximum for m, wrap in zip(measures, wraps, strict=True) if not wrap)
+        floor = sum(m.minimum for m, wrap in zip(measures, wraps, strict=True) if wrap)
+        if fixed + floor + borders > self.width:
+            return None
+        spare = self.width - borders - fixed - floor
+        slack = sum(m.maximum - m.minimum for m, wrap in zip(measures, wraps, strict=True) if wrap)
+        for column, m, wrap in zip(table.columns, measures, wraps, strict=True):
+            if not wrap:
+                column.no_wrap = True  # nothing to wrap at: never shrink it
+                continue
+            share = (m.maximum - m.minimum) * spare // slack
+            column.width = m.minimum + share - table._get_padding_width(column._index)
+        return self.width
+
+    def _print_stacked(self, table: Table) -> None:
+        """``table`` as one block per row, a line per column: its header, then its cell."""
+        if table.title:
+            super().print(table.title, style="table.title")
+        headers = [column.header for column in table.columns]
+        rows = zip(*(list(column.cells) for column in table.columns), strict=True)
+        for row in rows:
+            block = Table.grid(padding=(0, 2))
+            block.add_column(style="bold", no_wrap=True)
+            block.add_column(overflow="fold")
+            for header, cell in zip(headers, row, strict=True):
+                block.add_row(header, cell)
+            super().print(block)
+            super().print()
+
+
 def stdout_console() -> Console:
-    """Console for human output on stdout."""
-    return Console(highlight=False)
+    """Console for human output on stdout (tables printed whole: :class:`WholeCellsConsole`)."""
+    return WholeCellsConsole(highlight=False)
 
 
 def stderr_console() -> Console:
     """Console for errors, warnings and progress on stderr."""
-    return Console(stderr=True, highlight=False)
+    return WholeCellsConsole(stderr=True, highlight=False)
+
+
+def output_file(path: Path, option: str, example: str = "plan.json") -> Path:
+    """Check, before any work, that a file can be written at ``path`` (spec 7.6).
+
+    Whatever the command writes there goes through a temp file in the same folder and a
+    rename (``atomic.py``), so the test is the same: the folder must exist or be creatable,
+    and a file must be creatable in it; ``path`` itself must not be a folder.
+
+    Args:
+        path: the file the command will write.
+        option: the option that named it (``--out``), for the message.
+        example: a file name to suggest when ``path`` is a folder ("": none, for a file
+            whose name the command derives).
+
+    Raises:
+        UsageError: one line naming the path and what is wrong (exit 2).
+    """
+    if path.is_dir():
+        hint = f"; give a file name such as {path / example}" if example else ""
+        raise UsageError(f"{option} {path}: is a folder{hint}")
+    _creatable(path.parent, option, path)
+    return path
+
+
+def output_folder(path: Path, option: str) -> Path:
+    """Check, before any work, that files can be written into the folder ``path``, which is
+    created if needed (spec 7.6).
+
+    Raises:
+        UsageError: one line naming the path and what is wrong (exit 2).
+    """
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {path}: is a file, not a folder")
+    _creatable(path, option, path)
+    return path
+
+
+def _creatable(folder: Path, option: str, named: Path) -> None:
+    """Raise a UsageError unless files can be written into ``folder`` (created if missing):
+    the nearest folder that exists must be a folder, and a probe file or folder made and
+    removed there (what the writers will do; the access bits alone mislead, e.g. for root
+    or on read-only mounts)."""
+    import tempfile
+
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"{option} {named}: {existing} is a file, not a folder")
+    try:
+        if existing == folder:
+            handle, probe = tempfile.mkstemp(prefix=".trafficplan-probe-", dir=existing)
+            os.close(handle)
+            os.unlink(probe)
+        else:
+            os.rmdir(tempfile.mkdtemp(prefix=".trafficplan-probe-", dir=existing))
+    except OSError as exc:
+        what = "file" if existing == folder else "folder"
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(
+            f"{option} {named}: cannot be written: no {what} can be created in {existing} "
+            f"({reason})"
+        ) from None
 
 
 def print_json(document: Any) -> None:

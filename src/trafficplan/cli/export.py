@@ -12,7 +12,7 @@ from rich.table import Table
 
 from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.errors import ExitCode, TrafficplanError, UsageError
+from trafficplan.errors import ExitCode, TrafficplanError
 
 if TYPE_CHECKING:
     from trafficplan.checker.report import Violation
@@ -70,8 +70,8 @@ def export(
         Path,
         typer.Option(
             "--out",
-            help="Folder to write rosters/, schedule.csv, unassigned.csv, costs.csv and "
-            "calendars/ into (created if needed).",
+            help="Folder to write rosters/, schedule.csv, unassigned.csv, costs.csv, "
+            "summary.csv and calendars/ into (created if needed).",
         ),
     ],
     data_dir: common.DataOption = common.DEFAULT_DATA,
@@ -92,8 +92,7 @@ def export(
     from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.scenarios.edits import load_data_for_plan
 
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
+    common.output_folder(out, "--out")
     plan = read_plan(plan_path)
     data = load_data_for_plan(data_dir, plan)
     require_known_ids(plan, data, str(plan_path))

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from trafficplan.plan.changes import ChangeList
     from trafficplan.solver.api import SolveResult
 
-CHANGES_FILE = "changes.csv"
+CHANGES_SUFFIX = ".changes.csv"
+"""The change list goes beside the new plan: ``NEW.json`` -> ``NEW.changes.csv``."""
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,35 @@ def parse_since(text: str) -> date:
     """The ``--since`` date (ISO ``YYYY-MM-DD``).
 
     Raises:
-        UsageError: not an ISO date (exit 2).
+        UsageError: not an ISO date, or a day that does not exist (exit 2).
     """
+    from trafficplan.inputs.dates import parse_iso_date
+
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--since {text[:40]!r}: expected a date YYYY-MM-DD") from None
+        return parse_iso_date(text)
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc}") from None
+
+
+def changes_path_for(out: Path) -> Path:
+    """Where the change list of a re-plan written to ``out`` goes (spec 7.6): beside it,
+    ``NEW.json`` becoming ``NEW.changes.csv``, so two re-plans in one folder keep both."""
+    if out.suffix.lower() == ".json":
+        return out.with_suffix(CHANGES_SUFFIX)
+    return out.with_name(out.name + CHANGES_SUFFIX)
+
+
+def require_days_to_replan(since: date, window_end: date) -> None:
+    """Refuse a ``--since`` after the window: no session could change.
+
+    Raises:
+        UsageError: naming the window's last day (exit 2).
+    """
+    if since > window_end:
+        raise UsageError(
+            f"--since {since}: nothing to re-plan: the window ends on {window_end}, "
+            "so every session is before that day and stays as it was"
+        )
 
 
 @app.command()
@@ -64,7 +88,9 @@ def replan(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", help="Where to write the new plan (JSON); changes.csv goes beside it."
+            "--out",
+            help="Where to write the new plan (JSON); its change list goes beside it "
+            "(NEW.json: NEW.changes.csv).",
         ),
     ],
     data: common.DataOption = common.DEFAULT_DATA,
@@ -101,7 +127,7 @@ def replan(
     """Re-plan after the data changed: sessions before --since stay exactly as they were; the
     rest keeps every rule, trains as many officers as before if it can, and moves as few
     sessions, officers, trainers and NGOs as possible. Prints the change list and who must be
-    told, writes the new plan and changes.csv beside it."""
+    told, writes the new plan and its change list beside it (NEW.json: NEW.changes.csv)."""
     from trafficplan.atomic import write_bytes_atomic
     from trafficplan.diagnostics.officer import explain_unassigned
     from trafficplan.exports.bundle import UNASSIGNED_FILE
@@ -123,6 +149,10 @@ def replan(
     from trafficplan.solver.room import room_for_no_shows
 
     first_day = parse_since(since)
+    common.output_file(out, "--out")
+    changes_path = common.output_file(changes_path_for(out), "the change list of --out", "")
+    if save_data is not None:
+        common.output_folder(save_data, "--save-data")
     old = read_plan(plan_file)
     raw = read_raw(data)
     sets, drops = list(set_ or []), list(drop or [])
@@ -131,7 +161,11 @@ def replan(
     else:
         problem, scenario = build_data(raw), apply_scenario(raw, [], [])
 
+    require_days_to_replan(first_day, problem.constraints.window.end)
     attendance = read_plan_attendance(data, problem, old, first_day)
+    unassigned_path = out.parent / UNASSIGNED_FILE
+    if attendance is not None:
+        common.output_file(unassigned_path, "the unassigned.csv beside --out", "")
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     with common.live_search(options):
         result = run_replan(problem, old, first_day, options, attendance)
@@ -158,7 +192,6 @@ def replan(
         plan = plan.model_copy(update={"metrics": metrics})
     window = problem.constraints.window
     changes = plan_changes(old, plan, window_weeks(window.start, window.end), no_shows)
-    changes_path = out.parent / CHANGES_FILE
     # every officer without a session, explained in one pass over the plan
     unassigned = explain_unassigned(plan, problem)
     unseated = {e.officer.id: e.summary()[0] for e in unassigned if e.officer.id in no_shows}
@@ -169,7 +202,7 @@ def replan(
     write_bytes_atomic(changes_path, changes.csv())
     if attendance is not None:
         rows = [unassigned_row(explanation) for explanation in unassigned]
-        write_bytes_atomic(out.parent / UNASSIGNED_FILE, csv_bytes(UNASSIGNED_HEADER, rows))
+        write_bytes_atomic(unassigned_path, csv_bytes(UNASSIGNED_HEADER, rows))
     done = Replanned(plan, changes, result, out, changes_path, first_day)
     rooms = room_for_no_shows(plan, problem, set(unseated)) if unseated else []
     seats_now = problem.constraints.sessions.officers.max

@@ -81,10 +81,10 @@ def report(
 
     if html is None and png is None:
         raise UsageError("nothing to write: give --html FILE and/or --png DIR")
-    if html is not None and html.is_dir():
-        raise UsageError(f"--html {html}: is a folder; give a file name such as report.html")
-    if png is not None and png.exists() and not png.is_dir():
-        raise UsageError(f"--png {png}: exists and is not a folder")
+    if html is not None:
+        common.output_file(html, "--html", "report.html")
+    if png is not None:
+        common.output_folder(png, "--png")
     frontier = None
     if tradeoff_dir is not None:
         from trafficplan.scenarios.tradeoff import read_frontier

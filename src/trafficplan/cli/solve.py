@@ -40,6 +40,7 @@ def solve(
 ) -> None:
     """Solve the programme: a plan that keeps every rule, trains as many officers as possible
     at the lowest cost; prints the schedule and objectives and writes the plan."""
+    common.output_file(out, "--out")
     try:
         from trafficplan.planning import plan_or_explain
         from trafficplan.solver import SolveOptions

@@ -106,6 +106,8 @@ def tradeoff(
     axes = make_axes(x, y, step)
     if scheduler is not None and jobs is not None:
         raise UsageError("--jobs is for local processes; with --scheduler the workers decide")
+    if out_dir is not None:
+        common.output_folder(out_dir, "--out-dir")
     raw = read_raw(data)
     common.note_attendance_ignored(data, "tradeoff")
     # the data, with the base edits, must be valid before anything is solved
@@ -160,7 +162,7 @@ def _solve_label(point: TradeoffPoint) -> str:
 
 
 def _render(console: Console, result: TradeoffResult) -> None:
-    from trafficplan.scenarios.tradeoff import value_text
+    from trafficplan.scenarios.tradeoff import value_shown
 
     held = ", ".join(_held_text(item) for item in result.held) or "none"
     console.print(f"Held at their optimum: {held}.", markup=False, soft_wrap=True)
@@ -173,10 +175,10 @@ def _render(console: Console, result: TradeoffResult) -> None:
         best_y, best_x = points[0], points[-1]
         console.print(
             f"{len(points)} efficient point(s): from the best {result.y} "
-            f"({value_text(result.y, best_y.y_value or 0)}, with {result.x} "
-            f"{value_text(result.x, best_y.x_value or 0)}) to the best {result.x} "
-            f"({value_text(result.x, best_x.x_value or 0)}, with {result.y} "
-            f"{value_text(result.y, best_x.y_value or 0)}).",
+            f"({value_shown(result.y, best_y.y_value or 0)}, with {result.x} "
+            f"{value_shown(result.x, best_y.x_value or 0)}) to the best {result.x} "
+            f"({value_shown(result.x, best_x.x_value or 0)}, with {result.y} "
+            f"{value_shown(result.y, best_x.y_value or 0)}).",
             markup=False,
             soft_wrap=True,
         )
@@ -212,7 +214,7 @@ def _held_text(item: object) -> str:
 
 
 def _table(result: TradeoffResult) -> Table:
-    from trafficplan.scenarios.tradeoff import value_text
+    from trafficplan.scenarios.tradeoff import value_shown
 
     table = Table(title=f"tradeoff: {result.x} against {result.y}", title_justify="left")
     table.add_column(result.y, justify="right", no_wrap=True)
@@ -222,19 +224,19 @@ def _table(result: TradeoffResult) -> Table:
     for point in result.points:
         gap = point.gap
         table.add_row(
-            value_text(result.y, point.y_value or 0),
-            value_text(result.x, point.x_value or 0),
+            value_shown(result.y, point.y_value or 0),
+            value_shown(result.x, point.x_value or 0),
             "yes" if point.proven else "[yellow]no[/]",
             "-" if gap is None else f"{100 * gap:.2f}%",
-            str(point.sessions),
-            str(point.trainers_used),
+            f"{point.sessions:,}",
+            f"{point.trainers_used:,}",
         )
     return table
 
 
 def _chart(result: TradeoffResult) -> Text:
     """The frontier as a step chart in text: Y across (its best on the left), X up."""
-    from trafficplan.scenarios.tradeoff import value_text
+    from trafficplan.scenarios.tradeoff import value_shown
 
     points = result.points
     ys = [p.y_value or 0.0 for p in points]
@@ -265,7 +267,7 @@ def _chart(result: TradeoffResult) -> Text:
             grid[r0][c1] = "┐" if r1 > r0 else "┘"
     for r, c in cells:
         grid[r][c] = "●"
-    top, bottom = value_text(result.x, x_high), value_text(result.x, x_low)
+    top, bottom = value_shown(result.x, x_high), value_shown(result.x, x_low)
     margin = max(len(top), len(bottom))
     chart = Text()
     chart.append(f"{result.x} (up) against {result.y} (across)\n", style="italic")
@@ -276,7 +278,7 @@ def _chart(result: TradeoffResult) -> Text:
             chart.append(char, style="bold cyan" if char == "●" else "cyan")
         chart.append("\n")
     chart.append(" " * margin + " └" + "─" * CHART_WIDTH + "\n")
-    left, right = value_text(result.y, y_left), value_text(result.y, y_right)
+    left, right = value_shown(result.y, y_left), value_shown(result.y, y_right)
     gap = max(1, CHART_WIDTH - len(left) - len(right))
     chart.append(" " * (margin + 2) + left + " " * gap + right)
     return chart

@@ -78,6 +78,8 @@ def whatif(
         raise UsageError("whatif needs at least one --set KEY=VALUE or --drop KEY")
     if since is not None and plan is None:
         raise UsageError("--since goes with --plan: whatif --plan PLAN --since DATE ...")
+    if out_dir is not None:
+        common.output_folder(out_dir, "--out-dir")
     raw = read_raw(data)
     if plan is None:
         common.note_attendance_ignored(data, "whatif without --plan")
@@ -173,7 +175,7 @@ def _against_plan(
     to the day after the last held session (``attendance.csv``), else the first day of the
     window, so every session not held may change, but only as much as the scenario requires.
     """
-    from trafficplan.cli.replan import parse_since
+    from trafficplan.cli.replan import parse_since, require_days_to_replan
     from trafficplan.inputs.attendance import read_attendance, read_plan_attendance
     from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.scenarios.comparison import Outcome, outcome_of, plan_outcome
@@ -196,6 +198,7 @@ def _against_plan(
         first_day = max(held) + timedelta(days=1)
     else:
         first_day = scenario_data.constraints.window.start
+    require_days_to_replan(first_day, scenario_data.constraints.window.end)
     attendance = read_plan_attendance(raw.folder, published_data, published, first_day)
     baseline = plan_outcome(published, published_data)
     with common.live_search(options, label="scenario"):

@@ -80,6 +80,8 @@ def read_attendance(folder: Path, data: ProblemData) -> Attendance | None:
             status or officer id, a duplicate row, an officer present in two sessions).
     """
     path = Path(folder) / ATTENDANCE
+    if path.is_dir():
+        raise InputError([Problem(ATTENDANCE, "", f"is a folder in {folder}, not a file")])
     if not path.is_file():
         return None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -41,7 +42,21 @@ def parse_iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"'{text}' is not a real date") from None
+        raise ValueError(f"'{text}' is not a real date{_why_not_a_day(text)}") from None
+
+
+def _why_not_a_day(text: str) -> str:
+    """Why a ``YYYY-MM-DD`` text names no day: the year, the month, or the day of that month."""
+    year, month = text[:4], text[5:7]
+    if not (year.isdigit() and month.isdigit() and text[8:].isdigit()):
+        return ""
+    if int(year) < 1:
+        return ": there is no year 0"
+    if not 1 <= int(month) <= 12:
+        return f": there is no month {int(month)}"
+    days = calendar.monthrange(int(year), int(month))[1]
+    name = f"{calendar.month_name[int(month)]} {int(year)}"
+    return f": the day does not exist ({name} has {days} days)"
 
 
 def parse_date_item(item: object) -> DateRange:

@@ -66,13 +66,24 @@ def read_raw(folder: Path) -> RawData:
     folder = Path(folder)
     problems: list[Problem] = []
     if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "data folder not found"
+        if folder.exists():
+            raise InputError([Problem(str(folder), "", "is not a folder")])
+        where = f" in {Path.cwd()}" if not folder.is_absolute() else ""
+        files = ", ".join(DATA_FILES[:-1]) + f" and {DATA_FILES[-1]}"
+        what = f"data folder not found{where}: pass --data DIR, the folder with {files}"
+        raise InputError([Problem(str(folder), "", what)])
+    if not any((folder / name).exists() for name in DATA_FILES):
+        files = ", ".join(DATA_FILES[:-1]) + f" or {DATA_FILES[-1]}"
+        what = f"not a data folder (no {files}): pass --data DIR, the folder that holds them"
         raise InputError([Problem(str(folder), "", what)])
     parsed: dict[str, Any] = {}
     officers_text = ""
     digests: dict[str, str] = {}
     for name in DATA_FILES:
         path = folder / name
+        if path.is_dir():
+            problems.append(Problem(name, "", f"is a folder in {folder}, not a file"))
+            continue
         if not path.is_file():
             problems.append(Problem(name, "", f"file missing in {folder}"))
             continue

@@ -85,6 +85,10 @@ class YamlSyntaxError(ValueError):
         self.line = line
 
 
+def _char_at(text: str, index: int) -> str:
+    return text[index] if 0 <= index < len(text) else ""
+
+
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document with :class:`StrictSafeLoader`.
 
@@ -100,6 +104,13 @@ def parse_yaml(text: str) -> Any:
         problem = re.sub(r"\s+", " ", str(problem)).strip()
         if isinstance(exc, _RefusedYaml):
             raise YamlSyntaxError(problem, line) from None
+        if "'\\t'" in problem or (mark is not None and _char_at(text, mark.index) == "\t"):
+            column = f"column {mark.column + 1}: " if mark is not None else ""
+            raise YamlSyntaxError(
+                f"YAML syntax error: {column}a tab character: indent with spaces "
+                "(YAML does not allow tabs here)",
+                line,
+            ) from None
         raise YamlSyntaxError(f"YAML syntax error: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {str(exc).splitlines()[0][:200]}", None) from None

@@ -166,6 +166,8 @@ def read_plan(path: Path) -> Plan:
         PlanFileError: missing file, bad JSON, wrong format tag or missing/mistyped keys.
     """
     path = Path(path)
+    if path.is_dir():
+        raise PlanFileError(f"{path}: is a folder, not a plan file (give a file such as plan.json)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -177,8 +179,18 @@ def read_plan(path: Path) -> Plan:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlanFileError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
+        raise PlanFileError(f"{path}: {json_error_text(exc)}") from None
     return parse_plan(raw, str(path))
+
+
+def json_error_text(exc: json.JSONDecodeError) -> str:
+    """``line L, column C: invalid JSON: what``, and a word when the text ends too soon (a
+    file cut short: the JSON decoder's own message then names a position it leaves out)."""
+    what = exc.msg.removesuffix(" at") + (" here" if exc.msg.endswith(" at") else "")
+    cut_short = not exc.doc[exc.pos :].strip() or exc.msg.startswith("Unterminated string")
+    if cut_short:
+        what += " (the file ends before the JSON does: is it cut short?)"
+    return f"line {exc.lineno}, column {exc.colno}: invalid JSON: {what}"
 
 
 def parse_plan(raw: Any, source: str = "plan") -> Plan:

@@ -87,6 +87,11 @@ def value_text(name: str, value: float) -> str:
     return f"{value:.{DECIMALS.get(name, 0)}f}"
 
 
+def value_shown(name: str, value: float) -> str:
+    """An objective's value for a person: :func:`value_text` with thousands separators."""
+    return f"{value:,.{DECIMALS.get(name, 0)}f}"
+
+
 def _key(name: str, value: float) -> Decimal:
     return Decimal(value_text(name, value))
 
