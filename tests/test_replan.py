@@ -90,8 +90,9 @@ def test_frozen_session_naming_a_dropped_trainer_is_refused(
 ) -> None:
     folder, plan_file, old = tiny_plan
     first = min(old.sessions, key=lambda s: s.date)
+    assert first.date < date(2009, 6, 12)  # frozen by a --since on the window's last day
     out = plan_file.parent / "new" / "plan.json"
-    args = ["replan", str(plan_file), "--since", "2009-06-13", "--out", str(out)]
+    args = ["replan", str(plan_file), "--since", "2009-06-12", "--out", str(out)]
     result = runner.invoke(
         app, [*args, "--data", str(folder), "--drop", f"trainers.{first.trainers[0]}"]
     )
