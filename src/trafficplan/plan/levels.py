@@ -148,6 +148,16 @@ def allowance_of(name: str, tolerance: Tolerance, best: float) -> float:
     return math.floor(exact * scale) / scale
 
 
+def gap_cell(gap: float | None) -> str:
+    """A relative gap as a table cell: ``-`` unknown, ``0.00%`` only when it is 0, ``1.23%``,
+    ``<0.01%``."""
+    if gap is None:
+        return "-"
+    if gap == 0:
+        return "0.00%"
+    return f"{gap:.2%}" if gap >= 0.00005 else "<0.01%"
+
+
 def _gap(value: float, bound: float) -> float:
     if value == bound:
         return 0.0
@@ -319,12 +329,7 @@ class LevelClaim:
     @property
     def gap_cell(self) -> str:
         """The gap as a table cell: ``0.00%``, ``1.23%``, never ``0.00%`` unless proven."""
-        gap = self.gap
-        if gap is None:
-            return "-"
-        if gap == 0:
-            return "0.00%"
-        return f"{gap:.2%}" if gap >= 0.00005 else "<0.01%"
+        return gap_cell(self.gap)
 
     @property
     def gap_text(self) -> str:
