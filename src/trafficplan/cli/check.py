@@ -81,10 +81,13 @@ def render_claims(console: Console, claims: list[dict[str, Any]]) -> None:
             f"  {index}. {name} {shown}{sessions}: {claim['claim']}.",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
     problems = [problem for claim in claims for problem in claim["problems"]]
     for problem in problems:
-        console.print(Text.assemble(("Claim not borne out: ", "bold yellow"), problem))
+        console.print(
+            Text.assemble(("Claim not borne out: ", "bold yellow"), problem), soft_wrap=True
+        )
     if not problems:
         console.print("Every objective claim agrees with the plan's sessions.")
 
