@@ -46,7 +46,7 @@ def test_a_tolerant_level_names_its_allowance_its_proven_best_and_what_it_gave()
         "EUR 2,433.48 given for an even trainer load"
     )
     assert cost.proven and cost.proven_cell == "best: yes" and cost.gap_cell == "0.00%"
-    assert cost.brief() == "58,681.86 (best 56,248.38 proven; 2,433.48 given of 5%)"
+    assert cost.brief() == "58,681.86 (proven best 56,248.38 + 2,433.48 given)"
     assert cost.problems(58681.86) == []
 
 
@@ -73,6 +73,7 @@ def test_a_maximised_level_with_an_absolute_tolerance_is_below_its_best() -> Non
         "at most 20 officers below the proven most officers a plan trains (1,800 officers); "
         "10 officers given for a lower cost"
     )
+    assert claim.brief() == "1,790 (proven best 1,800 - 10 given)"
 
 
 def test_a_strict_proven_level_says_no_plan_does_better() -> None:

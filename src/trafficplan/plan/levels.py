@@ -369,7 +369,7 @@ class LevelClaim:
 
     def brief(self) -> str:
         """The value with its proof, for one table cell: ``1,800 (proven)``,
-        ``58,681.86 (best 56,248.38 proven; 2,433.48 given of 5%)``,
+        ``58,681.86 (proven best 56,248.38 + 2,433.48 given)``,
         ``57,100.00 (within 1.2 % of bound 56,420.00)``, ``120 (no bound)``."""
         if self.value is None:
             return "-"
@@ -386,9 +386,9 @@ class LevelClaim:
         if kind == "unbounded":
             return f"{value} (no bound)"
         assert self.best is not None
-        proof = "proven" if self.proven else "not proven"
-        best = amount(self.name, self.best)
-        return f"{value} (best {best} {proof}; {self.given_cell} given of {self.tolerance})"
+        best = "proven best" if self.proven else "best found"
+        sign = "-" if self.maximised else "+"
+        return f"{value} ({best} {amount(self.name, self.best)} {sign} {self.given_cell} given)"
 
     # ----- verification --------------------------------------------------------------------
     def problems(self, recomputed: float | None) -> list[str]:
@@ -510,22 +510,28 @@ def aims_sentence(claims: Sequence[LevelClaim]) -> str:
     tolerant = [c for c in claims if c.tolerant]
     if not tolerant:
         return "Every aim was proven the best possible."
-    parts = []
+    used: list[str] = []
+    unused: list[str] = []
     for claim in tolerant:
         assert claim.best is not None
         given = claim.given_amount or 0.0
-        used = (
-            f"{quantity(claim.name, given)} of it went to {claim.purposes()}"
-            if not same(claim.name, given, 0.0)
-            else "none of it was used"
-        )
         side = "below" if claim.maximised else "above"
-        parts.append(
-            f"{LABELS.get(claim.name, claim.name)} was allowed to be "
-            f"{claim.tolerance_words()} {side} its proven best "
-            f"({quantity(claim.name, claim.best)}) for the aims after it, and {used}"
+        allowed = (
+            f"{LABELS.get(claim.name, claim.name)} was allowed to be {claim.tolerance_words()} "
+            f"{side} its proven best ({quantity(claim.name, claim.best)}) for the aims after it"
         )
-    return "Every aim was proven the best possible, except that " + "; ".join(parts) + "."
+        if same(claim.name, given, 0.0):
+            unused.append(allowed)
+        else:
+            used.append(
+                f"{allowed}, and {quantity(claim.name, given)} of it went to {claim.purposes()}"
+            )
+    sentence = "Every aim was proven the best possible"
+    if used:
+        sentence += ", except that " + "; ".join(used)
+    if unused:
+        sentence += ("; " if used else ": ") + "; ".join(unused) + ", but none of it was used"
+    return sentence + "."
 
 
 def given_notes(runs: Iterable[Sequence[ObjectiveResult | Mapping[str, Any]]]) -> list[str]:
