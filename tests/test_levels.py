@@ -215,3 +215,44 @@ def test_the_terminal_table_of_a_strict_plan_has_no_tolerance_columns() -> None:
     text = rendered(plan_with(OFFICERS, open_level))
     cost = next(line for line in text.splitlines() if "cost_eur" in line)
     assert [c.strip() for c in cost.split("│")[1:-1]][4:] == ["1.19%", "no"]
+
+
+def test_tradeoff_says_a_held_level_with_a_tolerance_and_what_its_points_gave() -> None:
+    from decimal import Decimal
+
+    from trafficplan.cli.tradeoff import _render
+    from trafficplan.inputs.models import ObjectiveItem, Tolerance
+    from trafficplan.scenarios.tradeoff import Axes, TradeoffPoint, TradeoffResult
+
+    travel = {"name": "travel_km", "value": 30000.0, "bound": 30000.0, "proven": True}
+    load = {**LOAD, "proven": False}  # at its bound: proven, whatever the flag
+    point = TradeoffPoint(
+        index=0,
+        role="Y first",
+        limit=None,
+        status="feasible",
+        plan=plan_with(OFFICERS, COST, travel, load),
+        x_value=12,
+        y_value=30000.0,
+    )
+    result = TradeoffResult(
+        axes=Axes(x="max_trainer_sessions", y="travel_km", step=Decimal(1)),
+        held=[
+            ObjectiveItem(name="officers_trained"),
+            ObjectiveItem(name="cost_eur", tolerance=Tolerance(amount=Decimal(5), percent=True)),
+        ],
+        solves=[point],
+    )
+    assert point.proven and point.gap == 0.0
+    console = Console(record=True, width=200, color_system=None)
+    _render(console, result)
+    text = console.export_text()
+    assert (
+        "Held before max_trainer_sessions and travel_km: officers_trained at its optimum, "
+        "cost_eur within 5% of its optimum." in text
+    )
+    assert (
+        "Note: cost_eur (within 5%): each plan's cost_eur may be up to 5% above that plan's own "
+        "best; EUR 2,433.48 given for less trainer travel and an even trainer load." in text
+    )
+    assert "not proven" not in text

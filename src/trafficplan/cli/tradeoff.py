@@ -168,7 +168,7 @@ def _render(console: Console, result: TradeoffResult) -> None:
             _held_text(item) + ("" if getattr(item, "tolerance", None) else " at its optimum")
             for item in result.held
         )
-        line = f"Held before {result.y} and {result.x}: {held}."
+        line = f"Held before {result.x} and {result.y}: {held}."
     else:
         line = f"Held at their optimum: {', '.join(_held_text(i) for i in result.held) or 'none'}."
     console.print(line, markup=False, soft_wrap=True)
