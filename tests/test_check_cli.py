@@ -247,3 +247,78 @@ def test_cost_components_recomputed_next_to_the_plans_claims(tmp_path: Path) -> 
     document = json.loads(run(str(path), "--data", str(folder), "--json").stdout)
     assert document["cost_components"]["catering"] == 440.0
     assert document["regions"]["alpha"]["costs"]["catering"] == 220.0
+
+
+def plan_with_levels(folder: Path, cost_level: dict[str, Any]) -> Plan:
+    """The valid plan with objective levels: officers and load at their proven best, and the
+    given cost level; its cost is what the plan's sessions cost."""
+    from trafficplan.plan import ObjectiveResult
+    from trafficplan.plan.metrics import plan_metrics
+
+    data = load_data(folder)
+    plan = valid_plan(data.digests)
+    metrics = plan_metrics(data, plan)
+    cost = metrics["cost_eur"]
+    levels = [
+        {"name": "officers_trained", "value": 40, "bound": 40, "proven": True},
+        {"name": "cost_eur", "value": cost, "bound": cost - 5, "proven": True, **cost_level},
+        {"name": "max_trainer_sessions", "value": 1, "bound": 1, "proven": True},
+    ]
+    return plan.model_copy(
+        update={
+            "metrics": metrics,
+            "objectives": [ObjectiveResult.model_validate(level) for level in levels],
+        }
+    )
+
+
+def test_check_shows_each_objective_claim_and_verifies_it(folder: Path, tmp_path: Path) -> None:
+    plan = plan_with_levels(folder, {"tolerance": "10%"})
+    cost = plan.metrics["cost_eur"]
+    best = round(cost - 5, 2)
+    plan.objectives[1].best = best
+    plan.objectives[1].given = 5.0
+    path = write(plan, tmp_path / "plan.json")
+    result = run(str(path), "--data", str(folder))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Objectives claimed by the plan" in out
+    assert (
+        "1. officers_trained 40 officers (its sessions: 40 officers): no plan trains more (proven)."
+        in out
+    )
+    allowance = int(best * 10) / 100  # 10 % of the best, down to the cent
+    assert (
+        f"2. cost_eur EUR {cost:,.2f} (its sessions: EUR {cost:,.2f}): at most 10 % "
+        f"(EUR {allowance:,.2f}) above the proven cheapest plan (EUR {best:,.2f}); EUR 5.00 "
+        "given for an even trainer load." in out
+    )
+    assert "Every objective claim agrees with the plan's sessions." in out
+    assert "Claim not borne out" not in out
+    document = json.loads(run(str(path), "--data", str(folder), "--json").stdout)
+    claimed = {c["name"]: c for c in document["objective_claims"]}
+    assert claimed["cost_eur"]["given"] == 5.0 and claimed["cost_eur"]["allowance"] == allowance
+    assert claimed["cost_eur"]["recomputed"] == cost and claimed["cost_eur"]["problems"] == []
+
+
+def test_check_names_a_claim_its_plan_does_not_bear_out(folder: Path, tmp_path: Path) -> None:
+    # proven, strict, yet its bound is EUR 5 below its value; and the value is not the cost
+    plan = plan_with_levels(folder, {})
+    cost = plan.metrics["cost_eur"]
+    plan.objectives[1].value = cost + 1
+    path = write(plan, tmp_path / "plan.json")
+    result = run(str(path), "--data", str(folder))
+    assert result.exit_code == 0, result.output  # the rules hold; the claims do not
+    out = result.stdout
+    assert (
+        f"Claim not borne out: cost_eur: the plan records EUR {cost + 1:,.2f}, its sessions give "
+        f"EUR {cost:,.2f}" in out
+    )
+    assert (
+        f"Claim not borne out: cost_eur: recorded as proven, but its value EUR {cost + 1:,.2f} "
+        f"is not its bound EUR {cost - 5:,.2f}" in out
+    )
+    assert "Every objective claim agrees" not in out
+    document = json.loads(run(str(path), "--data", str(folder), "--json").stdout)
+    problems = {c["name"]: c["problems"] for c in document["objective_claims"]}
+    assert len(problems["cost_eur"]) == 2 and problems["officers_trained"] == []

@@ -144,7 +144,11 @@ def capacity(
 
 
 def _render(console: Console, result: SweepResult) -> None:
+    from trafficplan.plan.levels import given_notes
+
     console.print(_table(result))
+    for note in given_notes(p.objectives for p in result.points if p.metrics):
+        console.print(f"Note: {note}.", markup=False, soft_wrap=True)
     costs = _cost_table(result)
     if costs is not None:
         console.print(costs)

@@ -18,6 +18,8 @@ from trafficplan.errors import ExitCode
 if TYPE_CHECKING:
     # imported where used: every command's module is loaded to build the command list
     from trafficplan.checker import CheckReport, Violation
+    from trafficplan.inputs.problem import ProblemData
+    from trafficplan.plan import Plan
 
 
 @app.command()
@@ -41,12 +43,53 @@ def check(
     require_known_ids(loaded, problem_data, str(plan))
     attendance = read_plan_attendance(data, problem_data, loaded)
     report = check_plan(problem_data, loaded, attendance)
+    claims = objective_claims(problem_data, loaded)
     if as_json:
-        common.print_json(report.to_json())
+        common.print_json({**report.to_json(), "objective_claims": claims})
     else:
-        render_report(common.stdout_console(), report, plan)
+        render_report(common.stdout_console(), report, plan, claims)
     if not report.valid:
         raise typer.Exit(int(ExitCode.VIOLATIONS))
+
+
+def objective_claims(data: ProblemData, plan: Plan) -> list[dict[str, Any]]:
+    """The plan's objective levels, each with what it claims (in words), the figure its
+    sessions give (:func:`~trafficplan.plan.metrics.plan_metrics`) and where the claim is
+    not borne out (``problems``)."""
+    from trafficplan.plan.levels import level_claims, recomputed_values
+    from trafficplan.plan.metrics import plan_metrics
+
+    claims = level_claims(plan.objectives)
+    recomputed = recomputed_values(plan_metrics(data, plan), (c.name for c in claims))
+    return [claim.to_json(recomputed.get(claim.name)) for claim in claims]
+
+
+def render_claims(console: Console, claims: list[dict[str, Any]]) -> None:
+    """Print each objective level's claim and whether the plan's sessions bear it out."""
+    from trafficplan.plan.levels import quantity
+
+    if not claims:
+        console.print("The plan records no objective levels.")
+        return
+    console.print(Text("Objectives claimed by the plan", style="bold"))
+    for index, claim in enumerate(claims, start=1):
+        name, value = claim["name"], claim["value"]
+        shown = "-" if value is None else quantity(name, value)
+        recomputed = claim.get("recomputed")
+        sessions = "" if recomputed is None else f" (its sessions: {quantity(name, recomputed)})"
+        console.print(
+            f"  {index}. {name} {shown}{sessions}: {claim['claim']}.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    problems = [problem for claim in claims for problem in claim["problems"]]
+    for problem in problems:
+        console.print(
+            Text.assemble(("Claim not borne out: ", "bold yellow"), problem), soft_wrap=True
+        )
+    if not problems:
+        console.print("Every objective claim agrees with the plan's sessions.")
 
 
 def _violation_lines(violations: list[Violation]) -> list[str]:
@@ -126,8 +169,14 @@ def _what_happened(held: dict[str, Any]) -> Text:
     )
 
 
-def render_report(console: Console, report: CheckReport, plan_path: Path) -> None:
-    """Print the report: one line per violation, counts per rule, metrics, warnings."""
+def render_report(
+    console: Console,
+    report: CheckReport,
+    plan_path: Path,
+    claims: list[dict[str, Any]] | None = None,
+) -> None:
+    """Print the report: one line per violation, counts per rule, metrics, the objective
+    claims (when given, :func:`objective_claims`), warnings."""
     from trafficplan.checker import RULE_IDS
 
     if report.violations:
@@ -155,6 +204,8 @@ def render_report(console: Console, report: CheckReport, plan_path: Path) -> Non
     console.print(_metrics_table(report))
     if report.as_held is not None:
         console.print(_what_happened(report.as_held["metrics"]))
+    if claims is not None:
+        render_claims(console, claims)
 
     if report.warnings:
         console.print(f"[bold yellow]Warnings ({len(report.warnings)})[/]")

@@ -10,25 +10,18 @@ from rich.table import Table
 from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.problem import COST_COMPONENT_LABELS, COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan
+from trafficplan.plan.levels import level_claims
 from trafficplan.plan.metrics import assignment_cost_eur
-
-
-def _fmt(value: float | None, name: str) -> str:
-    if value is None:
-        return "-"
-    if name == "cost_eur":
-        return f"{value:,.2f}"
-    if name == "travel_km":
-        return f"{value:,.1f}"
-    if name == "min_district_share":
-        return f"{value:.4f}"
-    return f"{value:,.0f}"
 
 
 def objectives_table(plan: Plan) -> Table:
     """Each objective level: value, bound, gap, proven; and where a level has a tolerance,
-    its own best and what it gave to later levels (spec 6.1)."""
-    tolerant = any(o.tolerance is not None for o in plan.objectives)
+    the tolerance with its allowance, its own best and what it gave to later levels (spec
+    6.1). Every cell comes from the level's claim (:mod:`trafficplan.plan.levels`): a
+    tolerant level's ``proven`` reads ``best: yes`` (its best is what was proven) and its gap
+    is its best's."""
+    claims = level_claims(plan.objectives)
+    tolerant = any(claim.tolerance is not None for claim in claims)
     table = Table(title="Objectives (lexicographic, first wins)", title_justify="left")
     columns = ["level", "objective", "value", "bound", "gap", "proven"]
     if tolerant:
@@ -36,24 +29,36 @@ def objectives_table(plan: Plan) -> Table:
     numeric = {"value", "bound", "gap", "best", "given"}
     for column in columns:
         table.add_column(column, justify="right" if column in numeric else "left")
-    for index, objective in enumerate(plan.objectives, start=1):
-        gap = objective.gap
+    for claim in claims:
         row = [
-            str(index),
-            objective.name,
-            _fmt(objective.value, objective.name),
-            _fmt(objective.bound, objective.name),
-            "-" if gap is None else f"{gap:.2%}",
-            "[green]yes[/]" if objective.proven else "[yellow]no[/]",
+            str(claim.position),
+            claim.name,
+            claim.cell(claim.value),
+            claim.cell(claim.bound),
+            claim.gap_cell,
+            f"[green]{claim.proven_cell}[/]" if claim.proven else "[yellow]no[/]",
         ]
         if tolerant:
+            allowance = claim.allowance
             row += [
-                objective.tolerance or "-",
-                _fmt(objective.best, objective.name) if objective.tolerance else "-",
-                _fmt(objective.given, objective.name) if objective.tolerance else "-",
+                claim.tolerance_cell
+                if allowance is None
+                else f"{claim.tolerance} = {claim.cell(allowance)}",
+                claim.best_cell,
+                claim.given_cell,
             ]
         table.add_row(*row)
     return table
+
+
+def objective_notes(plan: Plan) -> list[str]:
+    """One line per level that is not simply proven at its best: what its tolerance allowed
+    and gave, or how far from its bound it is."""
+    return [
+        f"{claim.name}: {claim.proof()}."
+        for claim in level_claims(plan.objectives)
+        if claim.kind != "proven"
+    ]
 
 
 def cost_table(plan: Plan) -> Table:

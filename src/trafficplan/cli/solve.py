@@ -117,6 +117,7 @@ def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[n
     """Print the schedule per region, the week calendar, objectives and trainer loads."""
     from trafficplan.cli.render import (
         cost_table,
+        objective_notes,
         objectives_table,
         region_schedule_table,
         trainer_load_table,
@@ -130,6 +131,8 @@ def render_solution(problem, plan, result, out: Path) -> None:  # type: ignore[n
     console.print(trainer_load_table(problem, plan))
     console.print(cost_table(plan))
     console.print(objectives_table(plan))
+    for note in objective_notes(plan):
+        console.print(note, markup=False, highlight=False)
     metrics = plan.metrics
     if plan.relaxations:
         console.print("[bold yellow]Relaxed plan: the data admit no plan; what gave:[/]")

@@ -162,15 +162,25 @@ def _solve_label(point: TradeoffPoint) -> str:
 
 
 def _render(console: Console, result: TradeoffResult) -> None:
+    from trafficplan.plan.levels import given_notes
     from trafficplan.scenarios.tradeoff import value_shown
 
-    held = ", ".join(_held_text(item) for item in result.held) or "none"
-    console.print(f"Held at their optimum: {held}.", markup=False, soft_wrap=True)
+    if any(getattr(item, "tolerance", None) is not None for item in result.held):
+        held = ", ".join(
+            _held_text(item) + ("" if getattr(item, "tolerance", None) else " at its optimum")
+            for item in result.held
+        )
+        line = f"Held before {result.x} and {result.y}: {held}."
+    else:
+        line = f"Held at their optimum: {', '.join(_held_text(i) for i in result.held) or 'none'}."
+    console.print(line, markup=False, soft_wrap=True)
     points = result.points
     if not points:
         console.print("[bold yellow]No point of the frontier was found.[/]")
     else:
         console.print(_table(result))
+        for note in given_notes(p.plan.objectives for p in points if p.plan is not None):
+            console.print(f"Note: {note}.", markup=False, soft_wrap=True)
         console.print(_chart(result))
         best_y, best_x = points[0], points[-1]
         console.print(
@@ -210,10 +220,11 @@ def _render(console: Console, result: TradeoffResult) -> None:
 def _held_text(item: object) -> str:
     name = getattr(item, "name", str(item))
     tolerance = getattr(item, "tolerance", None)
-    return name if tolerance is None else f"{name} (within {tolerance})"
+    return name if tolerance is None else f"{name} within {tolerance} of its optimum"
 
 
 def _table(result: TradeoffResult) -> Table:
+    from trafficplan.plan.levels import gap_cell
     from trafficplan.scenarios.tradeoff import value_shown
 
     table = Table(title=f"tradeoff: {result.x} against {result.y}", title_justify="left")
@@ -227,7 +238,7 @@ def _table(result: TradeoffResult) -> Table:
             value_shown(result.y, point.y_value or 0),
             value_shown(result.x, point.x_value or 0),
             "yes" if point.proven else "[yellow]no[/]",
-            "-" if gap is None else f"{100 * gap:.2f}%",
+            gap_cell(gap),
             f"{point.sessions:,}",
             f"{point.trainers_used:,}",
         )

@@ -433,17 +433,11 @@ def _region_cell(side: Outcome, region: str) -> str:
 
 
 def _objective_cell(side: Outcome, name: str) -> str:
-    objective = next((o for o in side.objectives if o.name == name), None)
-    if objective is None or objective.value is None:
-        return "-"
-    value = f"{objective.value:,.2f}" if name == "cost_eur" else f"{objective.value:,.0f}"
-    if objective.tolerance is not None and objective.given:
-        given = f"{objective.given:,.2f}" if name == "cost_eur" else f"{objective.given:,.0f}"
-        value = f"{value} (gave {given} of {objective.tolerance})"
-    if objective.proven:
-        return f"{value} (proven)"
-    gap = objective.gap
-    return f"{value} (gap {gap:.1%})" if gap is not None else f"{value} (no bound)"
+    """The level's value with what was proven (:meth:`LevelClaim.brief`)."""
+    from trafficplan.plan.levels import claim_of
+
+    claim = claim_of(side.objectives, name)
+    return "-" if claim is None else claim.brief()
 
 
 def _signed(value: Any, name: str = "") -> str:

@@ -21,23 +21,20 @@ from trafficplan.inputs.loading import DATA_FILES
 from trafficplan.inputs.models import WEEKDAY_NAMES
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan, PlanSession
-from trafficplan.plan.metrics import cost_breakdown_cents
+from trafficplan.plan.levels import LevelClaim, level_claims, recomputed_values, same
+from trafficplan.plan.metrics import cost_breakdown_cents, plan_metrics
 from trafficplan.report.tradeoff import TradeoffView
 from trafficplan.report.words import (
     ObjectiveWords,
+    aims_in_words,
     cost_in_words,
     objectives_in_words,
+    order_in_words,
     rules_in_words,
 )
 
 Week = tuple[int, int]
 """An ISO (year, week)."""
-
-OBJECTIVE_SENSE = {
-    "officers_trained": "maximize",
-    "cost_eur": "minimize",
-    "max_trainer_sessions": "minimize",
-}
 
 
 def share(part: float, whole: float) -> float | None:
@@ -237,15 +234,31 @@ class WeekColumn:
 
 @dataclass(frozen=True)
 class ObjectiveRow:
-    """One objective level from the plan file, with the value recomputed from the plan."""
+    """One objective level from the plan file (its claim, :mod:`trafficplan.plan.levels`),
+    with the value recomputed from the plan."""
 
-    name: str
-    sense: str
-    value: float | None
-    bound: float | None
-    proven: bool
-    gap: float | None
+    claim: LevelClaim
     recomputed: float | None
+
+    @property
+    def name(self) -> str:
+        """The objective's id."""
+        return self.claim.name
+
+    @property
+    def proven(self) -> bool:
+        """Whether the level's best (with a tolerance, its own best) is proven."""
+        return self.claim.proven
+
+    @property
+    def recomputed_cell(self) -> str:
+        """The figure recomputed from the plan, as the objective is reported."""
+        return self.claim.cell(self.recomputed)
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the plan file's value is the recomputed figure."""
+        return self.recomputed is None or same(self.claim.name, self.claim.value, self.recomputed)
 
 
 @dataclass(frozen=True)
@@ -299,6 +312,8 @@ class ReportContent:
     ngos: list[NgoRow] = field(default_factory=list)
     region_costs: dict[str, dict[str, float]] = field(default_factory=dict)
     objective_words: list[ObjectiveWords] = field(default_factory=list)
+    aims_words: str = ""
+    order_words: str = ""
     rule_words: list[str] = field(default_factory=list)
     cost_words: str = ""
     attendance: list[AttendanceRow] = field(default_factory=list)
@@ -478,16 +493,6 @@ def ngo_participation(data: ProblemData, plan: Plan) -> list[NgoRow]:
     return rows
 
 
-def _recomputed_objectives(
-    officers_trained: int, cost_eur: float, max_trainer_sessions: int
-) -> dict[str, float]:
-    return {
-        "officers_trained": officers_trained,
-        "cost_eur": round(cost_eur, 2),
-        "max_trainer_sessions": max_trainer_sessions,
-    }
-
-
 def _violation_rows(items: Any) -> list[ViolationRow]:
     rows = []
     for item in items or ():
@@ -627,20 +632,10 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
         for t in data.trainers
     ]
     cost_total = sum(sum(parts.values()) for parts in breakdown.values()) / 100
-    max_sessions = max((row.sessions for row in trainer_rows), default=0)
-    recomputed = _recomputed_objectives(len(trained), cost_total, max_sessions)
-    objectives = [
-        ObjectiveRow(
-            name=o.name,
-            sense=OBJECTIVE_SENSE.get(o.name, ""),
-            value=o.value,
-            bound=o.bound,
-            proven=o.proven,
-            gap=o.gap,
-            recomputed=recomputed.get(o.name),
-        )
-        for o in plan.objectives
-    ]
+    claims = level_claims(plan.objectives)
+    names = [claim.name for claim in claims] or list(rules.objective_names)
+    recomputed = recomputed_values(plan_metrics(data, plan), names)
+    objectives = [ObjectiveRow(claim, recomputed.get(claim.name)) for claim in claims]
 
     digests = [
         DigestRow(name, plan.inputs.sha256.get(name), data.digests.get(name))
@@ -662,6 +657,8 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
         ngos=ngo_rows,
         region_costs=region_costs,
         objective_words=objectives_in_words(data, plan.objectives, recomputed),
+        aims_words=aims_in_words(plan),
+        order_words=order_in_words(plan.objectives),
         rule_words=rules_in_words(data),
         cost_words=cost_in_words(data),
         plan_source=plan_source,

@@ -11,7 +11,15 @@ from datetime import date
 
 from trafficplan.inputs.models import WEEKDAY_NAMES
 from trafficplan.inputs.problem import COST_COMPONENT_LABELS, COST_COMPONENTS, ProblemData
-from trafficplan.plan import ObjectiveResult
+from trafficplan.plan import ObjectiveResult, Plan
+from trafficplan.plan.levels import (
+    LevelClaim,
+    aims_sentence,
+    all_proven,
+    level_claims,
+    quantity,
+    same,
+)
 
 ObjectiveWords = tuple[str, str]
 """(what the objective asks, what the plan achieves)."""
@@ -29,14 +37,15 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
-def _number(name: str, value: float) -> str:
-    return _eur(value) if name == "cost_eur" else f"{value:,.0f}"
-
-
 _ASKS = {
     "officers_trained": "Train as many officers as possible",
     "cost_eur": "Spend as little as possible",
     "max_trainer_sessions": "Spread the sessions over the trainers",
+    "travel_km": "Keep the trainers' travel short",
+    "trainer_spread": "Give every trainer about the same number of sessions",
+    "min_district_share": "Leave no district behind: train as large a share as possible of "
+    "the least-trained district",
+    "ngo_spread": "Share the sessions evenly among each region's partner NGOs",
 }
 
 
@@ -45,40 +54,42 @@ def _achieves(name: str, value: float, officers_total: int) -> str:
         return f"{value:,.0f} of {officers_total:,} officers trained"
     if name == "cost_eur":
         return f"the plan costs {_eur(value)}"
-    return f"the busiest trainer leads {_plural(int(value), 'session')}"
+    if name == "max_trainer_sessions":
+        return f"the busiest trainer leads {_plural(int(value), 'session')}"
+    if name == "travel_km":
+        return f"the trainers travel {quantity(name, value)} by road"
+    if name == "trainer_spread":
+        return f"the busiest and the least busy trainer differ by {_plural(int(value), 'session')}"
+    if name == "min_district_share":
+        return f"every district has at least {100 * value:.2f} % of its officers trained"
+    if name == "ngo_spread":
+        return f"two NGOs of the same region differ by at most {_plural(int(value), 'session')}"
+    return f"{name} {quantity(name, value)}"
 
 
-def _proof(level: ObjectiveResult, value: float) -> str:
-    """How good ``value`` (the plan's own figure) is, by the level's proven bound: the level
-    counts as proven only when the plan file's value is this figure."""
-    best = {
-        "officers_trained": "no plan trains more",
-        "cost_eur": "no plan costs less",
-        "max_trainer_sessions": "no plan asks less of its busiest trainer",
-    }.get(level.name, "the best possible")
-    same = level.value is not None and abs(level.value - value) < 0.005
-    if level.proven and same:
-        return f"{best} (proven)"
-    if level.bound is None:
-        return "not proven the best possible"
-    gap = abs(value - level.bound) / max(abs(value), abs(level.bound), 1e-9)
-    return (
-        f"within {gap:.1%} of the best possible (bound {_number(level.name, level.bound)}), "
-        "not proven"
-    )
+def _proof(claim: LevelClaim, value: float) -> str:
+    """What was proven about ``value`` (the plan's own figure): the level's claim, which
+    holds only when the plan file's value is this figure."""
+    if claim.value is not None and not same(claim.name, claim.value, value):
+        return (
+            f"the plan file records {quantity(claim.name, claim.value)} for this aim, so what "
+            "it proves is not about these sessions"
+        )
+    return claim.proof()
 
 
 def objectives_in_words(
     data: ProblemData, levels: Sequence[ObjectiveResult], recomputed: dict[str, float]
 ) -> list[ObjectiveWords]:
-    """The objectives in their order, each as (what it asks, what this plan achieves).
+    """The objectives in their order, each as (what it asks, what this plan achieves and
+    what was proven about it, :mod:`trafficplan.plan.levels`).
 
     ``levels`` are the plan file's objective levels (value, bound, proof); without them the
     order of ``constraints.yaml`` and the values ``recomputed`` from the plan are used.
     """
     officers_total = len(data.officers)
     names = [level.name for level in levels] or list(data.constraints.objective_names)
-    by_name = {level.name: level for level in levels}
+    claims = {claim.name: claim for claim in level_claims(levels)}
     result: list[ObjectiveWords] = []
     for position, name in enumerate(names):
         ask = _ASKS.get(name, name)
@@ -88,11 +99,40 @@ def objectives_in_words(
         if value is None:
             continue
         achieved = _achieves(name, value, officers_total)
-        level = by_name.get(name)
-        if level is not None:
-            achieved += f": {_proof(level, value)}"
+        claim = claims.get(name)
+        if claim is not None:
+            achieved += f": {_proof(claim, value)}"
         result.append((ask, achieved[0].upper() + achieved[1:] + "."))
     return result
+
+
+def order_in_words(levels: Sequence[ObjectiveResult]) -> str:
+    """How the aims rank, in one sentence: each counts once those before it are met as well
+    as they can be (or within their allowance); when the first aim is the officers trained,
+    held at its best, no saving can cost an officer their training."""
+    claims = level_claims(levels)
+    sentence = "Each aim counts only once the ones before it are met as well as they can be"
+    if any(claim.tolerant for claim in claims[:-1]):
+        sentence += " (or within the allowance an aim gives the ones after it)"
+    first = claims[0] if claims else None
+    if first is not None and first.name == "officers_trained" and first.tolerance is None:
+        sentence += ": no saving can cost a single officer their training"
+    return sentence + "."
+
+
+def aims_in_words(plan: Plan) -> str:
+    """What was proven over all the plan's aims, in one or two sentences (no ids): every aim
+    the best possible, with any allowance a level gave the later ones; a re-plan's changes
+    not proven the fewest are said so."""
+    claims = level_claims(plan.objectives)
+    sentence = aims_sentence(claims)
+    changes = level_claims(plan.replan_objectives)
+    if changes and not all_proven(changes) and all_proven(claims):
+        sentence += (
+            " The changes this re-plan made to the earlier plan were not proven the fewest "
+            "possible in the time given."
+        )
+    return sentence
 
 
 def _weekdays(names: Sequence[str]) -> str:

@@ -40,6 +40,7 @@ from trafficplan.atomic import write_bytes_atomic
 from trafficplan.errors import InputError, Problem, UsageError
 from trafficplan.inputs.loading import RawData, build_data
 from trafficplan.inputs.models import MAXIMISED_OBJECTIVES, OBJECTIVE_NAMES, ObjectiveItem
+from trafficplan.plan.levels import DECIMALS, all_proven, level_claims
 from trafficplan.scenarios.capacity import default_workers
 from trafficplan.scenarios.edits import apply_scenario, plan_edits
 from trafficplan.scenarios.runs import LocalPool, PointRunner, ScenarioTask, TaskOutcome
@@ -47,8 +48,6 @@ from trafficplan.scenarios.runs import LocalPool, PointRunner, ScenarioTask, Tas
 if TYPE_CHECKING:
     from trafficplan.plan import Plan
 
-DECIMALS = {"cost_eur": 2, "travel_km": 1, "min_district_share": 4}
-"""Decimals of the objectives that are not whole numbers (as plans report them)."""
 
 CONTINUOUS = frozenset(DECIMALS)
 """Objectives whose values are not whole numbers: as Y they need ``--step``."""
@@ -222,18 +221,23 @@ class TradeoffPoint:
 
     @property
     def proven(self) -> bool:
-        """Every level of the point's solve proven optimal."""
-        return self.status == "optimal"
+        """Every level of the point's solve proven optimal (a level whose value meets its
+        proven bound is proven; a tolerant level on its own best, :mod:`trafficplan.plan.
+        levels`)."""
+        if self.status == "optimal":
+            return True
+        return self.plan is not None and all_proven(level_claims(self.plan.objectives))
 
     @property
     def gap(self) -> float | None:
-        """The largest relative gap between a level's value and its proven bound, over the
-        point's levels (0 when proven; None when a bound is unknown or there is no plan)."""
+        """The largest relative gap between a level's value (a tolerant level's own best)
+        and its proven bound, over the point's levels (0 when proven; None when a bound is
+        unknown or there is no plan)."""
         if self.plan is None:
             return None
         if self.proven:
             return 0.0
-        gaps = [level.gap for level in self.plan.objectives]
+        gaps = [claim.gap for claim in level_claims(self.plan.objectives)]
         if not gaps or any(g is None for g in gaps):
             return None
         return max(g for g in gaps if g is not None)

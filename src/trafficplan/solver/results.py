@@ -12,6 +12,7 @@ from datetime import date
 from trafficplan.inputs.models import MAXIMISED_OBJECTIVES
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanInputs, PlanSession, Relaxation
+from trafficplan.plan.levels import DECIMALS
 from trafficplan.plan.metrics import plan_metrics
 from trafficplan.solver.api import NO_PLAN_IN_TIME, SolveResult
 
@@ -105,10 +106,6 @@ def plan_result(
             if level.proven
         },
     )
-
-
-DECIMALS = {"cost_eur": 2, "travel_km": 1, "min_district_share": 4}
-"""How each objective is reported (counts are whole numbers)."""
 
 
 def _as_plan_values(level: ObjectiveResult, value: float) -> ObjectiveResult:
