@@ -118,7 +118,7 @@ def test_readme_quick_start_is_the_two_documented_commands() -> None:
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     # the README's venv step, then its test command, inside that venv
     script = CI_SCRIPT.read_text(encoding="utf-8")
-    venv = script.index('-m venv .venv')
+    venv = script.index("-m venv .venv")
     activate = script.index("source .venv/bin/activate")
     assert venv < activate < script.index(TEST_COMMAND)
     assert script.startswith("#!/usr/bin/env bash\n")

@@ -63,6 +63,8 @@ def _achieves(name: str, value: float, officers_total: int) -> str:
     if name == "min_district_share":
         return f"every district has at least {100 * value:.2f} % of its officers trained"
     if name == "ngo_spread":
+        if not value:
+            return "every partner NGO of a region takes part in as many sessions as the others"
         return f"two NGOs of the same region differ by at most {_plural(int(value), 'session')}"
     return f"{name} {quantity(name, value)}"
 

@@ -9,9 +9,10 @@ NGOs per session) and drops what only days decide (travel, consecutive days, one
 So its optimum on each level is a proven bound for the master, and for the whole problem
 once officers are fixed; it is solved in a fraction of a second even at national scale.
 
-The decomposed search (``solver/solve.py``) optimises the levels here, with their tolerances,
-then asks the master for a plan with exactly these counts (:func:`realise`): when one exists,
-its value on every level equals the relaxation's optimum, so every level is proven.
+The decomposed search (``solver/decomposed.py``, ``solver/by_estimate.py``) optimises the
+levels here, with their tolerances, then asks the master for a plan with exactly these
+counts (:func:`realise`): when one exists, its value on every level equals the relaxation's
+optimum, so every level is proven.
 
 When the regions cannot all train their most officers at once (too few sessions in all, a
 budget), the relaxation also counts officers per region (:meth:`Aggregate.add_officers`, each

@@ -16,7 +16,7 @@ sessions:
 Each is a relaxation (every plan's officers of the region satisfy it), so the master's best
 officer count is a proven upper bound of the whole problem's, and its cost (which counts
 these officers) a proven lower bound at that count. When the officers can be seated on the
-master's sessions up to these counts (``solver/solve.py``, by a flow), the plan reaches the
+master's sessions up to these counts (``solver/seating.py``, by a flow), the plan reaches the
 bound and every level the master proved is proven for the plan.
 """
 

@@ -15,14 +15,13 @@ Modelling choices (why the model is small):
   days from ``since`` on, and each rule in ``solver/rules.py`` counts what the frozen sessions
   already use.
 
-The same class builds the smaller models of the decomposition (``solver/solve.py``): one
-region without trainers (``regions``, ``with_trainers=False``: a region's officer bound, or
-seating officers on given sessions), and the master without officers
-(``with_officers=False``: one Boolean per venue-day instead of slots, optionally only the
-cheapest ``trainer_candidates`` per site). In explain mode every rule item that can give is
-guarded by an assumption literal; the rule items of ``Instance.given_up`` are left out of
-every model (a relaxed plan's items, once chosen).
-"""
+The same class builds the smaller models of the decomposition (``solver/bounds.py``,
+``solver/master.py``, ``solver/seating.py``): one region without trainers (``regions``,
+``with_trainers=False``: a region's officer bound, or seating officers on given sessions),
+and the master without officers (``with_officers=False``: one Boolean per venue-day instead
+of slots, optionally only the cheapest ``trainer_candidates`` per site). In explain mode
+every rule item that can give is guarded by an assumption literal; the rule items of
+``Instance.given_up`` are left out of every model (a relaxed plan's items, once chosen)."""
 
 from __future__ import annotations
 
