@@ -12,10 +12,13 @@ import copy
 import csv
 import io
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from trafficplan.plan import PlanSession
 
 SPEC_RULE_IDS = (
     "calendar",
@@ -46,6 +49,35 @@ SPEC_RULE_IDS = (
 )
 """The spec's rule ids in the spec's order (section 2), typed here from the spec, so that
 tests hold the solver's and the checker's lists against it."""
+
+
+ALPHA = [f"ALP-{i:04d}" for i in range(1, 21)]
+"""The tiny instance's officers of region alpha, in id order."""
+BETA = [f"BET-{i:04d}" for i in range(1, 21)]
+"""The tiny instance's officers of region beta, in id order."""
+
+
+def tiny_session(
+    session_id: str,
+    day: int,
+    trainer: str,
+    officers: list[str],
+    ngo: str | None = None,
+    held: bool = False,
+) -> PlanSession:
+    """A session of the tiny instance on ``day`` June 2009 at its region's hall (the region
+    is the id's first part), with one trainer and the region's first NGO unless ``ngo``."""
+    region = session_id.split("-")[0]
+    return PlanSession(
+        id=session_id,
+        region=region,
+        venue=f"{region}-hall",
+        date=date(2009, 6, day),
+        trainers=[trainer],
+        ngos=[ngo or f"{region}-ngo"],
+        officers=officers,
+        held=held,
+    )
 
 
 def tiny() -> dict[str, Any]:

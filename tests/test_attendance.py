@@ -4,51 +4,30 @@ what happened in held sessions checked as warnings of rule ``attendance``, never
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from datafactory import tiny, write_data
+from datafactory import ALPHA, BETA, tiny, tiny_session, write_data
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.errors import InputError
 from trafficplan.inputs import load_data
 from trafficplan.inputs.attendance import parse_attendance, read_attendance
-from trafficplan.plan import Plan, PlanSession, read_plan, write_plan
+from trafficplan.plan import Plan, read_plan, write_plan
 from trafficplan.plan.metrics import plan_metrics
 
 runner = CliRunner()
-ALPHA = [f"ALP-{i:04d}" for i in range(1, 21)]
-BETA = [f"BET-{i:04d}" for i in range(1, 21)]
 
 
 def published() -> Plan:
     """alpha-01 on Monday 1 June with 12 officers, beta-01 on Tuesday with 15."""
-    return Plan(
-        status="feasible",
-        sessions=[
-            PlanSession(
-                id="alpha-01",
-                region="alpha",
-                venue="alpha-hall",
-                date=date(2009, 6, 1),
-                trainers=["t01"],
-                ngos=["alpha-ngo"],
-                officers=ALPHA[:12],
-            ),
-            PlanSession(
-                id="beta-01",
-                region="beta",
-                venue="beta-hall",
-                date=date(2009, 6, 2),
-                trainers=["t02"],
-                ngos=["beta-ngo"],
-                officers=BETA[:15],
-            ),
-        ],
-    )
+    sessions = [
+        tiny_session("alpha-01", 1, "t01", ALPHA[:12]),
+        tiny_session("beta-01", 2, "t02", BETA[:15]),
+    ]
+    return Plan(status="feasible", sessions=sessions)
 
 
 def sheet(*rows: str) -> str:
@@ -263,20 +242,14 @@ def test_check_as_held_is_what_replan_writes_when_no_one_can_be_seated_again(
 # ----- re-planning after sessions were held -----------------------------------------------------
 def two_a_region() -> Plan:
     """Two sessions a region: alpha on 1 and 8 June, beta on 2 and 9 June, 10 officers each."""
-    sessions = []
-    for region, officers, days in (("alpha", ALPHA, (1, 8)), ("beta", BETA, (2, 9))):
-        for index, day in enumerate(days):
-            sessions.append(
-                PlanSession(
-                    id=f"{region}-0{index + 1}",
-                    region=region,
-                    venue=f"{region}-hall",
-                    date=date(2009, 6, day),
-                    trainers=["t01" if region == "alpha" else "t02"],
-                    ngos=[f"{region}-ngo"],
-                    officers=officers[index * 10 : index * 10 + 10],
-                )
-            )
+    sessions = [
+        tiny_session(f"{region}-0{index + 1}", day, trainer, officers[index * 10 : index * 10 + 10])
+        for region, officers, days, trainer in (
+            ("alpha", ALPHA, (1, 8), "t01"),
+            ("beta", BETA, (2, 9), "t02"),
+        )
+        for index, day in enumerate(days)
+    ]
     return Plan(status="feasible", sessions=sessions)
 
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from datafactory import tiny, write_data
+from datafactory import tiny, tiny_session, write_data
 from trafficplan.cli import app
 from trafficplan.inputs import load_data
-from trafficplan.plan import Plan, PlanSession, write_plan
+from trafficplan.plan import Plan, write_plan
 
 runner = CliRunner()
 
@@ -39,24 +39,8 @@ def valid_plan(digests: dict[str, str] | None = None) -> Plan:
             "max_trainer_sessions": 1,
         },
         sessions=[
-            PlanSession(
-                id="alpha-01",
-                region="alpha",
-                venue="alpha-hall",
-                date=date(2009, 6, 1),
-                trainers=["t01"],
-                ngos=["alpha-ngo"],
-                officers=officer_ids("ALP"),
-            ),
-            PlanSession(
-                id="beta-01",
-                region="beta",
-                venue="beta-hall",
-                date=date(2009, 6, 1),
-                trainers=["t02"],
-                ngos=["beta-ngo"],
-                officers=officer_ids("BET"),
-            ),
+            tiny_session("alpha-01", 1, "t01", officer_ids("ALP")),
+            tiny_session("beta-01", 1, "t02", officer_ids("BET")),
         ],
     )
 

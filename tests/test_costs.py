@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from datafactory import tiny, write_data
+from datafactory import ALPHA, BETA, tiny, tiny_session, write_data
 from trafficplan.checker import check_plan
 from trafficplan.diagnostics.prechecks import diagnose
 from trafficplan.inputs import load_data
 from trafficplan.inputs.geo import great_circle_km
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
-from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan import Plan
 from trafficplan.plan.metrics import cost_breakdown_cents, plan_metrics, total_cost_cents
 from trafficplan.solver import SolveOptions, SolveResult, solve, solve_relaxed
 from trafficplan.solver.replan import replan
@@ -30,8 +30,6 @@ from trafficplan.solver.replan import replan
 ROAD_KM = great_circle_km(50.0, 30.0, 50.0, 30.84) * 1.3  # alpha to beta, 78.05 km
 TRIP_EUR = 2 * ROAD_KM * 0.20  # home-venue-home at 0.20 EUR a km: 31.22
 OPTIONS = SolveOptions(time_limit=30, seed=0, workers=1)
-ALPHA = [f"ALP-{i:04d}" for i in range(1, 21)]
-BETA = [f"BET-{i:04d}" for i in range(1, 21)]
 
 
 def priced(same_evening_km: float = 60) -> dict[str, Any]:
@@ -53,17 +51,7 @@ def load(tmp_path: Path, dicts: dict[str, Any], name: str = "data") -> ProblemDa
     return load_data(write_data(tmp_path / name, dicts))
 
 
-def session(session_id: str, day: int, trainer: str, officers: list[str]) -> PlanSession:
-    region = session_id.split("-")[0]
-    return PlanSession(
-        id=session_id,
-        region=region,
-        venue=f"{region}-hall",
-        date=date(2009, 6, day),
-        trainers=[trainer],
-        ngos=[f"{region}-ngo"],
-        officers=officers,
-    )
+session = tiny_session
 
 
 def far_plan() -> Plan:

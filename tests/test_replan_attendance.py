@@ -14,17 +14,16 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SHIPPED_DATA
-from datafactory import tiny, write_data
+from datafactory import ALPHA, tiny, tiny_session, write_data
 from trafficplan.cli import app
 from trafficplan.inputs import load_data, read_raw
 from trafficplan.inputs.problem import ProblemData
-from trafficplan.plan import Plan, PlanSession, read_plan
+from trafficplan.plan import Plan, read_plan
 from trafficplan.scenarios.edits import build_scenario
 from trafficplan.solver.replan import CHANGE_LEVELS
 from trafficplan.solver.room import room_for_no_shows
 
 runner = CliRunner()
-ALPHA = [f"ALP-{i:04d}" for i in range(1, 21)]
 
 
 def test_officers_dropped_come_before_officers_trained() -> None:
@@ -117,25 +116,8 @@ def one_session_a_region_full() -> tuple[dict, Plan]:
     dicts = tiny()
     dicts["constraints"]["sessions"]["per_region"] = {"min": 1, "max": 2}
     sessions = [
-        PlanSession(
-            id="alpha-01",
-            region="alpha",
-            venue="alpha-hall",
-            date=date(2009, 6, 1),
-            trainers=["t01"],
-            ngos=["alpha-ngo"],
-            officers=ALPHA[:10],
-            held=True,
-        ),
-        PlanSession(
-            id="alpha-02",
-            region="alpha",
-            venue="alpha-hall",
-            date=date(2009, 6, 8),
-            trainers=["t01"],
-            ngos=["alpha-ngo"],
-            officers=ALPHA[10:20],
-        ),
+        tiny_session("alpha-01", 1, "t01", ALPHA[:10], held=True),
+        tiny_session("alpha-02", 8, "t01", ALPHA[10:20]),
     ]
     return dicts, Plan(status="feasible", sessions=sessions, frozen_before=date(2009, 6, 3))
 

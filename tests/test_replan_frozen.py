@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from datafactory import tiny, write_data
+from datafactory import ALPHA, BETA, tiny, tiny_session, write_data
 from trafficplan.checker import check_plan
 from trafficplan.inputs import load_data
 from trafficplan.plan import Plan, PlanSession
@@ -25,24 +25,9 @@ from trafficplan.solver.replan import replan
 
 SINCE = date(2009, 6, 2)
 OPTIONS = SolveOptions(time_limit=20, seed=0, workers=1)
-ALPHA = [f"ALP-{i:04d}" for i in range(1, 21)]
-BETA = [f"BET-{i:04d}" for i in range(1, 21)]
 
 
-def session(
-    session_id: str, day: int, trainer: str, officers: list[str], ngo: str | None = None
-) -> PlanSession:
-    """A session of the tiny instance on ``day`` June 2009 (region from the id)."""
-    region = session_id.split("-")[0]
-    return PlanSession(
-        id=session_id,
-        region=region,
-        venue=f"{region}-hall",
-        date=date(2009, 6, day),
-        trainers=[trainer],
-        ngos=[ngo or f"{region}-ngo"],
-        officers=officers,
-    )
+session = tiny_session
 
 
 def region(dicts: dict[str, Any], region_id: str) -> dict[str, Any]:
