@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -120,12 +122,7 @@ def solve_once(
         "--time-limit",
         str(time_limit),
     ]
-    started = time.monotonic()
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=workdir)
-        _pid, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.monotonic() - started
+    child = run_measured(command, out_path, err_path, workdir)
     text = out_path.read_text(encoding="utf-8")
     try:
         doc: dict[str, Any] = json.loads(text)
@@ -145,13 +142,13 @@ def solve_once(
     return Run(
         instance=instance,
         run=run,
-        exit_code=child.returncode,
+        exit_code=child.exit_code,
         status=str(doc.get("status", "error")),
         build_seconds=doc.get("build_seconds"),
         first_plan_seconds=doc.get("first_plan_seconds"),
         solver_wall_seconds=doc.get("wall_seconds"),
-        process_seconds=round(elapsed, 3),
-        peak_mb=round(usage.ru_maxrss / MB, 1),
+        process_seconds=round(child.seconds, 3),
+        peak_mb=round(child.peak_mb, 1),
         plan_valid=valid,
         levels=levels,
         error="" if doc else err_path.read_text(encoding="utf-8", errors="replace")[-2000:],
@@ -304,6 +301,51 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def machine() -> dict[str, Any]:
+    """The machine a benchmark ran on, with its load average now (at the end of a run:
+    figures taken on a busy machine are not comparable)."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average": os.getloadavg(),
+    }
+
+
+@dataclass
+class Measured:
+    """A child process run to its end: its exit code, wall seconds and peak memory."""
+
+    exit_code: int
+    seconds: float
+    peak_mb: float
+
+
+def run_measured(
+    command: list[str],
+    stdout_path: Path,
+    stderr_path: Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    watch: Callable[[int], AbstractContextManager[Any]] | None = None,
+) -> Measured:
+    """Run ``command`` in a fresh child process, its output to the two files, and measure it:
+    wall seconds from its start to its end, and its own maximum resident set size (from
+    ``os.wait4`` for that child alone; on Linux that includes the children it reaped).
+    ``watch``: given the child's pid, a context held while the child runs (a memory
+    sampler of its pool, say)."""
+    started = time.monotonic()
+    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
+        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=cwd, env=env)
+        with watch(child.pid) if watch is not None else nullcontext():
+            _pid, status, usage = os.wait4(child.pid, 0)
+    return Measured(
+        exit_code=os.waitstatus_to_exitcode(status),
+        seconds=time.monotonic() - started,
+        peak_mb=usage.ru_maxrss / MB,
+    )
+
+
 def results_document(
     settings: dict[str, Any], summaries: dict[str, Any], runs: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -311,12 +353,7 @@ def results_document(
     which settings, the summaries and every run."""
     return {
         "date": datetime.now().isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_average": os.getloadavg(),
-        },
+        "machine": machine(),
         "settings": settings,
         "summaries": summaries,
         "runs": runs,

@@ -25,18 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import psutil
+from run import machine, run_measured
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
@@ -108,23 +107,23 @@ def run_capacity(data: Path, args: argparse.Namespace, extra: list[str], workdir
     command += ["--seed", str(args.seed), *extra]
     out = workdir / "capacity.stdout"
     err = workdir / "capacity.stderr"
-    started = time.monotonic()
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        child = subprocess.Popen(
-            command, stdout=stdout, stderr=stderr, env=environment(), cwd=workdir
-        )
-        with MemorySampler([child.pid], descendants=True) as pool:
-            _pid, status, usage = os.wait4(child.pid, 0)
-    wall = time.monotonic() - started
+    samplers: list[MemorySampler] = []
+
+    def sample(pid: int) -> MemorySampler:
+        samplers.append(MemorySampler([pid], descendants=True))
+        return samplers[0]
+
+    child = run_measured(command, out, err, workdir, env=environment(), watch=sample)
+    pool = samplers[0]
     try:
         document = json.loads(out.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
         document = {"error": err.read_text(encoding="utf-8", errors="replace")[-2000:]}
     return {
         "command": " ".join(command[1:]),
-        "exit_code": os.waitstatus_to_exitcode(status),
-        "wall_seconds": round(wall, 1),
-        "client_peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "exit_code": child.exit_code,
+        "wall_seconds": round(child.seconds, 1),
+        "client_peak_mb": round(child.peak_mb, 1),
         "pool_peak_mb": {pool.names[p]: round(v, 1) for p, v in pool.peaks.items()},
         "document": document,
     }
@@ -268,12 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         serial += 1
     document = {
         "date": datetime.now().isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_average": os.getloadavg(),
-        },
+        "machine": machine(),
         "settings": vars(args),
         "runs": runs,
         "same_where_proven": same,
