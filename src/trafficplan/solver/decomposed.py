@@ -38,6 +38,8 @@ from trafficplan.solver.model import PlanModel
 from trafficplan.solver.results import Timing, no_plan_result, plan_result
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
+    Level,
+    LexOutcome,
     apply_limits,
     objective_levels,
     optimise_lexicographically,
@@ -129,45 +131,17 @@ def solve_decomposed(
     # leave time to seat the officers on the master's sessions afterwards
     reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
     master_deadline = deadline - (reserve if large else 0.0)
-    strict = all(level.tolerance is None for level in levels[:-1])
-    settled = None
-    # the relaxation mirrors the data's rules, so not where items of rules it counts give
-    relaxable = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
-    mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
-    if not large and levels and relaxable and mirrored:
-        aggregate = Aggregate(inst, floor, officers_bound)
-        settled = settle_by_counts(
-            inst, master, levels, aggregate, options, workers, started, deadline
-        )
-    if settled is not None:
-        outcome = settled
-    elif levels and strict and len({level.maximise for level in levels}) == 1:
-        ranges = [level_range(inst, level.name) for level in levels]
-        outcome = optimise_weighted(
-            master,
-            levels,
-            ranges,
-            options,
-            workers,
-            started,
-            master_deadline,
-            level_offset=1,
-            level_count=len(levels) + 1,
-            large=large,
-        )
-    elif levels:
-        outcome = optimise_lexicographically(
-            master,
-            levels,
-            options,
-            workers,
-            started,
-            deadline,
-            level_offset=1,
-            level_count=len(levels) + 1,
-        )
-    else:
-        outcome = feasibility(master, options, workers, master_deadline, large=large)
+    outcome = _optimise_master(
+        inst,
+        master,
+        levels,
+        later,
+        (floor, officers_bound),
+        options,
+        workers,
+        (started, deadline, master_deadline),
+        large,
+    )
     if outcome.values is None and early is None:
         if outcome.infeasible and not large and time.monotonic() < deadline - 1.0:
             # no plan trains every region's bound: the master chooses the officers instead
@@ -225,34 +199,7 @@ def solve_decomposed(
         )
     results = [officers_level]
     if candidates is not None:
-        # the master saw only the cheapest trainers of each site: its bounds hold for it, not
-        # for the whole problem; the assignment relaxation's (every trainer) replace them
-        exact = officers_level.proven and {r for r, _ in inst.given_up} <= UNCOUNTED_RULES
-        relaxation = Aggregate(inst, floor, officers_bound) if exact else None
-        seen = {result.name for result in outcome.results}
-        # a level the master did not reach (its search ended on the early plan) is reported
-        # with the plan's value and the relaxation's bound all the same
-        outcome.results += [
-            ObjectiveResult(name=name, value=None, bound=None, proven=False)
-            for name in later
-            if name not in seen
-        ]
-        for position, result in enumerate(outcome.results):
-            result.bound = (
-                relaxation.lower_bound(result.name, options.seed, 5.0)
-                if relaxation is not None and result.name in AGGREGATE_OBJECTIVES
-                else None
-            )
-            result.proven = result.bound is not None and result.value == result.bound
-            reported = result.value is not None and result.bound is not None
-            if position == 0 and reported and relaxation is not None:
-                # the officers are proven, so this plan (officers seated, a whole plan) is
-                # at least the whole problem's optimum on the first later level: what that
-                # optimum allows the later levels, this value allows too. Held in the
-                # relaxation, the later levels' bounds stay valid and are far tighter (no
-                # balance at any cost). Not further down: the plan need not keep a later
-                # level within what the optimum of the level before allows
-                relaxation.hold_at_most(result.name, allowed(result, data.constraints.tolerances))
+        _bound_by_relaxation(inst, outcome, later, floor, officers_bound, officers_level, options)
     # the master counted officers_bound officers; a plan that seats fewer costs less
     unseated = officers_bound - sum(placed.values())
     for result in shift_officer_cost(inst, outcome.results, -unseated):
@@ -266,3 +213,106 @@ def solve_decomposed(
         Timing(started, build_seconds, outcome.first_plan_at),
         interrupted=outcome.interrupted,
     )
+
+
+def _optimise_master(
+    inst: Instance,
+    master: PlanModel,
+    levels: list[Level],
+    later: list[str],
+    officers: tuple[dict[str, int], int],
+    options: SolveOptions,
+    workers: int,
+    clock: tuple[float, float, float],
+    large: bool,
+) -> LexOutcome:
+    """The master's later levels: settled by counts where the assignment relaxation mirrors
+    the data (every level proven at once), else one weighted solve of strict levels of one
+    direction, else lexicographically; a plain feasibility search without levels.
+    ``officers``: each region's floor of sessions and the officers the master counts;
+    ``clock``: the search's start, its deadline, and the master's (time kept for seating)."""
+    floor, officers_bound = officers
+    started, deadline, master_deadline = clock
+    strict = all(level.tolerance is None for level in levels[:-1])
+    settled = None
+    # the relaxation mirrors the data's rules, so not where items of rules it counts give
+    relaxable = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
+    mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
+    if not large and levels and relaxable and mirrored:
+        aggregate = Aggregate(inst, floor, officers_bound)
+        settled = settle_by_counts(
+            inst, master, levels, aggregate, options, workers, started, deadline
+        )
+    if settled is not None:
+        outcome = settled
+    elif levels and strict and len({level.maximise for level in levels}) == 1:
+        ranges = [level_range(inst, level.name) for level in levels]
+        outcome = optimise_weighted(
+            master,
+            levels,
+            ranges,
+            options,
+            workers,
+            started,
+            master_deadline,
+            level_offset=1,
+            level_count=len(levels) + 1,
+            large=large,
+        )
+    elif levels:
+        outcome = optimise_lexicographically(
+            master,
+            levels,
+            options,
+            workers,
+            started,
+            deadline,
+            level_offset=1,
+            level_count=len(levels) + 1,
+        )
+    else:
+        outcome = feasibility(master, options, workers, master_deadline, large=large)
+    return outcome
+
+
+def _bound_by_relaxation(
+    inst: Instance,
+    outcome: LexOutcome,
+    later: list[str],
+    floor: dict[str, int],
+    officers_bound: int,
+    officers_level: ObjectiveResult,
+    options: SolveOptions,
+) -> None:
+    """The master saw only the cheapest trainers of each site: its bounds hold for it, not
+    for the whole problem; the assignment relaxation's (every trainer) replace them, in
+    place on ``outcome``'s results."""
+    data = inst.data
+    # the master saw only the cheapest trainers of each site: its bounds hold for it, not
+    # for the whole problem; the assignment relaxation's (every trainer) replace them
+    exact = officers_level.proven and {r for r, _ in inst.given_up} <= UNCOUNTED_RULES
+    relaxation = Aggregate(inst, floor, officers_bound) if exact else None
+    seen = {result.name for result in outcome.results}
+    # a level the master did not reach (its search ended on the early plan) is reported
+    # with the plan's value and the relaxation's bound all the same
+    outcome.results += [
+        ObjectiveResult(name=name, value=None, bound=None, proven=False)
+        for name in later
+        if name not in seen
+    ]
+    for position, result in enumerate(outcome.results):
+        result.bound = (
+            relaxation.lower_bound(result.name, options.seed, 5.0)
+            if relaxation is not None and result.name in AGGREGATE_OBJECTIVES
+            else None
+        )
+        result.proven = result.bound is not None and result.value == result.bound
+        reported = result.value is not None and result.bound is not None
+        if position == 0 and reported and relaxation is not None:
+            # the officers are proven, so this plan (officers seated, a whole plan) is
+            # at least the whole problem's optimum on the first later level: what that
+            # optimum allows the later levels, this value allows too. Held in the
+            # relaxation, the later levels' bounds stay valid and are far tighter (no
+            # balance at any cost). Not further down: the plan need not keep a later
+            # level within what the optimum of the level before allows
+            relaxation.hold_at_most(result.name, allowed(result, data.constraints.tolerances))
