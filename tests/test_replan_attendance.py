@@ -177,3 +177,24 @@ def test_room_matches_a_brute_force_count(tmp_path: Path, share: float) -> None:
         wanting = sum(1 for o in waiting if data.officer_by_id[o].district == district)
         fits += max(0, min(wanting, cap - there))
     assert room.seated_at_most == min(fits, 30 - len(later.officers))
+
+
+def test_a_replan_of_unchanged_data_keeps_the_data_s_order_of_objectives(tmp_path: Path) -> None:
+    # cost first: the cheapest plan trains no one; re-planning must not add sessions to
+    # train more (officers trained keeps its place after cost)
+    dicts = tiny()
+    dicts["constraints"]["sessions"]["per_region"] = {"min": 0, "max": 1}
+    dicts["constraints"]["objective"] = ["cost_eur", "officers_trained"]
+    folder = write_data(tmp_path / "data", dicts)
+    plan_file = tmp_path / "plan.json"
+    solved = runner.invoke(app, ["solve", "--data", str(folder), "--out", str(plan_file)])
+    assert solved.exit_code == 0, solved.output
+    assert read_plan(plan_file).sessions == []
+    out = tmp_path / "new.json"
+    args = ["replan", str(plan_file), "--since", "2009-06-01", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--data", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["counts"]["added"] == 0
+    assert all(level["value"] == 0 for level in document["replan_objectives"])
+    assert read_plan(out).sessions == []

@@ -9,9 +9,9 @@ own:
   slot of that region; the symmetry-breaking constraints of the plain solver are left out
   because they would tie identities to date order (a session moved past another would count
   as two moves). Only the slots left for new sessions are ordered.
-- **Levels.** officers_trained (max), then sessions moved (a slot not at its old venue and
-  day; cancelled sessions count too), officers moved out of their old session, trainer and
-  NGO swaps, then the data's own objectives.
+- **Levels** (:data:`CHANGE_LEVELS`): officers dropped, officers trained (when it is the
+  data's first objective), no-shows seated again, the weight of the sessions' changes,
+  officers moved, trainer and NGO swaps, then the data's own objectives.
 - **Extraction keeps names** (:class:`~trafficplan.solver.extract.Continuity`): ids of
   surviving sessions are kept, new sessions get ids the old plan never used, officers who
   stay in their session keep their seat.
@@ -140,7 +140,11 @@ def replan(
     pm.hint(plan_assignment(pm, future))
     later = objective_levels(
         pm,
-        [name for name in data.constraints.objective_names if name != "officers_trained"],
+        [
+            name
+            for name in data.constraints.objective_names
+            if name != "officers_trained" or not trains_first(data)
+        ],
         data.constraints.tolerances,
     )
     build_seconds = time.monotonic() - started
@@ -170,7 +174,7 @@ def replan(
     )
     sessions = [*frozen.sessions, *extract_sessions(pm, lambda var: values[var.index], continuity)]
     reached = {r.name: r for r in outcome.results}
-    if "officers_trained" in reached:  # the levels count seats from since on
+    if "officers_trained" in reached and trains_first(data):  # seats from since on
         trained = reached["officers_trained"]
         past = inst.frozen_trained()
         trained.value = None if trained.value is None else trained.value + past
@@ -358,6 +362,9 @@ class ChangeMeasures:
     weight: Any
     moved: Any
     swaps: Any
+    trains_first: bool = True
+    """Whether officers trained is a change level (the data's first objective); else it
+    keeps its place among the data's objectives."""
 
     def levels(self, with_swaps: bool = True) -> list[Level]:
         """The levels in their order; swaps only where the model has trainers."""
@@ -369,7 +376,11 @@ class ChangeMeasures:
             "officers_moved": self.moved,
             "swaps": self.swaps,
         }
-        names = CHANGE_LEVELS if with_swaps else CHANGE_LEVELS[:-1]
+        names = [
+            name
+            for name in (CHANGE_LEVELS if with_swaps else CHANGE_LEVELS[:-1])
+            if name != "officers_trained" or self.trains_first
+        ]
         return [Level(name, exprs[name], name in MAXIMISED_CHANGE, 1.0) for name in names]
 
 
@@ -406,7 +417,15 @@ def _measure(pm: PlanModel, future: Plan, no_shows: set[str]) -> ChangeMeasures:
         weight=sum(entry.weight for entry in olds) + added,
         moved=moved,
         swaps=sum(s for entry in olds for s in entry.swaps),
+        trains_first=trains_first(pm.data),
     )
+
+
+def trains_first(data: ProblemData) -> bool:
+    """Whether the data's first objective is officers_trained: then the re-plan trains as
+    many as it can right after keeping everyone rostered; otherwise officers trained keeps
+    its place among the data's objectives, after the minimal-change levels."""
+    return data.constraints.objective_names[:1] == ["officers_trained"]
 
 
 # ----- step 1: each region alone, without trainers (a relaxation) --------------------------------
