@@ -469,20 +469,30 @@ def _relax_by_region(
     for region_id in inst.region_ids:
         if time.monotonic() >= deadline or options.stop.is_set():
             return None
-        rm = PlanModel(inst, regions={region_id}, with_trainers=False)
-        add_constraints(rm, symmetry=False)
+        rm, own, measures = _region_model(inst, region_id, future, region_of)
         if rm.infeasible_reasons:
             return None
-        own = future.model_copy(
-            update={"sessions": [s for s in future.sessions if s.region == region_id]}
-        )
-        measures = _measure(rm, own, {o for o, r in region_of.items() if r == region_id})
         rm.hint(plan_assignment(rm, own))
         optimum = _lexicographic_optimum(rm, measures.levels(with_swaps=False), quiet, deadline)
         if optimum is None:
             return None
         optima[region_id] = optimum
     return optima
+
+
+def _region_model(
+    inst: Instance, region_id: str, future: Plan, region_of: dict[str, str]
+) -> tuple[PlanModel, Plan, ChangeMeasures]:
+    """One region's model without trainers (every rule on the rest), the old plan's future
+    sessions of that region, and the minimal-change measures over them (``region_of``:
+    each no-show's region)."""
+    rm = PlanModel(inst, regions={region_id}, with_trainers=False)
+    add_constraints(rm, symmetry=False)
+    own = future.model_copy(
+        update={"sessions": [s for s in future.sessions if s.region == region_id]}
+    )
+    no_shows = {o for o, r in region_of.items() if r == region_id}
+    return rm, own, _measure(rm, own, no_shows)
 
 
 def _lexicographic_optimum(
@@ -702,12 +712,7 @@ def _reseated_hint(
     for region_id, slots in pm.slots_of_region.items():
         if time.monotonic() >= deadline or options.stop.is_set():
             break
-        rm = PlanModel(pm.inst, regions={region_id}, with_trainers=False)
-        add_constraints(rm, symmetry=False)
-        own = future.model_copy(
-            update={"sessions": [s for s in future.sessions if s.region == region_id]}
-        )
-        measures = _measure(rm, own, {o for o, r in region_of.items() if r == region_id})
+        rm, _own, measures = _region_model(pm.inst, region_id, future, region_of)
         for slot, mine in zip(slots, rm.slots_of_region.get(region_id, []), strict=True):
             rm.model.add(rm.active[mine.index] == values[pm.active[slot.index].index])
             for venue, d, var in rm.places_of_slot[mine.index]:
