@@ -391,8 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--plain-runs",
         type=int,
-        help="runs of the plain model per instance, at most --runs (default: as many); its "
-        "medians are over these",
+        help="runs of the plain model per instance, at most --runs (default: as many; 0: the "
+        "product alone, to compare two versions of it); its medians are over these",
     )
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
@@ -406,8 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [f for f in dict.fromkeys(chosen) if f]
     unknown = [f for f in chosen if f not in FAMILIES]
     args.plain_runs = args.runs if args.plain_runs is None else min(args.plain_runs, args.runs)
-    if unknown or not chosen or args.runs < 1 or args.plain_runs < 1:
-        parser.error(f"families must be among {', '.join(FAMILIES)}; runs >= 1")
+    if unknown or not chosen or args.runs < 1 or args.plain_runs < 0:
+        parser.error(f"families must be among {', '.join(FAMILIES)}; runs >= 1, plain runs >= 0")
     say = sys.stderr if args.json else sys.stdout
 
     outcomes: list[Outcome] = []

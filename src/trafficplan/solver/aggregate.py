@@ -76,18 +76,31 @@ class Aggregate:
 
     def __init__(self, inst: Instance, floor: dict[str, int], officers_planned: int):
         self.inst = inst
-        data = inst.data
-        rules = data.constraints
-        m = self.model = cp_model.CpModel()
+        self.model = cp_model.CpModel()
         self.teaches: dict[tuple[str, int], cp_model.IntVar] = {}
         self.venues: dict[str, cp_model.IntVar] = {}
         self.ngos: dict[str, cp_model.IntVar] = {}
+        self.loads: dict[str, Any] = {}
+        self.officers: dict[str, Any] = {}
+        self.region_sessions: dict[str, Any] = {}
+        self._add_trainer_counts()
+        for region_id in inst.region_ids:
+            self._add_region_counts(region_id, floor.get(region_id, 0))
+        max_total = inst.data.constraints.sessions.max_total
+        if max_total is not None:
+            self.model.add(sum(self.region_sessions.values()) <= max_total)
+        self.cost = self._sessions_cost() + inst.officer_cents() * officers_planned
+        self.exprs: dict[str, Any] = {"cost_eur": self.cost, **self._later_objectives()}
+
+    def _add_trainer_counts(self) -> None:
+        """Each trainer's sessions per site, within their free days' weekly bound and their
+        ``max_sessions``; the master's symmetry breaking, so its counts can be realised."""
+        inst, m = self.inst, self.model
+        data, rules = inst.data, inst.data.constraints
         site_days = {
             site.index: set().union(*(inst.venue_days(v) for v in site.venue_ids))
             for site in inst.sites
         }
-        self.loads: dict[str, Any] = {}
-        self.officers: dict[str, Any] = {}
         for trainer in data.trainers:
             free = set(inst.trainer_days(trainer.id))
             cap = weekly_bound((inst.days[d] for d in free), rules.trainers.max_per_week)
@@ -105,58 +118,61 @@ class Aggregate:
             self.loads[trainer.id] = sum(own)
             if own:
                 m.add(sum(own) <= cap)
-        # the master's symmetry breaking, so that its counts can be realised there
         for members in interchangeable_trainers(data):
             for first, second in itertools.pairwise(members):
                 m.add(self.loads[first] >= self.loads[second])
-        sessions = []
-        self.region_sessions: dict[str, Any] = {}
-        for region_id in inst.region_ids:
-            region = data.region_by_id[region_id]
-            low, high = inst.session_range(region_id)
-            count = m.new_int_var(max(low, floor.get(region_id, 0)), high, f"S[{region_id}]")
-            held = []
-            for venue in region.venues:
-                var = m.new_int_var(0, len(inst.venue_days(venue.id)), f"s[{venue.id}]")
-                self.venues[venue.id] = var
-                held.append(var)
-            m.add(sum(held) == count)
-            days = set().union(*(inst.venue_days(v.id) for v in region.venues))
-            m.add(count <= len(days) * rules.sessions.max_per_region_per_day)
-            for site_index in inst.sites_of_region[region_id]:
-                trainers = [v for (t, s), v in self.teaches.items() if s == site_index]
-                at_site = sum(self.venues[v] for v in inst.sites[site_index].venue_ids)
-                m.add(sum(trainers) == rules.trainers.per_session * at_site)
-            works = []
-            for ngo in region.ngos:
-                free = set(inst.ngo_days(ngo.id)) & days
-                cap = weekly_bound((inst.days[d] for d in free), rules.ngos.max_per_week)
-                var = m.new_int_var(0, cap, f"g[{ngo.id}]")
-                self.ngos[ngo.id] = var
-                works.append(var)
-            m.add(sum(works) == rules.ngos.per_session * count)
-            self.region_sessions[region_id] = count
-            sessions.append(count)
-        if rules.sessions.max_total is not None:
-            m.add(sum(sessions) <= rules.sessions.max_total)
-        self.cost = self._sessions_cost() + inst.officer_cents() * officers_planned
+
+    def _add_region_counts(self, region_id: str, floor: int) -> None:
+        """A region's sessions (at least ``floor``) per venue, its sites' trainers and its
+        NGOs' shares of them."""
+        inst, m = self.inst, self.model
+        rules = inst.data.constraints
+        region = inst.data.region_by_id[region_id]
+        low, high = inst.session_range(region_id)
+        count = m.new_int_var(max(low, floor), high, f"S[{region_id}]")
+        held = []
+        for venue in region.venues:
+            var = m.new_int_var(0, len(inst.venue_days(venue.id)), f"s[{venue.id}]")
+            self.venues[venue.id] = var
+            held.append(var)
+        m.add(sum(held) == count)
+        days = set().union(*(inst.venue_days(v.id) for v in region.venues))
+        m.add(count <= len(days) * rules.sessions.max_per_region_per_day)
+        for site_index in inst.sites_of_region[region_id]:
+            trainers = [v for (t, s), v in self.teaches.items() if s == site_index]
+            at_site = sum(self.venues[v] for v in inst.sites[site_index].venue_ids)
+            m.add(sum(trainers) == rules.trainers.per_session * at_site)
+        works = []
+        for ngo in region.ngos:
+            free = set(inst.ngo_days(ngo.id)) & days
+            cap = weekly_bound((inst.days[d] for d in free), rules.ngos.max_per_week)
+            var = m.new_int_var(0, cap, f"g[{ngo.id}]")
+            self.ngos[ngo.id] = var
+            works.append(var)
+        m.add(sum(works) == rules.ngos.per_session * count)
+        self.region_sessions[region_id] = count
+
+    def _later_objectives(self) -> dict[str, Any]:
+        """The officer-free objectives' expressions on the counts."""
+        inst, m = self.inst, self.model
+        data = inst.data
         top = max(1, len(inst.days))
-        self.exprs: dict[str, Any] = {"cost_eur": self.cost}
         max_load = m.new_int_var(0, top, "max_load")
         for load in self.loads.values():
             m.add(max_load >= load)
-        self.exprs["max_trainer_sessions"] = max_load
-        self.exprs["travel_km"] = sum(
+        exprs: dict[str, Any] = {"max_trainer_sessions": max_load}
+        exprs["travel_km"] = sum(
             inst.travel_tenths(t, s) * var for (t, s), var in self.teaches.items()
         )
-        self.exprs["trainer_spread"] = self._spread(
+        exprs["trainer_spread"] = self._spread(
             "trainer_spread", [self.loads[t] for t in data.eligible_trainers], top
         )
         worst = m.new_int_var(0, top, "ngo_spread")
         for region_id, ngos in data.eligible_ngos.items():
             spread = self._spread(f"ngo[{region_id}]", [self.ngos[n] for n in ngos], top)
             m.add(worst >= spread)
-        self.exprs["ngo_spread"] = worst
+        exprs["ngo_spread"] = worst
+        return exprs
 
     def add_officers(self, bounds: dict[str, int]) -> None:
         """Count officers per region (``self.officers``), for an aggregate built with no

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
-from trafficplan.plan import Plan, PlanSession
+from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.solver.aggregate import (
     AGGREGATE_OBJECTIVES,
     Aggregate,
@@ -51,6 +53,37 @@ EARLY_SECONDS = 3.0
 counts (its first plan comes in well under a second on 2008-sized data)."""
 
 
+class CountedPlan(NamedTuple):
+    """The master's sessions with officers seated, each region up to its count."""
+
+    sessions: list[PlanSession]
+    placed: dict[str, int]
+    reached: bool  # every region reached its count
+
+    @property
+    def officers(self) -> int:
+        """Officers seated in all."""
+        return sum(self.placed.values())
+
+
+class ByCounts(NamedTuple):
+    """:func:`officers_by_counts`'s result."""
+
+    outcome: LexOutcome
+    plan: CountedPlan
+    complete: bool  # every later level settled with the officers
+
+
+@dataclass
+class OfficersLevel:
+    """The officers level of the master, proven or as far as it got, and its seated plan."""
+
+    outcome: LexOutcome
+    plan: CountedPlan | None
+    complete: bool  # every later level settled with the officers
+    first_seen: list[float]  # when the searches found their first plans
+
+
 def solve_by_estimate(
     inst: Instance,
     options: SolveOptions,
@@ -67,163 +100,271 @@ def solve_by_estimate(
     proved is proven. Otherwise the full model continues from this plan, bounded by the
     master's officer bound. None when the master finds no plan (the full model takes
     over)."""
-    data = inst.data
-    candidates = trainer_candidates(inst)
-    master = PlanModel(inst, with_officers=False, trainer_candidates=candidates)
-    master.presolve = candidates is not None  # national-sized: presolve as for large models
-    add_officer_estimate(master, bounds)
-    add_constraints(master)
-    if master.infeasible_reasons:
-        return no_plan_result("infeasible", master.infeasible_reasons, started)
-    apply_limits(master, options.limits)
-    build_seconds = time.monotonic() - started
-    constraints = data.constraints
-    levels = objective_levels(master, constraints.objective_names, constraints.tolerances)
-    large = candidates is not None
-    reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
-    master_deadline = deadline - (reserve if large else 0.0)
+    search = EstimateSearch.build(inst, options, workers, (started, deadline), bounds)
+    if isinstance(search, SolveResult):
+        return search
+    early, early_at = search.early_plan()
+    officers = search.officers_level()
+    if officers.plan is None:
+        return search.without_plan(officers.outcome, early, early_at)
+    first_at = min(t for t in (early_at, *officers.first_seen) if t is not None)
+    timing = Timing(started, search.build_seconds, first_at, dict(officers.outcome.proven_at))
+    plan, results, interrupted = search.later_levels(officers, timing)
+    if not plan.reached:
+        return search.when_short(plan, results, timing, interrupted)
+    return plan_result(inst.data, plan.sessions, results, timing, interrupted=interrupted)
 
-    def seated(values: dict[int, int]) -> tuple[list[PlanSession], dict[str, int], bool] | None:
-        """The master's sessions with officers seated up to its counts, and whether every
-        region reached its count."""
-        sessions = extract_sessions(master, lambda var: values[var.index])
-        counted = {r: values[var.index] for r, var in master.region_officers.items()}
+
+@dataclass
+class EstimateSearch:
+    """The master with officer counts, and the steps of :func:`solve_by_estimate` on it."""
+
+    inst: Instance
+    options: SolveOptions
+    workers: int
+    started: float
+    deadline: float
+    master_deadline: float  # time kept for seating the officers afterwards
+    bounds: dict[str, int]
+    master: PlanModel
+    levels: list[Level]
+    build_seconds: float
+
+    @classmethod
+    def build(
+        cls,
+        inst: Instance,
+        options: SolveOptions,
+        workers: int,
+        clock: tuple[float, float],
+        bounds: dict[str, int],
+    ) -> EstimateSearch | SolveResult:
+        """The master's model, or the no-plan result when its rules alone admit none."""
+        started, deadline = clock
+        candidates = trainer_candidates(inst)
+        master = PlanModel(inst, with_officers=False, trainer_candidates=candidates)
+        master.presolve = candidates is not None  # national-sized: presolve as for large models
+        add_officer_estimate(master, bounds)
+        add_constraints(master)
+        if master.infeasible_reasons:
+            return no_plan_result("infeasible", master.infeasible_reasons, started)
+        apply_limits(master, options.limits)
+        build_seconds = time.monotonic() - started
+        constraints = inst.data.constraints
+        levels = objective_levels(master, constraints.objective_names, constraints.tolerances)
+        reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
+        master_deadline = deadline - (reserve if candidates is not None else 0.0)
+        return cls(
+            inst,
+            options,
+            workers,
+            started,
+            deadline,
+            master_deadline,
+            bounds,
+            master,
+            levels,
+            build_seconds,
+        )
+
+    def seat(self, values: dict[int, int]) -> CountedPlan | None:
+        """A master solution's sessions with officers seated up to its counts."""
+        sessions = extract_sessions(self.master, lambda var: values[var.index])
+        counted = {r: values[var.index] for r, var in self.master.region_officers.items()}
         placed = place_officers(
-            inst, sessions, options, deadline, sessions_keep_rules=True, at_most=counted
+            self.inst,
+            sessions,
+            self.options,
+            self.deadline,
+            sessions_keep_rules=True,
+            at_most=counted,
         )
         if placed is None:
             return None
-        return sessions, placed, all(placed.get(r, 0) >= n for r, n in counted.items())
+        return CountedPlan(sessions, placed, all(placed.get(r, 0) >= n for r, n in counted.items()))
 
-    # a complete plan within about a second, so that Ctrl-C soon after the start has one to
-    # write: the master's first plan of a parallel search, officers seated on it. Never a
-    # hint: that search is not reproducible, and the plan must be (only a search cut short
-    # may return this one)
-    master.model.maximize(levels[0].expr)
-    quick = make_solver(options, min(EARLY_SECONDS, deadline - time.monotonic()), max(2, workers))
-    quick.parameters.interleave_search = False
-    quick.parameters.stop_after_first_solution = True
-    quick.parameters.cp_model_presolve = master.presolve
-    early = None
-    if run_solver(quick, master.model, options.stop) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        early = seated(master.solution(quick))
-    early_at = time.monotonic() - started if early is not None else None
+    def early_plan(self) -> tuple[CountedPlan | None, float | None]:
+        """A complete plan within about a second, so that Ctrl-C soon after the start has
+        one to write: the master's first plan of a parallel search, officers seated on it;
+        and when it was found. Never a hint: that search is not reproducible, and the plan
+        must be (only a search cut short may return this one)."""
+        master = self.master
+        master.model.maximize(self.levels[0].expr)
+        seconds = min(EARLY_SECONDS, self.deadline - time.monotonic())
+        quick = make_solver(self.options, seconds, max(2, self.workers))
+        quick.parameters.interleave_search = False
+        quick.parameters.stop_after_first_solution = True
+        quick.parameters.cp_model_presolve = master.presolve
+        early = None
+        if run_solver(quick, master.model, self.options.stop) in (
+            cp_model.OPTIMAL,
+            cp_model.FEASIBLE,
+        ):
+            early = self.seat(master.solution(quick))
+        return early, (time.monotonic() - self.started if early is not None else None)
 
-    # officers alone first, their plan seated at once: whether the counts hold tells whether
-    # the later levels continue in the master (the proof carries over). Where a region's
-    # sessions took fewer officers than its count, that overestimate is cut off and the
-    # level solved again (its bound stays proven: the cuts hold for every plan)
-    plan: tuple[list[PlanSession], dict[str, int], bool] | None = None
-    first_seen: list[float] = []
-    share = 0.6 if len(levels) > 1 else 1.0
-    # under a budget, the count's own search proves little: most of the level's time goes
-    # to probing (below)
-    probing = data.constraints.budget_eur is not None
-    settled = officers_by_counts(
-        inst, master, levels, bounds, options, workers, started, master_deadline, seated
-    )
-    complete = False  # every later level settled with the officers
-    if settled is not None:
-        outcome, plan, complete = settled
-        assert outcome.first_plan_at is not None
-        first_seen.append(outcome.first_plan_at)
-    for round_ in range(SEATING_ROUNDS + 1 if settled is None else 0):
-        left = master_deadline - time.monotonic()
+    def officers_level(self) -> OfficersLevel:
+        """Officers alone first, their plan seated at once: whether the counts hold tells
+        whether the later levels continue in the master (the proof carries over)."""
+        settled = officers_by_counts(
+            self.inst,
+            self.master,
+            self.levels,
+            self.bounds,
+            self.options,
+            self.workers,
+            self.started,
+            self.master_deadline,
+            self.seat,
+        )
+        if settled is not None:
+            outcome, plan, complete = settled
+            assert outcome.first_plan_at is not None
+            level = OfficersLevel(outcome, plan, complete, [outcome.first_plan_at])
+        else:
+            level = self._officers_in_rounds()
+        if level.plan is not None and level.plan.reached:
+            # the officers level held where it was reached, for the later levels
+            trained = level.plan.officers + self.inst.frozen_trained()
+            self.master.model.add(self.levels[0].expr >= trained)
+        return level
+
+    def _officers_in_rounds(self) -> OfficersLevel:
+        """The officers level searched, its plan seated; where a region's sessions took
+        fewer officers than its count, that overestimate is cut off and the level solved
+        again (its bound stays proven: the cuts hold for every plan)."""
+        plan: CountedPlan | None = None
+        first_seen: list[float] = []
+        for round_ in range(SEATING_ROUNDS + 1):
+            outcome = self._officers_search()
+            if outcome.first_plan_at is not None:
+                first_seen.append(outcome.first_plan_at)
+            found = self.seat(outcome.values) if outcome.values is not None else None
+            if found is None:
+                break
+            if plan is None or found.officers > plan.officers or found.reached:
+                plan = found
+            if found.reached or outcome.interrupted or round_ == SEATING_ROUNDS:
+                break
+            if time.monotonic() >= self.master_deadline - 1.0:
+                break
+            self._cut_overestimates(found, outcome)
+        return OfficersLevel(outcome, plan, False, first_seen)
+
+    def _officers_search(self) -> LexOutcome:
+        """One search of the officers level; under a budget, the count's own search proves
+        little: most of the level's time goes to probing (:func:`probe_officers`)."""
+        probing = self.inst.data.constraints.budget_eur is not None
+        share = 0.6 if len(self.levels) > 1 else 1.0
+        left = self.master_deadline - time.monotonic()
         level_deadline = time.monotonic() + share * left
         search_deadline = time.monotonic() + (0.35 if probing else share) * left
         outcome = optimise_lexicographically(
-            master,
-            levels[:1],
-            options,
-            workers,
-            started,
+            self.master,
+            self.levels[:1],
+            self.options,
+            self.workers,
+            self.started,
             search_deadline,
-            level_count=len(levels),
+            level_count=len(self.levels),
             hold_last=False,
         )
-        if outcome.first_plan_at is not None:
-            first_seen.append(outcome.first_plan_at)
         if outcome.results and not outcome.results[0].proven and probing:
-            probe_officers(master, levels[0], outcome, options, started, level_deadline)
-        found = seated(outcome.values) if outcome.values is not None else None
-        if found is None:
-            break
-        if plan is None or sum(found[1].values()) > sum(plan[1].values()) or found[2]:
-            plan = found
-        if found[2] or outcome.interrupted or round_ == SEATING_ROUNDS:
-            break
-        if time.monotonic() >= master_deadline - 1.0:
-            break
-        for region_id, var in master.region_officers.items():
-            assert outcome.values is not None
-            if found[1].get(region_id, 0) < outcome.values[var.index]:
-                taken = {
-                    (s.venue, inst.day_index[s.date]) for s in found[0] if s.region == region_id
-                }
-                add_seating_cut(master, region_id, taken, found[1].get(region_id, 0))
-    if plan is not None and plan[2]:
-        # the officers level held where it was reached, for the later levels
-        master.model.add(levels[0].expr >= sum(plan[1].values()) + inst.frozen_trained())
-    if plan is None and early is None:
-        if outcome.infeasible and relaxation_infeasible(inst, options, workers, deadline):
-            return no_plan_result("infeasible", [NO_PLAN_REASON], started)
-        return None
-    if plan is None:
-        # cut short before the search's first plan: the early one, no level proven
-        assert early is not None
-        sessions, placed, _ = early
-        timing = Timing(started, build_seconds, early_at)
-        return plan_result(data, sessions, [], timing, interrupted=outcome.interrupted)
-    sessions, placed, reached = plan
-    first_at = min(t for t in (early_at, *first_seen) if t is not None)
-    timing = Timing(started, build_seconds, first_at, dict(outcome.proven_at))
-    results = list(outcome.results)
-    interrupted = outcome.interrupted
-    if reached and len(levels) > 1 and not interrupted and not complete:
-        later = optimise_lexicographically(
-            master,
-            levels[1:],
-            options,
-            workers,
-            started,
-            master_deadline,
-            level_offset=1,
-            level_count=len(levels),
-        )
-        interrupted = later.interrupted
-        better = seated(later.values) if later.values is not None else None
-        if better is not None and better[2]:
-            sessions, placed, _ = better
-            if results[0].proven:
-                results += later.results
-                timing.proven_at.update(later.proven_at)
-            else:  # proven only at the officers found, not at their optimum
-                results += [r.model_copy(update={"proven": False}) for r in later.results]
-    if not reached:
-        # the plan trains fewer officers than the master counted: only the officer bound
-        # still holds (it bounds every plan)
-        results = [result.model_copy(update={"proven": False}) for result in results]
-        first = results[0]
-        if (
-            first.bound is not None
-            and not options.stop.is_set()
-            and (time.monotonic() < deadline - 1.0)
-        ):
-            kept = plan_result(data, sessions, results, timing, interrupted=interrupted)
-            full = solve_full(
-                inst,
-                options,
-                workers,
-                started,
-                deadline,
-                hint=Plan(status="feasible", sessions=sessions),
-                officers_at_most=math.floor(first.bound + 1e-6),
+            probe_officers(
+                self.master, self.levels[0], outcome, self.options, self.started, level_deadline
             )
-            if full.plan is None or full.plan.metrics["officers_trained"] < sum(placed.values()):
-                return kept  # the full model did not get as far in the time left
-            full.first_plan_seconds = timing.first_plan_seconds
-            return full
-    return plan_result(data, sessions, results, timing, interrupted=interrupted)
+        return outcome
+
+    def _cut_overestimates(self, found: CountedPlan, outcome: LexOutcome) -> None:
+        """Seating cuts where a region's sessions took fewer officers than its count."""
+        assert outcome.values is not None
+        for region_id, var in self.master.region_officers.items():
+            seated = found.placed.get(region_id, 0)
+            if seated < outcome.values[var.index]:
+                taken = {
+                    (s.venue, self.inst.day_index[s.date])
+                    for s in found.sessions
+                    if s.region == region_id
+                }
+                add_seating_cut(self.master, region_id, taken, seated)
+
+    def without_plan(
+        self, outcome: LexOutcome, early: CountedPlan | None, early_at: float | None
+    ) -> SolveResult | None:
+        """No seated plan from the officers level: the early plan when the search was cut
+        short before its first (no level proven); the no-plan result when even the
+        officer-free relaxation has none; else None (the full model takes over)."""
+        if early is None:
+            if outcome.infeasible and relaxation_infeasible(
+                self.inst, self.options, self.workers, self.deadline
+            ):
+                return no_plan_result("infeasible", [NO_PLAN_REASON], self.started)
+            return None
+        timing = Timing(self.started, self.build_seconds, early_at)
+        return plan_result(
+            self.inst.data, early.sessions, [], timing, interrupted=outcome.interrupted
+        )
+
+    def later_levels(
+        self, officers: OfficersLevel, timing: Timing
+    ) -> tuple[CountedPlan, list[ObjectiveResult], bool]:
+        """The levels after the officers, in the master, where the officers' plan reached
+        every count and the counts did not settle them already: the plan, each level's
+        result, and whether the search was interrupted."""
+        assert officers.plan is not None
+        plan, outcome = officers.plan, officers.outcome
+        results = list(outcome.results)
+        if not plan.reached or len(self.levels) < 2 or outcome.interrupted or officers.complete:
+            return plan, results, outcome.interrupted
+        later = optimise_lexicographically(
+            self.master,
+            self.levels[1:],
+            self.options,
+            self.workers,
+            self.started,
+            self.master_deadline,
+            level_offset=1,
+            level_count=len(self.levels),
+        )
+        better = self.seat(later.values) if later.values is not None else None
+        if better is None or not better.reached:
+            return plan, results, later.interrupted
+        if results[0].proven:
+            results += later.results
+            timing.proven_at.update(later.proven_at)
+        else:  # proven only at the officers found, not at their optimum
+            results += [r.model_copy(update={"proven": False}) for r in later.results]
+        return better, results, later.interrupted
+
+    def when_short(
+        self,
+        plan: CountedPlan,
+        results: list[ObjectiveResult],
+        timing: Timing,
+        interrupted: bool,
+    ) -> SolveResult:
+        """The plan trains fewer officers than the master counted: only the officer bound
+        still holds (it bounds every plan). The full model continues from the plan, bounded
+        by it, while time is left; its plan is taken when it trains no fewer."""
+        results = [result.model_copy(update={"proven": False}) for result in results]
+        kept = plan_result(self.inst.data, plan.sessions, results, timing, interrupted=interrupted)
+        first = results[0]
+        out_of_time = self.options.stop.is_set() or time.monotonic() >= self.deadline - 1.0
+        if first.bound is None or out_of_time:
+            return kept
+        full = solve_full(
+            self.inst,
+            self.options,
+            self.workers,
+            self.started,
+            self.deadline,
+            hint=Plan(status="feasible", sessions=plan.sessions),
+            officers_at_most=math.floor(first.bound + 1e-6),
+        )
+        if full.plan is None or full.plan.metrics["officers_trained"] < plan.officers:
+            return kept  # the full model did not get as far in the time left
+        full.first_plan_seconds = timing.first_plan_seconds
+        return full
 
 
 def officers_by_counts(
@@ -235,8 +376,8 @@ def officers_by_counts(
     workers: int,
     started: float,
     deadline: float,
-    seated: Any,
-) -> tuple[LexOutcome, tuple[list[PlanSession], dict[str, int], bool], bool] | None:
+    seated: Callable[[dict[int, int]], CountedPlan | None],
+) -> ByCounts | None:
     """The most officers the assignment relaxation's counts allow (sessions in all, the
     trainers' weeks, a budget: :meth:`Aggregate.most_officers`) bound the officers level,
     added to the master as a cut (valid for every plan). At that bound the later levels are
@@ -267,18 +408,11 @@ def officers_by_counts(
             inst, master, later, aggregate, options, workers, started, deadline, announce=False
         )
     else:
-        # the officers level alone, on the cheapest counts at the bound
-        outcome = None
-        seconds = 0.1 * (deadline - time.monotonic())
-        cheapest = aggregate.optimise(["cost_eur"], {}, options.seed, seconds)
-        seconds = 0.3 * (deadline - time.monotonic())
-        solver = realised(master, cheapest[1], [], options, workers, seconds) if cheapest else None
-        if solver is not None:
-            outcome = LexOutcome(values=master.solution(solver))
+        outcome = _on_cheapest_counts(master, aggregate, options, workers, deadline)
     if outcome is None or outcome.values is None:
         return None
     plan = seated(outcome.values)
-    if plan is None or not plan[2] or sum(plan[1].values()) < bound:
+    if plan is None or not plan.reached or plan.officers < bound:
         return None
     level = levels[0]
     now = time.monotonic() - started
@@ -287,7 +421,23 @@ def officers_by_counts(
     outcome.proven_at.update((result.name, now) for result in outcome.results if result.proven)
     master.hint(outcome.values)
     report_settled(options, started, outcome.results, 0, len(levels))
-    return outcome, plan, complete
+    return ByCounts(outcome, plan, complete)
+
+
+def _on_cheapest_counts(
+    master: PlanModel,
+    aggregate: Aggregate,
+    options: SolveOptions,
+    workers: int,
+    deadline: float,
+) -> LexOutcome | None:
+    """The officers level alone: the master's plan with the relaxation's cheapest counts at
+    the officer bound (held in ``aggregate``), or None when the master has none in time."""
+    seconds = 0.1 * (deadline - time.monotonic())
+    cheapest = aggregate.optimise(["cost_eur"], {}, options.seed, seconds)
+    seconds = 0.3 * (deadline - time.monotonic())
+    solver = realised(master, cheapest[1], [], options, workers, seconds) if cheapest else None
+    return LexOutcome(values=master.solution(solver)) if solver is not None else None
 
 
 def probe_officers(

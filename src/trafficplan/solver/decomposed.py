@@ -1,10 +1,15 @@
-"""Steps 2-4 of the decomposed search when every region can reach its officer bound: the
-master held to the sessions those bounds need, its levels optimised, officers seated on its
-sessions, and the full model when seating falls short."""
+"""Steps 1-4 of the decomposed search when every region can reach its officer bound: each
+region's bound, the master held to the sessions those bounds need, its levels optimised,
+officers seated on its sessions, and the full model when seating falls short.
+
+:func:`solve_decomposed` reads as the list of these steps; each step is a function below
+that takes and returns plain data (:class:`RegionBounds`, :class:`Master`, :class:`Seated`).
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.solver.aggregate import (
@@ -49,206 +54,209 @@ from trafficplan.solver.seating import place_officers
 from trafficplan.solver.settle import allowed, settle_by_counts
 
 
+@dataclass
+class RegionBounds:
+    """Step 1's result: the most officers each region can train, and whether all are
+    proven (a region whose search stopped at its limit keeps an unproven bound)."""
+
+    bounds: dict[str, int]
+    proven: bool
+
+    @property
+    def total(self) -> int:
+        """Officers the whole plan can train at most."""
+        return sum(self.bounds.values())
+
+
+@dataclass
+class Master:
+    """Step 2's model: sessions, trainers and NGOs without officers, each region held to the
+    sessions its bound needs (``floor``), counting ``officers`` officers as trained."""
+
+    pm: PlanModel
+    floor: dict[str, int]
+    officers: int
+    candidates: dict[int, set[str]] | None
+    build_seconds: float
+
+    @property
+    def large(self) -> bool:
+        """An instance large enough that the master sees only each site's cheapest trainers
+        (:func:`trainer_candidates`)."""
+        return self.candidates is not None
+
+
+@dataclass
+class Seated:
+    """Step 3's result: sessions with each region's officers placed on them."""
+
+    sessions: list[PlanSession]
+    placed: dict[str, int]
+    at: float | None = None  # seconds from the start, for the early plan of a large instance
+
+
 def solve_decomposed(
     inst: Instance,
     options: SolveOptions,
     workers: int,
     started: float,
     deadline: float,
-    known_bounds: tuple[dict[str, int], bool] | None = None,
+    known_bounds: RegionBounds | None = None,
 ) -> SolveResult | None:
-    """Steps 1-3 of the module docstring; None when the full model must take over."""
-    data = inst.data
-
-    # 1. region bounds: a counting bound first; where it is below the region's officers, the
-    # proven optimum of the region alone. Where everyone may be trained, that is assumed
-    # here and checked when the officers are seated (step 3).
-    region_bounds = {r: counting_bound(inst, r) for r in inst.region_ids}
-    if known_bounds is None and not bounds_fit(inst, region_bounds):
+    """The decomposed search; None when the full model must take over."""
+    counted = {r: counting_bound(inst, r) for r in inst.region_ids}
+    if known_bounds is None and not bounds_fit(inst, counted):
         # the regions cannot all reach their bounds at once (sessions or budget): the master
         # chooses how many officers each trains
-        return solve_by_estimate(inst, options, workers, started, deadline, region_bounds)
-    short = [r for r, b in region_bounds.items() if b < len(data.officers_by_region[r])]
-    region_proven = True
-    if known_bounds is not None:
-        region_bounds, region_proven = dict(known_bounds[0]), known_bounds[1]
-    elif short:
-        proven_bounds, region_proven = proven_region_bounds(
-            inst, options, started + 0.3 * (deadline - started), regions=short
-        )
-        region_bounds.update(proven_bounds)
-    officers_bound = sum(region_bounds.values())
-
+        return solve_by_estimate(inst, options, workers, started, deadline, counted)
+    # 1. region bounds
+    bounds = known_bounds or region_bounds(inst, counted, options, started, deadline)
     # 2. master: sessions, trainers and NGOs, no officers
+    master = build_master(inst, bounds, options, started)
+    if isinstance(master, SolveResult):
+        return master
+    if time.monotonic() >= deadline or options.stop.is_set():
+        return None
+    later = [n for n in inst.data.constraints.objective_names if n != "officers_trained"]
+    levels = _master_levels(master, later, inst)
+    # a large instance: a first complete plan soon, which the optimisation then starts from
+    early = early_plan(inst, master, options, workers, deadline, started) if master.large else None
+    # leave time to seat the officers on the master's sessions afterwards
+    reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
+    master_deadline = deadline - (reserve if master.large else 0.0)
+    outcome = optimise_master(
+        inst, master, levels, later, options, workers, (started, deadline, master_deadline)
+    )
+    if outcome.values is None and early is None:
+        return _without_master_plan(inst, outcome, master, options, workers, started, deadline)
+    # 3. officers on the master's sessions, region by region
+    seated = seat_master_plan(inst, master, outcome, early, options, deadline)
+    if seated is None:
+        return None  # the full model takes over
+    _note_first_plan(outcome, early, started)
+    reached = all(seated.placed.get(r, 0) >= b for r, b in bounds.bounds.items())
+    if not reached and not options.stop.is_set() and time.monotonic() < deadline - 0.5:
+        # 4. seating fell short of some region's bound
+        return when_short(
+            inst, bounds, seated, options, workers, (started, deadline), known_bounds is None
+        )
+    return _decomposed_result(
+        inst, bounds, master, outcome, seated, later, reached, options, started
+    )
+
+
+def region_bounds(
+    inst: Instance,
+    counted: dict[str, int],
+    options: SolveOptions,
+    started: float,
+    deadline: float,
+) -> RegionBounds:
+    """Step 1: a counting bound first; where it is below the region's officers, the proven
+    optimum of the region alone. Where everyone may be trained, that is assumed here and
+    checked when the officers are seated (step 3)."""
+    bounds = dict(counted)
+    short = [r for r, b in bounds.items() if b < len(inst.data.officers_by_region[r])]
+    if not short:
+        return RegionBounds(bounds, True)
+    proven_bounds, proven = proven_region_bounds(
+        inst, options, started + 0.3 * (deadline - started), regions=short
+    )
+    bounds.update(proven_bounds)
+    return RegionBounds(bounds, proven)
+
+
+def build_master(
+    inst: Instance, bounds: RegionBounds, options: SolveOptions, started: float
+) -> Master | SolveResult:
+    """Step 2's model, or the no-plan result when its rules alone admit none."""
+    data = inst.data
     floor: dict[str, int] = {}
     everyone: set[str] = set()
-    for region_id, bound in region_bounds.items():
+    for region_id, bound in bounds.bounds.items():
         floor[region_id] = sessions_needed(inst, region_id, bound)
         if bound == len(data.officers_by_region[region_id]):
             everyone.add(region_id)
     candidates = trainer_candidates(inst)
     # its plan is reported only if seating reaches every region's bound: then it trains
-    # officers_bound officers, and what they cost is a constant (never more, for the budget)
-    master = PlanModel(
+    # bounds.total officers, and what they cost is a constant (never more, for the budget)
+    model = PlanModel(
         inst,
         with_officers=False,
         session_floor=floor,
         trainer_candidates=candidates,
-        officers_planned=officers_bound,
+        officers_planned=bounds.total,
     )
-    add_constraints(master)
-    if master.infeasible_reasons:
-        return no_plan_result("infeasible", master.infeasible_reasons, started)
-    add_officer_cuts(master, everyone)
-    # the master's cost counts officers_bound officers: a plan that seats fewer costs less
-    apply_limits(master, options.limits)
-    build_seconds = time.monotonic() - started
-    if time.monotonic() >= deadline or options.stop.is_set():
-        return None
-    later = [n for n in data.constraints.objective_names if n != "officers_trained"]
-    levels = objective_levels(master, later, data.constraints.tolerances)
+    add_constraints(model)
+    if model.infeasible_reasons:
+        return no_plan_result("infeasible", model.infeasible_reasons, started)
+    add_officer_cuts(model, everyone)
+    # the master's cost counts bounds.total officers: a plan that seats fewer costs less
+    apply_limits(model, options.limits)
+    return Master(model, floor, bounds.total, candidates, time.monotonic() - started)
+
+
+def _master_levels(master: Master, later: list[str], inst: Instance) -> list[Level]:
+    """The master's levels: the objectives after ``officers_trained``."""
+    levels = objective_levels(master.pm, later, inst.data.constraints.tolerances)
     if not levels:
         # no later level: any master plan will do
-        master.model.minimize(0)
-        levels = []
-    large = candidates is not None
-    early: tuple[list[PlanSession], dict[str, int]] | None = None
-    first_plan_at: float | None = None
-    if large:
-        # a first complete plan soon: the master's first solution, officers placed on it;
-        # then the optimisation starts from it
-        quick = feasibility(master, options, workers, deadline, large=True, first_only=True)
-        if quick.values is not None:
-            quick_values = quick.values
-            early_sessions = extract_sessions(master, lambda var: quick_values[var.index])
-            early_placed = place_officers(
-                inst, early_sessions, options, deadline, sessions_keep_rules=True
-            )
-            if early_placed is not None:
-                early = (early_sessions, early_placed)
-                first_plan_at = time.monotonic() - started
-            master.hint(quick_values)
-    # leave time to seat the officers on the master's sessions afterwards
-    reserve = min(0.25 * (deadline - time.monotonic()), 1.5 * len(inst.region_ids))
-    master_deadline = deadline - (reserve if large else 0.0)
-    outcome = _optimise_master(
-        inst,
-        master,
-        levels,
-        later,
-        (floor, officers_bound),
-        options,
-        workers,
-        (started, deadline, master_deadline),
-        large,
-    )
-    if outcome.values is None and early is None:
-        if outcome.infeasible and not large and time.monotonic() < deadline - 1.0:
-            # no plan trains every region's bound: the master chooses the officers instead
-            counted = {r: counting_bound(inst, r) for r in inst.region_ids}
-            return solve_by_estimate(inst, options, workers, started, deadline, counted)
-        if outcome.infeasible and relaxation_infeasible(inst, options, workers, deadline):
-            return no_plan_result("infeasible", [NO_PLAN_REASON], started)
-        return None
-    if outcome.values is None and early is not None:
-        sessions, placed = early
-    else:
-        values = outcome.values or {}
-        sessions = extract_sessions(master, lambda var: values[var.index])
-        # 3. officers on the master's sessions, region by region
-        seated = place_officers(inst, sessions, options, deadline, sessions_keep_rules=True)
-        if seated is None and early is not None:
-            sessions, placed = early
-        elif seated is None:
-            return None  # the full model takes over
-        else:
-            placed = seated
-    if first_plan_at is not None:
-        outcome.first_plan_at = first_plan_at
-    elif outcome.first_plan_at is not None:
-        outcome.first_plan_at = time.monotonic() - started  # a complete plan exists now
-    reached = all(placed.get(r, 0) >= b for r, b in region_bounds.items())
-    officers_level = ObjectiveResult(
-        name="officers_trained",
-        value=float(sum(placed.values())),
-        bound=float(officers_bound),
-        proven=region_proven and reached,
-    )
-    if not reached and not options.stop.is_set() and time.monotonic() < deadline - 0.5:
-        missed = [r for r, b in region_bounds.items() if placed.get(r, 0) < b]
-        refined, refined_proven = proven_region_bounds(inst, options, deadline, regions=missed)
-        lowered = any(refined[r] < region_bounds[r] for r in missed)
-        region_bounds.update(refined)
-        region_proven = region_proven and refined_proven
-        if lowered and known_bounds is None:
-            # the master assumed more officers than those regions can train: again, with
-            # the proven bounds (its floors and cuts must not claim more)
-            return solve_decomposed(
-                inst, options, workers, started, deadline, (region_bounds, region_proven)
-            )
-        hint = Plan(status="feasible", sessions=sessions)
-        return solve_full(
-            inst,
-            options,
-            workers,
-            started,
-            deadline,
-            hint=hint,
-            officer_bounds=region_bounds,
-            bound_proven=region_proven,
-        )
-    results = [officers_level]
-    if candidates is not None:
-        _bound_by_relaxation(inst, outcome, later, floor, officers_bound, officers_level, options)
-    # the master counted officers_bound officers; a plan that seats fewer costs less
-    unseated = officers_bound - sum(placed.values())
-    for result in shift_officer_cost(inst, outcome.results, -unseated):
-        results.append(
-            result.model_copy(update={"proven": result.proven and officers_level.proven})
-        )
-    return plan_result(
-        data,
-        sessions,
-        results,
-        Timing(started, build_seconds, outcome.first_plan_at),
-        interrupted=outcome.interrupted,
-    )
+        master.pm.model.minimize(0)
+    return levels
 
 
-def _optimise_master(
+def early_plan(
     inst: Instance,
-    master: PlanModel,
+    master: Master,
+    options: SolveOptions,
+    workers: int,
+    deadline: float,
+    started: float,
+) -> Seated | None:
+    """A large instance's first complete plan: the master's first solution with officers
+    placed on it; the master is hinted with it either way."""
+    quick = feasibility(master.pm, options, workers, deadline, large=True, first_only=True)
+    if quick.values is None:
+        return None
+    values = quick.values
+    sessions = extract_sessions(master.pm, lambda var: values[var.index])
+    placed = place_officers(inst, sessions, options, deadline, sessions_keep_rules=True)
+    at = time.monotonic() - started
+    master.pm.hint(values)
+    return Seated(sessions, placed, at) if placed is not None else None
+
+
+def optimise_master(
+    inst: Instance,
+    master: Master,
     levels: list[Level],
     later: list[str],
-    officers: tuple[dict[str, int], int],
     options: SolveOptions,
     workers: int,
     clock: tuple[float, float, float],
-    large: bool,
 ) -> LexOutcome:
     """The master's later levels: settled by counts where the assignment relaxation mirrors
     the data (every level proven at once), else one weighted solve of strict levels of one
     direction, else lexicographically; a plain feasibility search without levels.
-    ``officers``: each region's floor of sessions and the officers the master counts;
     ``clock``: the search's start, its deadline, and the master's (time kept for seating)."""
-    floor, officers_bound = officers
     started, deadline, master_deadline = clock
+    pm, large = master.pm, master.large
     strict = all(level.tolerance is None for level in levels[:-1])
     settled = None
     # the relaxation mirrors the data's rules, so not where items of rules it counts give
     relaxable = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
     mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
     if not large and levels and relaxable and mirrored:
-        aggregate = Aggregate(inst, floor, officers_bound)
-        settled = settle_by_counts(
-            inst, master, levels, aggregate, options, workers, started, deadline
-        )
+        aggregate = Aggregate(inst, master.floor, master.officers)
+        settled = settle_by_counts(inst, pm, levels, aggregate, options, workers, started, deadline)
     if settled is not None:
-        outcome = settled
-    elif levels and strict and len({level.maximise for level in levels}) == 1:
+        return settled
+    # the officers' level, proven before, counts as the first of the levels reported
+    count = len(levels) + 1
+    if levels and strict and len({level.maximise for level in levels}) == 1:
         ranges = [level_range(inst, level.name) for level in levels]
-        outcome = optimise_weighted(
-            master,
+        return optimise_weighted(
+            pm,
             levels,
             ranges,
             options,
@@ -256,31 +264,139 @@ def _optimise_master(
             started,
             master_deadline,
             level_offset=1,
-            level_count=len(levels) + 1,
+            level_count=count,
             large=large,
         )
-    elif levels:
-        outcome = optimise_lexicographically(
-            master,
-            levels,
-            options,
-            workers,
-            started,
-            deadline,
-            level_offset=1,
-            level_count=len(levels) + 1,
+    if levels:
+        return optimise_lexicographically(
+            pm, levels, options, workers, started, deadline, level_offset=1, level_count=count
         )
-    else:
-        outcome = feasibility(master, options, workers, master_deadline, large=large)
-    return outcome
+    return feasibility(pm, options, workers, master_deadline, large=large)
+
+
+def _without_master_plan(
+    inst: Instance,
+    outcome: LexOutcome,
+    master: Master,
+    options: SolveOptions,
+    workers: int,
+    started: float,
+    deadline: float,
+) -> SolveResult | None:
+    """The master found no plan: the master chooses the officers instead when no plan
+    trains every region's bound; the no-plan result when even the officer-free relaxation
+    has none; else None (the full model takes over)."""
+    if outcome.infeasible and not master.large and time.monotonic() < deadline - 1.0:
+        counted = {r: counting_bound(inst, r) for r in inst.region_ids}
+        return solve_by_estimate(inst, options, workers, started, deadline, counted)
+    if outcome.infeasible and relaxation_infeasible(inst, options, workers, deadline):
+        return no_plan_result("infeasible", [NO_PLAN_REASON], started)
+    return None
+
+
+def seat_master_plan(
+    inst: Instance,
+    master: Master,
+    outcome: LexOutcome,
+    early: Seated | None,
+    options: SolveOptions,
+    deadline: float,
+) -> Seated | None:
+    """Step 3: each region's officers on the master's best sessions; the early plan where
+    the master ended without a better one or its sessions cannot seat the officers."""
+    if outcome.values is None:
+        return early
+    values = outcome.values
+    sessions = extract_sessions(master.pm, lambda var: values[var.index])
+    placed = place_officers(inst, sessions, options, deadline, sessions_keep_rules=True)
+    return Seated(sessions, placed) if placed is not None else early
+
+
+def _note_first_plan(outcome: LexOutcome, early: Seated | None, started: float) -> None:
+    """When the first complete plan existed: the early plan's time, else now (the master's
+    first solution had no officers on it until they were seated)."""
+    if early is not None and early.at is not None:
+        outcome.first_plan_at = early.at
+    elif outcome.first_plan_at is not None:
+        outcome.first_plan_at = time.monotonic() - started
+
+
+def when_short(
+    inst: Instance,
+    bounds: RegionBounds,
+    seated: Seated,
+    options: SolveOptions,
+    workers: int,
+    clock: tuple[float, float],
+    may_retry: bool,
+) -> SolveResult | None:
+    """Step 4: seating fell short of some regions' bounds. Their proven bounds are computed;
+    where they are lower, the decomposed search runs again with them (``may_retry``: once);
+    else the full model, hinted with the seated plan and bounded by the regions."""
+    started, deadline = clock
+    missed = [r for r, b in bounds.bounds.items() if seated.placed.get(r, 0) < b]
+    refined, refined_proven = proven_region_bounds(inst, options, deadline, regions=missed)
+    lowered = any(refined[r] < bounds.bounds[r] for r in missed)
+    bounds = RegionBounds({**bounds.bounds, **refined}, bounds.proven and refined_proven)
+    if lowered and may_retry:
+        # the master assumed more officers than those regions can train: again, with the
+        # proven bounds (its floors and cuts must not claim more)
+        return solve_decomposed(inst, options, workers, started, deadline, bounds)
+    return solve_full(
+        inst,
+        options,
+        workers,
+        started,
+        deadline,
+        hint=Plan(status="feasible", sessions=seated.sessions),
+        officer_bounds=bounds.bounds,
+        bound_proven=bounds.proven,
+    )
+
+
+def _decomposed_result(
+    inst: Instance,
+    bounds: RegionBounds,
+    master: Master,
+    outcome: LexOutcome,
+    seated: Seated,
+    later: list[str],
+    reached: bool,
+    options: SolveOptions,
+    started: float,
+) -> SolveResult:
+    """The plan with each level's value, bound and proof: officers proven when every region
+    reached its proven bound; the later levels as the master proved them (or, for a large
+    instance, as the assignment relaxation bounds them)."""
+    officers_level = ObjectiveResult(
+        name="officers_trained",
+        value=float(sum(seated.placed.values())),
+        bound=float(bounds.total),
+        proven=bounds.proven and reached,
+    )
+    results = [officers_level]
+    if master.large:
+        _bound_by_relaxation(inst, outcome, later, master, officers_level, options)
+    # the master counted bounds.total officers; a plan that seats fewer costs less
+    unseated = bounds.total - sum(seated.placed.values())
+    for result in shift_officer_cost(inst, outcome.results, -unseated):
+        results.append(
+            result.model_copy(update={"proven": result.proven and officers_level.proven})
+        )
+    return plan_result(
+        inst.data,
+        seated.sessions,
+        results,
+        Timing(started, master.build_seconds, outcome.first_plan_at),
+        interrupted=outcome.interrupted,
+    )
 
 
 def _bound_by_relaxation(
     inst: Instance,
     outcome: LexOutcome,
     later: list[str],
-    floor: dict[str, int],
-    officers_bound: int,
+    master: Master,
     officers_level: ObjectiveResult,
     options: SolveOptions,
 ) -> None:
@@ -288,10 +404,8 @@ def _bound_by_relaxation(
     for the whole problem; the assignment relaxation's (every trainer) replace them, in
     place on ``outcome``'s results."""
     data = inst.data
-    # the master saw only the cheapest trainers of each site: its bounds hold for it, not
-    # for the whole problem; the assignment relaxation's (every trainer) replace them
     exact = officers_level.proven and {r for r, _ in inst.given_up} <= UNCOUNTED_RULES
-    relaxation = Aggregate(inst, floor, officers_bound) if exact else None
+    relaxation = Aggregate(inst, master.floor, master.officers) if exact else None
     seen = {result.name for result in outcome.results}
     # a level the master did not reach (its search ended on the early plan) is reported
     # with the plan's value and the relaxation's bound all the same

@@ -31,7 +31,7 @@ from trafficplan.solver.model import LinearExpr, PlanModel
 def add_officer_estimate(pm: PlanModel, bounds: dict[str, int]) -> None:
     """Create ``pm.region_officers`` (one count per region of the model, at most its bound in
     ``bounds``) and the constraints of the module docstring. For an officer-free model."""
-    inst, data, m = pm.inst, pm.data, pm.model
+    inst, m = pm.inst, pm.model
     trained = pm.frozen.officers
     classes_of_region: dict[str, list[tuple[OfficerClass, int]]] = defaultdict(list)
     for oc in inst.officer_classes:
@@ -53,51 +53,76 @@ def add_officer_estimate(pm: PlanModel, bounds: dict[str, int]) -> None:
             m.add(count == 0)
             continue
 
-        # per day: the seats of its sessions, each at most the officers free that day
-        free_on_day: dict[int, int] = {}
-        for d in days:
-            per_district: dict[str, int] = defaultdict(int)
-            for oc, left in own:
-                if inst.class_available(oc, d):
-                    per_district[oc.district] += left
-            free_on_day[d] = sum(
-                min(size, data.district_day_cap(district))
-                for district, size in per_district.items()
-            )
-        seats = [
-            min(data.seat_range(venue_id)[1], free_on_day[d]) * var
-            for (venue_id, d), variables in pm.venue_day.items()
-            if data.region_of_venue[venue_id] == region_id
-            for var in variables
-        ]
-        m.add(count <= sum(seats))
-        low = data.constraints.sessions.officers.min
-        m.add(count >= low * pm.sessions_of_region(region_id))  # seats: each its minimum
+        _add_seats_bound(pm, region_id, own, days, count)
+        _add_district_bound(pm, region_id, own, days, count, held_on)
 
-        # per district: its officers with a session on one of their free days, at most its
-        # daily cap on each session day
-        covered: dict[tuple[int, ...], LinearExpr] = {}
-        by_district: dict[str, list[LinearExpr | int]] = defaultdict(list)
-        district_size: dict[str, int] = defaultdict(int)
+
+def _add_seats_bound(
+    pm: PlanModel,
+    region_id: str,
+    own: list[tuple[OfficerClass, int]],
+    days: list[int],
+    count: LinearExpr,
+) -> None:
+    """A region's officers at most its sessions' seats, each at most the officers free that
+    day; at least each session's minimum."""
+    inst, data, m = pm.inst, pm.data, pm.model
+    # per day: the seats of its sessions, each at most the officers free that day
+    free_on_day: dict[int, int] = {}
+    for d in days:
+        per_district: dict[str, int] = defaultdict(int)
         for oc, left in own:
-            district_size[oc.district] += left
-            if not oc.unavailable:
-                by_district[oc.district].append(left)
-                continue
-            free = tuple(d for d in days if inst.class_available(oc, d))
-            if free not in covered:
-                flag = m.new_bool_var(f"covered[{region_id},{len(covered)}]")
-                m.add(flag <= sum(held_on[(region_id, d)] for d in free))
-                covered[free] = flag
-            by_district[oc.district].append(left * covered[free])
-        sessions = pm.sessions_of_region(region_id)
-        parts = []
-        for district, terms in sorted(by_district.items()):
-            part = m.new_int_var(0, district_size[district], f"district_officers[{district}]")
-            m.add(part <= sum(terms))
-            m.add(part <= data.district_day_cap(district) * sessions)
-            parts.append(part)
-        m.add(count <= sum(parts))
+            if inst.class_available(oc, d):
+                per_district[oc.district] += left
+        free_on_day[d] = sum(
+            min(size, data.district_day_cap(district)) for district, size in per_district.items()
+        )
+    seats = [
+        min(data.seat_range(venue_id)[1], free_on_day[d]) * var
+        for (venue_id, d), variables in pm.venue_day.items()
+        if data.region_of_venue[venue_id] == region_id
+        for var in variables
+    ]
+    m.add(count <= sum(seats))
+    low = data.constraints.sessions.officers.min
+    m.add(count >= low * pm.sessions_of_region(region_id))  # seats: each its minimum
+
+
+def _add_district_bound(
+    pm: PlanModel,
+    region_id: str,
+    own: list[tuple[OfficerClass, int]],
+    days: list[int],
+    count: LinearExpr,
+    held_on: dict[tuple[str, int], LinearExpr],
+) -> None:
+    """A region's officers at most, per district, its officers with a session on one of
+    their free days, at most its daily cap on each session day."""
+    inst, data, m = pm.inst, pm.data, pm.model
+    # per district: its officers with a session on one of their free days, at most its
+    # daily cap on each session day
+    covered: dict[tuple[int, ...], LinearExpr] = {}
+    by_district: dict[str, list[LinearExpr | int]] = defaultdict(list)
+    district_size: dict[str, int] = defaultdict(int)
+    for oc, left in own:
+        district_size[oc.district] += left
+        if not oc.unavailable:
+            by_district[oc.district].append(left)
+            continue
+        free = tuple(d for d in days if inst.class_available(oc, d))
+        if free not in covered:
+            flag = m.new_bool_var(f"covered[{region_id},{len(covered)}]")
+            m.add(flag <= sum(held_on[(region_id, d)] for d in free))
+            covered[free] = flag
+        by_district[oc.district].append(left * covered[free])
+    sessions = pm.sessions_of_region(region_id)
+    parts = []
+    for district, terms in sorted(by_district.items()):
+        part = m.new_int_var(0, district_size[district], f"district_officers[{district}]")
+        m.add(part <= sum(terms))
+        m.add(part <= data.district_day_cap(district) * sessions)
+        parts.append(part)
+    m.add(count <= sum(parts))
 
 
 def add_seating_cut(

@@ -95,14 +95,28 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
     options = options or SolveOptions()
     started = time.monotonic()
     deadline = started + options.time_limit
-
     workers = options.workers or os.cpu_count() or 1
     if _feasible(data, options, 0.3 * options.time_limit):
         return Explanation(feasible=True)
+    found = _find_core(data, options, workers, deadline)
+    if found is None:
+        # no conflict isolated in time: say at least what a relaxed plan had to give up
+        relaxed = solve_relaxed(data, options, deadline=deadline)
+        gave_up = [
+            ExplanationItem(rule=g.rule, message=g.message, give=g.give, subjects=[g.subject])
+            for g in (relaxed.plan.relaxations if relaxed.plan is not None else [])
+        ]
+        return Explanation(feasible=False, items=gave_up, proven_minimal=False)
+    core, minimal = _shrink_core(data, *found, options, workers, deadline)
+    return _with_gives(data, core, minimal, options, deadline)
 
-    # first without officers (small: trainers, NGOs, venues, calendar, budget), then with
-    core: list[tuple[str, str]] | None = None
-    with_officers = False
+
+def _find_core(
+    data: ProblemData, options: SolveOptions, workers: int, deadline: float
+) -> tuple[list[tuple[str, str]], bool] | None:
+    """Rule items that together admit no plan (CP-SAT's assumptions core), first without
+    officers (small: trainers, NGOs, venues, calendar, budget), then with; and whether the
+    officers were in the model. None when no core was isolated in time."""
     for with_officers in (False, True):
         pm = _explain_model(data, with_officers)
         keys = list(pm.guards)
@@ -114,18 +128,21 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
         if status == cp_model.INFEASIBLE:
             core_indexes = set(solver.sufficient_assumptions_for_infeasibility())
             core = [k for k, lit in zip(keys, literals, strict=True) if lit.index in core_indexes]
-            break
-    if core is None:
-        # no conflict isolated in time: say at least what a relaxed plan had to give up
-        relaxed = solve_relaxed(data, options, deadline=deadline)
-        gave_up = [
-            ExplanationItem(rule=g.rule, message=g.message, give=g.give, subjects=[g.subject])
-            for g in (relaxed.plan.relaxations if relaxed.plan is not None else [])
-        ]
-        return Explanation(feasible=False, items=gave_up, proven_minimal=False)
+            return core, with_officers
+    return None
 
-    # shrink the core (deletion filter): drop whole rules first, then single items, as long
-    # as the rest still admits no plan
+
+def _shrink_core(
+    data: ProblemData,
+    core: list[tuple[str, str]],
+    with_officers: bool,
+    options: SolveOptions,
+    workers: int,
+    deadline: float,
+) -> tuple[list[tuple[str, str]], bool]:
+    """The core shrunk by a deletion filter: whole rules first, then single items, dropped
+    as long as the rest still admits no plan; and whether it is proven minimal (every item
+    tried in time)."""
     minimal = True
 
     def still_conflicts(trial: list[tuple[str, str]], candidates: int) -> bool | None:
@@ -147,8 +164,7 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
             minimal = False
             break
         trial = [k for k in core if k not in group]
-        answer = still_conflicts(trial, len(rules_in_core) - step)
-        if answer:
+        if still_conflicts(trial, len(rules_in_core) - step):
             core = trial
     for key in list(core):
         if time.monotonic() > deadline - 0.25 * options.time_limit:
@@ -160,7 +176,18 @@ def explain_infeasibility(data: ProblemData, options: SolveOptions | None = None
             core = trial
         elif answer is None:
             minimal = False
+    return core, minimal
 
+
+def _with_gives(
+    data: ProblemData,
+    core: list[tuple[str, str]],
+    minimal: bool,
+    options: SolveOptions,
+    deadline: float,
+) -> Explanation:
+    """The core's items, each with how much it must give in the best plan that may relax
+    only them."""
     items = [
         ExplanationItem(rule=r, message=describe_item(data, r, s), subjects=[s]) for r, s in core
     ]

@@ -163,8 +163,17 @@ class PlanModel:
         return max(0, high - self.frozen.sessions_of_region.get(region_id, 0))
 
     def _create_variables(self) -> None:
-        inst, data, m = self.inst, self.data, self.model
-        days = range(len(inst.days))
+        self._create_slots()
+        self._create_places()
+        self._create_held_at()
+        self._index_days()
+        self._create_seats()
+        self._create_teaching()
+        self._create_ngo_days()
+
+    def _create_slots(self) -> None:
+        """Each region's slots: as many as it may still hold sessions."""
+        inst, data = self.inst, self.data
         self.slots: list[Slot] = []
         self.slots_of_region: dict[str, list[Slot]] = {}
         for region_id in inst.region_ids:
@@ -176,6 +185,10 @@ class PlanModel:
             self.slots.extend(own)
             self.slots_of_region[region_id] = own
 
+    def _create_places(self) -> None:
+        """Each slot's (venue, day) Booleans, on the days its venues are free."""
+        inst, data, m = self.inst, self.data, self.model
+        days = range(len(inst.days))
         # venue_unavailable and calendar by construction: slots only on working days the venue
         # is free (in explain mode, or with the venue's item given up, on every day)
         self.venue_free_days: dict[str, set[int]] = {}
@@ -197,6 +210,9 @@ class PlanModel:
             places = self.places_of_slot[slot.index]
             m.add(sum(var for _, _, var in places) == self.active[slot.index])
 
+    def _create_held_at(self) -> None:
+        """Without officers: one Boolean per (venue, day) a session may be held."""
+        data, m = self.data, self.model
         # without officers, sessions need no identity: one Boolean per (venue, day)
         self.held_at: dict[tuple[str, int], BoolVar] = {}
         if not self.with_officers:
@@ -205,6 +221,9 @@ class PlanModel:
                     for d in sorted(self.venue_free_days[venue.id]):
                         self.held_at[(venue.id, d)] = m.new_bool_var(f"held_at[{venue.id},{d}]")
 
+    def _index_days(self) -> None:
+        """The Booleans of sessions held per region-day, site-day and venue-day."""
+        inst, data = self.inst, self.data
         # per region-day, site-day and venue-day: the Booleans of sessions held there
         self.region_day: dict[tuple[str, int], list[BoolVar]] = defaultdict(list)
         self.site_day: dict[tuple[int, int], list[BoolVar]] = defaultdict(list)
@@ -216,6 +235,9 @@ class PlanModel:
             self.site_day[(inst.site_of_venue[venue_id], d)].append(var)
             self.venue_day[(venue_id, d)].append(var)
 
+    def _create_seats(self) -> None:
+        """Officers seated per (officer class, slot)."""
+        inst, data, m = self.inst, self.data, self.model
         # officers: counts per (class, slot)
         self.seated: dict[tuple[int, int], cp_model.IntVar] = {}
         self.classes_of_region: dict[str, list[int]] = defaultdict(list)
@@ -228,6 +250,10 @@ class PlanModel:
                     0, top, f"seated[{oc.index},{slot.index}]"
                 )
 
+    def _create_teaching(self) -> None:
+        """Trainers at sites on days; trainer_region and trainer_unavailable by construction."""
+        inst, data, m = self.inst, self.data, self.model
+        days = range(len(inst.days))
         # trainers; trainer_region and trainer_unavailable by construction
         self.teaches: dict[tuple[str, int, int], BoolVar] = {}
         self.teaching: dict[tuple[str, int], list[tuple[int, BoolVar]]] = defaultdict(list)
@@ -250,6 +276,10 @@ class PlanModel:
                     self.teaches[(trainer.id, site.index, d)] = var
                     self.teaching[(trainer.id, d)].append((site.index, var))
 
+    def _create_ngo_days(self) -> None:
+        """NGOs on days; ngo_region and ngo_unavailable by construction."""
+        inst, data, m = self.inst, self.data, self.model
+        days = range(len(inst.days))
         # NGOs; ngo_region and ngo_unavailable by construction
         self.ngo_works: dict[tuple[str, int], BoolVar] = {}
         for region in data.regions:

@@ -120,7 +120,6 @@ def replan(
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise PlanFileError(f"{problems[0]}{more}")
-
     frozen = FrozenPast.of_plan(old, since, attendance)
     no_shows = {
         o for o in (attendance.no_shows if attendance else set()) if o in data.officer_by_id
@@ -131,22 +130,11 @@ def replan(
     optima = _relax_by_region(
         inst, future, no_shows, options, workers, started + 0.3 * (deadline - started)
     )
-    # 2. the whole model, every rule
-    pm = PlanModel(inst)
-    add_constraints(pm, symmetry=False)
-    if pm.infeasible_reasons:
-        return no_plan_result("infeasible", pm.infeasible_reasons, started)
-    measures = _measure(pm, future, no_shows)
-    pm.hint(plan_assignment(pm, future))
-    later = objective_levels(
-        pm,
-        [
-            name
-            for name in data.constraints.objective_names
-            if name != "officers_trained" or not trains_first(data)
-        ],
-        data.constraints.tolerances,
-    )
+    # 2. the whole model, every rule, hinted with the old plan
+    built = _whole_model(inst, future, no_shows)
+    if isinstance(built, list):
+        return no_plan_result("infeasible", built, started)
+    pm, measures, later = built
     build_seconds = time.monotonic() - started
 
     def seat_hint(values: dict[int, int]) -> dict[int, int]:
@@ -165,6 +153,46 @@ def replan(
         )
     if outcome.values is None:
         return no_plan_in_time(started, outcome.interrupted, build_seconds)
+    timing = Timing(started, build_seconds, outcome.first_plan_at)
+    return _replanned(inst, old, since, (pm, measures), outcome, no_shows, timing)
+
+
+def _whole_model(
+    inst: Instance, future: Plan, no_shows: set[str]
+) -> tuple[PlanModel, ChangeMeasures, list[Level]] | list[str]:
+    """The whole model with every rule, its change measures against the old plan's future
+    (hinted with it), and the data's levels that follow the change levels; the reasons when
+    its rules alone admit no plan."""
+    data = inst.data
+    pm = PlanModel(inst)
+    add_constraints(pm, symmetry=False)
+    if pm.infeasible_reasons:
+        return pm.infeasible_reasons
+    measures = _measure(pm, future, no_shows)
+    pm.hint(plan_assignment(pm, future))
+    names = [
+        name
+        for name in data.constraints.objective_names
+        if name != "officers_trained" or not trains_first(data)
+    ]
+    return pm, measures, objective_levels(pm, names, data.constraints.tolerances)
+
+
+def _replanned(
+    inst: Instance,
+    old: Plan,
+    since: date,
+    model: tuple[PlanModel, ChangeMeasures],
+    outcome: LexOutcome,
+    no_shows: set[str],
+    timing: Timing,
+) -> SolveResult:
+    """The re-planned result: the frozen sessions and the model's future (old session ids
+    kept where a session stays), the data levels, and the change levels as counted on the
+    plan by :func:`plan_changes` (one figure for each)."""
+    data = inst.data
+    pm, measures = model
+    assert outcome.values is not None
     values = outcome.values
     continuity = Continuity(
         old_of_slot={e.slot.index: e.session for e in measures.olds if e.slot is not None},
@@ -172,7 +200,8 @@ def replan(
         old_officers={o for s in old.sessions if s.date >= since for o in s.officers},
         reseat=no_shows,
     )
-    sessions = [*frozen.sessions, *extract_sessions(pm, lambda var: values[var.index], continuity)]
+    future = extract_sessions(pm, lambda var: values[var.index], continuity)
+    sessions = [*inst.frozen.sessions, *future]
     reached = {r.name: r for r in outcome.results}
     if "officers_trained" in reached and trains_first(data):  # seats from since on
         trained = reached["officers_trained"]
@@ -191,7 +220,7 @@ def replan(
         data,
         sessions,
         [r for r in outcome.results if r.name not in REPLAN_LEVELS],
-        Timing(started, build_seconds, outcome.first_plan_at),
+        timing,
         interrupted=outcome.interrupted,
         frozen_before=since,
         replan_levels=_as_counted(outcome.results, counted.counts()),
@@ -659,11 +688,8 @@ def _one_by_one(
             return outcome
         outcome.values = step.values
         result = step.results[0]
-        if level.name in sums and matched and result.bound is not None:
-            # the tighter of the two proven bounds
-            known = float(sums[level.name])
-            result.bound = min(result.bound, known) if level.maximise else max(result.bound, known)
-            result.proven = result.proven or result.value == result.bound
+        if level.name in sums and matched:
+            _tighten(result, level, float(sums[level.name]))
         matched = matched and result.value == sums.get(level.name)
         if outcome.results and not outcome.results[-1].proven:
             result.proven = False
@@ -673,6 +699,21 @@ def _one_by_one(
     rest = optimise_lexicographically(
         pm, later, options, workers, started, deadline, level_offset=len(change), level_count=count
     )
+    return _followed_by(outcome, rest)
+
+
+def _tighten(result: ObjectiveResult, level: Level, known: float) -> None:
+    """A change level's result with the tighter of its search's bound and the regions'
+    (``known``, proven too), in place; proven when its value meets it."""
+    if result.bound is None:
+        return
+    result.bound = min(result.bound, known) if level.maximise else max(result.bound, known)
+    result.proven = result.proven or result.value == result.bound
+
+
+def _followed_by(outcome: LexOutcome, rest: LexOutcome) -> LexOutcome:
+    """``outcome`` (the change levels) followed by ``rest`` (the data's levels): a later
+    level is proven only when every change level is."""
     proven = all(r.proven for r in outcome.results)
     for result in rest.results:
         result.proven = result.proven and proven

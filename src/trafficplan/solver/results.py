@@ -53,32 +53,7 @@ def plan_result(
         frozen_before=frozen_before,
     )
     metrics = plan_metrics(data, plan)
-    reached = {level.name: level for level in levels}
-    objectives = []
-    for name in data.constraints.objective_names:
-        level = reached.get(name)
-        if level is None:
-            level = ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
-        else:
-            level = _as_plan_values(level, float(metrics[name]))
-        if name == "officers_trained" and level.bound is not None:
-            # no relaxation can train more officers than there are
-            level = level.model_copy(update={"bound": min(level.bound, float(len(data.officers)))})
-        objectives.append(level)
-    # a level whose value (its best, when it has a tolerance) meets its bound is optimal,
-    # whatever ended its search, once every earlier level is: its bound was proven with the
-    # earlier levels held at theirs
-    earlier = all(level.proven for level in replan_levels)
-    for index, level in enumerate(objectives):
-        reached_value = level.best if level.tolerance is not None else level.value
-        met = (
-            level.bound is not None
-            and reached_value is not None
-            and (abs(reached_value - level.bound) <= 1e-9 * max(1.0, abs(level.bound)))
-        )
-        if earlier and met and not level.proven:
-            objectives[index] = level = level.model_copy(update={"proven": True})
-        earlier = earlier and level.proven
+    objectives = _objectives(data, levels, metrics, replan_levels)
     proven = all(level.proven for level in [*objectives, *replan_levels])
     trained = {o for s in sessions for o in s.officers}
     status = "relaxed" if relaxations is not None else "optimal" if proven else "feasible"
@@ -106,6 +81,43 @@ def plan_result(
             if level.proven
         },
     )
+
+
+def _objectives(
+    data: ProblemData,
+    levels: Sequence[ObjectiveResult],
+    metrics: dict[str, float],
+    replan_levels: Sequence[ObjectiveResult],
+) -> list[ObjectiveResult]:
+    """Each of the data's objectives in ``objective`` order, as :func:`plan_result` reports
+    them."""
+    reached = {level.name: level for level in levels}
+    objectives = []
+    for name in data.constraints.objective_names:
+        level = reached.get(name)
+        if level is None:
+            level = ObjectiveResult(name=name, value=float(metrics[name]), bound=None, proven=False)
+        else:
+            level = _as_plan_values(level, float(metrics[name]))
+        if name == "officers_trained" and level.bound is not None:
+            # no relaxation can train more officers than there are
+            level = level.model_copy(update={"bound": min(level.bound, float(len(data.officers)))})
+        objectives.append(level)
+    # a level whose value (its best, when it has a tolerance) meets its bound is optimal,
+    # whatever ended its search, once every earlier level is: its bound was proven with the
+    # earlier levels held at theirs
+    earlier = all(level.proven for level in replan_levels)
+    for index, level in enumerate(objectives):
+        reached_value = level.best if level.tolerance is not None else level.value
+        met = (
+            level.bound is not None
+            and reached_value is not None
+            and (abs(reached_value - level.bound) <= 1e-9 * max(1.0, abs(level.bound)))
+        )
+        if earlier and met and not level.proven:
+            objectives[index] = level = level.model_copy(update={"proven": True})
+        earlier = earlier and level.proven
+    return objectives
 
 
 def _as_plan_values(level: ObjectiveResult, value: float) -> ObjectiveResult:

@@ -309,42 +309,18 @@ def optimise_lexicographically(
             outcome.interrupted = options.stop.is_set()
             break
         share = 1.0 if index == len(levels) - 1 else 0.6
-        if level.maximise:
-            pm.model.maximize(level.expr)
-        else:
-            pm.model.minimize(level.expr)
-
-        def report(value: float, bound: float, level: Level = level, index: int = index) -> None:
-            if outcome.first_plan_at is None:
-                outcome.first_plan_at = time.monotonic() - started
-            report_progress(
-                options,
-                started,
-                level.name,
-                level_offset + index,
-                total_levels,
-                value / level.scale,
-                bound / level.scale,
-            )
-
-        guide = next((g for g in reversed(levels[:index]) if g.tolerance is not None), None)
-        watcher = _Watcher(report, options.stop)
-        if guide is not None and level.exact is None and level.scale == 1.0:
-            # A count after a tolerant level (cost, say): minimised directly, its bound stays
-            # weak, while the tolerant level's objective has a strong linear relaxation.
-            # So probe each value k from the bound up: the best plan of the tolerant
-            # level's objective with this level at most k; the first k with a plan is this
-            # level's optimum.
-            status, solver, bound = _probe(
-                pm, level, guide, final, options, workers, deadline, watcher
-            )
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                report(level.value_of(solver) * level.scale, bound * level.scale)
-        else:
-            status, solver = solve_reproducibly(
-                pm, options, workers, remaining * share, watcher, linearization=linearization
-            )
-            bound = level.bound_of(solver, status == cp_model.OPTIMAL)
+        report = _level_reporter(
+            outcome, options, started, level, (level_offset + index, total_levels)
+        )
+        status, solver, bound = _solve_level(
+            pm,
+            levels[: index + 1],
+            final,
+            options,
+            (workers, remaining * share, deadline),
+            report,
+            linearization,
+        )
         if options.stop.is_set():
             outcome.interrupted = True
         if status == cp_model.INFEASIBLE:
@@ -370,6 +346,72 @@ def optimise_lexicographically(
             for level, best, bound, proven in found
         ]
     return outcome
+
+
+def _level_reporter(
+    outcome: LexOutcome,
+    options: SolveOptions,
+    started: float,
+    level: Level,
+    place: tuple[int, int],
+) -> Callable[[float, float], None]:
+    """A level's progress report of a raw objective value and bound (``place``: the level's
+    position and the count of levels); the first call also marks when the first plan was
+    found."""
+    position, total_levels = place
+
+    def report(value: float, bound: float) -> None:
+        if outcome.first_plan_at is None:
+            outcome.first_plan_at = time.monotonic() - started
+        report_progress(
+            options,
+            started,
+            level.name,
+            position,
+            total_levels,
+            value / level.scale,
+            bound / level.scale,
+        )
+
+    return report
+
+
+def _solve_level(
+    pm: PlanModel,
+    levels: list[Level],
+    previous: cp_model.CpSolver | None,
+    options: SolveOptions,
+    budget: tuple[int, float, float],
+    report: Callable[[float, float], None],
+    linearization: int | None,
+) -> tuple[int, cp_model.CpSolver, float]:
+    """The last of ``levels`` optimised with the earlier ones held: its status, the solver
+    holding the plan to keep, and the level's bound. ``budget``: workers, the seconds for
+    this level and the deadline (of probing)."""
+    level = levels[-1]
+    workers, seconds, deadline = budget
+    if level.maximise:
+        pm.model.maximize(level.expr)
+    else:
+        pm.model.minimize(level.expr)
+    guide = next((g for g in reversed(levels[:-1]) if g.tolerance is not None), None)
+    watcher = _Watcher(report, options.stop)
+    if guide is not None and level.exact is None and level.scale == 1.0:
+        # A count after a tolerant level (cost, say): minimised directly, its bound stays
+        # weak, while the tolerant level's objective has a strong linear relaxation.
+        # So probe each value k from the bound up: the best plan of the tolerant
+        # level's objective with this level at most k; the first k with a plan is this
+        # level's optimum.
+        status, solver, bound = _probe(
+            pm, level, guide, previous, options, workers, deadline, watcher
+        )
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            report(level.value_of(solver) * level.scale, bound * level.scale)
+        return status, solver, bound
+    status, solver = solve_reproducibly(
+        pm, options, workers, seconds, watcher, linearization=linearization
+    )
+    return status, solver, level.bound_of(solver, status == cp_model.OPTIMAL)
 
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -470,12 +512,9 @@ def optimise_weighted(
     """
     outcome = LexOutcome()
     maximise = levels[0].maximise
-    weights = []
-    for index in range(len(levels)):
-        weight = 1
-        for later in ranges[index + 1 :]:
-            weight *= later + 1
-        weights.append(weight)
+    weights = [
+        math.prod(later + 1 for later in ranges[index + 1 :]) for index in range(len(levels))
+    ]
     combined = sum(w * level.expr for w, level in zip(weights, levels, strict=True))
     if maximise:
         pm.model.maximize(combined)
@@ -506,7 +545,23 @@ def optimise_weighted(
         return outcome
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return outcome
-    proven = status == cp_model.OPTIMAL
+    outcome.results = _weighted_results(
+        solver, levels, weights, status == cp_model.OPTIMAL, maximise
+    )
+    outcome.values = pm.solution(solver)
+    return outcome
+
+
+def _weighted_results(
+    solver: cp_model.CpSolver,
+    levels: list[Level],
+    weights: list[int],
+    proven: bool,
+    maximise: bool,
+) -> list[ObjectiveResult]:
+    """Each level's result of a weighted solve: proven together, or else only the first
+    level bounded (the combined bound divided by its weight)."""
+    results = []
     combined_bound = solver.best_objective_bound
     for index, level in enumerate(levels):
         value = solver.value(level.expr)
@@ -518,7 +573,7 @@ def optimise_weighted(
                 bound = max(bound, 0.0) if not maximise else bound
             else:
                 bound = None
-        outcome.results.append(
+        results.append(
             ObjectiveResult(
                 name=level.name,
                 value=value / level.scale,
@@ -526,5 +581,4 @@ def optimise_weighted(
                 proven=proven,
             )
         )
-    outcome.values = pm.solution(solver)
-    return outcome
+    return results

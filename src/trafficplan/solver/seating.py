@@ -15,7 +15,7 @@ from trafficplan.solver.api import (
     SolveOptions,
 )
 from trafficplan.solver.extract import extract_sessions
-from trafficplan.solver.instance import Instance
+from trafficplan.solver.instance import Instance, OfficerClass
 from trafficplan.solver.model import PlanModel
 from trafficplan.solver.rules import add_constraints
 from trafficplan.solver.search import (
@@ -112,90 +112,17 @@ def seat_by_flow(
     does. Deterministic: the same sessions give the same seating. With ``at_most``, the
     source gives at most that many officers (minimums still filled first: they cost less).
     """
-    from ortools.graph.python import min_cost_flow
-
-    data = inst.data
-    low = data.constraints.sessions.officers.min
+    low = inst.data.constraints.sessions.officers.min
     ordered = sorted(own, key=lambda s: (s.date, s.venue))
-    on_day: dict[int, list[int]] = defaultdict(list)
-    top: list[int] = []
-    for position, session in enumerate(ordered):
-        on_day[inst.day_index[session.date]].append(position)
-        top.append(data.seat_range(session.venue)[1])
+    top = [inst.data.seat_range(session.venue)[1] for session in ordered]
     if any(high < low for high in top):
         return None
     classes = [oc for oc in inst.officer_classes if oc.region == region_id]
-
-    network = min_cost_flow.SimpleMinCostFlow()
-    source, sink = 0, 1
-    next_node = 2
-    session_node = []
-    for high in top:
-        session_node.append(next_node)
-        network.add_arc_with_capacity_and_unit_cost(next_node, sink, low, 0)
-        network.add_arc_with_capacity_and_unit_cost(next_node, sink, high - low, 1)
-        next_node += 1
-    # (district, day): its entry node and the arcs into its sessions
-    district_day: dict[tuple[str, int], int] = {}
-    into_session: dict[tuple[str, int], list[tuple[int, int]]] = {}
-    from_class: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-    for index, oc in enumerate(classes):
-        class_node = next_node
-        next_node += 1
-        network.add_arc_with_capacity_and_unit_cost(source, class_node, oc.size, 0)
-        for d, positions in on_day.items():
-            if not inst.class_available(oc, d):
-                continue
-            key = (oc.district, d)
-            if key not in district_day:
-                entry, leave = next_node, next_node + 1
-                next_node += 2
-                district_day[key] = entry
-                cap = data.district_day_cap(oc.district)
-                network.add_arc_with_capacity_and_unit_cost(entry, leave, cap, 0)
-                into_session[key] = [
-                    (
-                        position,
-                        network.add_arc_with_capacity_and_unit_cost(
-                            leave, session_node[position], top[position], 0
-                        ),
-                    )
-                    for position in positions
-                ]
-            arc = network.add_arc_with_capacity_and_unit_cost(
-                class_node, district_day[key], oc.size, 0
-            )
-            from_class[key].append((index, arc))
-    supply = sum(oc.size for oc in classes)
-    if at_most is not None and at_most < supply:
-        # a second source in front of the first, its one arc the cap
-        capped = next_node
-        network.add_arc_with_capacity_and_unit_cost(capped, source, at_most, 0)
-        supply, source = at_most, capped
-    network.set_node_supply(source, supply)
-    network.set_node_supply(sink, -supply)
-    if network.solve_max_flow_with_min_cost() != network.OPTIMAL:
+    seats = _SeatNetwork(inst, classes, ordered, top, low)
+    attending = seats.solve(at_most)
+    if attending is None or any(count < low for count in attending):
         return None
-    attending = [0] * len(ordered)
-    for arcs in into_session.values():
-        for position, arc in arcs:
-            attending[position] += network.flow(arc)
-    if any(count < low for count in attending):
-        return None
-
-    # officers per (class, session): each (district, day) shares its classes' officers out
-    # to its sessions in order; then each class's officers by id, sessions in date order
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for key, arcs in into_session.items():
-        given = [[index, network.flow(arc)] for index, arc in from_class[key]]
-        for position, arc in arcs:
-            need = network.flow(arc)
-            for item in given:
-                take = min(need, item[1])
-                if take:
-                    counts[(item[0], position)] += take
-                    item[1] -= take
-                    need -= take
+    counts = seats.class_counts()
     officers: list[list[str]] = [[] for _ in ordered]
     for index, oc in enumerate(classes):
         ids = iter(oc.officer_ids)
@@ -204,3 +131,107 @@ def seat_by_flow(
     for position, session in enumerate(ordered):
         session.officers = sorted(officers[position])
     return sum(attending)
+
+
+class _SeatNetwork:
+    """The network of :func:`seat_by_flow` for one region's officer classes and sessions
+    (``ordered`` by date and venue, ``top`` their seats, ``low`` the minimum)."""
+
+    def __init__(
+        self,
+        inst: Instance,
+        classes: list[OfficerClass],
+        ordered: list[PlanSession],
+        top: list[int],
+        low: int,
+    ) -> None:
+        from ortools.graph.python import min_cost_flow
+
+        self.network = network = min_cost_flow.SimpleMinCostFlow()
+        self.sessions = len(ordered)
+        self.supply = sum(oc.size for oc in classes)
+        self.source, self.sink = 0, 1
+        self.next_node = 2
+        on_day: dict[int, list[int]] = defaultdict(list)
+        for position, session in enumerate(ordered):
+            on_day[inst.day_index[session.date]].append(position)
+        self.session_node = []
+        for high in top:
+            self.session_node.append(self.next_node)
+            network.add_arc_with_capacity_and_unit_cost(self.next_node, self.sink, low, 0)
+            network.add_arc_with_capacity_and_unit_cost(self.next_node, self.sink, high - low, 1)
+            self.next_node += 1
+        # (district, day): its entry node and the arcs into its sessions
+        self.district_day: dict[tuple[str, int], int] = {}
+        self.into_session: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self.from_class: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        for index, oc in enumerate(classes):
+            class_node = self.next_node
+            self.next_node += 1
+            network.add_arc_with_capacity_and_unit_cost(self.source, class_node, oc.size, 0)
+            for d, positions in on_day.items():
+                if inst.class_available(oc, d):
+                    key = (oc.district, d)
+                    if key not in self.district_day:
+                        cap = inst.data.district_day_cap(oc.district)
+                        self._add_district_day(key, cap, positions, top)
+                    arc = network.add_arc_with_capacity_and_unit_cost(
+                        class_node, self.district_day[key], oc.size, 0
+                    )
+                    self.from_class[key].append((index, arc))
+
+    def _add_district_day(
+        self, key: tuple[str, int], cap: int, positions: list[int], top: list[int]
+    ) -> None:
+        """A district's day: its entry, the arc of its daily cap, and its arcs to that
+        day's sessions."""
+        network = self.network
+        entry, leave = self.next_node, self.next_node + 1
+        self.next_node += 2
+        self.district_day[key] = entry
+        network.add_arc_with_capacity_and_unit_cost(entry, leave, cap, 0)
+        self.into_session[key] = [
+            (
+                position,
+                network.add_arc_with_capacity_and_unit_cost(
+                    leave, self.session_node[position], top[position], 0
+                ),
+            )
+            for position in positions
+        ]
+
+    def solve(self, at_most: int | None) -> list[int] | None:
+        """The maximum flow of least cost (at most ``at_most`` officers): each session's
+        officers, or None when the solver fails."""
+        network = self.network
+        supply, source = self.supply, self.source
+        if at_most is not None and at_most < supply:
+            # a second source in front of the first, its one arc the cap
+            capped = self.next_node
+            network.add_arc_with_capacity_and_unit_cost(capped, source, at_most, 0)
+            supply, source = at_most, capped
+        network.set_node_supply(source, supply)
+        network.set_node_supply(self.sink, -supply)
+        if network.solve_max_flow_with_min_cost() != network.OPTIMAL:
+            return None
+        attending = [0] * self.sessions
+        for arcs in self.into_session.values():
+            for position, arc in arcs:
+                attending[position] += network.flow(arc)
+        return attending
+
+    def class_counts(self) -> dict[tuple[int, int], int]:
+        """Officers per (class, session) of the solved flow: each (district, day) shares
+        its classes' officers out to its sessions in order."""
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        for key, arcs in self.into_session.items():
+            given = [[index, self.network.flow(arc)] for index, arc in self.from_class[key]]
+            for position, arc in arcs:
+                need = self.network.flow(arc)
+                for item in given:
+                    take = min(need, item[1])
+                    if take:
+                        counts[(item[0], position)] += take
+                        item[1] -= take
+                        need -= take
+        return counts
