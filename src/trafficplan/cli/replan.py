@@ -403,4 +403,6 @@ def _render(done: Replanned) -> None:
         f"{counts['officers_dropped']} dropped, {counts['reseated']} no-show(s) seated again. "
         + (f"Solved in {result.wall_seconds:.1f}s." if result is not None else "Nothing solved.")
     )
-    console.print(Text(f"New plan written to {out}; change list written to {changes_path}."))
+    console.print(
+        Text(f"New plan written to {out}; change list written to {changes_path}."), soft_wrap=True
+    )
