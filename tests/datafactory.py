@@ -292,3 +292,78 @@ def write_data(folder: Path, data: dict[str, Any]) -> Path:
         )
     (folder / "officers.csv").write_text(officers_csv(data["officers"]), encoding="utf-8")
     return folder
+
+
+def crowded() -> dict[str, Any]:
+    """The dicts of :func:`tiny` with more to choose from and more that binds, for the
+    alternatives of a session and the reserves of a seat (:func:`crowded_plan` keeps every
+    rule in it):
+
+    - alpha has a second venue, ``alpha-room`` (12 seats, closed 3 June); ``alpha-ngo2`` is
+      away 8-9 June; regions hold 1 to 3 sessions, two a day at most, 5 in all;
+    - trainers t03 (alpha only, from a town 400 km away, away 10-12 June) and t04 (beta only,
+      one session at most); two sessions a week, two days in a row, NGOs one a week;
+    - ALP-0001 is away 4-5 June, ALP-0002 on 9 June; a district sends 8 of its 10 a day
+      (share 0.8); sessions have 8 to 20 officers;
+    - alpha's session on 2 June at alpha-hall is fixed.
+    """
+    data = tiny()
+    alpha, beta = data["regions"]["regions"]
+    alpha["venues"].append(
+        {
+            "id": "alpha-room",
+            "name": "Alpha Room",
+            "capacity": 12,
+            "unavailable": ["2009-06-03"],
+            "day_rate_eur": 30,
+        }
+    )
+    alpha["ngos"][1]["unavailable"] = ["2009-06-08..2009-06-09"]
+    for region in (alpha, beta):
+        region["sessions"] = {"min": 1, "max": 3}
+    data["trainers"]["trainers"] += [
+        {
+            "id": "t03",
+            "name": "Iryna Bondar",
+            "home": {"city": "Far Town", "lat": 48.0, "lon": 34.0},
+            "regions": ["alpha"],
+            "unavailable": ["2009-06-10..2009-06-12"],
+            "day_rate_eur": 90,
+        },
+        {
+            "id": "t04",
+            "name": "Taras Melnyk",
+            "home": {"city": "Beta City", "lat": 50.0, "lon": 30.84},
+            "regions": ["beta"],
+            "max_sessions": 1,
+            "day_rate_eur": 110,
+        },
+    ]
+    data["officers"][0]["unavailable"] = "2009-06-04..2009-06-05"
+    data["officers"][1]["unavailable"] = "2009-06-09"
+    constraints = data["constraints"]
+    constraints["sessions"].update(
+        {
+            "max_total": 5,
+            "officers": {"min": 8, "max": 20},
+            "max_per_region_per_day": 2,
+            "fixed": [{"region": "alpha", "date": "2009-06-02", "venue": "alpha-hall"}],
+            "per_person_eur": 5,
+        }
+    )
+    constraints["trainers"].update({"max_per_week": 2, "max_consecutive_days": 2})
+    constraints["ngos"]["max_per_week"] = 1
+    constraints["officers"]["max_district_share_per_day"] = 0.8
+    return data
+
+
+def crowded_plan() -> list[PlanSession]:
+    """Four sessions that keep every rule of :func:`crowded`: alpha on 2 June (t01, ALP 1-12,
+    the fixed one) and 4 June (t03, ALP 13-20), beta on 3 June (t02, BET 1-10) and 5 June
+    (t04, BET 11-20)."""
+    return [
+        tiny_session("alpha-01", 2, "t01", ALPHA[:12]),
+        tiny_session("alpha-02", 4, "t03", ALPHA[12:], ngo="alpha-ngo2"),
+        tiny_session("beta-01", 3, "t02", BETA[:10]),
+        tiny_session("beta-02", 5, "t04", BETA[10:], ngo="beta-ngo2"),
+    ]

@@ -214,12 +214,20 @@ def test_cli_missing_plan_file_exits_3(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["--officer", "ALP-0001"], ["--plan", "plan.json"]], ids=["no plan", "no officer"]
+    ("args", "message"),
+    [
+        (["--officer", "ALP-0001"], "--officer and --plan go together"),
+        (["--plan", "plan.json"], "--plan goes with --officer ID or --session ID"),
+        (["--session", "alpha-01"], "--session and --plan go together"),
+        (["--session", "alpha-01", "--officer", "ALP-0001"], "separate questions"),
+        (["--all"], "--all goes with --session"),
+    ],
+    ids=["no plan", "no officer", "session without plan", "both", "all alone"],
 )
-def test_cli_officer_and_plan_go_together(tmp_path: Path, args: list[str]) -> None:
+def test_cli_officer_and_plan_go_together(tmp_path: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["explain", "--data", str(folder_with(tmp_path)), *args])
     assert result.exit_code == 2
-    assert "--officer and --plan go together" in result.stderr
+    assert message in result.stderr
 
 
 # ----- why the data admit no plan (solver) -------------------------------------------------------

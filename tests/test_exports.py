@@ -141,6 +141,7 @@ def test_export_files_match_the_plan(tmp_path: Path) -> None:
         "calendars/t01.ics",
         "calendars/t02.ics",
         "costs.csv",
+        "reserves.csv",
         "rosters/alpha.csv",
         "rosters/beta.csv",
         "rosters/gamma.csv",
@@ -642,6 +643,7 @@ def test_json_lists_every_file(tmp_path: Path, tiny_folder: Path) -> None:
         "unassigned.csv",
         "costs.csv",
         "summary.csv",
+        "reserves.csv",
         "calendars/t01.ics",
         "calendars/t02.ics",
     }
@@ -661,7 +663,7 @@ def test_human_output_names_the_files(tmp_path: Path, tiny_folder: Path) -> None
     assert result.exit_code == 0, result.output
     for expected in ("rosters/alpha.csv", "schedule.csv", "calendars/t02.ics", "20 rows"):
         assert expected in result.stdout
-    assert "8 file(s) written" in result.stdout
+    assert "9 file(s) written" in result.stdout
 
 
 def test_failure_midway_keeps_previous_files_and_says_what_was_written(
@@ -770,7 +772,7 @@ def test_library_build_is_deterministic_for_a_fixed_time(tiny_folder: Path, tmp_
     second = build_export(data, plan, tmp_path / "out", now=moment)
     assert [(f.path, f.content) for f in first.files] == [(f.path, f.content) for f in second.files]
     written = write_export(first, tmp_path / "out")
-    assert [item.status for item in written] == ["new"] * 8
+    assert [item.status for item in written] == ["new"] * 9
     event = read_events(tmp_path / "out" / "calendars" / "t01.ics")[uid("alpha-01", "t01")]
     assert event.decoded("DTSTAMP") == moment
 

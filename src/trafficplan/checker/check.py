@@ -128,3 +128,11 @@ def _in_frozen_past(violation: Violation, plan: Plan) -> bool:
         and violation.date is not None
         and violation.date < plan.frozen_before
     )
+
+
+def is_error(violation: Violation, plan: Plan, attendance: Attendance | None = None) -> bool:
+    """Whether :func:`check_plan` reports this violation of ``plan`` as an error: not what
+    happened in a held session (``attendance``) and not inside the frozen past."""
+    if attendance is not None and what_happened(attendance, violation) is not None:
+        return False
+    return not _in_frozen_past(violation, plan)

@@ -71,6 +71,16 @@ DropOption = Annotated[
         help="Remove a list item or an optional key (repeatable), e.g. trainers.t02.",
     ),
 ]
+ApplyAlternativeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--apply-alternative",
+        metavar="SESSION:KIND=VALUE",
+        help="Make one alternative of explain --session the published plan first: "
+        "lviv-03:trainer=t05, lviv-03:ngo=ID, lviv-03:venue=ID, lviv-03:date=2008-09-17 "
+        "or lviv-03:date=2008-09-17@VENUE.",
+    ),
+]
 SchedulerOption = Annotated[
     str | None,
     typer.Option(

@@ -1,4 +1,5 @@
-"""``trafficplan explain``: why the data admit no plan, or why an officer is not in a plan."""
+"""``trafficplan explain``: why the data admit no plan, why an officer is not in a plan, or what
+else a session of a plan could be."""
 
 from __future__ import annotations
 
@@ -30,8 +31,23 @@ def explain(
     ] = None,
     plan: Annotated[
         Path | None,
-        typer.Option("--plan", metavar="PLAN", help="The plan file --officer is looked up in."),
+        typer.Option(
+            "--plan", metavar="PLAN", help="The plan file --officer or --session is looked up in."
+        ),
     ] = None,
+    session: Annotated[
+        str | None,
+        typer.Option(
+            "--session",
+            metavar="ID",
+            help="With --plan: every other trainer, date, venue and NGO this session could "
+            "have with the rest of the plan fixed, and the rule that forbids each other one.",
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="With --session: list every alternative, not the top 10."),
+    ] = False,
     time_limit: common.TimeLimitOption = 60.0,
     seed: common.SeedOption = 0,
     workers: common.WorkersOption = None,  # type: ignore[assignment]
@@ -39,9 +55,27 @@ def explain(
 ) -> None:
     """Explain why the data admit no plan: the pre-check findings, then the rules and data
     items that conflict and how much each must give (exit 0: the explanation is the answer).
-    With --officer ID --plan PLAN: why that officer is or is not in the plan."""
+    With --officer ID --plan PLAN: why that officer is or is not in the plan. With --session
+    ID --plan PLAN: what else that session could be (trainer, date, venue, NGO), with the
+    cost, the change weight and the officers who would move, and what forbids the rest."""
+    if session is not None:
+        from trafficplan.cli.alternatives import explain_session
+
+        if officer is not None:
+            raise UsageError("--officer and --session are separate questions: give one")
+        if plan is None:
+            raise UsageError("--session and --plan go together: explain --session ID --plan PLAN")
+        explain_session(data, plan, session, as_json, show_all)
+        return
+    if show_all:
+        raise UsageError("--all goes with --session: explain --session ID --plan PLAN --all")
     if officer is not None or plan is not None:
-        if officer is None or plan is None:
+        if officer is None:
+            raise UsageError(
+                "--plan goes with --officer ID or --session ID: explain --officer ID --plan "
+                "PLAN, or explain --session ID --plan PLAN"
+            )
+        if plan is None:
             raise UsageError("--officer and --plan go together: explain --officer ID --plan PLAN")
         _explain_officer(data, officer, plan, as_json)
         return

@@ -71,7 +71,7 @@ def export(
         typer.Option(
             "--out",
             help="Folder to write rosters/, schedule.csv, unassigned.csv, costs.csv, "
-            "summary.csv and calendars/ into (created if needed).",
+            "summary.csv, reserves.csv and calendars/ into (created if needed).",
         ),
     ],
     data_dir: common.DataOption = common.DEFAULT_DATA,

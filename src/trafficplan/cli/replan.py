@@ -16,6 +16,7 @@ from trafficplan.cli.app import app
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from trafficplan.diagnostics.alternatives import Applied
     from trafficplan.plan import Plan
     from trafficplan.plan.changes import ChangeList
     from trafficplan.solver.api import SolveResult
@@ -30,10 +31,12 @@ class Replanned:
 
     plan: Plan
     changes: ChangeList
-    result: SolveResult
+    result: SolveResult | None
+    """None when nothing was solved (``--apply-alternative`` alone)."""
     out: Path
     changes_path: Path
     since: date
+    alternative: Applied | None = None
 
 
 def parse_since(text: str) -> date:
@@ -77,14 +80,6 @@ def replan(
     plan_file: Annotated[
         Path, typer.Argument(metavar="PLAN", help="The published plan (JSON) to re-plan.")
     ],
-    since: Annotated[
-        str,
-        typer.Option(
-            "--since",
-            metavar="DATE",
-            help="First day that may change (YYYY-MM-DD); sessions before it stay as they were.",
-        ),
-    ],
     out: Annotated[
         Path,
         typer.Option(
@@ -93,6 +88,15 @@ def replan(
             "(NEW.json: NEW.changes.csv).",
         ),
     ],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="First day that may change (YYYY-MM-DD); sessions before it stay as they were. "
+            "Required, except with --apply-alternative alone.",
+        ),
+    ] = None,
     data: common.DataOption = common.DEFAULT_DATA,
     set_: Annotated[
         list[str] | None,
@@ -119,6 +123,7 @@ def replan(
             help="Also write the edited data folder (the --set/--drop edits applied) to DIR.",
         ),
     ] = None,
+    apply_alternative: common.ApplyAlternativeOption = None,
     time_limit: common.TimeLimitOption = 60.0,
     seed: common.SeedOption = 0,
     workers: common.WorkersOption = None,  # type: ignore[assignment]
@@ -127,7 +132,11 @@ def replan(
     """Re-plan after the data changed: sessions before --since stay exactly as they were; the
     rest keeps every rule, trains as many officers as before if it can, and moves as few
     sessions, officers, trainers and NGOs as possible. Prints the change list and who must be
-    told, writes the new plan and its change list beside it (NEW.json: NEW.changes.csv)."""
+    told, writes the new plan and its change list beside it (NEW.json: NEW.changes.csv).
+
+    With --apply-alternative SESSION:KIND=VALUE (as explain --session lists them) the
+    alternative becomes the published plan: alone, it is applied as it is (no solve, checked
+    by the checker); with --set/--drop and --since, the rest is then re-planned from it."""
     from trafficplan.atomic import write_bytes_atomic
     from trafficplan.diagnostics.officer import explain_unassigned
     from trafficplan.exports.bundle import UNASSIGNED_FILE
@@ -148,6 +157,17 @@ def replan(
     from trafficplan.solver.replan import replan as run_replan
     from trafficplan.solver.room import room_for_no_shows
 
+    sets, drops = list(set_ or []), list(drop or [])
+    if apply_alternative is not None and not sets and not drops:
+        if save_data is not None:
+            raise UsageError("--save-data goes with --set/--drop: nothing is edited here")
+        _apply_only(plan_file, data, apply_alternative, since, out, as_json)
+        return
+    if since is None:
+        raise UsageError(
+            "replan needs --since DATE, the first day that may change (YYYY-MM-DD); "
+            "only --apply-alternative alone goes without it"
+        )
     first_day = parse_since(since)
     common.output_file(out, "--out")
     changes_path = common.output_file(changes_path_for(out), "the change list of --out", "")
@@ -155,7 +175,6 @@ def replan(
         common.output_folder(save_data, "--save-data")
     old = read_plan(plan_file)
     raw = read_raw(data)
-    sets, drops = list(set_ or []), list(drop or [])
     if sets or drops:
         problem, scenario = build_scenario(raw, sets, drops)
     else:
@@ -166,9 +185,14 @@ def replan(
     unassigned_path = out.parent / UNASSIGNED_FILE
     if attendance is not None:
         common.output_file(unassigned_path, "the unassigned.csv beside --out", "")
+    start = old
+    applied = None
+    if apply_alternative is not None:
+        applied = _alternative_of(plan_file, data, old, apply_alternative, first_day)
+        start = applied.plan
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     with common.live_search(options):
-        result = run_replan(problem, old, first_day, options, attendance)
+        result = run_replan(problem, start, first_day, options, attendance)
 
     if result.plan is None:
         status = "infeasible" if result.status == "infeasible" else "unknown"
@@ -203,7 +227,7 @@ def replan(
     if attendance is not None:
         rows = [unassigned_row(explanation) for explanation in unassigned]
         write_bytes_atomic(unassigned_path, csv_bytes(UNASSIGNED_HEADER, rows))
-    done = Replanned(plan, changes, result, out, changes_path, first_day)
+    done = Replanned(plan, changes, result, out, changes_path, first_day, applied)
     rooms = room_for_no_shows(plan, problem, set(unseated)) if unseated else []
     seats_now = problem.constraints.sessions.officers.max
     if as_json:
@@ -224,21 +248,77 @@ def replan(
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
+# ----- --apply-alternative ----------------------------------------------------------------------
+def _alternative_of(
+    plan_file: Path, folder: Path, plan: Plan, text: str, since: date | None
+) -> Applied:
+    """The plan with the alternative ``text`` applied, against the data the plan was made
+    from; with ``since``, nothing before that day may change (the new plan's
+    ``frozen_before``)."""
+    from trafficplan.diagnostics.alternatives import apply_alternative, parse_request
+    from trafficplan.inputs.attendance import read_plan_attendance
+    from trafficplan.plan import require_known_ids
+    from trafficplan.scenarios.edits import load_data_for_plan
+
+    parse_request(text)  # a malformed argument is a usage error before anything is read
+    problem = load_data_for_plan(folder, plan)
+    require_known_ids(plan, problem, str(plan_file))
+    attendance = read_plan_attendance(folder, problem, plan)
+    if since is not None:
+        frozen = max(since, plan.frozen_before) if plan.frozen_before else since
+        plan = plan.model_copy(update={"frozen_before": frozen})
+    return apply_alternative(problem, plan, text, attendance, str(plan_file))
+
+
+def _apply_only(
+    plan_file: Path, folder: Path, text: str, since_text: str | None, out: Path, as_json: bool
+) -> None:
+    """``replan PLAN --apply-alternative ... --out NEW``: the alternative applied as it is,
+    written with its change list; nothing is solved."""
+    from trafficplan.atomic import write_bytes_atomic
+    from trafficplan.diagnostics.alternatives import first_changeable_day
+    from trafficplan.plan import read_plan, write_plan
+    from trafficplan.plan.changes import plan_changes
+    from trafficplan.plan.weights import window_weeks
+    from trafficplan.scenarios.edits import load_data_for_plan
+
+    since = parse_since(since_text) if since_text is not None else None
+    common.output_file(out, "--out")
+    changes_path = common.output_file(changes_path_for(out), "the change list of --out", "")
+    old = read_plan(plan_file)
+    applied = _alternative_of(plan_file, folder, old, text, since)
+    problem = load_data_for_plan(folder, old)
+    window = problem.constraints.window
+    changes = plan_changes(old, applied.plan, window_weeks(window.start, window.end))
+    write_plan(applied.plan, out)
+    write_bytes_atomic(changes_path, changes.csv())
+    first_day = first_changeable_day(problem, applied.plan, None)
+    done = Replanned(applied.plan, changes, None, out, changes_path, first_day, applied)
+    if as_json:
+        common.print_json(_json_document(done))
+    else:
+        _render(done)
+
+
 def _json_document(done: Replanned) -> dict[str, object]:
     plan, changes, result = done.plan, done.changes, done.result
-    out, changes_path, since = done.out, done.changes_path, done.since
-    return {
+    out, changes_path = done.out, done.changes_path
+    frozen = plan.frozen_before
+    document: dict[str, object] = {
         "status": plan.status,
         "plan_file": str(out),
         "changes_file": str(changes_path),
-        "frozen_before": since.isoformat(),
-        "interrupted": result.interrupted,
+        "frozen_before": frozen.isoformat() if frozen is not None else None,
+        "interrupted": result is not None and result.interrupted,
         "objectives": [o.to_dict() for o in plan.objectives],
         "replan_objectives": [o.to_dict() for o in plan.replan_objectives],
         "metrics": plan.metrics,
         **changes.to_json(),
-        "wall_seconds": round(result.wall_seconds, 3),
+        "wall_seconds": round(result.wall_seconds, 3) if result is not None else 0.0,
     }
+    if done.alternative is not None:
+        document["alternative"] = done.alternative.to_json()
+    return document
 
 
 def _listed(items: list[str], limit: int = 6) -> str:
@@ -253,6 +333,8 @@ def _render(done: Replanned) -> None:
     from trafficplan.plan.changes import REPLAN_KINDS
 
     console = common.stdout_console()
+    if done.alternative is not None:
+        console.print(Text(f"Alternative applied: {done.alternative.summary()}"))
     if not changes.changes:
         console.print(f"Nothing changes: every session from {since} on stays as it was.")
     else:
@@ -319,6 +401,8 @@ def _render(done: Replanned) -> None:
         f"{counts['cancelled']} cancelled, {counts['changed_otherwise']} with other changes "
         f"(weight {counts['change_weight']}); {counts['officers_moved']} officer(s) moved, "
         f"{counts['officers_dropped']} dropped, {counts['reseated']} no-show(s) seated again. "
-        f"Solved in {result.wall_seconds:.1f}s."
+        + (f"Solved in {result.wall_seconds:.1f}s." if result is not None else "Nothing solved.")
     )
-    console.print(Text(f"New plan written to {out}; change list written to {changes_path}."))
+    console.print(
+        Text(f"New plan written to {out}; change list written to {changes_path}."), soft_wrap=True
+    )

@@ -17,6 +17,7 @@ from trafficplan.cli.app import app
 from trafficplan.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from trafficplan.diagnostics.alternatives import Applied
     from trafficplan.inputs import RawData
     from trafficplan.inputs.problem import ProblemData
     from trafficplan.plan import Plan
@@ -62,19 +63,28 @@ def whatif(
             "held session in attendance.csv, else the window's start).",
         ),
     ] = None,
+    apply_alternative: common.ApplyAlternativeOption = None,
     as_json: common.JsonOption = False,
 ) -> None:
     """Solve the data as they are and with the changes, and show both side by side with the
     differences and the sessions that moved (exit 0 even when a side has no plan). With
     --plan, the scenario re-plans the published plan with as little change as possible, and
-    the sessions shown are those that must change."""
+    the sessions shown are those that must change. With --plan and --apply-alternative
+    SESSION:KIND=VALUE (as explain --session lists them), the alternative is applied to the
+    published plan first: alone, the scenario is that plan; with --set/--drop, that plan
+    re-planned."""
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.scenarios.comparison import metric_delta, moved_sessions
     from trafficplan.scenarios.edits import build_scenario
     from trafficplan.scenarios.runs import parallel_jobs
 
     sets, drops = list(set_ or []), list(drop or [])
-    if not sets and not drops:
+    if apply_alternative is not None and plan is None:
+        raise UsageError(
+            "--apply-alternative goes with --plan: whatif --plan PLAN --apply-alternative "
+            "SESSION:KIND=VALUE"
+        )
+    if not sets and not drops and apply_alternative is None:
         raise UsageError("whatif needs at least one --set KEY=VALUE or --drop KEY")
     if since is not None and plan is None:
         raise UsageError("--since goes with --plan: whatif --plan PLAN --since DATE ...")
@@ -85,14 +95,24 @@ def whatif(
         common.note_attendance_ignored(data, "whatif without --plan")
     total_workers = workers or os.cpu_count() or 1
     if plan is not None:
-        baseline, outcome, scenario, interrupted = _against_plan(
-            raw, plan, since, sets, drops, _options(time_limit, seed, total_workers)
+        options = _options(time_limit, seed, total_workers)
+        baseline, outcome, scenario, interrupted, applied = _against_plan(
+            raw, plan, since, sets, drops, options, apply_alternative
         )
         delta = metric_delta(baseline, outcome)
         moved = _changes_from(baseline, outcome)
         written = _write_outputs(out_dir, baseline.plan, outcome.plan, scenario) if out_dir else []
         _report(
-            as_json, scenario, baseline, outcome, delta, moved, written, interrupted, "published"
+            as_json,
+            scenario,
+            baseline,
+            outcome,
+            delta,
+            moved,
+            written,
+            interrupted,
+            "published",
+            applied,
         )
         return
     baseline_data = build_data(raw)
@@ -127,23 +147,28 @@ def _report(
     written: list[Path],
     interrupted: bool,
     first: str = "baseline",
+    applied: Applied | None = None,
 ) -> None:
-    """Print the comparison (or its JSON); ``first`` names the side compared with."""
+    """Print the comparison (or its JSON); ``first`` names the side compared with, and
+    ``applied`` is the alternative applied to it first (``--apply-alternative``)."""
     from trafficplan.scenarios.comparison import moved_json
 
     if as_json:
-        common.print_json(
-            {
-                "changes": scenario.to_json(),
-                "baseline": baseline.to_json(),
-                "scenario": outcome.to_json(),
-                "delta": delta,
-                "moved": [moved_json(change) for change in moved],
-                "written": [str(path) for path in written],
-            }
-        )
+        document: dict[str, Any] = {
+            "changes": scenario.to_json(),
+            "baseline": baseline.to_json(),
+            "scenario": outcome.to_json(),
+            "delta": delta,
+            "moved": [moved_json(change) for change in moved],
+            "written": [str(path) for path in written],
+        }
+        if applied is not None:
+            document["alternative"] = applied.to_json()
+        common.print_json(document)
     else:
         console = common.stdout_console()
+        if applied is not None:
+            console.print(f"Alternative applied first: {applied.summary()}", markup=False)
         _render(console, scenario, baseline, outcome, delta, moved, first)
         for path in written:
             console.print(f"Wrote {path}")
@@ -168,28 +193,43 @@ def _against_plan(
     sets: list[str],
     drops: list[str],
     options: SolveOptions,
-) -> tuple[Outcome, Outcome, Scenario, bool]:
+    alternative: str | None = None,
+) -> tuple[Outcome, Outcome, Scenario, bool, Applied | None]:
     """The published plan (baseline) and the scenario re-planned from it with minimal change.
 
     The scenario's edits come on top of the edits the plan was made with; ``since`` defaults
     to the day after the last held session (``attendance.csv``), else the first day of the
     window, so every session not held may change, but only as much as the scenario requires.
+    With ``alternative`` (``--apply-alternative``) the re-plan starts from the published plan
+    with that alternative applied; without edits, that plan is the scenario (nothing solved).
     """
     from trafficplan.cli.replan import parse_since, require_days_to_replan
+    from trafficplan.diagnostics.alternatives import apply_alternative, parse_request
     from trafficplan.inputs.attendance import read_attendance, read_plan_attendance
     from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.scenarios.comparison import Outcome, outcome_of, plan_outcome
     from trafficplan.scenarios.edits import build_scenario, load_data_for_plan
     from trafficplan.solver.replan import replan
 
+    if alternative is not None:
+        parse_request(alternative)  # a malformed argument is a usage error before any work
     published = read_plan(plan_path)
     published_data = load_data_for_plan(raw.folder, published)
     require_known_ids(published, published_data, str(plan_path))
+    applied = None
+    start = published
+    if alternative is not None:
+        sheets = read_plan_attendance(raw.folder, published_data, published)
+        applied = apply_alternative(published_data, published, alternative, sheets, str(plan_path))
+        start = applied.plan
     recorded_sets = [e.text for e in published.edits if e.option == "set"]
     recorded_drops = [e.text for e in published.edits if e.option == "drop"]
     scenario_data, scenario = build_scenario(
         raw, [*recorded_sets, *sets], [*recorded_drops, *drops]
     )
+    baseline = plan_outcome(published, published_data)
+    if applied is not None and not sets and not drops:
+        return baseline, plan_outcome(applied.plan, published_data), scenario, False, applied
     attendance = read_attendance(raw.folder, published_data)
     held = [s.date for s in published.sessions if attendance and s.id in attendance.held]
     if since_text is not None:
@@ -200,14 +240,13 @@ def _against_plan(
         first_day = scenario_data.constraints.window.start
     require_days_to_replan(first_day, scenario_data.constraints.window.end)
     attendance = read_plan_attendance(raw.folder, published_data, published, first_day)
-    baseline = plan_outcome(published, published_data)
     with common.live_search(options, label="scenario"):
-        result = replan(scenario_data, published, first_day, options, attendance)
+        result = replan(scenario_data, start, first_day, options, attendance)
     if result.plan is None:
         outcome = Outcome(status=result.status, reasons=list(result.reasons))
     else:
         outcome = outcome_of(result, scenario_data)
-    return baseline, outcome, scenario, result.interrupted
+    return baseline, outcome, scenario, result.interrupted, applied
 
 
 def _changes_from(baseline: Outcome, outcome: Outcome) -> list[SessionChange]:

@@ -22,10 +22,12 @@ from trafficplan.exports.cells import csv_bytes
 from trafficplan.exports.filenames import unique_file_stems
 from trafficplan.exports.tables import (
     COSTS_HEADER,
+    RESERVES_HEADER,
     ROSTER_HEADER,
     SCHEDULE_HEADER,
     UNASSIGNED_HEADER,
     cost_rows,
+    reserve_rows,
     roster_rows,
     schedule_rows,
     unassigned_rows,
@@ -40,8 +42,9 @@ SCHEDULE_FILE = "schedule.csv"
 UNASSIGNED_FILE = "unassigned.csv"
 COSTS_FILE = "costs.csv"
 SUMMARY_FILE = "summary.csv"
+RESERVES_FILE = "reserves.csv"
 
-FileKind = Literal["roster", "schedule", "unassigned", "costs", "summary", "calendar"]
+FileKind = Literal["roster", "schedule", "unassigned", "costs", "summary", "reserves", "calendar"]
 WriteStatus = Literal["new", "updated", "unchanged"]
 
 
@@ -113,7 +116,8 @@ def build_export(
     One roster per region of the data (header only for a region without sessions), the
     schedule, the officers without a session (always, header only when there is none), the
     cost by region and component, planned versus attended per region and district
-    (``summary.csv``, with the sign-in sheets in ``attendance``), and one calendar per
+    (``summary.csv``, with the sign-in sheets in ``attendance``), the reserves for a seat
+    freed the day before in each session not held yet (``reserves.csv``), and one calendar per
     trainer of the data who has a session in the plan or a calendar from a previous export in
     ``out_dir`` (read back to keep UIDs, bump SEQUENCE and cancel sessions that left it).
     The plan's ids must be known to the data (:func:`trafficplan.plan.require_known_ids`).
@@ -142,6 +146,7 @@ def build_export(
         (UNASSIGNED_FILE, "unassigned", UNASSIGNED_HEADER, unassigned_rows(data, plan)),
         (COSTS_FILE, "costs", COSTS_HEADER, cost_rows(data, plan)),
         (SUMMARY_FILE, "summary", SUMMARY_HEADER, summary_rows(data, plan, attendance)),
+        (RESERVES_FILE, "reserves", RESERVES_HEADER, reserve_rows(data, plan, attendance)),
     ]
     for name, kind, header, rows in tables:
         files.append(

@@ -10,6 +10,7 @@ the weekday and start time, the trainers and NGOs.
 from __future__ import annotations
 
 from trafficplan.diagnostics.officer import OfficerExplanation, explain_unassigned
+from trafficplan.diagnostics.reserves import reserves
 from trafficplan.exports.attendance import held_roster_extras, roster_status
 from trafficplan.exports.cells import join_list
 from trafficplan.inputs.attendance import Attendance
@@ -34,6 +35,8 @@ ROSTER_HEADER = (
 )
 """The spec's six columns in place, then what makes a roster fit to forward (spec 6.8)."""
 UNASSIGNED_HEADER = ("officer_id", "officer_name", "region", "district", "reason")
+RESERVES_HEADER = ("session_id", "rank", "officer_id", "officer_name", "district", "now")
+"""``reserves.csv`` (spec 7.4): who could take a seat freed the day before."""
 COSTS_HEADER = ("region", "component", "eur")
 SCHEDULE_HEADER = (
     "session_id",
@@ -137,4 +140,23 @@ def schedule_rows(plan: Plan) -> list[tuple[str, ...]]:
             str(len(session.officers)),
         )
         for session in sessions
+    ]
+
+
+def reserve_rows(
+    data: ProblemData, plan: Plan, attendance: Attendance | None = None
+) -> list[tuple[str, ...]]:
+    """Rows of ``reserves.csv``: per session not held yet, up to five officers who could take
+    a seat freed the day before (:func:`~trafficplan.diagnostics.reserves.reserves`), by
+    session date and id, then rank; ``now`` is the officer's own later session, or empty."""
+    return [
+        (
+            reserve.session_id,
+            str(reserve.rank),
+            reserve.officer.id,
+            reserve.officer.name,
+            reserve.officer.district,
+            reserve.now or "",
+        )
+        for reserve in reserves(data, plan, attendance)
     ]
