@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trafficplan.checker.report import Violation
 
 
 class ExitCode(IntEnum):
@@ -44,6 +48,18 @@ class TrafficplanError(Exception):
     def lines(self) -> list[str]:
         """The one-line messages to show the user."""
         return [str(self)]
+
+
+class PlanViolationsError(TrafficplanError):
+    """A plan that breaks hard rules where a command needs one that keeps them (exit 1);
+    subclasses say what the command would have done."""
+
+    exit_code = ExitCode.VIOLATIONS
+
+    def __init__(self, source: str, violations: list[Violation]):
+        self.source = source
+        self.violations = violations
+        super().__init__(f"{source}: the plan breaks {len(violations)} rule(s)")
 
 
 class InputError(TrafficplanError):

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.errors import ExitCode, TrafficplanError
+from trafficplan.errors import PlanViolationsError
 
 if TYPE_CHECKING:
     from trafficplan.checker.report import Violation
@@ -21,15 +21,8 @@ if TYPE_CHECKING:
 SHOWN_VIOLATIONS = 5
 
 
-class PlanBreaksRulesError(TrafficplanError):
+class PlanBreaksRulesError(PlanViolationsError):
     """The plan to export breaks hard rules and ``--force`` was not given."""
-
-    exit_code = ExitCode.VIOLATIONS
-
-    def __init__(self, source: str, violations: list[Violation]):
-        self.source = source
-        self.violations = violations
-        super().__init__(f"{source}: the plan breaks {len(violations)} rule(s)")
 
     def lines(self) -> list[str]:
         """The count, the first few violations, and how to export anyway."""

@@ -45,7 +45,7 @@ from trafficplan.checker.metrics import exact_cost_eur
 from trafficplan.checker.report import Violation
 from trafficplan.checker.rules import RULE_CHECKS, check_budget, check_fixed
 from trafficplan.checker.view import PlanView, distinct
-from trafficplan.errors import ExitCode, TrafficplanError, UsageError
+from trafficplan.errors import ExitCode, PlanViolationsError, TrafficplanError, UsageError
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.dates import parse_iso_date
 from trafficplan.inputs.problem import ProblemData
@@ -163,15 +163,8 @@ def parse_request(text: str, option: str = "--apply-alternative") -> Request:
 
 
 # ----- errors -------------------------------------------------------------------------------
-class PlanNotValidError(TrafficplanError):
+class PlanNotValidError(PlanViolationsError):
     """Alternatives are offered only for a plan that keeps every rule (exit 1)."""
-
-    exit_code = ExitCode.VIOLATIONS
-
-    def __init__(self, source: str, violations: list[Violation]):
-        self.source = source
-        self.violations = violations
-        super().__init__(f"{source}: the plan breaks {len(violations)} rule(s)")
 
     def lines(self) -> list[str]:
         shown = [f"{v.rule}: {v.message}" for v in self.violations[:3]]
