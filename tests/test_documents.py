@@ -231,3 +231,18 @@ def test_a_sign_in_page_draws_to_png(folder: Path, tmp_path: Path) -> None:
     dark = sum(histogram[:128]) / (image.size[0] * image.size[1])
     assert 0.01 < dark < 0.3  # text and table lines on a white page: neither blank nor black
     document.close()
+
+
+def test_a_file_where_the_sign_in_folder_goes_is_refused_before_any_work(
+    folder: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    write_plan(published(), plan_file)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sign-in").write_text("not a folder", "utf-8")
+    args = ["export", str(plan_file), "--data", str(folder), "--out", str(out), "--pdf"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert f"--out {out / 'sign-in'}: is a file, not a folder" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["sign-in"]  # nothing written

@@ -120,6 +120,15 @@ def export(
     from trafficplan.scenarios.edits import load_data_for_plan
 
     common.output_folder(out, "--out")
+    if xlsx:
+        from trafficplan.exports.workbook import WORKBOOK_FILE
+
+        common.output_file(out / WORKBOOK_FILE, "--out", "")
+    if pdf:
+        from trafficplan.exports.bundle import CERTIFICATES_DIR, SIGN_IN_DIR
+
+        common.output_folder(out / SIGN_IN_DIR, "--out")
+        common.output_folder(out / CERTIFICATES_DIR, "--out")
     common.attendance_input(attendance_path)
     plan = read_plan(plan_path)
     data = load_data_for_plan(data_dir, plan)
