@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 def check(
     plan: common.PlanArgument,
     data: common.DataOption = common.DEFAULT_DATA,
+    attendance_path: common.AttendanceOption = None,
     as_json: common.JsonOption = False,
 ) -> None:
     """Check a plan against every rule of the data; list each broken rule.
@@ -38,10 +39,11 @@ def check(
     from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.scenarios.edits import load_data_for_plan
 
+    common.attendance_input(attendance_path)
     loaded = read_plan(plan)
     problem_data = load_data_for_plan(data, loaded)
     require_known_ids(loaded, problem_data, str(plan))
-    attendance = read_plan_attendance(data, problem_data, loaded)
+    attendance = read_plan_attendance(data, problem_data, loaded, given=attendance_path)
     report = check_plan(problem_data, loaded, attendance)
     claims = objective_claims(problem_data, loaded)
     if as_json:

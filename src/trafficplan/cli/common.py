@@ -91,6 +91,19 @@ SchedulerOption = Annotated[
     ),
 ]
 
+AttendanceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--attendance",
+        metavar="FILE",
+        help="The sign-in sheets of held sessions: the workbook of export --xlsx with its "
+        "attendance column filled in (.xlsx), or an attendance CSV (.csv). Default: "
+        "attendance.xlsx or attendance.csv in the data folder.",
+    ),
+]
+"""The sign-in sheets a command reads instead of the data folder's (``check``, ``export``,
+``report``, ``replan``, ``validate``)."""
+
 DEFAULT_DATA = Path("data")
 
 
@@ -340,16 +353,31 @@ def live_search(
         signal.signal(signal.SIGINT, previous)
 
 
-def note_attendance_ignored(folder: Path, command: str) -> None:
-    """Say on stderr, in one line, that ``attendance.csv`` plays no part in this command."""
-    from trafficplan.inputs.attendance import ATTENDANCE
+def attendance_input(path: Path | None) -> Path | None:
+    """Check, before any work, that ``--attendance FILE`` names a ``.xlsx`` or ``.csv`` file.
 
-    if (Path(folder) / ATTENDANCE).is_file():
-        stderr_console().print(
-            f"Note: {command} ignores {ATTENDANCE} (it records sessions held; "
-            "`trafficplan replan` and `check` use it).",
-            highlight=False,
+    Raises:
+        UsageError: another kind of file (exit 2).
+    """
+    if path is not None and path.suffix.lower() not in (".xlsx", ".csv"):
+        raise UsageError(
+            f"--attendance {path}: give the workbook sent back (.xlsx) or an attendance CSV (.csv)"
         )
+    return path
+
+
+def note_attendance_ignored(folder: Path, command: str) -> None:
+    """Say on stderr, in one line, that the folder's attendance file plays no part in this
+    command."""
+    from trafficplan.inputs.attendance import ATTENDANCE_FILES
+
+    for name in ATTENDANCE_FILES:
+        if (Path(folder) / name).is_file():
+            stderr_console().print(
+                f"Note: {command} ignores {name} (it records sessions held; "
+                "`trafficplan replan` and `check` use it).",
+                highlight=False,
+            )
 
 
 def sweep_progress() -> Progress:

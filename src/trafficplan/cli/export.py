@@ -1,5 +1,6 @@
 """``trafficplan export PLAN --out DIR``: rosters, schedule, officers without a session, costs
-and trainer calendars."""
+and trainer calendars; with ``--xlsx`` the programme workbook, with ``--pdf`` sign-in sheets
+and certificates."""
 
 from __future__ import annotations
 
@@ -49,6 +50,13 @@ def describe_violation(violation: Violation) -> str:
 
 
 def _content(file: ExportFile) -> str:
+    if file.kind == "workbook":
+        return f"{file.sheets} sheets"
+    if file.kind == "sign_in":
+        pages = f"{file.pages} page{'s' if file.pages != 1 else ''}"
+        return f"{file.rows} officer{'s' if file.rows != 1 else ''}, {pages}"
+    if file.kind == "certificates":
+        return f"{file.rows} certificate{'s' if file.rows != 1 else ''}"
     if file.kind == "calendar":
         events = f"{file.events} event{'s' if file.events != 1 else ''}"
         return f"{events}, {file.cancelled} cancelled" if file.cancelled else events
@@ -67,7 +75,24 @@ def export(
             "summary.csv, reserves.csv and calendars/ into (created if needed).",
         ),
     ],
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Also write programme.xlsx: the schedule, a roster sheet per region with an "
+            "attendance column to fill in, the officers left out, costs and the summary.",
+        ),
+    ] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="Also write sign-in/<session>.pdf (an A4 sign-in sheet per session) and, "
+            "for held sessions, certificates/<region>.pdf (a certificate per officer present).",
+        ),
+    ] = False,
     data_dir: common.DataOption = common.DEFAULT_DATA,
+    attendance_path: common.AttendanceOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Export even a plan that breaks hard rules.")
     ] = False,
@@ -77,7 +102,9 @@ def export(
     region and component, and trainer calendars of a plan.
 
     The tables are CSV for spreadsheets (UTF-8 with BOM, CRLF, formula-safe); calendars are
-    iCalendar files whose events keep their UIDs across re-exports.
+    iCalendar files whose events keep their UIDs across re-exports. --xlsx adds the same
+    tables as one workbook, which a region fills in and sends back as attendance; --pdf adds
+    printable sign-in sheets and certificates of attendance.
     """
     from trafficplan.checker import check_plan
     from trafficplan.exports import build_export, write_export
@@ -86,10 +113,20 @@ def export(
     from trafficplan.scenarios.edits import load_data_for_plan
 
     common.output_folder(out, "--out")
+    if xlsx:
+        from trafficplan.exports.workbook import WORKBOOK_FILE
+
+        common.output_file(out / WORKBOOK_FILE, "--out", "")
+    if pdf:
+        from trafficplan.exports.bundle import CERTIFICATES_DIR, SIGN_IN_DIR
+
+        common.output_folder(out / SIGN_IN_DIR, "--out")
+        common.output_folder(out / CERTIFICATES_DIR, "--out")
+    common.attendance_input(attendance_path)
     plan = read_plan(plan_path)
     data = load_data_for_plan(data_dir, plan)
     require_known_ids(plan, data, str(plan_path))
-    attendance = read_plan_attendance(data_dir, data, plan)
+    attendance = read_plan_attendance(data_dir, data, plan, given=attendance_path)
 
     # what happened in held sessions is a warning of rule attendance, never a refusal
     report = check_plan(data, plan, attendance)
@@ -101,7 +138,7 @@ def export(
     if violations:
         warnings.insert(0, f"exported a plan that breaks {len(violations)} rule(s) (--force)")
 
-    export_files = build_export(data, plan, out, attendance=attendance)
+    export_files = build_export(data, plan, out, attendance=attendance, xlsx=xlsx, pdf=pdf)
     written = write_export(export_files, out)
     foreign = [str(path) for path in export_files.foreign_calendars]
     if foreign:
@@ -125,6 +162,8 @@ def export(
                         "rows": item.file.rows,
                         "events": item.file.events,
                         "cancelled": item.file.cancelled,
+                        "sheets": item.file.sheets,
+                        "pages": item.file.pages,
                         "status": item.status,
                     }
                     for item in written

@@ -124,6 +124,7 @@ def replan(
         ),
     ] = None,
     apply_alternative: common.ApplyAlternativeOption = None,
+    attendance_path: common.AttendanceOption = None,
     time_limit: common.TimeLimitOption = 60.0,
     seed: common.SeedOption = 0,
     workers: common.WorkersOption = None,  # type: ignore[assignment]
@@ -173,6 +174,7 @@ def replan(
     changes_path = common.output_file(changes_path_for(out), "the change list of --out", "")
     if save_data is not None:
         common.output_folder(save_data, "--save-data")
+    common.attendance_input(attendance_path)
     old = read_plan(plan_file)
     raw = read_raw(data)
     if sets or drops:
@@ -181,7 +183,7 @@ def replan(
         problem, scenario = build_data(raw), apply_scenario(raw, [], [])
 
     require_days_to_replan(first_day, problem.constraints.window.end)
-    attendance = read_plan_attendance(data, problem, old, first_day)
+    attendance = read_plan_attendance(data, problem, old, first_day, given=attendance_path)
     unassigned_path = out.parent / UNASSIGNED_FILE
     if attendance is not None:
         common.output_file(unassigned_path, "the unassigned.csv beside --out", "")

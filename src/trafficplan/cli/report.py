@@ -65,6 +65,7 @@ def report(
         ),
     ] = None,
     data_dir: common.DataOption = common.DEFAULT_DATA,
+    attendance_path: common.AttendanceOption = None,
     as_json: common.JsonOption = False,
 ) -> None:
     """Make a report of a plan to send: summary, calendar, trainers, map, officers, NGOs,
@@ -85,6 +86,7 @@ def report(
         common.output_file(html, "--html", "report.html")
     if png is not None:
         common.output_folder(png, "--png")
+    common.attendance_input(attendance_path)
     frontier = None
     if tradeoff_dir is not None:
         from trafficplan.scenarios.tradeoff import read_frontier
@@ -97,7 +99,7 @@ def report(
         # Refuse before writing anything rather than leave an HTML file and then fail.
         require_browser()
 
-    attendance = read_plan_attendance(data_dir, data, plan)
+    attendance = read_plan_attendance(data_dir, data, plan, given=attendance_path)
     result = build_report(data, plan, plan_path.name, attendance, frontier)
     content = result.content
     html_bytes = write_html(result, html) if html is not None else None

@@ -36,26 +36,28 @@ def validate(
         typer.Option(
             "--plan",
             metavar="PLAN",
-            help="With attendance.csv: also check its session ids against this plan and count "
-            "the substitutes (officers present who were not on the roster).",
+            help="With attendance (attendance.csv or .xlsx): also check its session ids against "
+            "this plan and count the substitutes (officers present who were not on the roster).",
         ),
     ] = None,
+    attendance_path: common.AttendanceOption = None,
     as_json: common.JsonOption = False,
 ) -> None:
     """Load and check the data folder: summary of regions, trainers, working days and seats,
-    the sign-in sheets of held sessions (attendance.csv) if any, and the findings that show
-    data which cannot work.
+    the sign-in sheets of held sessions (attendance.csv or attendance.xlsx, or --attendance
+    FILE) if any, and the findings that show data which cannot work.
 
     Exits 0 when the folder loads (even when findings say no plan can exist), 3 when it is
     invalid (one line per defect).
     """
+    common.attendance_input(attendance_path)
     try:
         problem = load_data(data)
         published = read_plan(plan) if plan is not None else None
         if published is not None:
-            attendance = read_plan_attendance(data, problem, published)
+            attendance = read_plan_attendance(data, problem, published, given=attendance_path)
         else:
-            attendance = read_attendance(data, problem)
+            attendance = read_attendance(data, problem, attendance_path)
     except InputError as exc:
         if as_json:
             common.print_json(
@@ -66,6 +68,7 @@ def validate(
     document["attendance"] = (
         attendance_summary(attendance, problem, published) if attendance is not None else None
     )
+    document["attendance_file"] = attendance.source if attendance is not None else None
     if as_json:
         common.print_json(document)
     else:
@@ -289,7 +292,7 @@ def render_summary(document: dict[str, Any]) -> None:
         + (f"; {_count(sessions['fixed'], 'fixed session')}" if sessions["fixed"] else "")
     )
 
-    _render_attendance(document.get("attendance"))
+    _render_attendance(document.get("attendance"), document.get("attendance_file"))
     findings = document["findings"]
     errors = [f for f in findings if f["severity"] == ERROR]
     warnings = [f for f in findings if f["severity"] == WARNING]
@@ -314,10 +317,12 @@ def render_summary(document: dict[str, Any]) -> None:
         console.print(f"[bold green]The data are valid[/]{tail}.")
 
 
-def _render_attendance(summary: dict[str, dict[str, int | None]] | None) -> None:
+def _render_attendance(
+    summary: dict[str, dict[str, int | None]] | None, source: str | None
+) -> None:
     if summary is None:
         return
-    table = Table(title="Attendance (attendance.csv)", title_justify="left")
+    table = Table(title=escape(f"Attendance ({source or 'attendance.csv'})"), title_justify="left")
     for column in ("region", "held sessions", "present", "absent", "substitutes"):
         table.add_column(column, justify="left" if column == "region" else "right")
     for region, counts in summary.items():

@@ -43,8 +43,21 @@ UNASSIGNED_FILE = "unassigned.csv"
 COSTS_FILE = "costs.csv"
 SUMMARY_FILE = "summary.csv"
 RESERVES_FILE = "reserves.csv"
+SIGN_IN_DIR = "sign-in"
+CERTIFICATES_DIR = "certificates"
 
-FileKind = Literal["roster", "schedule", "unassigned", "costs", "summary", "reserves", "calendar"]
+FileKind = Literal[
+    "roster",
+    "schedule",
+    "unassigned",
+    "costs",
+    "summary",
+    "reserves",
+    "calendar",
+    "workbook",
+    "sign_in",
+    "certificates",
+]
 WriteStatus = Literal["new", "updated", "unchanged"]
 
 
@@ -75,8 +88,10 @@ class ExportFile:
     """One file of an export, ready to write.
 
     ``path`` is relative to the output folder; ``subject`` is the region id of a roster and
-    the trainer id of a calendar. ``rows`` counts data rows of a CSV (header excluded);
-    ``events`` and ``cancelled`` count a calendar's active and cancelled events.
+    the trainer id of a calendar (the session id of a sign-in sheet, the region id of its
+    certificates). ``rows`` counts data rows of a CSV (header excluded); ``events`` and
+    ``cancelled`` count a calendar's active and cancelled events; ``sheets`` a workbook's
+    sheets, ``pages`` a PDF's pages.
     """
 
     path: PurePosixPath
@@ -86,6 +101,8 @@ class ExportFile:
     rows: int | None = None
     events: int | None = None
     cancelled: int | None = None
+    sheets: int | None = None
+    pages: int | None = None
 
 
 @dataclass
@@ -110,6 +127,8 @@ def build_export(
     out_dir: Path,
     now: datetime | None = None,
     attendance: Attendance | None = None,
+    xlsx: bool = False,
+    pdf: bool = False,
 ) -> Export:
     """Build the content of every export file of ``plan`` for the folder ``out_dir``.
 
@@ -120,6 +139,9 @@ def build_export(
     freed the day before in each session not held yet (``reserves.csv``), and one calendar per
     trainer of the data who has a session in the plan or a calendar from a previous export in
     ``out_dir`` (read back to keep UIDs, bump SEQUENCE and cancel sessions that left it).
+    With ``xlsx``, also ``programme.xlsx`` (:mod:`trafficplan.exports.workbook`); with
+    ``pdf``, a sign-in sheet per session and, for regions with held sessions, their
+    certificates of attendance (:func:`document_files`).
     The plan's ids must be known to the data (:func:`trafficplan.plan.require_known_ids`).
 
     Raises:
@@ -180,6 +202,21 @@ def build_export(
             )
         )
 
+    if xlsx:
+        from trafficplan.exports.workbook import WORKBOOK_FILE, programme_workbook, sheet_count
+
+        content = programme_workbook(data, plan, attendance)
+        files.append(
+            ExportFile(
+                path=PurePosixPath(WORKBOOK_FILE),
+                kind="workbook",
+                content=content,
+                sheets=sheet_count(data),
+            )
+        )
+    if pdf:
+        files.extend(document_files(data, plan, attendance))
+
     ours = {file.path.name for file in files if file.kind == "calendar"}
     ours |= {f"{stem}.ics" for stem in trainer_stems.values()}
     calendars_dir = out_dir / CALENDARS_DIR
@@ -193,6 +230,50 @@ def build_export(
         else []
     )
     return Export(files=files, foreign_calendars=foreign)
+
+
+def document_files(
+    data: ProblemData, plan: Plan, attendance: Attendance | None
+) -> list[ExportFile]:
+    """The printable documents of ``export --pdf``: ``sign-in/<session_id>.pdf`` for every
+    session (by date, then id) and ``certificates/<region>.pdf`` for every region with a
+    held session whose sign-in sheet marks someone present."""
+    from trafficplan.exports.certificates import certified, region_certificates
+    from trafficplan.exports.signin import sign_in_sheet
+
+    files: list[ExportFile] = []
+    sessions = sorted(plan.sessions, key=lambda s: (s.date, s.id))
+    session_stems = unique_file_stems(session.id for session in sessions)
+    for session in sessions:
+        content, pages = sign_in_sheet(data, session)
+        files.append(
+            ExportFile(
+                path=PurePosixPath(SIGN_IN_DIR, f"{session_stems[session.id]}.pdf"),
+                kind="sign_in",
+                content=content,
+                subject=session.id,
+                rows=len(session.officers),
+                pages=pages,
+            )
+        )
+    if attendance is None:
+        return files
+    region_stems = unique_file_stems(region.id for region in data.regions)
+    for region in data.regions:
+        pairs = certified((s for s in sessions if s.region == region.id), attendance)
+        if not pairs:
+            continue
+        files.append(
+            ExportFile(
+                path=PurePosixPath(CERTIFICATES_DIR, f"{region_stems[region.id]}.pdf"),
+                kind="certificates",
+                content=region_certificates(data, pairs, region.name),
+                subject=region.id,
+                rows=len(pairs),
+                pages=len(pairs),
+            )
+        )
+    return files
 
 
 def write_export(export: Export, out_dir: Path) -> list[WrittenFile]:

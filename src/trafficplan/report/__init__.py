@@ -7,6 +7,7 @@ numbers) -> plotly figures -> HTML page (Jinja2) and/or PNG files (kaleido).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from trafficplan.atomic import write_bytes_atomic
@@ -57,6 +58,7 @@ def build_report(
     plan_source: str,
     attendance: Attendance | None = None,
     frontier: Frontier | None = None,
+    now: datetime | None = None,
 ) -> Report:
     """Check the plan against the data and compute the report.
 
@@ -68,9 +70,15 @@ def build_report(
             planned versus attended per region and week, and each region's no-show rate.
         frontier: a frontier written by ``tradeoff --out-dir`` (``report --tradeoff``): the
             report then shows it with this plan marked, and says in words where it stands.
+        now: when the report is made (default: now, in UTC), given with the tool's version
+            in the technical appendix.
     """
+    from trafficplan import __version__
+
     check = check_plan(data, plan, attendance)
     content = build_content(data, plan, check, plan_source)
+    content.generated = (now or datetime.now(UTC)).replace(microsecond=0)
+    content.version = __version__
     if attendance is not None:
         content.attendance = attendance_rows(plan, attendance)
         by_region, total = attendance_totals(content.attendance)

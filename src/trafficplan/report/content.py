@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -320,6 +320,10 @@ class ReportContent:
     attendance_by_region: dict[str, AttendanceTotal] = field(default_factory=dict)
     attendance_total: AttendanceTotal | None = None
     tradeoff: TradeoffView | None = None
+    generated: datetime | None = None
+    """When the report was made (the technical appendix says so, with the version)."""
+    version: str = ""
+    """The trafficplan version that made the report."""
 
     @property
     def trainers_used(self) -> int:

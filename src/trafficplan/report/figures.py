@@ -543,6 +543,7 @@ def map_figure(content: ReportContent) -> ReportFigure:
             text=[" / ".join(text(r.name) for r in group) for group in places.values()],
             textposition="top center",
             textfont={"size": 11},
+            cliponaxis=False,  # a name at the map's edge stays whole
             marker={
                 "size": trained,
                 "sizemode": "area",
@@ -678,15 +679,29 @@ def costs_figure(content: ReportContent) -> ReportFigure:
             textfont={"size": 11},
             showlegend=False,
             hoverinfo="skip",
+            cliponaxis=False,  # the total at the longest bar's end stays whole
         )
     )
-    height = 150 + 30 * max(1, len(regions))
+    # the legend goes below the axis: on a narrow page (printed) it wraps to more rows
+    # without running into the title
+    plot_px = 30 * max(1, len(regions))
+    height = 200 + plot_px
     _base_layout(fig, f"Cost by region and component, EUR {content.cost_eur:,.2f} in all", height)
     fig.update_layout(
         barmode="stack",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
-        margin={"t": 110, "b": 50, "l": 10, "r": 60},
-        xaxis={"title": {"text": "EUR"}, "tickformat": ",.0f", "rangemode": "tozero"},
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -62 / plot_px,  # below the tick labels and the axis title
+            "x": 0,
+            "traceorder": "normal",
+        },
+        margin={"t": 60, "b": 140, "l": 10, "r": 60},
+        xaxis={
+            "title": {"text": "EUR"},
+            "tickformat": ",.0f",
+            "range": [0, 1.1 * max(totals, default=0) or 1],
+        },
         yaxis={"autorange": "reversed", "automargin": True},
     )
     return ReportFigure("costs", "Costs", fig, 1000, height)

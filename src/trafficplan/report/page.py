@@ -21,6 +21,9 @@ from trafficplan.report.tradeoff import amount
 from trafficplan.report.words import component_label
 
 TEMPLATE = "report.html.j2"
+PRINT_WIDTH_PX = 720
+"""The width the charts are drawn at for printing: an A4 page less 10 mm margins (190 mm at
+96 px per inch is 718 px), so a printed chart's text has its screen size."""
 # No button may send the chart anywhere: no cloud sharing, no server to send it to.
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -114,4 +117,5 @@ def render_page(content: ReportContent, figures: list[ReportFigure], plotly_js: 
         charts={f.slug: figure_html(f) for f in figures},
         colours=COMPONENT_COLOURS,
         plotly_js=Markup(plotly_js),
+        print_width=PRINT_WIDTH_PX,
     )
