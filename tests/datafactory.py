@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from trafficplan.plan import PlanSession
+from trafficplan.plan import Plan, PlanSession
 
 SPEC_RULE_IDS = (
     "calendar",
@@ -78,6 +78,19 @@ def tiny_session(
         officers=officers,
         held=held,
     )
+
+
+def two_a_region() -> Plan:
+    """Two sessions a region: alpha on 1 and 8 June, beta on 2 and 9 June, 10 officers each."""
+    sessions = [
+        tiny_session(f"{region}-0{index + 1}", day, trainer, officers[index * 10 : index * 10 + 10])
+        for region, officers, days, trainer in (
+            ("alpha", ALPHA, (1, 8), "t01"),
+            ("beta", BETA, (2, 9), "t02"),
+        )
+        for index, day in enumerate(days)
+    ]
+    return Plan(status="feasible", sessions=sessions)
 
 
 def tiny() -> dict[str, Any]:

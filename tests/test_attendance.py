@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from datafactory import ALPHA, BETA, tiny, tiny_session, write_data
+from datafactory import ALPHA, BETA, tiny, tiny_session, two_a_region, write_data
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.errors import InputError
@@ -240,19 +240,6 @@ def test_check_as_held_is_what_replan_writes_when_no_one_can_be_seated_again(
 
 
 # ----- re-planning after sessions were held -----------------------------------------------------
-def two_a_region() -> Plan:
-    """Two sessions a region: alpha on 1 and 8 June, beta on 2 and 9 June, 10 officers each."""
-    sessions = [
-        tiny_session(f"{region}-0{index + 1}", day, trainer, officers[index * 10 : index * 10 + 10])
-        for region, officers, days, trainer in (
-            ("alpha", ALPHA, (1, 8), "t01"),
-            ("beta", BETA, (2, 9), "t02"),
-        )
-        for index, day in enumerate(days)
-    ]
-    return Plan(status="feasible", sessions=sessions)
-
-
 def test_replan_keeps_held_sessions_as_they_happened_and_reseats_no_shows(
     tmp_path: Path,
 ) -> None:

@@ -14,27 +14,14 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from datafactory import ALPHA, BETA, tiny, tiny_session, write_data
+from datafactory import ALPHA, tiny, two_a_region, write_data
 from trafficplan.cli import app
 from trafficplan.errors import InputError
 from trafficplan.inputs import load_data
 from trafficplan.inputs.attendance import read_attendance
-from trafficplan.plan import Plan, write_plan
+from trafficplan.plan import write_plan
 
 runner = CliRunner()
-
-
-def two_a_region() -> Plan:
-    """Two sessions a region: alpha on 1 and 8 June, beta on 2 and 9 June, 10 officers each."""
-    sessions = [
-        tiny_session(f"{region}-0{index + 1}", day, trainer, officers[index * 10 : index * 10 + 10])
-        for region, officers, days, trainer in (
-            ("alpha", ALPHA, (1, 8), "t01"),
-            ("beta", BETA, (2, 9), "t02"),
-        )
-        for index, day in enumerate(days)
-    ]
-    return Plan(status="feasible", sessions=sessions)
 
 
 @pytest.fixture
