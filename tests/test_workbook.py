@@ -119,9 +119,10 @@ def test_the_workbook_has_every_sheet_and_each_matches_its_csv(exported: Path) -
     for region in ("alpha", "beta"):
         rows = sheet_rows(book[region])
         roster = read_csv(exported / "rosters" / f"{region}.csv")
-        assert rows[0] == [*roster[0], "attendance"]
-        assert [[as_csv_text(v) for v in row[:-1]] for row in rows[1:]] == roster[1:]
-        assert {row[-1] for row in rows[1:]} == {None}  # no attendance recorded yet
+        width = len(roster[0])
+        assert rows[0][: width + 1] == [*roster[0], "attendance"]
+        assert [[as_csv_text(v) for v in row[:width]] for row in rows[1:]] == roster[1:]
+        assert {row[width] for row in rows[1:]} == {None}  # no attendance recorded yet
 
     costs = sheet_rows(book["Costs"])
     assert costs[0] == ["region", *COST_COMPONENTS, "total"]
@@ -141,6 +142,57 @@ def test_the_workbook_has_every_sheet_and_each_matches_its_csv(exported: Path) -
     assert [[as_csv_text(v) for v in row] for row in summary[:-1]] == summary_csv
     assert summary[-1][0] == "total"
     assert summary[-1][2:] == [sum(int(r[i]) for r in summary_csv[1:]) for i in range(2, 7)]
+
+
+def test_each_region_sheet_lists_its_reserves_beside_the_roster(exported: Path) -> None:
+    book = openpyxl.load_workbook(exported / "programme.xlsx")
+    reserves = read_csv(exported / "reserves.csv")
+    session_region = {row[0]: row[3] for row in read_csv(exported / "schedule.csv")[1:]}
+    for region in ("alpha", "beta"):
+        sheet = book[region]
+        rows = sheet_rows(sheet)
+        start = len(read_csv(exported / "rosters" / f"{region}.csv")[0]) + 2  # one empty column
+        assert {row[start - 1] for row in rows} == {None}
+        assert rows[0][start:] == [
+            "reserve_for",
+            "reserve_rank",
+            "reserve_officer_id",
+            "reserve_officer_name",
+            "reserve_district",
+            "reserve_now",
+        ]
+        block = [[as_csv_text(v) for v in row[start:]] for row in rows[1:]]
+        expected = [row for row in reserves[1:] if session_region[row[0]] == region]
+        assert expected, "the tiny plan leaves officers out, so every session has reserves"
+        assert [row for row in block if any(row)] == expected
+        assert isinstance(rows[1][start + 1], int)  # the rank is a number
+        # the roster's filter stops before the reserves: sorting the roster leaves them be
+        assert sheet.auto_filter.ref.endswith(
+            f"{openpyxl.utils.get_column_letter(start - 1)}"
+            f"{len([r for r in rows if r[0] is not None])}"
+        )
+
+
+def test_the_reserves_beside_a_roster_are_never_read_as_attendance(
+    exported: Path, tmp_path: Path
+) -> None:
+    """A region that scribbles in the reserves (a tick, a name) changes no attendance."""
+    book = openpyxl.load_workbook(exported / "programme.xlsx")
+    sheet = book["alpha"]
+    start = len(sheet_rows(sheet)[0]) - 6
+    sheet.cell(row=2, column=start + 1, value="present")  # reserve_for, 1-based
+    sheet.cell(row=3, column=start + 6, value="absent")
+    attendance = sheet_rows(sheet)[0].index("attendance") + 1
+    sheet.cell(row=2, column=attendance, value="present")  # the first roster row's
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    from trafficplan.inputs.attendance_xlsx import read_workbook_rows
+
+    rows, problems = read_workbook_rows(filled, "filled.xlsx")
+    assert problems == []
+    assert [(r.place, r.session_id, r.officer_id, r.status) for r in rows] == [
+        ("sheet alpha, row 2", "alpha-01", "ALP-0001", "present")
+    ]
 
 
 def test_cells_are_typed_frozen_and_the_attendance_column_is_a_list(exported: Path) -> None:
@@ -198,7 +250,11 @@ def test_the_workbook_is_filled_from_recorded_attendance(tmp_path: Path) -> None
     alpha = sheet_rows(openpyxl.load_workbook(out / "programme.xlsx")["alpha"])
     header = alpha[0]
     filled = {
-        row[header.index("officer_id")]: (row[header.index("status")], row[-1]) for row in alpha
+        row[header.index("officer_id")]: (
+            row[header.index("status")],
+            row[header.index("attendance")],
+        )
+        for row in alpha[1:]
     }
     assert filled["ALP-0001"] == ("present", "present")
     assert filled["ALP-0002"] == ("absent", "absent")

@@ -3,7 +3,10 @@ directorate opens in its own spreadsheet program, and sends back with attendance
 
 Sheets, in order: ``Schedule``; one sheet per region (named by its id) with the roster's
 columns and a last column ``attendance`` restricted to ``present``/``absent`` by a
-data-validation list, filled from the sign-in sheets where they are known; ``Unassigned``;
+data-validation list, filled from the sign-in sheets where they are known, and beside the
+roster, one empty column apart, the region's reserves for a seat freed the day before (the rows
+of ``reserves.csv``, columns named ``reserve_...``: the attendance reader skips them);
+``Unassigned``;
 ``Costs`` (a region per row, a component per column, totals); ``Summary`` (planned against
 attended, with a total row). The columns and rows are those of the CSV files of the same
 export (:mod:`trafficplan.exports.tables`), with typed cells:
@@ -32,9 +35,11 @@ from typing import Any
 from trafficplan.exports.attendance import SUMMARY_HEADER, summary_rows
 from trafficplan.exports.cells import FORMULA_TRIGGERS
 from trafficplan.exports.tables import (
+    RESERVES_HEADER,
     ROSTER_HEADER,
     SCHEDULE_HEADER,
     UNASSIGNED_HEADER,
+    reserve_rows,
     roster_rows,
     schedule_rows,
     unassigned_rows,
@@ -55,6 +60,12 @@ from trafficplan.plan.metrics import cost_breakdown_cents
 WORKBOOK_FILE = "programme.xlsx"
 REGION_HEADER = (*ROSTER_HEADER, ATTENDANCE_COLUMN)
 """A region sheet's columns: the roster's, then ``attendance``."""
+RESERVE_BLOCK_HEADER = tuple(
+    "reserve_for" if column == "session_id" else f"reserve_{column}" for column in RESERVES_HEADER
+)
+"""The reserves beside a region's roster: the columns of ``reserves.csv``, each named with
+``reserve_`` so that none is a column the attendance reader looks for (``session_id``,
+``officer_id``, ``attendance``)."""
 COSTS_SHEET_HEADER = ("region", *COST_COMPONENTS, "total")
 TOTAL = "total"
 """The first cell of a total row (Costs, Summary)."""
@@ -120,6 +131,7 @@ class _Writer:
         self.date = self.book.add_format({"num_format": DATE_FORMAT, "align": "left"})
         self.time = self.book.add_format({"num_format": TIME_FORMAT, "align": "left"})
         self.integer = self.book.add_format({"num_format": "0"})
+        self.rank = self.book.add_format({"num_format": "0", "align": "center"})
         self.eur = self.book.add_format({"num_format": EUR_FORMAT})
         self.total_text = self.book.add_format({"bold": True, "top": 1})
         self.total_integer = self.book.add_format({"bold": True, "top": 1, "num_format": "0"})
@@ -129,6 +141,8 @@ class _Writer:
         self.entry = self.book.add_format(
             {"bg_color": "#FFF7D6", "border": 1, "border_color": "#D9D9D9"}
         )
+        # a table beside a sheet's main one (the reserves) has a header of its own colour
+        self.side_header = self.book.add_format({"bold": True, "bg_color": "#E2EFDA", "bottom": 1})
 
     def close(self) -> bytes:
         self.book.close()
@@ -143,25 +157,41 @@ class _Writer:
         total: Sequence[Any] | None = None,
     ) -> Any:
         """A sheet with a frozen, filtered header row, ``rows`` typed by ``kinds`` (``text``,
-        ``date``, ``time``, ``int``, ``eur``, or ``entry``: a shaded text cell to fill in) and
-        an optional bold ``total`` row."""
+        ``date``, ``time``, ``int``, ``rank`` (a centred number), ``eur``, or ``entry``: a
+        shaded text cell to fill in) and an optional bold ``total`` row."""
         sheet = self.book.add_worksheet(name)
-        widths = [len(column) + 3 for column in header]  # room for the filter button
-        for column, (title, kind) in enumerate(zip(header, kinds, strict=True)):
-            style = self.entry_header if kind == "entry" else self.header
-            sheet.write_string(0, column, title, style)
-        for number, row in enumerate(rows, start=1):
-            for column, (value, kind) in enumerate(zip(row, kinds, strict=True)):
-                widths[column] = max(widths[column], self.cell(sheet, number, column, value, kind))
-        if total is not None:
-            number = len(rows) + 1
-            for column, (value, kind) in enumerate(zip(total, kinds, strict=True)):
-                self.cell(sheet, number, column, value, kind, bold=True)
-        for column, width in enumerate(widths):
-            sheet.set_column(column, column, min(MAX_WIDTH, max(MIN_WIDTH, width + 1)))
+        self.block(sheet, 0, header, rows, kinds, self.header, total)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(1, len(rows)), len(header) - 1)
         return sheet
+
+    def block(
+        self,
+        sheet: Any,
+        first_column: int,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        kinds: Sequence[str],
+        header_style: Any,
+        total: Sequence[Any] | None = None,
+    ) -> None:
+        """A table from row 1 and ``first_column``: its header, ``rows`` typed by ``kinds``
+        (see :meth:`sheet`), an optional bold ``total`` row, columns as wide as they need."""
+        widths = [len(column) + 3 for column in header]  # room for the filter button
+        for column, (title, kind) in enumerate(zip(header, kinds, strict=True)):
+            style = self.entry_header if kind == "entry" else header_style
+            sheet.write_string(0, first_column + column, title, style)
+        for number, row in enumerate(rows, start=1):
+            for column, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+                width = self.cell(sheet, number, first_column + column, value, kind)
+                widths[column] = max(widths[column], width)
+        if total is not None:
+            number = len(rows) + 1
+            for column, (value, kind) in enumerate(zip(total, kinds, strict=True)):
+                self.cell(sheet, number, first_column + column, value, kind, bold=True)
+        for column, width in enumerate(widths):
+            place = first_column + column
+            sheet.set_column(place, place, min(MAX_WIDTH, max(MIN_WIDTH, width + 1)))
 
     def cell(
         self, sheet: Any, row: int, column: int, value: Any, kind: str, bold: bool = False
@@ -183,6 +213,9 @@ class _Writer:
         if kind == "time":
             sheet.write_datetime(row, column, value, self.time)
             return len(TIME_FORMAT)
+        if kind == "rank":  # a small number read beside text: centred, not pushed right
+            sheet.write_number(row, column, value, self.rank)
+            return len(str(value))
         if kind == "int":
             sheet.write_number(row, column, value, self.total_integer if bold else self.integer)
             return len(str(value))
@@ -201,11 +234,13 @@ class _Writer:
 
 
 def _kind(column: str) -> str:
-    """How a CSV column's cells are written: ``date``, ``time``, ``int`` or ``text``."""
+    """How a CSV column's cells are written: ``date``, ``time``, ``rank``, ``int`` or ``text``."""
     if column in _DATE_COLUMNS:
         return "date"
     if column in _TIME_COLUMNS:
         return "time"
+    if column == "rank":
+        return "rank"
     return "int" if column in _INT_COLUMNS else "text"
 
 
@@ -213,6 +248,8 @@ def _value(kind: str, cell: str) -> Any:
     """A CSV cell as the value of its kind (an empty cell stays empty)."""
     if not cell or kind == "text":
         return cell
+    if kind == "rank":
+        return int(cell)
     if kind == "date":
         return datetime.combine(date.fromisoformat(cell), time())
     if kind == "time":
@@ -247,6 +284,10 @@ def programme_workbook(
         else {}
     )
     sheet_names = region_sheet_names(region.id for region in data.regions)
+    region_of = {session.id: session.region for session in plan.sessions}
+    reserves_by_region: dict[str, list[tuple[str, ...]]] = {}
+    for reserve in reserve_rows(data, plan, attendance):
+        reserves_by_region.setdefault(region_of[reserve[0]], []).append(reserve)
     for region in data.regions:
         roster = roster_rows(data, plan, region.id, attendance)
         rows, kinds = _table(ROSTER_HEADER, roster)
@@ -267,6 +308,19 @@ def programme_workbook(
                 "error_title": "Attendance",
                 "error_message": "Choose present or absent, or leave the cell empty.",
             },
+        )
+        # beside the roster, one empty column apart and outside its filter, so that sorting
+        # or filtering the roster leaves it alone and the reader never sees its rows
+        reserve_table, reserve_kinds = _table(
+            RESERVES_HEADER, reserves_by_region.get(region.id, [])
+        )
+        writer.block(
+            sheet,
+            len(REGION_HEADER) + 1,
+            RESERVE_BLOCK_HEADER,
+            reserve_table,
+            reserve_kinds,
+            writer.side_header,
         )
 
     rows, kinds = _table(UNASSIGNED_HEADER, unassigned_rows(data, plan))
