@@ -39,7 +39,7 @@ from trafficplan.inputs import build_data, read_raw
 from trafficplan.inputs.models import ObjectiveItem, Tolerance
 from trafficplan.plan import read_plan
 from trafficplan.scenarios.edits import apply_scenario, load_data_for_plan
-from trafficplan.scenarios.runs import OnDone, ScenarioTask, TaskOutcome, solve_task
+from trafficplan.scenarios.runs import OnDone, ScenarioTask, SweepSettings, TaskOutcome, solve_task
 from trafficplan.scenarios.tradeoff import (
     MAX_POINTS,
     Axes,
@@ -98,11 +98,9 @@ def frontier(folder: Path, x: str, y: str, step: str | None = None, **edits: Any
         read_raw(folder),
         make_axes(x, y, step),
         InProcess(),
-        sets=edits.get("sets"),
-        drops=edits.get("drops"),
-        time_limit=60,
-        seed=0,
-        workers=2,
+        SweepSettings(
+            tuple(edits.get("sets") or ()), tuple(edits.get("drops") or ()), 60, seed=0, workers=2
+        ),
         slots=1,
     )
 

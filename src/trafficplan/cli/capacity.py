@@ -90,7 +90,7 @@ def capacity(
     heatmap (two keys) of officers trained, and the smallest values that reach the target."""
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.scenarios.capacity import make_grid, parse_target, parse_vary, run_grid
-    from trafficplan.scenarios.runs import parallel_jobs, point_runner
+    from trafficplan.scenarios.runs import SweepSettings, parallel_jobs, point_runner
 
     if not vary:
         raise UsageError("capacity needs at least one --vary KEY=A..B[:STEP]")
@@ -122,11 +122,7 @@ def capacity(
                 grid,
                 goal,
                 runner,
-                sets=list(set_ or []),
-                drops=list(drop or []),
-                time_limit=time_limit,
-                seed=seed,
-                workers=workers,
+                SweepSettings(tuple(set_ or []), tuple(drop or []), time_limit, seed, workers),
                 jobs=local_jobs,
                 on_done=on_done,
             )

@@ -100,7 +100,7 @@ def tradeoff(
     before both X and Y in constraints.yaml keep their optimum (within their tolerances)."""
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.scenarios.edits import apply_scenario
-    from trafficplan.scenarios.runs import parallel_jobs, point_runner
+    from trafficplan.scenarios.runs import SweepSettings, parallel_jobs, point_runner
     from trafficplan.scenarios.tradeoff import make_axes, run_tradeoff
 
     axes = make_axes(x, y, step)
@@ -133,11 +133,7 @@ def tradeoff(
                 raw,
                 axes,
                 runner,
-                sets=list(set_ or []),
-                drops=list(drop or []),
-                time_limit=time_limit,
-                seed=seed,
-                workers=workers,
+                SweepSettings(tuple(set_ or []), tuple(drop or []), time_limit, seed, workers),
                 slots=slots,
                 on_point=on_point,
                 on_phase=on_phase,

@@ -24,7 +24,7 @@ from trafficplan.errors import InputError, UsageError
 from trafficplan.inputs.dates import parse_iso_date
 from trafficplan.inputs.loading import RawData, build_data
 from trafficplan.scenarios.edits import apply_scenario, parse_key, plan_edits
-from trafficplan.scenarios.runs import PointRunner, ScenarioTask, TaskOutcome
+from trafficplan.scenarios.runs import PointRunner, SweepSettings, TaskOutcome
 
 if TYPE_CHECKING:
     from trafficplan.plan import Plan
@@ -483,40 +483,27 @@ def run_grid(
     grid: Grid,
     target: Target,
     runner: PointRunner,
+    settings: SweepSettings,
     *,
-    sets: list[str] | None = None,
-    drops: list[str] | None = None,
-    time_limit: float,
-    seed: int,
-    workers: int | None,
     jobs: int,
     on_done: Callable[[PointResult], None] | None = None,
 ) -> SweepResult:
-    """Solve every point of the grid with ``runner``.
+    """Solve every point of the grid with ``runner``, each for ``settings.time_limit``.
 
-    ``workers`` is the number of search workers of each solve; by default the cores of this
-    machine shared among ``jobs`` solves, with or without a cluster, so that the same command
-    gives the same results wherever its points run. Ctrl-C stops (locally) or abandons (on a
+    Each solve's search workers default to the cores of this machine shared among ``jobs``
+    solves, with or without a cluster, so that the same command gives the same results
+    wherever its points run. Ctrl-C stops (locally) or abandons (on a
     cluster) the running points, keeps the finished ones and returns with ``interrupted`` set;
     points not finished are ``not run``.
 
     Raises:
         UsageError, InputError: as :func:`plan_grid`.
     """
-    base_sets, base_drops = list(sets or []), list(drops or [])
-    checked, objectives = plan_grid(raw, grid, base_sets, base_drops)
+    checked, objectives = plan_grid(raw, grid, list(settings.sets), list(settings.drops))
     coordinates = grid.coordinates()
-    per_solve = workers or default_workers(min(jobs, len(coordinates)))
+    per_solve = settings.workers or default_workers(min(jobs, len(coordinates)))
     tasks = [
-        ScenarioTask(
-            index,
-            raw,
-            (*base_sets, *grid.assignments(coords)),
-            tuple(base_drops),
-            time_limit,
-            seed,
-            per_solve,
-        )
+        settings.task(index, raw, tuple(grid.assignments(coords)), settings.time_limit, per_solve)
         for index, coords in enumerate(coordinates)
         if checked[index] is None
     ]
@@ -545,8 +532,8 @@ def run_grid(
         target,
         rows,
         interrupted,
-        tuple(base_sets),
-        tuple(base_drops),
+        settings.sets,
+        settings.drops,
         dict(raw.digests),
         objectives,
     )

@@ -45,6 +45,33 @@ def parallel_jobs(cores: int | None = None) -> int:
 
 
 @dataclass(frozen=True)
+class SweepSettings:
+    """What every solve of a sweep shares: the base edits (``--set``, ``--drop``) and the
+    search settings. ``workers`` is each solve's number of search workers (None: this
+    machine's cores shared among the solves that run at once)."""
+
+    sets: tuple[str, ...] = ()
+    drops: tuple[str, ...] = ()
+    time_limit: float = 60.0
+    seed: int = 0
+    workers: int | None = None
+
+    def task(
+        self,
+        index: int,
+        raw: RawData,
+        edits: tuple[str, ...],
+        seconds: float,
+        workers: int,
+        limits: tuple[tuple[str, float], ...] = (),
+    ) -> ScenarioTask:
+        """One solve: the base edits followed by ``edits``, for ``seconds``."""
+        return ScenarioTask(
+            index, raw, (*self.sets, *edits), self.drops, seconds, self.seed, workers, limits
+        )
+
+
+@dataclass(frozen=True)
 class ScenarioTask:
     """One scenario to solve: the parsed files, the edits, the search settings, and limits
     on objectives (``tradeoff``'s epsilon constraints, see ``SolveOptions.limits``)."""

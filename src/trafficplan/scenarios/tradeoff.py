@@ -43,7 +43,13 @@ from trafficplan.inputs.models import MAXIMISED_OBJECTIVES, OBJECTIVE_NAMES, Obj
 from trafficplan.plan.levels import DECIMALS, all_proven, level_claims
 from trafficplan.scenarios.capacity import default_workers
 from trafficplan.scenarios.edits import apply_scenario, plan_edits
-from trafficplan.scenarios.runs import LocalPool, PointRunner, ScenarioTask, TaskOutcome
+from trafficplan.scenarios.runs import (
+    LocalPool,
+    PointRunner,
+    ScenarioTask,
+    SweepSettings,
+    TaskOutcome,
+)
 
 if TYPE_CHECKING:
     from trafficplan.plan import Plan
@@ -463,22 +469,19 @@ def run_tradeoff(
     raw: RawData,
     axes: Axes,
     runner: PointRunner,
+    settings: SweepSettings,
     *,
-    sets: list[str] | None = None,
-    drops: list[str] | None = None,
-    time_limit: float,
-    seed: int,
-    workers: int | None,
     slots: int,
     on_point: OnPoint | None = None,
     on_phase: OnPhase | None = None,
 ) -> TradeoffResult:
     """Find the efficient frontier between ``axes.x`` and ``axes.y``.
 
-    ``time_limit`` bounds the whole frontier: the two ends share up to :data:`END_SHARE` of
-    it, the limits between them what is left; ``slots`` solves run at a time (local processes,
-    or the cluster's workers). ``workers`` is each solve's number of search workers (default:
-    this machine's cores shared among the solves that run at once). Ctrl-C stops the running
+    ``settings.time_limit`` bounds the whole frontier: the two ends share up to
+    :data:`END_SHARE` of it, the limits between them what is left; ``slots`` solves run at a
+    time (local processes, or the cluster's workers). ``settings.workers`` is each solve's
+    number of search workers (default: this machine's cores shared among the solves that run
+    at once). Ctrl-C stops the running
     solves, keeps the finished ones and returns with ``interrupted`` set.
 
     Raises:
@@ -487,7 +490,8 @@ def run_tradeoff(
         InputError: the edited data are invalid.
     """
     started = time.monotonic()
-    base_sets, base_drops = list(sets or []), list(drops or [])
+    time_limit = settings.time_limit
+    base_sets, base_drops = list(settings.sets), list(settings.drops)
     base = build_data(apply_scenario(raw, base_sets, base_drops).raw)
     held = held_levels(list(base.constraints.objective), axes.x, axes.y)
     y_first = objective_edit(held, axes.y, axes.x)
@@ -499,8 +503,8 @@ def run_tradeoff(
         axes,
         held,
         [],
-        sets=tuple(base_sets),
-        drops=tuple(base_drops),
+        sets=settings.sets,
+        drops=settings.drops,
         base_digests=dict(raw.digests),
         time_limit=time_limit,
     )
@@ -509,16 +513,7 @@ def run_tradeoff(
         index: int, objective: str, seconds: float, per_solve: int, limit: Any
     ) -> ScenarioTask:
         limits = () if limit is None else ((axes.y, float(limit)),)
-        return ScenarioTask(
-            index,
-            raw,
-            (*base_sets, objective),
-            tuple(base_drops),
-            seconds,
-            seed,
-            per_solve,
-            limits,
-        )
+        return settings.task(index, raw, (objective,), seconds, per_solve, limits)
 
     def run(tasks: list[ScenarioTask], roles: dict[int, tuple[str, Decimal | None, str]]) -> bool:
         found: dict[int, TradeoffPoint] = {}
@@ -548,7 +543,7 @@ def run_tradeoff(
     def solve_rounds() -> None:
         # 1. the two ends
         end_seconds = round_seconds(time_limit * END_SHARE, 2, slots)
-        per_end = workers or default_workers(min(slots, 2))
+        per_end = settings.workers or default_workers(min(slots, 2))
         ends = [
             task(Y_FIRST, y_first, end_seconds, per_end, None),
             task(X_FIRST, x_first, end_seconds, per_end, None),
@@ -571,7 +566,7 @@ def run_tradeoff(
         if limits:
             left = time_limit - (time.monotonic() - started)
             seconds = round_seconds(left, len(limits), slots)
-            per_solve = workers or default_workers(min(slots, len(limits)))
+            per_solve = settings.workers or default_workers(min(slots, len(limits)))
             tasks = []
             for offset, value in enumerate(limits):
                 index = 2 + offset
