@@ -54,25 +54,8 @@ def capacity(
         typer.Option("--time-limit", min=0.1, help="Seconds for each point's solve."),
     ] = 60.0,
     seed: common.SeedOption = 0,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Search workers of each solve, with or without --scheduler (default: this "
-            "machine's CPU cores / jobs, at least 1).",
-        ),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            min=1,
-            help="Points solved at the same time, each in its own process (default: CPU "
-            "cores / 2, at least 1, so that each solve keeps two workers). Not with "
-            "--scheduler.",
-        ),
-    ] = None,
+    workers: common.SweepWorkersOption = None,
+    jobs: common.JobsOption = None,
     scheduler: common.SchedulerOption = None,
     out_dir: Annotated[
         Path | None,

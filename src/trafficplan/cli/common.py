@@ -81,6 +81,26 @@ ApplyAlternativeOption = Annotated[
         "or lviv-03:date=2008-09-17@VENUE.",
     ),
 ]
+SweepWorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Search workers of each solve, with or without --scheduler (default: this "
+        "machine's CPU cores / jobs, at least 1).",
+    ),
+]
+"""``--workers`` of a sweep (capacity, tradeoff): the search workers of each of its solves."""
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        min=1,
+        help="Solves run at the same time, each in its own process (default: CPU cores / 2, "
+        "at least 1, so that each solve keeps two workers). Not with --scheduler.",
+    ),
+]
+"""``--jobs`` of a sweep run on this machine."""
 SchedulerOption = Annotated[
     str | None,
     typer.Option(
