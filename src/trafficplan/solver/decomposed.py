@@ -236,8 +236,10 @@ def optimise_master(
     clock: tuple[float, float, float],
 ) -> LexOutcome:
     """The master's later levels: settled by counts where the assignment relaxation mirrors
-    the data (every level proven at once), else one weighted solve of strict levels of one
-    direction, else lexicographically; a plain feasibility search without levels.
+    the data (every level proven at once; on a large instance too, since the relaxation
+    knows every trainer and counts the pruned master cannot realise fail), else one
+    weighted solve of strict levels of one direction, else lexicographically; a plain
+    feasibility search without levels.
     ``clock``: the search's start, its deadline, and the master's (time kept for seating)."""
     started, deadline, master_deadline = clock
     pm, large = master.pm, master.large
@@ -246,7 +248,7 @@ def optimise_master(
     # the relaxation mirrors the data's rules, so not where items of rules it counts give
     relaxable = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
     mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
-    if not large and levels and relaxable and mirrored:
+    if levels and relaxable and mirrored:
         aggregate = Aggregate(inst, master.floor, master.officers)
         settled = settle_by_counts(inst, pm, levels, aggregate, options, workers, started, deadline)
     if settled is not None:
