@@ -174,6 +174,23 @@ def test_double_national_preset_shape(tmp_path: Path) -> None:
     assert leave_years == {2009, 2010}
 
 
+def test_quadruple_national_preset_shape(tmp_path: Path) -> None:
+    # spec 7.5's quadruple national: 108 region-years, ~36,000 officers, ~1,400 sessions,
+    # 160 trainers
+    datagen.generate_programme(tmp_path, "quadruple-national")
+    data = load_data(tmp_path)
+    assert len(data.regions) == 27
+    assert 35_800 <= len(data.officers) <= 36_200
+    assert len(data.trainers) == 160
+    assert data.constraints.sessions.max_total == 1404
+    assert (data.constraints.window.start, data.constraints.window.end) == (
+        date(2009, 1, 12),
+        date(2012, 12, 14),
+    )
+    leave_years = {r.start.year for t in data.trainers for r in t.unavailable}
+    assert leave_years == {2009, 2010, 2011, 2012}
+
+
 def test_programme_is_byte_identical_on_rerun_and_seeded(tmp_path: Path) -> None:
     small = {"regions": 3, "officers_per_region": 40, "trainers": 5}
     datagen.generate_programme(tmp_path / "a", "national", **small)

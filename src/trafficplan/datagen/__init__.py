@@ -336,6 +336,24 @@ PRESETS: dict[str, Preset] = {
         trainer_days_off=(4, 10),
         fixed_region="kyiv-city",
     ),
+    "quadruple-national": Preset(
+        regions=REGIONS_NATIONAL,
+        window=(date(2009, 1, 12), date(2012, 12, 14)),
+        officers_per_region=1332,
+        leave_share=0.10,
+        sessions_per_region=(52, 52),
+        officers_per_session=(15, 28),
+        venue_capacity=(28, 30),
+        venues_per_region=(1, 2),
+        ngos_per_region=(2, 4),
+        trainers=160,
+        trainer_homes=(("Kyiv", 48), ("Lviv", 32), ("Kharkiv", 28), ("Odesa", 28),
+                       ("Dnipropetrovsk", 24)),
+        trainer_leave_weeks=(2, 3),
+        trainer_leave_mondays=(date(2009, 6, 1), date(2012, 8, 6)),
+        trainer_days_off=(8, 20),
+        fixed_region="kyiv-city",
+    ),
     "thin": Preset(
         regions=REGIONS_2008,
         window=(date(2008, 7, 16), date(2008, 10, 31)),
@@ -382,8 +400,10 @@ PRESETS: dict[str, Preset] = {
     ),
 }  # fmt: skip
 """``national``: the 27-region benchmark of 2009; ``double-national``: the same 27 regions
-over 2009 and 2010 (twice the officers, sessions and trainers); ``thin``: 2008 with 4 trainers only;
-``scarce``: a family of 2008-sized programmes with 3-5 trainers, drawn per seed."""
+over 2009 and 2010 (twice the officers, sessions and trainers); ``quadruple-national``: over
+2009-2012 (108 region-years: four times the officers, sessions and trainers); ``thin``: 2008
+with 4 trainers only; ``scarce``: a family of 2008-sized programmes with 3-5 trainers, drawn
+per seed."""
 
 OVERRIDES = ("regions", "officers_per_region", "trainers", "leave_share")
 
