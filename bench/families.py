@@ -11,6 +11,8 @@
 - ``national``: preset ``national`` (27 regions, ~9,000 officers, a year).
 - ``double-national``: preset ``double-national`` (the 27 regions over two years, ~18,000
   officers, 702 sessions, 80 trainers).
+- ``quadruple-national``: preset ``quadruple-national`` (the 27 regions over four years,
+  35,964 officers, 1,404 sessions, 160 trainers).
 - ``shipped``: the repository's ``data/`` as it is.
 """
 
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FAMILIES = ("scarce", "budget", "national", "double-national", "shipped")
+FAMILIES = ("scarce", "budget", "national", "double-national", "quadruple-national", "shipped")
+NATIONAL_FAMILIES = ("national", "double-national", "quadruple-national")
 SCARCE_SEEDS = (1, 2, 6, 14, 27)
 """Seeds of the ``scarce`` family, chosen to cover what the family varies: 5, 4, 5, 3 and 3
 trainers, ``trainers.max_consecutive_days`` 2 (seeds 1, 2) and 1 (seeds 6, 14, 27), 18-22 %
@@ -158,7 +161,7 @@ def budget(workdir: Path, time_limit: float, workers: int, seed: int) -> list[In
 
 
 def national(workdir: Path, preset: str = "national") -> list[Instance]:
-    """The generated national programme (or the ``double-national`` one)."""
+    """The generated national programme (or one of :data:`NATIONAL_FAMILIES`)."""
     from trafficplan.datagen import generate_programme
 
     folder = workdir / preset
@@ -182,7 +185,7 @@ def prepare(
             instances += scarce(workdir)
         elif family == "budget":
             instances += budget(workdir, time_limit, workers, seed)
-        elif family in ("national", "double-national"):
+        elif family in NATIONAL_FAMILIES:
             instances += national(workdir, family)
         elif family == "shipped":
             instances += shipped()

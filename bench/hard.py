@@ -310,6 +310,59 @@ def _times(summary: dict[str, Any], key: str) -> str:
     return text if reached in (0, runs) else f"{text} ({reached}/{runs})"
 
 
+TARGETS: dict[str, tuple[float | None, float | None, float]] = {
+    # instance: (all levels proven within s, first plan within s, peak memory MB)
+    "shipped": (3, None, 500),
+    "national": (20, 5, 2048),
+    "double-national": (60, None, 4096),
+}
+"""Specification 7.5's targets where every level must be proven."""
+
+
+def targets(name: str, product: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The specification's targets for this instance (7.5), each met or not, from the
+    planner's medians; none for an instance it names no target for."""
+    levels = product["levels"]
+    runs = product["runs"]
+    wall, first, peak = (
+        product["process_seconds"],
+        product["first_plan_seconds"],
+        product["peak_mb"],
+    )
+    if name == "quadruple-national":
+        officers = levels.get("officers_trained", {})
+        return [
+            (
+                "a valid plan <= 300 s",
+                product["plans"] == runs
+                and product["all_plans_valid"]
+                and wall is not None
+                and wall <= 300,
+            ),
+            ("officers_trained proven", officers.get("proven") == runs),
+            ("<= 8 GB", peak is not None and peak <= 8192),
+        ]
+    if name not in TARGETS:
+        return []
+    proven_within, first_within, memory = TARGETS[name]
+    proven = bool(levels) and all(level["proven"] == runs for level in levels.values())
+    checks = [
+        (
+            f"all levels proven <= {proven_within:g} s",
+            proven and wall is not None and wall <= (proven_within or 0),
+        ),
+        (
+            f"<= {memory / 1024:g} GB" if memory >= 1024 else f"<= {memory:g} MB",
+            peak is not None and peak <= memory,
+        ),
+    ]
+    if first_within is not None:
+        checks.insert(
+            1, (f"first plan <= {first_within:g} s", first is not None and first <= first_within)
+        )
+    return checks
+
+
 def print_table(
     instances: list[Instance],
     summaries: dict[str, dict[str, Any]],
@@ -368,6 +421,17 @@ def print_table(
             print(f"  {instance.name:<16}{name:<22}" + "   ".join(cells))
         if not names:
             print(f"  {instance.name:<16}no plan from either")
+    checked = [
+        (i.name, label, met)
+        for i in instances
+        for label, met in targets(i.name, summaries[i.name]["product"])
+    ]
+    if checked:
+        print(
+            "\nTargets of the third release (specification 7.5; medians, from the process start):"
+        )
+        for name, label, met in checked:
+            print(f"  {name:<20}{label:<44}{'met' if met else 'NOT met'}")
     misreported = [line for o in outcomes for line in o.misreported()]
     if misreported:
         print("\nReported level values that are not the plan's own metric:")

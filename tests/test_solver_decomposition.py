@@ -19,6 +19,7 @@ from trafficplan.datagen import generate_programme
 from trafficplan.inputs import load_data
 from trafficplan.solver import SolveOptions, solve
 from trafficplan.solver.instance import Instance
+from trafficplan.solver.master import trainer_candidates
 
 full_model = importlib.import_module("trafficplan.solver.full").solve_full
 
@@ -78,3 +79,30 @@ def test_decomposed_and_full_model_agree(
         assert [o.value for o in decomposed.plan.objectives] == [
             o.value for o in full.plan.objectives
         ]
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.mark.slow
+def test_a_large_instance_proves_only_what_the_exact_search_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The master of a large instance sees only each site's cheapest trainers (forced here on
+    the shipped data: four of the six per site). Its levels, settled by the assignment
+    relaxation's counts (which know every trainer), may claim a proof only of the value the
+    exact search proves, and its bounds are the whole problem's."""
+    data = load_data(SHIPPED)
+    exact = solve(data, SolveOptions(time_limit=60, workers=2))
+    monkeypatch.setattr("trafficplan.solver.master.MAX_TRAINER_VARIABLES", 1)
+    assert trainer_candidates(Instance(data)) is not None
+    large = solve(data, SolveOptions(time_limit=60, workers=2))
+
+    assert exact.status == "optimal" and exact.plan is not None
+    assert large.plan is not None and check_plan(data, large.plan).valid
+    found = {o.name: o for o in exact.plan.objectives}
+    for result in large.plan.objectives:
+        if result.proven:
+            assert result.value == found[result.name].value, result.name
+            assert result.bound == found[result.name].bound, result.name
+    assert large.status == "optimal"

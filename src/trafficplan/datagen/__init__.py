@@ -299,6 +299,34 @@ class Preset:
     spread: Spread | None = None  # a family: some of the above drawn per seed instead
 
 
+_NATIONAL_HOMES = (("Kyiv", 12), ("Lviv", 8), ("Kharkiv", 7), ("Odesa", 7), ("Dnipropetrovsk", 6))
+"""Where the national programme's 40 trainers live."""
+
+
+def _national_over(years: int, end: date, last_leave_monday: date) -> Preset:
+    """The national programme run over ``years`` years from 2009 (to ``end``): as many
+    times the officers, sessions and trainers, 2-4 NGOs a region, each trainer's leave
+    starting on a Monday from June 2009 to ``last_leave_monday`` and as many times the
+    days off."""
+    return Preset(
+        regions=REGIONS_NATIONAL,
+        window=(date(2009, 1, 12), end),
+        officers_per_region=333 * years,
+        leave_share=0.10,
+        sessions_per_region=(13 * years, 13 * years),
+        officers_per_session=(15, 28),
+        venue_capacity=(28, 30),
+        venues_per_region=(1, 2),
+        ngos_per_region=(2, 4),
+        trainers=40 * years,
+        trainer_homes=tuple((city, count * years) for city, count in _NATIONAL_HOMES),
+        trainer_leave_weeks=(2, 3),
+        trainer_leave_mondays=(date(2009, 6, 1), last_leave_monday),
+        trainer_days_off=(2 * years, 5 * years),
+        fixed_region="kyiv-city",
+    )
+
+
 PRESETS: dict[str, Preset] = {
     "national": Preset(
         regions=REGIONS_NATIONAL,
@@ -311,31 +339,14 @@ PRESETS: dict[str, Preset] = {
         venues_per_region=(1, 2),
         ngos_per_region=(1, 3),
         trainers=40,
-        trainer_homes=(("Kyiv", 12), ("Lviv", 8), ("Kharkiv", 7), ("Odesa", 7),
-                       ("Dnipropetrovsk", 6)),
+        trainer_homes=_NATIONAL_HOMES,
         trainer_leave_weeks=(2, 3),
         trainer_leave_mondays=(date(2009, 6, 1), date(2009, 8, 10)),
         trainer_days_off=(2, 5),
         fixed_region="kyiv-city",
     ),
-    "double-national": Preset(
-        regions=REGIONS_NATIONAL,
-        window=(date(2009, 1, 12), date(2010, 12, 17)),
-        officers_per_region=666,
-        leave_share=0.10,
-        sessions_per_region=(26, 26),
-        officers_per_session=(15, 28),
-        venue_capacity=(28, 30),
-        venues_per_region=(1, 2),
-        ngos_per_region=(2, 4),
-        trainers=80,
-        trainer_homes=(("Kyiv", 24), ("Lviv", 16), ("Kharkiv", 14), ("Odesa", 14),
-                       ("Dnipropetrovsk", 12)),
-        trainer_leave_weeks=(2, 3),
-        trainer_leave_mondays=(date(2009, 6, 1), date(2010, 8, 9)),
-        trainer_days_off=(4, 10),
-        fixed_region="kyiv-city",
-    ),
+    "double-national": _national_over(2, date(2010, 12, 17), date(2010, 8, 9)),
+    "quadruple-national": _national_over(4, date(2012, 12, 14), date(2012, 8, 6)),
     "thin": Preset(
         regions=REGIONS_2008,
         window=(date(2008, 7, 16), date(2008, 10, 31)),
@@ -382,8 +393,10 @@ PRESETS: dict[str, Preset] = {
     ),
 }  # fmt: skip
 """``national``: the 27-region benchmark of 2009; ``double-national``: the same 27 regions
-over 2009 and 2010 (twice the officers, sessions and trainers); ``thin``: 2008 with 4 trainers only;
-``scarce``: a family of 2008-sized programmes with 3-5 trainers, drawn per seed."""
+over 2009 and 2010 (twice the officers, sessions and trainers); ``quadruple-national``: over
+2009-2012 (108 region-years: four times the officers, sessions and trainers); ``thin``: 2008
+with 4 trainers only; ``scarce``: a family of 2008-sized programmes with 3-5 trainers, drawn
+per seed."""
 
 OVERRIDES = ("regions", "officers_per_region", "trainers", "leave_share")
 

@@ -16,6 +16,8 @@ from trafficplan.solver.aggregate import (
     AGGREGATE_OBJECTIVES,
     UNCOUNTED_RULES,
     Aggregate,
+    AggregateLevel,
+    Counts,
 )
 from trafficplan.solver.api import (
     SolveOptions,
@@ -78,6 +80,8 @@ class Master:
     officers: int
     candidates: dict[int, set[str]] | None
     build_seconds: float
+    # a large instance's relaxation, optimised before the master was built (see build_master)
+    relaxed: tuple[Aggregate, tuple[list[AggregateLevel], Counts]] | None = None
 
     @property
     def large(self) -> bool:
@@ -178,6 +182,18 @@ def build_master(
         if bound == len(data.officers_by_region[region_id]):
             everyone.add(region_id)
     candidates = trainer_candidates(inst)
+    relaxed = None
+    if candidates is not None and _settles_by_counts(inst, options):
+        # the relaxation knows every trainer; the pruned master keeps the cheapest of each
+        # site. Its counts are optimised first, and every trainer they use at a site joins
+        # that site's candidates, so that the master can realise them (settle_by_counts)
+        relaxed = _relaxed_counts(inst, floor, bounds.total, options, started)
+        if relaxed is not None:
+            for level in relaxed[1][0]:
+                for counts in (level.best_counts, relaxed[1][1]):
+                    for (trainer_id, site), count in counts.teaches.items():
+                        if count > 0:
+                            candidates[site].add(trainer_id)
     # its plan is reported only if seating reaches every region's bound: then it trains
     # bounds.total officers, and what they cost is a constant (never more, for the budget)
     model = PlanModel(
@@ -193,7 +209,30 @@ def build_master(
     add_officer_cuts(model, everyone)
     # the master's cost counts bounds.total officers: a plan that seats fewer costs less
     apply_limits(model, options.limits)
-    return Master(model, floor, bounds.total, candidates, time.monotonic() - started)
+    return Master(model, floor, bounds.total, candidates, time.monotonic() - started, relaxed)
+
+
+def _settles_by_counts(inst: Instance, options: SolveOptions) -> bool:
+    """Whether the assignment relaxation mirrors the data, so that its counts, realised in
+    the master, prove the later levels: every later objective and limit is one it counts,
+    and no item of a rule it counts gives."""
+    later = [n for n in inst.data.constraints.objective_names if n != "officers_trained"]
+    relaxable = bool(later) and set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
+    mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
+    return relaxable and mirrored
+
+
+def _relaxed_counts(
+    inst: Instance, floor: dict[str, int], officers: int, options: SolveOptions, started: float
+) -> tuple[Aggregate, tuple[list[AggregateLevel], Counts]] | None:
+    """The relaxation's optimum on the later levels (with tolerances), or None when it is
+    not proven in a tenth of the time left."""
+    constraints = inst.data.constraints
+    later = [n for n in constraints.objective_names if n != "officers_trained"]
+    aggregate = Aggregate(inst, floor, officers)
+    seconds = 0.1 * max(0.0, started + options.time_limit - time.monotonic())
+    found = aggregate.optimise(later, constraints.tolerances, options.seed, seconds, options.limits)
+    return (aggregate, found) if found is not None else None
 
 
 def _master_levels(master: Master, later: list[str], inst: Instance) -> list[Level]:
@@ -236,19 +275,21 @@ def optimise_master(
     clock: tuple[float, float, float],
 ) -> LexOutcome:
     """The master's later levels: settled by counts where the assignment relaxation mirrors
-    the data (every level proven at once), else one weighted solve of strict levels of one
-    direction, else lexicographically; a plain feasibility search without levels.
+    the data (every level proven at once; on a large instance too, since the relaxation
+    knows every trainer and counts the pruned master cannot realise fail), else one
+    weighted solve of strict levels of one direction, else lexicographically; a plain
+    feasibility search without levels.
     ``clock``: the search's start, its deadline, and the master's (time kept for seating)."""
     started, deadline, master_deadline = clock
     pm, large = master.pm, master.large
     strict = all(level.tolerance is None for level in levels[:-1])
     settled = None
     # the relaxation mirrors the data's rules, so not where items of rules it counts give
-    relaxable = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
-    mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
-    if not large and levels and relaxable and mirrored:
-        aggregate = Aggregate(inst, master.floor, master.officers)
-        settled = settle_by_counts(inst, pm, levels, aggregate, options, workers, started, deadline)
+    if levels and _settles_by_counts(inst, options):
+        aggregate, found = master.relaxed or (Aggregate(inst, master.floor, master.officers), None)
+        settled = settle_by_counts(
+            inst, pm, levels, aggregate, options, workers, started, deadline, found=found
+        )
     if settled is not None:
         return settled
     # the officers' level, proven before, counts as the first of the levels reported

@@ -14,6 +14,7 @@ from trafficplan.inputs.models import Tolerance
 from trafficplan.plan import ObjectiveResult
 from trafficplan.solver.aggregate import (
     Aggregate,
+    AggregateLevel,
     Counts,
     realise,
 )
@@ -50,17 +51,20 @@ def settle_by_counts(
     started: float,
     deadline: float,
     announce: bool = True,
+    found: tuple[list[AggregateLevel], Counts] | None = None,
 ) -> LexOutcome | None:
     """Every officer-free level optimised in the assignment relaxation (with tolerances),
     then the master asked for a plan with exactly the relaxation's counts. If it has one, it
     is optimal on every level (its values equal the relaxation's bounds); a tolerant level's
     best counts are realised too, so that its ``best`` is a plan's value, not only a bound.
     None when any step fails: the master's own search takes over. ``announce``: a progress
-    event per level when settled (else the caller reports them)."""
-    seconds = 0.1 * (deadline - time.monotonic())
-    names = [level.name for level in levels]
-    tolerances = inst.data.constraints.tolerances
-    found = aggregate.optimise(names, tolerances, options.seed, seconds, options.limits)
+    event per level when settled (else the caller reports them). ``found``: the
+    relaxation's optimum on these levels when ``aggregate`` was optimised already."""
+    if found is None:
+        seconds = 0.1 * (deadline - time.monotonic())
+        names = [level.name for level in levels]
+        tolerances = inst.data.constraints.tolerances
+        found = aggregate.optimise(names, tolerances, options.seed, seconds, options.limits)
     if found is None:
         return None
     results, counts = found
