@@ -379,7 +379,7 @@ def print_table(
     for instance in instances:
         print(f"  {instance.name}: {instance.note}")
     header = (
-        f"{'instance':<16}{'solver':<9}{'status':<16}{'build s':>8}{'1st plan s':>12}"
+        f"{'instance':<20}{'solver':<9}{'status':<16}{'build s':>8}{'1st plan s':>12}"
         f"{'officers proven s':>19}{'wall s':>8}{'peak MB':>9}  valid"
     )
     print("\n" + header)
@@ -390,7 +390,7 @@ def print_table(
             s = pair[solver]
             valid = "-" if not s["plans"] else "yes" if s["all_plans_valid"] else "NO"
             print(
-                f"{instance.name if solver == 'product' else '':<16}{solver:<9}"
+                f"{instance.name if solver == 'product' else '':<20}{solver:<9}"
                 f"{','.join(s['statuses']):<16}{fmt(s['build_seconds']):>8}"
                 f"{_times(s, 'first_plan_seconds'):>12}"
                 f"{_times(s, 'officers_proven_seconds'):>19}"
@@ -398,7 +398,7 @@ def print_table(
             )
         r = pair["ratio"]
         print(
-            f"{'':<16}{'ratio':<9}{'product/plain':<16}{fmt(r['build_seconds'], 2):>8}"
+            f"{'':<20}{'ratio':<9}{'product/plain':<16}{fmt(r['build_seconds'], 2):>8}"
             f"{fmt(r['first_plan_seconds'], 2):>12}{fmt(r['officers_proven_seconds'], 2):>19}"
             f"{fmt(r['process_seconds'], 2):>8}{fmt(r['peak_mb'], 2):>9}"
         )
@@ -418,9 +418,9 @@ def print_table(
                     f"{solver} {fmt(level['value'], 2)} / {fmt(level['bound'], 2)} / {gap}, "
                     f"proven {level['proven']}/{pair[solver]['runs']}"
                 )
-            print(f"  {instance.name:<16}{name:<22}" + "   ".join(cells))
+            print(f"  {instance.name:<20}{name:<22}" + "   ".join(cells))
         if not names:
-            print(f"  {instance.name:<16}no plan from either")
+            print(f"  {instance.name:<20}no plan from either")
     checked = [
         (i.name, label, met)
         for i in instances

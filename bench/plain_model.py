@@ -343,7 +343,30 @@ class PlainModel:
                 mine = [var for (t, _v, _d), var in self.teaches.items() if t == trainer.id]
                 self.model.add(load >= sum(mine))
             return load, False, 1
+        if name == "ngo_spread":
+            return self.ngo_spread(), False, 1
         raise ValueError(f"the plain model does not know objective {name!r}")
+
+    def ngo_spread(self) -> Any:
+        """Over regions, the most minus the fewest sessions of two of its NGOs that could take
+        part in one (an NGO with a variable at all)."""
+        days = len(self.days)
+        spread = self.model.new_int_var(0, days, "ngo_spread")
+        for region in self.data.regions:
+            counts = []
+            for ngo in region.ngos:
+                mine = [var for (n, _v, _d), var in self.hosts.items() if n == ngo.id]
+                if mine:
+                    counts.append(sum(mine))
+            if len(counts) < 2:
+                continue
+            most = self.model.new_int_var(0, days, f"ngo_most[{region.id}]")
+            fewest = self.model.new_int_var(0, days, f"ngo_fewest[{region.id}]")
+            for count in counts:
+                self.model.add(most >= count)
+                self.model.add(fewest <= count)
+            self.model.add(spread >= most - fewest)
+        return spread
 
     def variables(self) -> list:
         """Every decision variable (for hints)."""

@@ -61,6 +61,24 @@ def test_plain_plan_keeps_every_rule_and_trains_what_the_rules_allow(tmp_path: P
     assert len(fixed) == 1 and fixed[0].trainers == ["t02"]
 
 
+def test_plain_model_spreads_each_regions_sessions_over_its_ngos(tmp_path: Path) -> None:
+    # three sessions a region, one NGO each, two NGOs a region: the best spread is 1 (2 and 1)
+    data = tiny()
+    rules = data["constraints"]
+    rules["sessions"]["per_region"] = {"min": 3, "max": 3}
+    rules["sessions"]["max_total"] = 6
+    rules["sessions"]["officers"]["min"] = 5
+    rules["objective"] = ["officers_trained", "ngo_spread"]
+    folder = write_data(tmp_path / "data", data)
+    out = tmp_path / "plan.json"
+    assert _plain_model().run(folder, out, time_limit=30, workers=1, seed=0) == 0
+    plan = read_plan(out)
+    report = check_plan(load_data(folder), plan)
+    assert report.valid and not report.warnings  # the claimed spread is the plan's own
+    spread = plan.objectives[-1]
+    assert (spread.name, spread.value, spread.proven) == ("ngo_spread", 1.0, True)
+
+
 def test_plain_model_says_when_the_data_admit_no_plan(tmp_path: Path) -> None:
     data = tiny()
     # a fixed session on a Saturday: no session can stand for it
