@@ -130,8 +130,15 @@ def feasibility(
     large: bool = False,
     first_only: bool = False,
 ) -> LexOutcome:
+    """Any plan of the model (the first one with ``first_only``), without levels."""
     solver = make_solver(options, deadline - time.monotonic(), workers, large)
     solver.parameters.stop_after_first_solution = first_only
+    if first_only:
+        # nothing is proven from a first solution: presolve without probing and inclusion
+        # detection finds it about 1.7 times sooner on a national-sized master (1.6 s
+        # against 2.5 s), and without presolve at all the search after it is slower
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.presolve_inclusion_work_limit = 0
     status = run_solver(solver, pm.model, options.stop)
     outcome = LexOutcome()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
