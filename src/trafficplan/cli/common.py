@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
@@ -91,6 +92,23 @@ SchedulerOption = Annotated[
     ),
 ]
 
+
+class Language(StrEnum):
+    """The languages of ``--lang``: what leaves the office (the terminal stays English)."""
+
+    en = "en"
+    uk = "uk"
+
+
+LanguageOption = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="Language of the files written: en (English) or uk (Ukrainian). Ids, file names, "
+        "ISO dates and status values are the same in both.",
+        case_sensitive=False,
+    ),
+]
 AttendanceOption = Annotated[
     Path | None,
     typer.Option(
