@@ -172,16 +172,21 @@ def weekday_abbreviation(day: date) -> str:
     return name[:1].upper() + name[1:]
 
 
-def format_decimal(value: float, digits: int = 0) -> str:
-    """A number with the locale's grouping and decimal sign (``58,681.86``, ``58 681,86``)."""
-    from babel.numbers import format_decimal as babel_decimal
+def format_number(value: float, digits: int = 0) -> str:
+    """A number with the locale's grouping and decimal sign: ``58,681.86`` in English (as the
+    English outputs always wrote it), ``58 681,86`` in Ukrainian (CLDR)."""
+    language = _language.get()
+    if language == SOURCE_LANGUAGE:
+        return f"{value:,.{digits}f}"
+    from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return babel_decimal(value, format=pattern, locale=_language.get())
+    return format_decimal(value, format=pattern, locale=language)
 
 
 def format_eur(value: float) -> str:
-    """An amount in euros by the locale's rules: ``€58,681.86``, ``58 681,86 €``."""
-    from babel.numbers import format_currency
-
-    return format_currency(value, "EUR", locale=_language.get())
+    """An amount in euros: ``EUR 58,681.86`` in English (as before); by the locale's grouping
+    and decimal sign with the euro sign after it elsewhere: ``58 681,86 €``."""
+    if _language.get() == SOURCE_LANGUAGE:
+        return f"EUR {value:,.2f}"
+    return f"{format_number(value, 2)}\u00a0€"

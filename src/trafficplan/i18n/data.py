@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from trafficplan.i18n import current_language
 from trafficplan.inputs.names import DistrictId, LocalText
 from trafficplan.inputs.problem import ProblemData
 
@@ -21,11 +22,6 @@ def _localized(value: Any, language: str) -> Any:
     """``value`` with every name in ``language``; the very same object where nothing changes."""
     if isinstance(value, LocalText):
         return value.in_language(language)
-    if isinstance(value, DistrictId):
-        display = value.display
-        if isinstance(display, LocalText):
-            return DistrictId(str(value), display.in_language(language))
-        return value
     if isinstance(value, BaseModel):
         updates = {}
         for name in type(value).model_fields:
@@ -70,11 +66,16 @@ def localized_data(data: ProblemData, language: str) -> ProblemData:
 
 
 def district_names(data: ProblemData) -> dict[str, str]:
-    """Each district's name as documents print it: its display name where the data give one,
-    else its id."""
-    return {
-        str(district): (district.display if isinstance(district, DistrictId) else None)
-        or str(district)
-        for region in data.regions
-        for district in region.districts
-    }
+    """Each district's name as documents in the current language print it: its display name
+    there, else its id. A district's name is shown only in the languages it is given in (a
+    plain string: in all): its id is what every output showed before, and stays the name
+    elsewhere, so a district named only in Ukrainian leaves English documents as they were."""
+    language = current_language()
+    names: dict[str, str] = {}
+    for region in data.regions:
+        for district in region.districts:
+            display = district.display if isinstance(district, DistrictId) else None
+            if isinstance(display, LocalText):
+                display = display.forms.get(language)
+            names[str(district)] = display or str(district)
+    return names

@@ -1,0 +1,488 @@
+"""Spec 7.3, language: names in several languages, ``export --lang en|uk``, and the message
+catalogues.
+
+Both directions: every output rendered in Ukrainian holds no English fixed word (a list made
+from the catalogue's own English messages), and English output is byte for byte what a data
+folder of plain names gives (the format before names had languages)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import pickle
+import re
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from icalendar import Calendar
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from datafactory import ALPHA, tiny, tiny_session, write_data
+from trafficplan import i18n
+from trafficplan.cli import app
+from trafficplan.exports import build_export
+from trafficplan.i18n.data import localized_data
+from trafficplan.inputs import load_data
+from trafficplan.inputs.attendance_xlsx import read_workbook_rows
+from trafficplan.inputs.models import Region
+from trafficplan.inputs.names import DistrictId, LocalText
+from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
+from trafficplan.plan import Plan, PlanSession, write_plan
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data"
+STAMP = datetime(2008, 7, 1, tzinfo=UTC)
+
+
+# ----- names in several languages ---------------------------------------------------------------
+def region(**changes: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "id": "khmelnytskyi",
+        "name": "Khmelnytskyi",
+        "centre": {"city": "Khmelnytskyi", "lat": 49.4, "lon": 26.9},
+        "districts": ["shepetivka"],
+    }
+    raw.update(changes)
+    return raw
+
+
+def test_a_name_is_a_string_or_a_mapping_whose_first_entry_is_the_default() -> None:
+    plain = Region.model_validate(region())
+    assert type(plain.name) is str and plain.name == "Khmelnytskyi"
+    both = Region.model_validate(region(name={"uk": "Хмельницька область", "en": "Khmelnytskyi"}))
+    assert isinstance(both.name, LocalText)
+    assert both.name == "Хмельницька область"  # the first entry
+    assert both.name.in_language("en") == "Khmelnytskyi"
+    assert both.name.in_language("da") == "Хмельницька область"  # none in Danish: the default
+    # worker processes get the data pickled: every form survives
+    assert pickle.loads(pickle.dumps(both)).name.forms == both.name.forms
+
+
+def test_a_district_may_gain_a_display_name_and_keeps_its_slug_as_id() -> None:
+    parsed = Region.model_validate(
+        region(
+            districts=[
+                "shepetivka",
+                {"id": "kamianets-podilskyi", "name": {"en": "Kamianets", "uk": "Камʼянець"}},
+            ]
+        )
+    )
+    assert parsed.districts == ["shepetivka", "kamianets-podilskyi"]
+    district = parsed.districts[1]
+    assert isinstance(district, DistrictId)
+    assert isinstance(district.display, LocalText)
+    assert district.display.in_language("uk") == "Камʼянець"
+
+
+@pytest.mark.parametrize(
+    ("change", "place", "message"),
+    [
+        ({"name": {"xx1": "X"}}, "regions[0].name", "'xx1' is not a language code"),
+        ({"name": {"zz": "X"}}, "regions[0].name", "'zz' is not a language code"),
+        ({"name": {"en": "X", "uk": "  "}}, "regions[0].name", "uk: the name is empty"),
+        ({"name": {}}, "regions[0].name", "must not be empty"),
+        ({"name": {"en": 5}}, "regions[0].name", "en: expected text"),
+        ({"centre": {"city": {"en": ""}, "lat": 1, "lon": 2}}, "city", "en: the name is empty"),
+        ({"districts": [{"id": "Bad"}]}, "regions[0].districts[0]", "expected a slug"),
+        ({"districts": [{"id": "a", "nme": "A"}]}, "regions[0].districts[0]", "unknown key 'nme'"),
+    ],
+)
+def test_a_wrong_name_is_a_data_error_naming_file_and_key(
+    tmp_path: Path, change: dict[str, Any], place: str, message: str
+) -> None:
+    data = tiny()
+    data["regions"]["regions"][0].update(change)
+    folder = write_data(tmp_path / "data", data)
+    result = runner.invoke(app, ["validate", "--data", str(folder)])
+    assert result.exit_code == 3, result.output
+    lines = [line for line in result.output.splitlines() if message in line]
+    assert lines, result.output
+    assert "regions.yaml" in lines[0] and place.split(".")[-1].split("[")[0] in lines[0]
+    assert "Traceback" not in result.output
+
+
+# ----- catalogues -------------------------------------------------------------------------------
+@functools.cache
+def marked_messages() -> dict[tuple[str | None, str], Any]:
+    """Every message the code marks, as ``pybabel extract -F babel.cfg -k N_`` finds it."""
+    method_map = [("src/trafficplan/**.py", "python")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+    keywords["N_"] = None
+    found: dict[tuple[str | None, str], Any] = {}
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map=method_map, keywords=keywords
+    ):
+        key = message[0] if isinstance(message, tuple) else message
+        found[(context, key)] = message
+    return found
+
+
+def catalogue(path: Path) -> Any:
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_babel_cfg_is_the_extraction_config_this_test_uses() -> None:
+    config = (ROOT / "babel.cfg").read_text("utf-8")
+    assert "[python: src/trafficplan/**.py]" in config
+
+
+def test_every_marked_message_has_a_ukrainian_translation_with_its_placeholders() -> None:
+    marked = marked_messages()
+    assert len(marked) > 50
+    uk = catalogue(ROOT / "src/trafficplan/i18n/locale/uk/LC_MESSAGES/trafficplan.po")
+    assert uk.num_plurals == 3  # one, few, many
+    missing = []
+    for (context, key), message in marked.items():
+        entry = uk.get(key, context=context)
+        forms = entry.string if entry is not None else None
+        translations = list(forms) if isinstance(forms, tuple | list) else [forms]
+        if entry is None or entry.fuzzy or not all(translations):
+            missing.append((context, key))
+            continue
+        wanted = set(re.findall(r"\{(\w*)\}", message[0] if isinstance(message, tuple) else key))
+        for text in translations:
+            assert set(re.findall(r"\{(\w*)\}", text)) == wanted, (key, text)
+    assert missing == [], f"messages without a Ukrainian translation: {missing}"
+
+
+def test_the_template_holds_exactly_the_marked_messages() -> None:
+    template = catalogue(ROOT / "src/trafficplan/i18n/locale/trafficplan.pot")
+    in_template = {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in template}
+    in_template.discard((None, ""))
+    assert in_template == set(marked_messages()), "run pybabel extract (docs/translation.md)"
+
+
+def test_plural_forms_and_dates_follow_the_ukrainian_rules() -> None:
+    with i18n.use_language("uk"):
+        assert i18n.long_date(date(2008, 7, 16)) == "середа, 16 липня 2008\u202fр."
+        assert i18n.day_month_year(date(2008, 10, 1)) == "1 жовтня 2008\u202fр."
+        assert i18n.weekday_abbreviation(date(2008, 7, 18)) == "Пт"
+        closed = [
+            i18n.ngettext(
+                "the {count} session of region {region} was closed to them",
+                "each of the {count} sessions of region {region} was closed to them",
+                n,
+            ).format(count=n, region="lviv")
+            for n in (1, 2, 5, 11, 21, 22)
+        ]
+        amount = i18n.format_eur(58681.86)
+    assert [text.split(" області")[0] for text in closed] == [
+        "1 захід",
+        "усі 2 заходи",
+        "усі 5 заходів",
+        "усі 11 заходів",
+        "21 захід",
+        "усі 22 заходи",
+    ]
+    assert closed[0].endswith("був для них закритий")
+    assert closed[1].endswith("були для них закриті")
+    assert amount == "58\u00a0681,86\u00a0€"
+    assert i18n.format_eur(58681.86) == "EUR 58,681.86"  # English, as the outputs wrote it
+    assert i18n.long_date(date(2008, 7, 16)) == "Wednesday, 16 July 2008"  # outside: English
+    with pytest.raises(i18n.UnknownLanguageError):
+        i18n.translations("xx")
+
+
+# ----- the shipped data: English unchanged, Ukrainian without English -------------------------
+def shipped_plan(data: ProblemData) -> Plan:
+    """One session a region of the shipped data, 15 officers each (a plan to render, not to
+    check: rendering does not judge the plan)."""
+    sessions = []
+    for index, each in enumerate(data.regions):
+        officers = [o.id for o in data.officers_by_region[each.id][:15]]
+        sessions.append(
+            PlanSession(
+                id=f"{each.id}-01",
+                region=each.id,
+                venue=each.venues[0].id,
+                date=date(2008, 7, 16 + index),
+                trainers=[data.trainers[index % len(data.trainers)].id],
+                ngos=[each.ngos[0].id],
+                officers=officers,
+            )
+        )
+    return Plan(status="feasible", sessions=sessions)
+
+
+def plain_names(value: Any) -> Any:
+    """A data document with every name mapping replaced by its first (default) entry."""
+    if isinstance(value, dict):
+        if (
+            value
+            and all(isinstance(k, str) and len(k) == 2 for k in value)
+            and all(isinstance(v, str) for v in value.values())
+        ):
+            return next(iter(value.values()))
+        if set(value) <= {"id", "name"} and "id" in value and isinstance(value["id"], str):
+            return value["id"]  # a district with a display name: its slug, as before
+        return {key: plain_names(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_names(item) for item in value]
+    return value
+
+
+def test_shipped_data_has_ukrainian_names_and_english_first(tmp_path: Path) -> None:
+    data = load_data(SHIPPED)
+    names = [r.name for r in data.regions] + [t.name for t in data.trainers]
+    names += [v.name for r in data.regions for v in r.venues]
+    names += [n.name for r in data.regions for n in r.ngos]
+    names.append(data.constraints.programme.title or "")
+    assert all(isinstance(name, LocalText) for name in names)
+    assert all(re.search("[А-Яа-яІіЇїЄєҐґ]", n.in_language("uk")) for n in names)  # type: ignore[attr-defined]
+    assert all(next(iter(n.forms)) == "en" for n in names)  # type: ignore[attr-defined]
+    uk = localized_data(data, "uk")
+    assert uk.region_by_id["khmelnytskyi"].name == "Хмельницька область"
+    assert uk.region_by_id["khmelnytskyi"].centre.city == "Хмельницький"
+
+
+def test_english_export_is_byte_for_byte_that_of_the_same_data_with_plain_names(
+    tmp_path: Path,
+) -> None:
+    data = load_data(SHIPPED)
+    plain_folder = tmp_path / "plain"
+    plain_folder.mkdir()
+    for name in ("regions.yaml", "trainers.yaml", "constraints.yaml"):
+        document = yaml.safe_load((SHIPPED / name).read_text("utf-8"))
+        (plain_folder / name).write_text(yaml.safe_dump(plain_names(document)), "utf-8")
+    shutil.copy(SHIPPED / "officers.csv", plain_folder / "officers.csv")
+    plain = load_data(plain_folder)
+    assert not isinstance(plain.regions[0].name, LocalText)
+    plan = shipped_plan(data)
+
+    def files(of: ProblemData, **options: Any) -> dict[str, bytes]:
+        export = build_export(of, plan, tmp_path / "none", now=STAMP, xlsx=True, **options)
+        return {str(f.path): f.content for f in export.files}
+
+    before = files(plain)
+    assert files(data) == before
+    assert files(data, language="en") == before
+    rosters = before["rosters/khmelnytskyi.csv"].decode("utf-8-sig").splitlines()
+    assert rosters[0].startswith("session_id,date,venue,officer_id,officer_name,district,weekday")
+    assert ",Wed," in rosters[1]
+
+
+@pytest.fixture(scope="module")
+def ukrainian(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The shipped data with one held session, exported in Ukrainian with every option:
+    (data folder, export folder)."""
+    base = tmp_path_factory.mktemp("uk")
+    folder = base / "data"
+    shutil.copytree(SHIPPED, folder)
+    plan = shipped_plan(load_data(folder))
+    held = plan.sessions[0]
+    rows = [f"{held.id},{o},present" for o in held.officers[:10]]
+    rows += [f"{held.id},{o},absent" for o in held.officers[10:]]
+    (folder / "attendance.csv").write_text(
+        "session_id,officer_id,status\n" + "\n".join(rows) + "\n", "utf-8"
+    )
+    plan_file = base / "plan.json"
+    write_plan(plan, plan_file)
+    out = base / "out"
+    args = ["export", str(plan_file), "--data", str(folder), "--out", str(out)]
+    result = runner.invoke(app, [*args, "--xlsx", "--pdf", "--force", "--lang", "uk"])
+    assert result.exit_code == 0, result.output
+    return folder, out
+
+
+@functools.cache
+def fixed_english_words() -> frozenset[str]:
+    """The English words of every message the code marks (headers, labels, sentences), and
+    the English weekday and month names: none may appear in a Ukrainian output."""
+    words: set[str] = set()
+    for (_context, key), message in marked_messages().items():
+        texts = message if isinstance(message, tuple) else (key,)
+        for text in texts:
+            text = re.sub(r"\{\w*\}", " ", text)
+            words.update(w.casefold() for w in re.findall(r"[A-Za-z]{3,}", text))
+    words.update(w.casefold() for w in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+    words.update(m.casefold() for m in ("July", "August", "September", "October"))
+    return frozenset(words)
+
+
+def machine_values(data: ProblemData) -> set[str]:
+    """What stays as it is in every language: ids, e-mail addresses, statuses, components."""
+    values = {r.id for r in data.regions} | {str(d) for r in data.regions for d in r.districts}
+    values |= {v.id for r in data.regions for v in r.venues}
+    values |= {n.id for r in data.regions for n in r.ngos}
+    values |= {t.id for t in data.trainers} | {t.email for t in data.trainers if t.email}
+    values |= {"planned", "present", "absent", "substitute", *COST_COMPONENTS}
+    return values
+
+
+def english_words_in(text: str, data: ProblemData) -> set[str]:
+    """Fixed English words in ``text`` once machine values are taken out."""
+    values = sorted(machine_values(data), key=len, reverse=True)
+    pattern = "|".join(re.escape(value) for value in values)
+    text = re.sub(rf"(?<![\w-])(?:{pattern})(?![\w-])", " ", text)
+    text = re.sub(r"[\w.-]+-\d+", " ", text)  # session ids (khmelnytskyi-01)
+    text = re.sub(r"\b[a-z]+(?:[._][a-z]+)+\b", " ", text)  # data keys, rule ids
+    found = {w.casefold() for w in re.findall(r"[A-Za-z]{3,}", text)}
+    return found & fixed_english_words()
+
+
+def texts_of_export(out: Path) -> dict[str, str]:
+    """The text a reader sees in every file of an export."""
+    texts: dict[str, str] = {}
+    for path in sorted(out.rglob("*")):
+        relative = str(path.relative_to(out))
+        if path.suffix == ".csv":
+            texts[relative] = path.read_text("utf-8-sig")
+        elif path.suffix == ".pdf":
+            texts[relative] = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+        elif path.suffix == ".ics":
+            calendar = Calendar.from_ical(path.read_bytes())
+            parts = [str(calendar.get("X-WR-CALNAME"))]
+            for event in calendar.walk("VEVENT"):
+                for name in ("SUMMARY", "DESCRIPTION", "LOCATION"):
+                    parts.append(str(event.get(name, "")))
+                contacts = event.get("CONTACT", [])
+                parts += [str(c) for c in (contacts if isinstance(contacts, list) else [contacts])]
+            texts[relative] = "\n".join(parts)
+        elif path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path)
+            region_sheets = {r.id for r in load_data(SHIPPED).regions}
+            parts = []
+            for sheet in book.worksheets:
+                if sheet.title not in region_sheets:  # a region's sheet is named by its id
+                    parts.append(sheet.title)
+                for row in sheet.iter_rows(values_only=True):
+                    parts += [c for c in row if isinstance(c, str)]
+                for rule in sheet.data_validations.dataValidation:
+                    parts += [rule.promptTitle or "", rule.prompt or "", rule.error or ""]
+                    parts += [rule.errorTitle or ""]
+            texts[relative] = "\n".join(parts)
+    return texts
+
+
+def test_every_ukrainian_output_has_no_english_fixed_word(ukrainian: tuple[Path, Path]) -> None:
+    folder, out = ukrainian
+    data = load_data(folder)
+    texts = texts_of_export(out)
+    kinds = {Path(p).parts[0] if "/" in p else Path(p).suffix for p in texts}
+    assert {"rosters", "sign-in", "certificates", "calendars", ".xlsx", ".csv"} <= kinds
+    english = {path: english_words_in(text, data) for path, text in texts.items()}
+    assert {path: words for path, words in english.items() if words} == {}
+    # and the check does find English: the same export in English is full of it
+    assert english_words_in(texts["rosters/khmelnytskyi.csv"].replace("Код", "Session"), data)
+
+
+def test_the_ukrainian_roster_keeps_ids_iso_dates_and_statuses(
+    ukrainian: tuple[Path, Path],
+) -> None:
+    _folder, out = ukrainian
+    lines = (out / "rosters" / "khmelnytskyi.csv").read_text("utf-8-sig").splitlines()
+    assert lines[0].split(",")[:4] == ["Код заходу", "Дата", "Місце (код)", "Код учасника"]
+    first = lines[1]
+    assert first.startswith("khmelnytskyi-01,2008-07-16,khm-police-hall,KHM-")
+    assert ",Ср,10:00," in first
+    assert "вул. Шевченка, 3, Хмельницький" in first
+    assert first.endswith(",present")
+
+
+def test_the_ukrainian_sign_in_sheet_reads_as_ukrainian(ukrainian: tuple[Path, Path]) -> None:
+    _folder, out = ukrainian
+    text = " ".join(
+        PdfReader(out / "sign-in" / "khmelnytskyi-01.pdf").pages[0].extract_text().split()
+    )
+    for expected in (
+        "Лист реєстрації учасників",
+        "Навчальна зустріч з налагодження взаємодії",
+        "середа, 16 липня 2008 р.",
+        "10:00–17:00 (за київським часом)",
+        "Обласне управління міліції, навчальний зал",
+        "Хмельницька область",
+        "Прізвище, ім'я, по батькові",
+        "Сторінка 1 з 1",
+    ):
+        assert expected in text, expected
+
+
+def test_ukrainian_certificates_agree_with_the_officer(ukrainian: tuple[Path, Path]) -> None:
+    folder, out = ukrainian
+    data = load_data(folder)
+    pages = [
+        " ".join(p.extract_text().split())
+        for p in PdfReader(out / "certificates" / "khmelnytskyi.pdf").pages
+    ]
+    assert len(pages) == 10
+    for page in pages:
+        assert "Сертифікат про участь" in page and "Фінансова підтримка" in page
+        name = next(o.name for o in data.officers if o.name in page)
+        verb = "взяла участь" if name.endswith("вна") else "взяв участь"
+        assert verb in page, (name, page)
+
+
+def test_calendar_uids_are_the_same_in_every_language(
+    ukrainian: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, out = ukrainian
+    data = load_data(folder)
+    plan = shipped_plan(data)
+    english = build_export(data, plan, tmp_path, now=STAMP)
+    for file in english.files:
+        if file.kind != "calendar":
+            continue
+        ours = Calendar.from_ical(file.content)
+        theirs = Calendar.from_ical((out / file.path).read_bytes())
+        uids = [str(e["UID"]) for e in ours.walk("VEVENT")]
+        assert uids == [str(e["UID"]) for e in theirs.walk("VEVENT")]
+        summaries = [str(e["SUMMARY"]) for e in theirs.walk("VEVENT")]
+        assert all(s.startswith("Тренінг: ") for s in summaries)
+
+
+def test_the_ukrainian_workbook_reads_back_as_attendance(
+    ukrainian: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, out = ukrainian
+    book = openpyxl.load_workbook(out / "programme.xlsx")
+    assert book.sheetnames[0] == "Розклад"
+    assert {"Нерозподілені", "Витрати", "Підсумки"} <= set(book.sheetnames)
+    sheet = book["khmelnytskyi"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[-1] == "Присутність" and "session_id" not in header
+    assert sheet.cell(2, header.index("Дата") + 1).number_format == "dd.mm.yyyy"
+    # the region fills in the sheet and sends it back
+    rows, problems = read_workbook_rows(out / "programme.xlsx", "programme.xlsx")
+    assert problems == []
+    assert {(r.session_id, r.officer_id, r.status) for r in rows} == {
+        (line.split(",")[0], line.split(",")[1], line.split(",")[2])
+        for line in (folder / "attendance.csv").read_text("utf-8").splitlines()[1:]
+    }
+    back = tmp_path / "data"
+    shutil.copytree(folder, back)
+    (back / "attendance.csv").unlink()
+    shutil.copy(out / "programme.xlsx", back / "attendance.xlsx")
+    result = runner.invoke(app, ["validate", "--data", str(back)])
+    assert result.exit_code == 0, result.output
+
+
+def test_export_lang_on_the_command_line(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", tiny())
+    plan = Plan(status="feasible", sessions=[tiny_session("alpha-01", 1, "t01", ALPHA[:15])])
+    plan_file = tmp_path / "plan.json"
+    write_plan(plan, plan_file)
+    args = ["export", str(plan_file), "--data", str(folder), "--force", "--json"]
+    default = runner.invoke(app, [*args, "--out", str(tmp_path / "a")])
+    english = runner.invoke(app, [*args, "--out", str(tmp_path / "b"), "--lang", "en"])
+    assert default.exit_code == english.exit_code == 0, default.output + english.output
+    for path in (tmp_path / "a").rglob("*.csv"):
+        assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+    ukrainian = runner.invoke(app, [*args, "--out", str(tmp_path / "c"), "--lang", "uk"])
+    assert ukrainian.exit_code == 0, ukrainian.output
+    document = json.loads(ukrainian.stdout)
+    assert {f["path"] for f in document["files"]} == {
+        f["path"] for f in json.loads(default.stdout)["files"]
+    }  # the same file names in every language
+    wrong = runner.invoke(app, [*args, "--out", str(tmp_path / "d"), "--lang", "xx"])
+    assert wrong.exit_code == 2
+    assert "Traceback" not in wrong.output
