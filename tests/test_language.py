@@ -8,6 +8,7 @@ folder of plain names gives (the format before names had languages)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import pickle
 import re
@@ -25,7 +26,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from datafactory import ALPHA, tiny, tiny_session, write_data
+from datafactory import ALPHA, BETA, tiny, tiny_session, write_data
 from trafficplan import i18n
 from trafficplan.cli import app
 from trafficplan.exports import build_export
@@ -271,6 +272,39 @@ def test_english_export_is_byte_for_byte_that_of_the_same_data_with_plain_names(
     assert ",Wed," in rosters[1]
 
 
+BEFORE_LANGUAGES = {
+    "rosters/alpha.csv": "3992f062d5f578c6",
+    "rosters/beta.csv": "5a758aa3b9d79321",
+    "schedule.csv": "a826d24d7f2d8300",
+    "unassigned.csv": "468ceafd5aa1a9ba",
+    "costs.csv": "416d623c5b5466fc",
+    "summary.csv": "4863b3fe48ed0779",
+    "reserves.csv": "1377828cebc75f01",
+    "calendars/t01.ics": "9fe819363976a26d",
+    "calendars/t02.ics": "5ce32fb29621d935",
+}
+"""SHA-256 (first 16 hex digits) of each CSV and calendar of the English export below, as the
+exports wrote them before names had languages and ``--lang`` existed."""
+
+
+def test_english_export_is_what_it_was_before_languages(tmp_path: Path) -> None:
+    from test_documents import cyrillic
+
+    folder = write_data(tmp_path / "data", cyrillic(tiny()))
+    plan = Plan(
+        status="feasible",
+        sessions=[
+            tiny_session("alpha-01", 1, "t01", ALPHA[:15]),
+            tiny_session("beta-01", 2, "t02", BETA[:12]),
+        ],
+    )
+    export = build_export(
+        load_data(folder), plan, tmp_path / "out", now=datetime(2009, 5, 1, tzinfo=UTC)
+    )
+    digests = {str(f.path): hashlib.sha256(f.content).hexdigest()[:16] for f in export.files}
+    assert digests == BEFORE_LANGUAGES
+
+
 @pytest.fixture(scope="module")
 def ukrainian(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The shipped data with one held session, exported in Ukrainian with every option:
@@ -483,6 +517,9 @@ def test_export_lang_on_the_command_line(tmp_path: Path) -> None:
     assert {f["path"] for f in document["files"]} == {
         f["path"] for f in json.loads(default.stdout)["files"]
     }  # the same file names in every language
+    table = runner.invoke(app, [*args[:-1], "--out", str(tmp_path / "c"), "--lang", "uk"])
+    assert table.exit_code == 0, table.output
+    assert "unchanged, in" in table.stdout and "rosters/alpha.csv" in table.stdout  # English
     wrong = runner.invoke(app, [*args, "--out", str(tmp_path / "d"), "--lang", "xx"])
     assert wrong.exit_code == 2
     assert "Traceback" not in wrong.output

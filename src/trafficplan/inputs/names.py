@@ -12,13 +12,16 @@ a language (:func:`in_language`). A plain string stays a plain ``str``.
 
 A district may gain a display name the same way: an item of ``districts`` is a slug, or
 ``{id: slug, name: ...}``; it is read into a :class:`DistrictId`, a ``str`` equal to the slug
-(so ids, lookups and the officers' references are unchanged) that knows its display name.
+(so ids, lookups and the officers' references are unchanged) that knows its display name. A
+district's name is shown only in the languages it is given in (elsewhere its id, as before:
+:func:`trafficplan.i18n.data.district_names`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Annotated, Any
 
@@ -72,6 +75,7 @@ def in_language(text: str | None, language: str) -> str | None:
     return text
 
 
+@cache
 def is_language_code(code: str) -> bool:
     """Whether ``code`` is a language code CLDR knows (``en``, ``uk``, ``da``...)."""
     if not _LANGUAGE_CODE.fullmatch(code):
