@@ -523,3 +523,17 @@ def test_export_lang_on_the_command_line(tmp_path: Path) -> None:
     wrong = runner.invoke(app, [*args, "--out", str(tmp_path / "d"), "--lang", "xx"])
     assert wrong.exit_code == 2
     assert "Traceback" not in wrong.output
+
+
+def test_dropping_a_district_with_a_display_name_drops_its_officers(tmp_path: Path) -> None:
+    from trafficplan.inputs.loading import read_raw
+    from trafficplan.scenarios.edits import build_scenario
+
+    data = tiny()
+    alpha = data["regions"]["regions"][0]
+    alpha["districts"] = [{"id": d, "name": {"uk": f"Район {d}"}} for d in alpha["districts"]]
+    folder = write_data(tmp_path / "data", data)
+    dropped = alpha["districts"][0]["id"]
+    scenario_data, _scenario = build_scenario(read_raw(folder), [], ["regions.alpha.districts.0"])
+    assert dropped not in scenario_data.region_by_id["alpha"].districts
+    assert all(o.district != dropped for o in scenario_data.officers)
