@@ -14,6 +14,7 @@ import pickle
 import re
 import shutil
 from datetime import UTC, date, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,12 @@ def test_a_wrong_name_is_a_data_error_naming_file_and_key(
 # ----- catalogues -------------------------------------------------------------------------------
 @functools.cache
 def marked_messages() -> dict[tuple[str | None, str], Any]:
-    """Every message the code marks, as ``pybabel extract -F babel.cfg -k N_`` finds it."""
-    method_map = [("src/trafficplan/**.py", "python")]
+    """Every message the code and the report's template mark, as ``pybabel extract -F
+    babel.cfg -k N_`` finds them."""
+    method_map = [
+        ("src/trafficplan/**.py", "python"),
+        ("src/trafficplan/report/templates/**.j2", "jinja2"),
+    ]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
     keywords["N_"] = None
     found: dict[tuple[str | None, str], Any] = {}
@@ -135,6 +140,7 @@ def catalogue(path: Path) -> Any:
 def test_babel_cfg_is_the_extraction_config_this_test_uses() -> None:
     config = (ROOT / "babel.cfg").read_text("utf-8")
     assert "[python: src/trafficplan/**.py]" in config
+    assert "[jinja2: src/trafficplan/report/templates/**.j2]" in config
 
 
 def test_every_marked_message_has_a_ukrainian_translation_with_its_placeholders() -> None:
@@ -537,3 +543,232 @@ def test_dropping_a_district_with_a_display_name_drops_its_officers(tmp_path: Pa
     scenario_data, _scenario = build_scenario(read_raw(folder), [], ["regions.alpha.districts.0"])
     assert dropped not in scenario_data.region_by_id["alpha"].districts
     assert all(o.district != dropped for o in scenario_data.officers)
+
+
+# ----- the report -------------------------------------------------------------------------------
+REPORT_BEFORE_LANGUAGES = "f86f96f315e839d4"
+"""SHA-256 (first 16 hex digits) of the English report of the tiny Cyrillic instance below
+(the page without plotly.js, made at a fixed time), as ``report`` wrote it before ``--lang``."""
+
+
+def test_english_report_is_what_it_was_before_languages(tmp_path: Path) -> None:
+    from test_documents import cyrillic
+    from trafficplan.report import build_report
+    from trafficplan.report.page import render_page
+
+    folder = write_data(tmp_path / "data", cyrillic(tiny()))
+    plan = Plan(
+        status="feasible",
+        sessions=[
+            tiny_session("alpha-01", 1, "t01", ALPHA[:15]),
+            tiny_session("beta-01", 2, "t02", BETA[:12]),
+        ],
+    )
+    for language in ({}, {"language": "en"}):
+        report = build_report(
+            load_data(folder), plan, "plan.json", now=datetime(2009, 5, 1, tzinfo=UTC), **language
+        )
+        report.content.version = "0.1.0"
+        page = render_page(report.content, report.figures, "")
+        assert hashlib.sha256(page.encode()).hexdigest()[:16] == REPORT_BEFORE_LANGUAGES
+
+
+class _VisibleText(HTMLParser):
+    """The text of a page a reader sees: no script, no style."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _figure_texts(value: Any, key: str = "") -> list[str]:
+    """Every text of a chart (titles, axis titles, ticks, legend names, labels, hovers)."""
+    if key == "template":
+        return []
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in _figure_texts(v, k)]
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in _figure_texts(item, key)]
+    if isinstance(value, str) and key in (
+        "text",
+        "name",
+        "customdata",
+        "hovertemplate",
+        "ticktext",
+    ):
+        return [re.sub(r"%\{[^}]*\}|<[^>]+>", " ", value)]
+    return []
+
+
+def report_texts(report: Any) -> dict[str, str]:
+    """What a reader sees in a report: the page's text and each chart's texts, with the
+    technical words every language shares (the tool's name, digests' and files' names, UTC,
+    ISO weeks, rule ids, the plan's status) taken out."""
+    parser = _VisibleText()
+    parser.feed(report.html())
+    texts = {"page": " ".join(parser.parts)}
+    for figure in report.figures:
+        texts[figure.slug] = "\n".join(_figure_texts(figure.figure.to_plotly_json()))
+    from trafficplan.checker import RULE_IDS
+
+    ids = "|".join([*RULE_IDS, "metrics", "inputs", "attendance", report.content.status])
+    shared = rf"trafficplan|sha256|UTC|ISO|[\w-]+\.(?:json|yaml|csv)|\b(?:{ids})\b"
+    return {name: re.sub(shared, " ", text) for name, text in texts.items()}
+
+
+def _levels(data: ProblemData, plan: Plan) -> list[Any]:
+    """Objective levels of every kind of claim: proven, with a tolerance, not proven with a
+    bound, and without one."""
+    from trafficplan.plan import ObjectiveResult
+    from trafficplan.plan.metrics import plan_metrics
+
+    metrics = plan_metrics(data, plan)
+    cost = metrics["cost_eur"]
+    return [
+        ObjectiveResult(
+            name="officers_trained",
+            value=metrics["officers_trained"],
+            bound=metrics["officers_trained"],
+            proven=True,
+        ),
+        ObjectiveResult(
+            name="cost_eur",
+            value=cost,
+            bound=cost - 500,
+            proven=True,
+            tolerance="5%",
+            best=cost - 500,
+            given=500,
+        ),
+        ObjectiveResult(
+            name="max_trainer_sessions",
+            value=metrics["max_trainer_sessions"],
+            bound=1,
+            proven=False,
+        ),
+        ObjectiveResult(name="ngo_spread", value=metrics["ngo_spread"], bound=None, proven=False),
+    ]
+
+
+@pytest.fixture(scope="module")
+def ukrainian_reports(ukrainian: tuple[Path, Path]) -> tuple[ProblemData, Plan, list[Any]]:
+    """The shipped data with one held session: a report in Ukrainian of a plan with every
+    kind of objective claim and a frontier, and of a plan that breaks rules."""
+    from trafficplan.inputs.attendance import read_plan_attendance
+    from trafficplan.plan.metrics import plan_metrics
+    from trafficplan.report import build_report
+    from trafficplan.scenarios.tradeoff import Frontier, FrontierRow
+
+    folder, _out = ukrainian
+    data = load_data(folder)
+    plan = shipped_plan(data)
+    plan = plan.model_copy(update={"objectives": _levels(data, plan)})
+    metrics = plan_metrics(data, plan)
+    trained, cost = metrics["officers_trained"], metrics["cost_eur"]
+    frontier = Frontier(
+        "cost_eur",
+        "officers_trained",
+        [
+            FrontierRow(trained - 20, cost - 900, True, None, 11, 5, "points/p1.json"),
+            FrontierRow(trained, cost, False, 0.012, 12, 6, "points/p2.json"),
+            FrontierRow(trained + 5, cost + 300, True, 0.0, 12, 6, "points/p3.json"),
+        ],
+    )
+    attendance = read_plan_attendance(folder, data, plan, given=None)
+    reports = [build_report(data, plan, "plan.json", attendance, frontier, STAMP, "uk")]
+    broken = plan.model_copy(
+        update={
+            "sessions": [
+                s.model_copy(update={"officers": s.officers[:3]}) if index == 1 else s
+                for index, s in enumerate(plan.sessions)
+            ]
+        }
+    )
+    reports.append(build_report(data, broken, "plan.json", None, frontier, STAMP, "uk"))
+    return data, plan, reports
+
+
+def test_the_ukrainian_report_has_no_english_fixed_word(
+    ukrainian_reports: tuple[ProblemData, Plan, list[Any]],
+) -> None:
+    data, plan, reports = ukrainian_reports
+    complete, broken = reports
+    assert complete.content.attendance and complete.content.tradeoff is not None
+    assert broken.content.violations and broken.content.warnings
+    for report in reports:
+        texts = report_texts(report)
+        assert {"page", "calendar", "trainers", "map", "costs", "tradeoff"} <= set(texts)
+        english = {name: english_words_in(text, data) for name, text in texts.items()}
+        assert {name: words for name, words in english.items() if words} == {}
+    # and the check does find English: the same report in English is full of it
+    from trafficplan.report import build_report
+
+    english_report = build_report(data, plan, "plan.json", now=STAMP)
+    assert len(english_words_in(report_texts(english_report)["page"], data)) > 50
+
+
+def test_the_ukrainian_report_writes_dates_numbers_and_plurals_as_ukrainian_does(
+    ukrainian_reports: tuple[ProblemData, Plan, list[Any]],
+) -> None:
+    _data, _plan, (complete, _broken) = ukrainian_reports
+    page = complete.html()
+    assert '<html lang="uk">' in page
+    assert "План навчання на період 16 липня 2008\u202fр. – 31 жовтня 2008\u202fр." in page
+    assert "Заходи проводяться в робочі дні з 16 липня 2008\u202fр." in page
+    assert f"{i18n_eur(complete.content.cost_eur)}" in page  # 58 681,86 € style
+    assert "EUR" not in report_texts(complete)["page"]
+    assert "Ср 16.07.2008" in page  # the sessions table: weekday and date as Ukrainian writes it
+    assert "Усі заходи (12)" in page and "12 з 12 областей" in page
+    assert "Хмельницька область" in page and "Khmelnytskyi" not in report_texts(complete)["page"]
+    assert "День незалежності України" in "\n".join(report_texts(complete).values())
+    trainers = report_texts(complete)["trainers"]
+    assert re.search(r"\b1 захід\b", trainers) or re.search(r"\b\d+ заходи\b", trainers)
+    assert "лип." in trainers  # the timeline's dates by the locale, not plotly's English months
+    assert '"separators":",\\u00a0"' in page or '"separators":", "' in page
+
+
+def i18n_eur(value: float) -> str:
+    """An amount as the Ukrainian report writes it."""
+    with i18n.use_language("uk"):
+        return i18n.format_eur(value)
+
+
+def test_report_lang_on_the_command_line(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", tiny())
+    plan = Plan(status="feasible", sessions=[tiny_session("alpha-01", 1, "t01", ALPHA[:15])])
+    plan_file = tmp_path / "plan.json"
+    write_plan(plan, plan_file)
+    args = ["report", str(plan_file), "--data", str(folder)]
+    default = runner.invoke(app, [*args, "--html", str(tmp_path / "a.html")])
+    english = runner.invoke(app, [*args, "--html", str(tmp_path / "b.html"), "--lang", "en"])
+    ukrainian = runner.invoke(app, [*args, "--html", str(tmp_path / "c.html"), "--lang", "uk"])
+    for result in (default, english, ukrainian):
+        assert result.exit_code == 0, result.output
+        assert "Wrote" in result.stdout and "1 sessions" in result.stdout  # the terminal: English
+
+    def stamped_out(path: Path) -> str:
+        page = path.read_text("utf-8")
+        page = re.sub(r'<p id="generated">.*?</p>', "", page, flags=re.S)
+        return re.sub(r"<footer>.*?</footer>", "", page, flags=re.S)
+
+    assert stamped_out(tmp_path / "a.html") == stamped_out(tmp_path / "b.html")
+    page = (tmp_path / "c.html").read_text("utf-8")
+    assert '<html lang="uk">' in page and "Підсумки" in page and 'data-session="alpha-01"' in page
+    as_json = runner.invoke(
+        app, [*args, "--html", str(tmp_path / "d.html"), "--lang", "UK", "--json"]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout)["sessions"] == 1
+    wrong = runner.invoke(app, [*args, "--html", str(tmp_path / "e.html"), "--lang", "xx"])
+    assert wrong.exit_code == 2 and "Traceback" not in wrong.output

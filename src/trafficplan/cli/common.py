@@ -109,6 +109,15 @@ LanguageOption = Annotated[
         case_sensitive=False,
     ),
 ]
+ReportLanguageOption = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="Language of the report: en (English) or uk (Ukrainian), its headings, sentences, "
+        "tables, charts, dates and numbers. Ids, file names and the terminal stay as they are.",
+        case_sensitive=False,
+    ),
+]
 AttendanceOption = Annotated[
     Path | None,
     typer.Option(

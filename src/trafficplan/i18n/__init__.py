@@ -184,6 +184,27 @@ def format_number(value: float, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=language)
 
 
+def format_percent(share: float, digits: int = 1) -> str:
+    """A share as a percentage: ``12.3 %`` in English (as the report always wrote it), by the
+    locale's CLDR pattern elsewhere: ``12,3%``."""
+    language = _language.get()
+    if language == SOURCE_LANGUAGE:
+        return f"{100 * share:.{digits}f} %"
+    from babel.numbers import format_percent as babel_percent
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return babel_percent(share, format=pattern, locale=language)
+
+
+def short_date(day: date) -> str:
+    """A date with its weekday in short, for a table cell or a chart, in a language other
+    than English (English callers keep their own patterns): ``ср 16.07.2008``."""
+    from babel.dates import format_date
+
+    language = _language.get()
+    return format_date(day, "EEE dd.MM.y", locale=language)
+
+
 def format_eur(value: float) -> str:
     """An amount in euros: ``EUR 58,681.86`` in English (as before); by the locale's grouping
     and decimal sign with the euro sign after it elsewhere: ``58 681,86 €``."""
