@@ -21,7 +21,11 @@ FILES = ("regions.yaml", "trainers.yaml", "constraints.yaml", "officers.csv")
 
 
 def _shipped_regions() -> dict:
-    return yaml.safe_load((DATA / "regions.yaml").read_text(encoding="utf-8"))
+    """The shipped regions.yaml, each district as its id (an item may carry a display name)."""
+    document = yaml.safe_load((DATA / "regions.yaml").read_text(encoding="utf-8"))
+    for region in document["regions"]:
+        region["districts"] = [d["id"] if isinstance(d, dict) else d for d in region["districts"]]
+    return document
 
 
 def _officers_2008(**kwargs: object) -> list[dict[str, str]]:

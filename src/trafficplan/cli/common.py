@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
@@ -111,6 +112,32 @@ SchedulerOption = Annotated[
     ),
 ]
 
+
+class Language(StrEnum):
+    """The languages of ``--lang``: what leaves the office (the terminal stays English)."""
+
+    en = "en"
+    uk = "uk"
+
+
+LanguageOption = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="Language of the files written: en (English) or uk (Ukrainian). Ids, file names, "
+        "ISO dates and status values are the same in both.",
+        case_sensitive=False,
+    ),
+]
+ReportLanguageOption = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="Language of the report: en (English) or uk (Ukrainian), its headings, sentences, "
+        "tables, charts, dates and numbers. Ids, file names and the terminal stay as they are.",
+        case_sensitive=False,
+    ),
+]
 AttendanceOption = Annotated[
     Path | None,
     typer.Option(

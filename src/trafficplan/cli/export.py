@@ -97,6 +97,7 @@ def export(
         bool, typer.Option("--force", help="Export even a plan that breaks hard rules.")
     ] = False,
     as_json: common.JsonOption = False,
+    lang: common.LanguageOption = common.Language.en,
 ) -> None:
     """Write rosters per region, the schedule, the officers without a session, the cost by
     region and component, and trainer calendars of a plan.
@@ -138,7 +139,9 @@ def export(
     if violations:
         warnings.insert(0, f"exported a plan that breaks {len(violations)} rule(s) (--force)")
 
-    export_files = build_export(data, plan, out, attendance=attendance, xlsx=xlsx, pdf=pdf)
+    export_files = build_export(
+        data, plan, out, attendance=attendance, xlsx=xlsx, pdf=pdf, language=lang.value
+    )
     written = write_export(export_files, out)
     foreign = [str(path) for path in export_files.foreign_calendars]
     if foreign:

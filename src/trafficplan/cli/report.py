@@ -13,7 +13,10 @@ from trafficplan.cli.app import app
 from trafficplan.errors import UsageError
 
 if TYPE_CHECKING:
+    from trafficplan.inputs.problem import ProblemData
+    from trafficplan.plan import Plan
     from trafficplan.report.tradeoff import TradeoffView
+    from trafficplan.scenarios.tradeoff import Frontier
 
 
 def _size(byte_count: int) -> str:
@@ -33,6 +36,19 @@ def _tradeoff_json(view: TradeoffView | None) -> dict[str, Any] | None:
         "point": None if view.chosen is None else view.chosen + 1,
         "words": view.words,
     }
+
+
+def _english_tradeoff(
+    view: TradeoffView | None, frontier: Frontier | None, data: ProblemData, plan: Plan
+) -> TradeoffView | None:
+    """The trade-off as the terminal says it: in English whatever the report's language
+    (outside ``use_language`` every message is English)."""
+    if view is None or frontier is None:
+        return view
+    from trafficplan.plan.metrics import plan_metrics
+    from trafficplan.report.tradeoff import tradeoff_view
+
+    return tradeoff_view(frontier, plan_metrics(data, plan))
 
 
 @app.command()
@@ -67,13 +83,15 @@ def report(
     data_dir: common.DataOption = common.DEFAULT_DATA,
     attendance_path: common.AttendanceOption = None,
     as_json: common.JsonOption = False,
+    lang: common.ReportLanguageOption = common.Language.en,
 ) -> None:
     """Make a report of a plan to send: summary, calendar, trainers, map, officers, NGOs,
     costs by component, the trade-off (with --tradeoff), and a technical appendix with ids
     and digests.
 
     The HTML file holds everything it needs, plotly.js included; it loads nothing from the web.
-    A plan that breaks rules is still reported, with the broken rules in red.
+    A plan that breaks rules is still reported, with the broken rules in red. --lang uk writes
+    the report (and the PNG charts) in Ukrainian; this summary stays English.
     """
     from trafficplan.inputs.attendance import read_plan_attendance
     from trafficplan.plan import read_plan, require_known_ids
@@ -100,7 +118,7 @@ def report(
         require_browser()
 
     attendance = read_plan_attendance(data_dir, data, plan, given=attendance_path)
-    result = build_report(data, plan, plan_path.name, attendance, frontier)
+    result = build_report(data, plan, plan_path.name, attendance, frontier, language=lang.value)
     content = result.content
     html_bytes = write_html(result, html) if html is not None else None
     pngs = write_pngs(result, png) if png is not None else []
@@ -118,7 +136,9 @@ def report(
                 "officers_trained": content.officers_trained,
                 "officers_total": content.officers_total,
                 "cost_eur": round(content.cost_eur, 2),
-                "tradeoff": _tradeoff_json(content.tradeoff),
+                "tradeoff": _tradeoff_json(
+                    _english_tradeoff(content.tradeoff, frontier, data, plan)
+                ),
             }
         )
     else:

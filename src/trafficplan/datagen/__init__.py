@@ -170,7 +170,8 @@ def generate_officers(
     rows: list[dict[str, str]] = []
     for region in regions:
         rid = str(region["id"])
-        districts = [str(d) for d in region["districts"]]
+        # an item is a district id, or {id, name} with its display name (spec 7.3)
+        districts = [str(d["id"] if isinstance(d, dict) else d) for d in region["districts"]]
         rng = random.Random(f"trafficplan-officers:{seed}:{rid}")
         count = counts[rid]
         sizes = district_sizes(districts, count, rng)

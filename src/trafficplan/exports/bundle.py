@@ -32,6 +32,9 @@ from trafficplan.exports.tables import (
     schedule_rows,
     unassigned_rows,
 )
+from trafficplan.i18n import use_language
+from trafficplan.i18n.columns import header_titles, translated_rows
+from trafficplan.i18n.data import localized_data
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
@@ -129,6 +132,7 @@ def build_export(
     attendance: Attendance | None = None,
     xlsx: bool = False,
     pdf: bool = False,
+    language: str = "en",
 ) -> Export:
     """Build the content of every export file of ``plan`` for the folder ``out_dir``.
 
@@ -142,11 +146,29 @@ def build_export(
     With ``xlsx``, also ``programme.xlsx`` (:mod:`trafficplan.exports.workbook`); with
     ``pdf``, a sign-in sheet per session and, for regions with held sessions, their
     certificates of attendance (:func:`document_files`).
+    Headers, sheet names, words, dates in words, documents and calendar texts are in
+    ``language`` (``en`` or ``uk``, spec 7.3), and so are the names the data give in it; ids,
+    file names, ISO dates and ``status`` values are the same in every language.
     The plan's ids must be known to the data (:func:`trafficplan.plan.require_known_ids`).
 
     Raises:
         PreviousCalendarError: a previous calendar in ``out_dir`` cannot be read.
     """
+    with use_language(language):
+        return _build_export(
+            localized_data(data, language), plan, out_dir, now, attendance, xlsx, pdf
+        )
+
+
+def _build_export(
+    data: ProblemData,
+    plan: Plan,
+    out_dir: Path,
+    now: datetime | None,
+    attendance: Attendance | None,
+    xlsx: bool,
+    pdf: bool,
+) -> Export:
     stamp = (now or datetime.now(UTC)).replace(microsecond=0)
     files: list[ExportFile] = []
 
@@ -157,7 +179,9 @@ def build_export(
             ExportFile(
                 path=PurePosixPath(ROSTERS_DIR, f"{region_stems[region.id]}.csv"),
                 kind="roster",
-                content=csv_bytes(ROSTER_HEADER, rows),
+                content=csv_bytes(
+                    header_titles(ROSTER_HEADER), translated_rows(ROSTER_HEADER, rows)
+                ),
                 subject=region.id,
                 rows=len(rows),
             )
@@ -175,7 +199,7 @@ def build_export(
             ExportFile(
                 path=PurePosixPath(name),
                 kind=kind,
-                content=csv_bytes(header, rows),
+                content=csv_bytes(header_titles(header), translated_rows(header, rows)),
                 rows=len(rows),
             )
         )

@@ -32,12 +32,15 @@ from typing import Any
 from icalendar import Calendar, Event, Timezone
 
 from trafficplan.errors import ExitCode, TrafficplanError
+from trafficplan.i18n import N_
+from trafficplan.i18n import gettext as _
+from trafficplan.i18n.data import original_data
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import PlanSession
 
 PRODID = "-//trafficplan//trafficplan export//EN"
 UID_SUFFIX = "@trafficplan"
-CANCELLED_PREFIX = "Cancelled: "
+CANCELLED_PREFIX = N_("Cancelled: ")
 # What a trainer sees of an event; a change in any of them is a new SEQUENCE (RFC 5545 3.8.7.4).
 COMPARED_PROPERTIES = (
     "DTSTART",
@@ -136,26 +139,36 @@ def session_event(data: ProblemData, session: PlanSession, trainer_id: str) -> E
     rules = data.constraints.sessions
     place = ", ".join(part for part in (venue.name, venue.address) if part)
     ngos = [data.ngo_by_id[ngo] for ngo in dict.fromkeys(session.ngos)]
-    ngo_names = ", ".join(_with_contact(n.name, n.contact) for n in ngos) or "none"
+    ngo_names = ", ".join(_with_contact(n.name, n.contact) for n in ngos) or _("none")
     lines = []
     if data.constraints.programme.title:
-        lines.append(f"Programme: {data.constraints.programme.title}")
+        lines.append(_("Programme: {title}").format(title=data.constraints.programme.title))
     if rules.start_time is not None and rules.end_time is not None:
-        lines.append(f"Time: {rules.start_time:%H:%M}-{rules.end_time:%H:%M} (Kyiv time)")
-    lines += [f"Region: {region.name}", f"Venue: {place}"]
+        lines.append(
+            _("Time: {start}-{end} (Kyiv time)").format(
+                start=f"{rules.start_time:%H:%M}", end=f"{rules.end_time:%H:%M}"
+            )
+        )
+    lines += [
+        _("Region: {region}").format(region=region.name),
+        _("Venue: {place}").format(place=place),
+    ]
     if region.contact:
-        lines.append(f"Police directorate: {region.contact}")
-    lines += [f"NGOs: {ngo_names}", f"Officers: {len(session.officers)}"]
+        lines.append(_("Police directorate: {contact}").format(contact=region.contact))
+    lines += [
+        _("NGOs: {names}").format(names=ngo_names),
+        _("Officers: {count}").format(count=len(session.officers)),
+    ]
     if len(set(session.trainers)) > 1:
         names = ", ".join(
             _with_contact(t.name, ", ".join(c for c in (t.phone, t.email) if c))
             for t in (data.trainer_by_id[t] for t in dict.fromkeys(session.trainers))
         )
-        lines.append(f"Trainers: {names}")
-    lines.append(f"Session: {session.id}")
+        lines.append(_("Trainers: {names}").format(names=names))
+    lines.append(_("Session: {session}").format(session=session.id))
 
     event = Event()
-    event.add("uid", event_uid(session.id, trainer_id, programme_id(data)))
+    event.add("uid", event_uid(session.id, trainer_id, programme_id(original_data(data))))
     if rules.start_time is not None and rules.end_time is not None:
         zone = {"TZID": TZID}
         event.add("dtstart", datetime.combine(session.date, rules.start_time), parameters=zone)
@@ -163,7 +176,9 @@ def session_event(data: ProblemData, session: PlanSession, trainer_id: str) -> E
     else:
         event.add("dtstart", session.date)
         event.add("dtend", session.date + timedelta(days=1))
-    event.add("summary", f"Training: {region.name}, {venue.name}")
+    event.add(
+        "summary", _("Training: {region}, {venue}").format(region=region.name, venue=venue.name)
+    )
     event.add("description", "\n".join(lines))
     event.add("location", place)
     event.add("geo", data.venue_point(session.venue))
@@ -250,9 +265,10 @@ def _cancelled_event(previous: Event, now: datetime) -> Event:
     for name, value in previous.items():
         if name not in ("STATUS", "SEQUENCE", "DTSTAMP", "SUMMARY"):
             event[name] = value
-    summary = str(previous.get("SUMMARY", "Training"))
-    if not summary.startswith(CANCELLED_PREFIX):
-        summary = CANCELLED_PREFIX + summary
+    summary = str(previous.get("SUMMARY", _("Training")))
+    prefix = _(CANCELLED_PREFIX)
+    if not summary.startswith(prefix):
+        summary = prefix + summary
     event.add("summary", summary)
     event.add("status", "CANCELLED")
     event.add("dtstamp", now)
@@ -286,7 +302,7 @@ def trainer_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Training sessions: {trainer.name}")
+    calendar.add("x-wr-calname", _("Training sessions: {trainer}").format(trainer=trainer.name))
 
     current: dict[str, Event] = {}
     for session in sessions:

@@ -26,6 +26,9 @@ from trafficplan.exports.documents import (
     session_course,
     venue_place,
 )
+from trafficplan.i18n import gettext as _
+from trafficplan.i18n import pgettext
+from trafficplan.i18n.data import district_names
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import PlanSession
@@ -53,7 +56,8 @@ def region_certificates(
     data: ProblemData, pairs: list[tuple[PlanSession, str]], region_name: str
 ) -> bytes:
     """One PDF with a certificate page for each (session, officer) of ``pairs``."""
-    pdf = new_pdf(orientation="landscape", title=f"Certificates of attendance, {region_name}")
+    title = _("Certificates of attendance, {region}").format(region=region_name)
+    pdf = new_pdf(orientation="landscape", title=title)
     pdf.set_auto_page_break(False)
     pdf.set_margins(FRAME + 14, FRAME + 10, FRAME + 14)
     for session, officer_id in pairs:
@@ -75,6 +79,17 @@ def _centred(
     pdf.multi_cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
+def _took_part(name: str) -> str:
+    """ "took part in the", as the officer's name tells: in Ukrainian the verb agrees with
+    the officer, whose patronymic (``Іванович``, ``Іванівна``) says it."""
+    last = name.split()[-1].casefold() if name.split() else ""
+    if last.endswith("ич"):
+        return pgettext("certificate, a man", "took part in the")
+    if last.endswith(("івна", "ївна", "овна")):
+        return pgettext("certificate, a woman", "took part in the")
+    return _("took part in the")
+
+
 def _certificate(pdf: Any, data: ProblemData, session: PlanSession, officer_id: str) -> None:
     programme = data.constraints.programme
     officer = data.officer_by_id[officer_id]
@@ -90,29 +105,34 @@ def _certificate(pdf: Any, data: ProblemData, session: PlanSession, officer_id: 
     if programme.organisation:
         _centred(pdf, programme.organisation, 11, 5.5, colour=MUTED)
     pdf.ln(7)
-    _centred(pdf, "Certificate of attendance", 28, 13, "B", ACCENT)
+    _centred(pdf, _("Certificate of attendance"), 28, 13, "B", ACCENT)
     pdf.ln(6)
-    _centred(pdf, "This is to certify that", 12, 7, colour=MUTED)
+    _centred(pdf, _("This is to certify that"), 12, 7, colour=MUTED)
     pdf.ln(2)
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font(FONT_FAMILY, "B", 24)
     fit_text(pdf, officer.name, width, 24, smallest=12)
     pdf.set_text_color(*INK)
     pdf.cell(width, 12, officer.name, align="C", new_x="LMARGIN", new_y="NEXT")
-    who = f"{officer.id}, {officer.district}, {data.region_by_id[officer.region].name}"
+    district = district_names(data).get(officer.district, officer.district)
+    who = f"{officer.id}, {district}, {data.region_by_id[officer.region].name}"
     _centred(pdf, who, 10, 5.5, colour=MUTED)
     pdf.ln(5)
-    _centred(pdf, "took part in the", 12, 6.5, colour=MUTED)
+    _centred(pdf, _took_part(officer.name), 12, 6.5, colour=MUTED)
     _centred(pdf, session_course(data, session).title, 16, 8, "B")
     pdf.ln(1)
-    _centred(pdf, f"on {long_date(session.date)} at {venue_place(data, session)}", 12, 6.5)
+    when = _("on {date} at {place}").format(
+        date=long_date(session.date), place=venue_place(data, session)
+    )
+    _centred(pdf, when, 12, 6.5)
     if programme.title:
         pdf.ln(4)
-        _centred(pdf, "as part of the programme", 11, 6, colour=MUTED)
+        _centred(pdf, _("as part of the programme"), 11, 6, colour=MUTED)
         _centred(pdf, programme.title, 12.5, 6.5, "B")
     if programme.donor:
         pdf.ln(2)
-        _centred(pdf, f"with the support of {programme.donor}", 11, 6, colour=MUTED)
+        support = _("with the support of {donor}").format(donor=programme.donor)
+        _centred(pdf, support, 11, 6, colour=MUTED)
 
     # signatures and the reference, from the bottom up
     bottom = pdf.h - FRAME - 14
@@ -125,11 +145,12 @@ def _certificate(pdf: Any, data: ProblemData, session: PlanSession, officer_id: 
     pdf.set_font(FONT_FAMILY, "", 9.5)
     pdf.set_text_color(*INK)
     pdf.set_xy(left_x, bottom - 10.5)
-    label = "Trainer" if len(trainers) <= 1 else "Trainers"
+    label = _("Trainer") if len(trainers) <= 1 else _("Trainers")
     pdf.cell(line, 5, f"{label}: {', '.join(trainers) or '–'}", align="C")
     pdf.set_xy(right_x, bottom - 10.5)
-    pdf.cell(line, 5, "For the organisers", align="C")
+    pdf.cell(line, 5, _("For the organisers"), align="C")
     pdf.set_font(FONT_FAMILY, "", 7.5)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(pdf.l_margin, bottom - 1)
-    pdf.cell(width, 4, f"Reference {session.id}/{officer.id}", align="C")
+    reference = _("Reference {session}/{officer}").format(session=session.id, officer=officer.id)
+    pdf.cell(width, 4, reference, align="C")

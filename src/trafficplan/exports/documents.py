@@ -19,6 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trafficplan import i18n
+from trafficplan.i18n import N_
+from trafficplan.i18n import gettext as _
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import PlanSession
 
@@ -36,23 +39,7 @@ LINE = (150, 160, 170)
 
 DEFAULT_COURSE = "meeting"
 """The one course of a programme without ``courses`` (spec 7.1)."""
-DEFAULT_COURSE_TITLE = "Training and networking meeting"
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+DEFAULT_COURSE_TITLE = N_("Training and networking meeting")
 
 
 @dataclass(frozen=True)
@@ -76,20 +63,23 @@ def session_course(data: ProblemData, session: PlanSession) -> Course:
     for course in courses:
         if getattr(course, "id", None) == course_id and getattr(course, "title", None):
             return Course(course_id, str(course.title))
-    return Course(course_id, DEFAULT_COURSE_TITLE)
+    return Course(course_id, _(DEFAULT_COURSE_TITLE))
 
 
 def long_date(day: date) -> str:
-    """``Wednesday, 16 July 2008``: English words whatever the machine's locale."""
-    return f"{WEEKDAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+    """``Wednesday, 16 July 2008`` in the current language whatever the machine's locale
+    (``середа, 16 липня 2008 р.``, :func:`trafficplan.i18n.long_date`)."""
+    return i18n.long_date(day)
 
 
 def session_times(data: ProblemData) -> str:
     """``10:00–17:00 (Kyiv time)`` when the data set session times, else ``all day``."""
     rules = data.constraints.sessions
     if rules.start_time is None or rules.end_time is None:
-        return "all day"
-    return f"{rules.start_time:%H:%M}–{rules.end_time:%H:%M} (Kyiv time)"
+        return _("all day")
+    return _("{start}–{end} (Kyiv time)").format(
+        start=f"{rules.start_time:%H:%M}", end=f"{rules.end_time:%H:%M}"
+    )
 
 
 def venue_place(data: ProblemData, session: PlanSession) -> str:
@@ -101,6 +91,7 @@ def venue_place(data: ProblemData, session: PlanSession) -> str:
 
 LETTERS = (
     (0x0020, 0x024F),  # Basic Latin, Latin-1, Latin Extended-A and -B
+    (0x02B0, 0x02FF),  # spacing modifier letters (the Ukrainian apostrophe ʼ, as CLDR writes it)
     (0x0370, 0x03FF),  # Greek
     (0x0400, 0x052F),  # Cyrillic and its supplement (Ukrainian ґ є і ї included)
     (0x1E00, 0x1EFF),  # Latin Extended Additional

@@ -28,6 +28,9 @@ from trafficplan.exports.documents import (
     session_course,
     session_times,
 )
+from trafficplan.i18n import gettext as _
+from trafficplan.i18n import pgettext
+from trafficplan.i18n.data import district_names
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import PlanSession
 
@@ -40,6 +43,19 @@ ROW = 6.0
 HEAD_ROW = 6.0
 COLUMNS = (("No.", 9.0), ("Name", 66.0), ("ID", 24.0), ("District", 37.0), ("Signature", 46.0))
 """The roster table's columns and their widths in mm (182 mm: A4 less the margins)."""
+
+
+def _column_title(title: str) -> str:
+    titles = {
+        "No.": pgettext("sign-in column", "No."),
+        "Name": pgettext("sign-in column", "Name"),
+        "ID": pgettext("sign-in column", "ID"),
+        "District": pgettext("sign-in column", "District"),
+        "Signature": pgettext("sign-in column", "Signature"),
+    }
+    return titles[title]
+
+
 CLOSING = 13.0
 """Height of the trainer's signature lines below the table."""
 ROWS_ON_ONE_PAGE = 25
@@ -51,9 +67,10 @@ def _footer(pdf: Any, session: PlanSession, place: str) -> None:
     pdf.set_font(FONT_FAMILY, "", 7.5)
     pdf.set_text_color(*MUTED)
     width = pdf.w - 2 * MARGIN
-    text = f"Sign-in sheet, session {session.id}, {place}"
+    text = _("Sign-in sheet, session {session}, {place}").format(session=session.id, place=place)
     pdf.cell(width * 0.8, 4, clip(pdf, text, width * 0.78))
-    pdf.cell(width * 0.2, 4, f"Page {pdf.page_no()} of {{nb}}", align="R")
+    page = _("Page {page} of {pages}").format(page=pdf.page_no(), pages="{nb}")
+    pdf.cell(width * 0.2, 4, page, align="R")
 
 
 def _heading(pdf: Any, data: ProblemData, session: PlanSession) -> None:
@@ -62,17 +79,25 @@ def _heading(pdf: Any, data: ProblemData, session: PlanSession) -> None:
     width = pdf.w - 2 * MARGIN
     pdf.set_text_color(*MUTED)
     pdf.set_font(FONT_FAMILY, "B", 9.5)
-    pdf.multi_cell(width, 4.4, programme.title or "Training programme", align="L", new_x="LMARGIN")
+    title = programme.title or _("Training programme")
+    pdf.multi_cell(width, 4.4, title, align="L", new_x="LMARGIN")
     if programme.organisation:
         pdf.set_font(FONT_FAMILY, "", 8.5)
         pdf.multi_cell(width, 4.2, programme.organisation, align="L", new_x="LMARGIN")
     pdf.ln(1.5)
     pdf.set_text_color(*ACCENT)
     pdf.set_font(FONT_FAMILY, "B", 17)
-    pdf.cell(width * 0.62, 8.5, "Sign-in sheet")
+    pdf.cell(width * 0.62, 8.5, _("Sign-in sheet"))
     pdf.set_font(FONT_FAMILY, "", 9)
     pdf.set_text_color(*MUTED)
-    pdf.cell(width * 0.38, 8.5, f"Session {session.id}", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        width * 0.38,
+        8.5,
+        _("Session {session}").format(session=session.id),
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.set_text_color(*INK)
     pdf.set_font(FONT_FAMILY, "B", 11)
     pdf.multi_cell(width, 5.4, session_course(data, session).title, align="L", new_x="LMARGIN")
@@ -83,21 +108,21 @@ def _heading(pdf: Any, data: ProblemData, session: PlanSession) -> None:
     trainers = [data.trainer_by_id[t] for t in dict.fromkeys(session.trainers)]
     ngos = [data.ngo_by_id[n] for n in dict.fromkeys(session.ngos)]
     left = [
-        ("Date", long_date(session.date)),
-        ("Time", session_times(data)),
-        ("Venue", venue.name + (f"\n{venue.address}" if venue.address else "")),
-        ("Region", region.name),
+        (_("Date"), long_date(session.date)),
+        (_("Time"), session_times(data)),
+        (_("Venue"), venue.name + (f"\n{venue.address}" if venue.address else "")),
+        (_("Region"), region.name),
     ]
     right = [
         (
-            "Trainer" if len(trainers) == 1 else "Trainers",
+            _("Trainer") if len(trainers) == 1 else _("Trainers"),
             "\n".join(
                 ", ".join(part for part in (t.name, t.phone, t.email) if part) for t in trainers
             )
             or "–",
         ),
         (
-            "NGO" if len(ngos) == 1 else "NGOs",
+            _("NGO") if len(ngos) == 1 else _("NGOs"),
             "\n".join(f"{n.name}" + (f"\n{n.contact}" if n.contact else "") for n in ngos) or "–",
         ),
     ]
@@ -124,7 +149,8 @@ def _table_header(pdf: Any) -> None:
     pdf.set_fill_color(221, 230, 240)
     pdf.set_text_color(*INK)
     for title, width in COLUMNS:
-        pdf.cell(width, HEAD_ROW, title, border=1, fill=True, align="C" if title == "No." else "L")
+        align = "C" if title == "No." else "L"
+        pdf.cell(width, HEAD_ROW, _column_title(title), border=1, fill=True, align=align)
     pdf.ln(HEAD_ROW)
 
 
@@ -158,7 +184,7 @@ def sign_in_sheet(data: ProblemData, session: PlanSession) -> tuple[bytes, int]:
         def footer(self) -> None:
             _footer(self, session, place)
 
-    pdf = new_pdf(title=f"Sign-in sheet {session.id}", pdf_class=Sheet)
+    pdf = new_pdf(title=_("Sign-in sheet {session}").format(session=session.id), pdf_class=Sheet)
     pdf.set_margins(MARGIN, TOP, MARGIN)
     pdf.set_auto_page_break(False)
     pdf.add_page()
@@ -166,13 +192,15 @@ def sign_in_sheet(data: ProblemData, session: PlanSession) -> tuple[bytes, int]:
     _table_header(pdf)
 
     officers = [data.officer_by_id[o] for o in sorted(dict.fromkeys(session.officers))]
+    districts = district_names(data)
     after_roster = HEAD_ROW + SUBSTITUTE_ROWS * ROW + CLOSING
     for number, officer in enumerate(officers, start=1):
         left = len(officers) - number  # rows after this one
         need = ROW + (after_roster if left == 0 else 0)
         if _room(pdf) < need:
             _continue(pdf, session)
-        _row(pdf, (str(number), officer.name, officer.id, officer.district))
+        district = districts.get(officer.district, officer.district)
+        _row(pdf, (str(number), officer.name, officer.id, district))
     if _room(pdf) < after_roster:
         _continue(pdf, session)
     pdf.set_font(FONT_FAMILY, "B", 8.5)
@@ -181,13 +209,13 @@ def sign_in_sheet(data: ProblemData, session: PlanSession) -> tuple[bytes, int]:
     pdf.cell(
         width,
         HEAD_ROW,
-        "Substitutes (officers present who are not on the list above): name, ID, district",
+        _("Substitutes (officers present who are not on the list above): name, ID, district"),
         border=1,
         fill=True,
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    for _ in range(SUBSTITUTE_ROWS):
+    for _blank in range(SUBSTITUTE_ROWS):
         _row(pdf, ("", "", "", ""))
     _closing(pdf, data, session)
     return pdf_bytes(pdf), pdf.page_no()
@@ -199,7 +227,11 @@ def _continue(pdf: Any, session: PlanSession) -> None:
     pdf.set_font(FONT_FAMILY, "B", 10)
     pdf.set_text_color(*ACCENT)
     pdf.cell(
-        0, 6, f"Sign-in sheet, session {session.id} (continued)", new_x="LMARGIN", new_y="NEXT"
+        0,
+        6,
+        _("Sign-in sheet, session {session} (continued)").format(session=session.id),
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     pdf.ln(1)
     _table_header(pdf)
@@ -211,10 +243,10 @@ def _closing(pdf: Any, data: ProblemData, session: PlanSession) -> None:
     pdf.ln(5)
     pdf.set_font(FONT_FAMILY, "", 8.5)
     pdf.set_text_color(*MUTED)
-    label = "Trainer" if len(trainers) <= 1 else "Trainers"
+    label = _("Trainer") if len(trainers) <= 1 else _("Trainers")
     pdf.cell(74, 6, clip(pdf, f"{label}: {', '.join(trainers) or '–'}", 72))
-    pdf.cell(17, 6, "Signature")
+    pdf.cell(17, 6, _("Signature"))
     pdf.cell(46, 6, "", border="B")
     pdf.cell(4, 6, "")
-    pdf.cell(27, 6, "Officers present")
+    pdf.cell(27, 6, _("Officers present"))
     pdf.cell(14, 6, "", border="B", new_x="LMARGIN", new_y="NEXT")

@@ -13,6 +13,7 @@ from trafficplan.diagnostics.officer import OfficerExplanation, explain_unassign
 from trafficplan.diagnostics.reserves import reserves
 from trafficplan.exports.attendance import held_roster_extras, roster_status
 from trafficplan.exports.cells import join_list
+from trafficplan.i18n.reasons import unassigned_reason
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan
@@ -107,7 +108,8 @@ def unassigned_rows(data: ProblemData, plan: Plan) -> list[tuple[str, ...]]:
 def unassigned_row(explanation: OfficerExplanation) -> tuple[str, ...]:
     """One row of ``unassigned.csv`` from an officer's explanation."""
     officer = explanation.officer
-    return (officer.id, officer.name, officer.region, officer.district, explanation.reason)
+    reason = unassigned_reason(explanation)  # in the export's language (spec 7.3)
+    return (officer.id, officer.name, officer.region, officer.district, reason)
 
 
 def cost_rows(data: ProblemData, plan: Plan) -> list[tuple[str, ...]]:

@@ -44,6 +44,9 @@ from trafficplan.exports.tables import (
     schedule_rows,
     unassigned_rows,
 )
+from trafficplan.i18n import SOURCE_LANGUAGE, current_language
+from trafficplan.i18n import gettext as _
+from trafficplan.i18n.columns import column_title, header_titles, sheet_title, translated_rows
 from trafficplan.inputs.attendance import ATTENDANCE_STATUSES, Attendance
 from trafficplan.inputs.attendance_xlsx import (
     ATTENDANCE_COLUMN,
@@ -78,6 +81,8 @@ DOCUMENT_DATE = datetime(2000, 1, 1)
 """The workbook's creation date in its properties: fixed, so the bytes depend on the content."""
 MIN_WIDTH, MAX_WIDTH = 6, 60
 DATE_FORMAT, TIME_FORMAT, EUR_FORMAT = "yyyy-mm-dd", "hh:mm", "#,##0.00"
+LOCAL_DATE_FORMAT = "dd.mm.yyyy"
+"""How dates show in a workbook in another language than English (as Ukrainian writes them)."""
 VALIDATION_ROWS = 1_048_576
 """The attendance list applies down the whole column, so rows a region adds get it too."""
 
@@ -117,7 +122,7 @@ class _Writer:
         programme = data.constraints.programme
         self.book.set_properties(
             {
-                "title": programme.title or "Training programme",
+                "title": programme.title or _("Training programme"),
                 "company": programme.organisation or "",
                 "comments": "Written by trafficplan export --xlsx",
                 "created": DOCUMENT_DATE,
@@ -128,7 +133,8 @@ class _Writer:
         )
         self.text = self.book.add_format({})
         self.guarded = self.book.add_format({"quote_prefix": True})
-        self.date = self.book.add_format({"num_format": DATE_FORMAT, "align": "left"})
+        shown = DATE_FORMAT if current_language() == SOURCE_LANGUAGE else LOCAL_DATE_FORMAT
+        self.date = self.book.add_format({"num_format": shown, "align": "left"})
         self.time = self.book.add_format({"num_format": TIME_FORMAT, "align": "left"})
         self.integer = self.book.add_format({"num_format": "0"})
         self.rank = self.book.add_format({"num_format": "0", "align": "center"})
@@ -177,6 +183,7 @@ class _Writer:
     ) -> None:
         """A table from row 1 and ``first_column``: its header, ``rows`` typed by ``kinds``
         (see :meth:`sheet`), an optional bold ``total`` row, columns as wide as they need."""
+        header = header_titles(header)
         widths = [len(column) + 3 for column in header]  # room for the filter button
         for column, (title, kind) in enumerate(zip(header, kinds, strict=True)):
             style = self.entry_header if kind == "entry" else header_style
@@ -262,7 +269,10 @@ def _table(
 ) -> tuple[list[list[Any]], list[str]]:
     """The rows of a CSV export typed for the workbook, and the kind of each column."""
     kinds = [_kind(column) for column in header]
-    typed = [[_value(k, c) for k, c in zip(kinds, row, strict=True)] for row in rows]
+    typed = [
+        [_value(k, c) for k, c in zip(kinds, row, strict=True)]
+        for row in translated_rows(header, rows)
+    ]
     return typed, kinds
 
 
@@ -276,7 +286,7 @@ def programme_workbook(
     writer = _Writer(data)
 
     rows, kinds = _table(SCHEDULE_HEADER, schedule_rows(plan))
-    writer.sheet(SCHEDULE_SHEET, SCHEDULE_HEADER, rows, kinds)
+    writer.sheet(sheet_title(SCHEDULE_SHEET), SCHEDULE_HEADER, rows, kinds)
 
     recorded = (
         {(r.session_id, r.officer_id): r.status for r in attendance.rows}
@@ -303,10 +313,10 @@ def programme_workbook(
             {
                 "validate": "list",
                 "source": list(ATTENDANCE_STATUSES),
-                "input_title": "Attendance",
-                "input_message": "present or absent; leave empty while not known",
-                "error_title": "Attendance",
-                "error_message": "Choose present or absent, or leave the cell empty.",
+                "input_title": _("Attendance"),
+                "input_message": _("present or absent; leave empty while not known"),
+                "error_title": _("Attendance"),
+                "error_message": _("Choose present or absent, or leave the cell empty."),
             },
         )
         # beside the roster, one empty column apart and outside its filter, so that sorting
@@ -324,7 +334,7 @@ def programme_workbook(
         )
 
     rows, kinds = _table(UNASSIGNED_HEADER, unassigned_rows(data, plan))
-    writer.sheet(UNASSIGNED_SHEET, UNASSIGNED_HEADER, rows, kinds)
+    writer.sheet(sheet_title(UNASSIGNED_SHEET), UNASSIGNED_HEADER, rows, kinds)
 
     breakdown = cost_breakdown_cents(data, plan.sessions)
     cost_table: list[list[Any]] = []
@@ -332,16 +342,16 @@ def programme_workbook(
         amounts = [parts[component] for component in COST_COMPONENTS]
         cost_table.append([region_id, *(a / 100 for a in amounts), sum(amounts) / 100])
     sums = [sum(parts[c] for parts in breakdown.values()) for c in COST_COMPONENTS]
-    cost_total = [TOTAL, *(s / 100 for s in sums), sum(sums) / 100]
+    cost_total = [column_title(TOTAL), *(s / 100 for s in sums), sum(sums) / 100]
     cost_kinds = ["text", *["eur"] * (len(COSTS_SHEET_HEADER) - 1)]
-    writer.sheet(COSTS_SHEET, COSTS_SHEET_HEADER, cost_table, cost_kinds, cost_total)
+    writer.sheet(sheet_title(COSTS_SHEET), COSTS_SHEET_HEADER, cost_table, cost_kinds, cost_total)
 
     summary = summary_rows(data, plan, attendance)
     rows, kinds = _table(SUMMARY_HEADER, summary)
-    summary_total: list[Any] = [TOTAL, ""]
+    summary_total: list[Any] = [column_title(TOTAL), ""]
     for column in range(2, len(SUMMARY_HEADER)):
         summary_total.append(sum(int(row[column]) for row in summary))
-    writer.sheet(SUMMARY_SHEET, SUMMARY_HEADER, rows, kinds, summary_total)
+    writer.sheet(sheet_title(SUMMARY_SHEET), SUMMARY_HEADER, rows, kinds, summary_total)
     return writer.close()
 
 

@@ -81,7 +81,9 @@ def read_workbook_rows(path: Path, source: str) -> tuple[list[SheetRow], list[Pr
         ) from None
     rows: list[SheetRow] = []
     problems: list[Problem] = []
-    fixed = {name.casefold() for name in FIXED_SHEETS}
+    from trafficplan.i18n.columns import sheet_names_in_all_languages
+
+    fixed = sheet_names_in_all_languages(FIXED_SHEETS)
     try:
         for sheet in workbook.worksheets:
             if sheet.title.casefold() in fixed:
@@ -100,8 +102,11 @@ def _sheet_rows(sheet: Any, source: str) -> tuple[list[SheetRow], list[Problem]]
     table = list(sheet.iter_rows(min_row=1, values_only=True))
     if all(cell_text(c) == "" for row in table for c in row):
         return [], []
+    from trafficplan.i18n.columns import column_ids
+
     header = table[0]
-    names = [cell_text(c).casefold() for c in header]
+    known = column_ids(KEY_COLUMNS)
+    names = [known.get(cell_text(c).casefold(), cell_text(c).casefold()) for c in header]
     missing = [column for column in KEY_COLUMNS if column not in names]
     if missing:
         return [], [

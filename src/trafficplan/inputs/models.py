@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from trafficplan.inputs.dates import DateRange, parse_date_item, parse_iso_date
+from trafficplan.inputs.names import DistrictItem, LocalLongText, LocalName
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -134,7 +135,7 @@ class Point(Strict):
 class City(Strict):
     """A named city with its coordinates (a region centre or a trainer's home)."""
 
-    city: Name
+    city: LocalName
     lat: Latitude
     lon: Longitude
 
@@ -156,8 +157,8 @@ class Venue(Strict):
     """A place where a region's sessions can take place."""
 
     id: Ident
-    name: Name
-    address: Text | None = None
+    name: LocalName
+    address: LocalLongText | None = None
     capacity: PositiveInt
     unavailable: DateSet = ()
     location: Point | None = None
@@ -168,22 +169,22 @@ class Ngo(Strict):
     """A local anti-trafficking NGO that co-facilitates a region's sessions."""
 
     id: Ident
-    name: Name
+    name: LocalName
     unavailable: DateSet = ()
-    contact: Text | None = None
+    contact: LocalLongText | None = None
 
 
 class Region(Strict):
     """A region (oblast) with its districts, venues and NGOs."""
 
     id: Slug
-    name: Name
+    name: LocalName
     centre: City
-    districts: Annotated[list[Slug], Field(min_length=1)]
+    districts: Annotated[list[DistrictItem], Field(min_length=1)]
     sessions: MinMax | None = None
     venues: list[Venue] = []
     ngos: list[Ngo] = []
-    contact: Text | None = None
+    contact: LocalLongText | None = None
 
 
 class RegionsFile(Strict):
@@ -196,7 +197,7 @@ class Trainer(Strict):
     """A trainer who leads sessions."""
 
     id: Ident
-    name: Name
+    name: LocalName
     home: City
     regions: list[Slug] | None = None
     unavailable: DateSet = ()
@@ -356,9 +357,9 @@ class OfficerRules(Strict):
 class Programme(Strict):
     """What the programme is called, who runs it and who pays for it (shown in reports)."""
 
-    title: Text | None = None
-    organisation: Text | None = None
-    donor: Text | None = None
+    title: LocalLongText | None = None
+    organisation: LocalLongText | None = None
+    donor: LocalLongText | None = None
 
 
 ObjectiveName = Literal[

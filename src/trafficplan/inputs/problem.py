@@ -14,6 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 from functools import cached_property
 from pathlib import Path
 
+from trafficplan.i18n import N_
 from trafficplan.inputs.calendar import WorkCalendar
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.geo import road_km
@@ -40,13 +41,13 @@ COST_COMPONENTS = (
 rates, their road trips, per diems, hotel nights away; venues' day rates; catering and
 materials per person present; officers' travel reimbursements."""
 COST_COMPONENT_LABELS = {
-    "trainer_fees": "Trainer fees",
-    "trainer_travel": "Trainer travel",
-    "per_diem": "Per diems",
-    "hotel": "Hotel nights",
-    "venue_hire": "Venue hire",
-    "catering": "Catering and materials",
-    "officer_travel": "Officers' travel",
+    "trainer_fees": N_("Trainer fees"),
+    "trainer_travel": N_("Trainer travel"),
+    "per_diem": N_("Per diems"),
+    "hotel": N_("Hotel nights"),
+    "venue_hire": N_("Venue hire"),
+    "catering": N_("Catering and materials"),
+    "officer_travel": N_("Officers' travel"),
 }
 """Each cost component in words, for tables and charts."""
 

@@ -26,6 +26,9 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, Literal
 
+from trafficplan import i18n
+from trafficplan.i18n import N_, ngettext, pgettext
+from trafficplan.i18n import gettext as _
 from trafficplan.inputs.models import MAXIMISED_OBJECTIVES, OBJECTIVE_UNITS, Tolerance
 from trafficplan.plan.format import ObjectiveResult
 
@@ -33,46 +36,46 @@ DECIMALS = {"cost_eur": 2, "travel_km": 1, "min_district_share": 4}
 """Decimals each objective is reported with (counts are whole numbers)."""
 
 NO_BETTER = {
-    "officers_trained": "no plan trains more",
-    "cost_eur": "no plan costs less",
-    "max_trainer_sessions": "no plan asks less of its busiest trainer",
-    "travel_km": "no plan needs less trainer travel",
-    "trainer_spread": "no plan spreads the sessions more evenly over the trainers",
-    "min_district_share": "no plan trains a larger share of its least-trained district",
-    "ngo_spread": "no plan shares the sessions more evenly among each region's NGOs",
+    "officers_trained": N_("no plan trains more"),
+    "cost_eur": N_("no plan costs less"),
+    "max_trainer_sessions": N_("no plan asks less of its busiest trainer"),
+    "travel_km": N_("no plan needs less trainer travel"),
+    "trainer_spread": N_("no plan spreads the sessions more evenly over the trainers"),
+    "min_district_share": N_("no plan trains a larger share of its least-trained district"),
+    "ngo_spread": N_("no plan shares the sessions more evenly among each region's NGOs"),
 }
 """A proven level, in words."""
 
 BEST_PLAN = {
-    "officers_trained": "most officers a plan trains",
-    "cost_eur": "cheapest plan",
-    "max_trainer_sessions": "lightest load a plan gives its busiest trainer",
-    "travel_km": "least trainer travel a plan needs",
-    "trainer_spread": "most even load over the trainers",
-    "min_district_share": "largest share of the least-trained district",
-    "ngo_spread": "most even share among each region's NGOs",
+    "officers_trained": N_("most officers a plan trains"),
+    "cost_eur": N_("cheapest plan"),
+    "max_trainer_sessions": N_("lightest load a plan gives its busiest trainer"),
+    "travel_km": N_("least trainer travel a plan needs"),
+    "trainer_spread": N_("most even load over the trainers"),
+    "min_district_share": N_("largest share of the least-trained district"),
+    "ngo_spread": N_("most even share among each region's NGOs"),
 }
 """A level's best, as "the proven ..." names it."""
 
 GIVEN_FOR = {
-    "officers_trained": "more officers trained",
-    "cost_eur": "a lower cost",
-    "max_trainer_sessions": "an even trainer load",
-    "travel_km": "less trainer travel",
-    "trainer_spread": "an even spread of sessions over the trainers",
-    "min_district_share": "a fairer share over the districts",
-    "ngo_spread": "an even share of sessions among each region's NGOs",
+    "officers_trained": N_("more officers trained"),
+    "cost_eur": N_("a lower cost"),
+    "max_trainer_sessions": N_("an even trainer load"),
+    "travel_km": N_("less trainer travel"),
+    "trainer_spread": N_("an even spread of sessions over the trainers"),
+    "min_district_share": N_("a fairer share over the districts"),
+    "ngo_spread": N_("an even share of sessions among each region's NGOs"),
 }
 """What a later level gains from an earlier level's allowance."""
 
 LABELS = {
-    "officers_trained": "the number of officers trained",
-    "cost_eur": "the cost",
-    "max_trainer_sessions": "the busiest trainer's load",
-    "travel_km": "the trainers' travel",
-    "trainer_spread": "the spread of sessions over the trainers",
-    "min_district_share": "the share of the least-trained district",
-    "ngo_spread": "the spread of sessions among each region's NGOs",
+    "officers_trained": N_("the number of officers trained"),
+    "cost_eur": N_("the cost"),
+    "max_trainer_sessions": N_("the busiest trainer's load"),
+    "travel_km": N_("the trainers' travel"),
+    "trainer_spread": N_("the spread of sessions over the trainers"),
+    "min_district_share": N_("the share of the least-trained district"),
+    "ngo_spread": N_("the spread of sessions among each region's NGOs"),
 }
 """An objective named in a sentence (ids stay in tables and technical text)."""
 
@@ -95,6 +98,8 @@ def amount(name: str, value: float) -> str:
 def quantity(name: str, value: float) -> str:
     """An amount with its unit (``OBJECTIVE_UNITS``): ``EUR 56,248.38``, ``1,800 officers``,
     ``1 session``, ``1,234.5 km``; a share is a bare number (``0.8500``)."""
+    if i18n.current_language() != i18n.SOURCE_LANGUAGE:
+        return _local_quantity(name, value)
     text = amount(name, value)
     unit = OBJECTIVE_UNITS.get(name)
     if name == "cost_eur":
@@ -106,10 +111,32 @@ def quantity(name: str, value: float) -> str:
     return f"{text} {unit}"
 
 
+def _local_quantity(name: str, value: float) -> str:
+    """:func:`quantity` in a language other than English, by the locale's rules."""
+    number = i18n.format_number(value, decimals(name))
+    if name == "cost_eur":
+        return i18n.format_eur(value)
+    if name == "travel_km":
+        return _("{distance} km").format(distance=number)
+    if name == "officers_trained":
+        return ngettext("{count} officer", "{count} officers", int(value)).format(count=number)
+    if OBJECTIVE_UNITS.get(name) == "sessions":
+        return ngettext("{count} session", "{count} sessions", int(value)).format(count=number)
+    return number
+
+
 def percent(share: float) -> str:
     """A share as a percentage that never reads 0 when it is not: ``1.2 %``, ``0.04 %``,
     ``less than 0.01 %``."""
     value = 100 * share
+    if i18n.current_language() != i18n.SOURCE_LANGUAGE:
+        if value == 0:
+            return i18n.format_percent(0.0, 0)
+        if value >= 0.1:
+            return i18n.format_percent(share, 1)
+        if value >= 0.01:
+            return i18n.format_percent(share, 2)
+        return _("less than {share}").format(share=i18n.format_percent(0.0001, 2))
     if value == 0:
         return "0 %"
     if value >= 0.1:
@@ -167,7 +194,9 @@ def _gap(value: float, bound: float) -> float:
 def _join(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return pgettext("list", "{items} and {last}").format(
+        items=", ".join(items[:-1]), last=items[-1]
+    )
 
 
 @dataclass(frozen=True)
@@ -266,60 +295,83 @@ class LevelClaim:
         return max(0.0, round(moved, decimals(self.name)))
 
     def tolerance_words(self) -> str:
+        """The tolerance in words: ``at most 5 % (EUR 2,812.41)``."""
         tolerance = parse_tolerance(self.tolerance)
         if tolerance is None:
-            return f"at most {self.tolerance}"
+            return _("at most {tolerance}").format(tolerance=self.tolerance)
         if tolerance.percent:
             allowance = self.allowance
-            extra = "" if allowance is None else f" ({quantity(self.name, allowance)})"
-            return f"at most {tolerance.amount.normalize():f} %{extra}"
-        return f"at most {quantity(self.name, float(tolerance.amount))}"
+            share = f"{tolerance.amount.normalize():f}"
+            if i18n.current_language() != i18n.SOURCE_LANGUAGE:
+                share = share.replace(".", ",")
+            if allowance is None:
+                return _("at most {share} %").format(share=share)
+            return _("at most {share} % ({amount})").format(
+                share=share, amount=quantity(self.name, allowance)
+            )
+        return _("at most {tolerance}").format(
+            tolerance=quantity(self.name, float(tolerance.amount))
+        )
 
     def purposes(self) -> str:
-        return _join([GIVEN_FOR.get(n, n) for n in self.later]) or "the later aims"
+        """What the later levels gain from this level's allowance, in words."""
+        return _join([_given_for(n) for n in self.later]) or _("the later aims")
 
     def proof(self) -> str:
         """What was proven about the level, as a clause: "no plan costs less (proven)"."""
         kind = self.kind
         name = self.name
         if kind == "none":
-            return "no value recorded"
+            return _("no value recorded")
         if kind == "proven":
+            no_better = _(NO_BETTER[name]) if name in NO_BETTER else _("the best possible")
             if self.proven_flag:
-                return f"{NO_BETTER.get(name, 'the best possible')} (proven)"
-            return f"{NO_BETTER.get(name, 'the best possible')} (proven: it meets its bound)"
+                return _("{no_better} (proven)").format(no_better=no_better)
+            return _("{no_better} (proven: it meets its bound)").format(no_better=no_better)
         if kind == "unbounded":
-            return "not proven the best possible (no bound known)"
+            return _("not proven the best possible (no bound known)")
         if kind == "open":
             assert self.value is not None and self.bound is not None
-            return (
-                f"within {self._distance(self.value)} of the bound "
-                f"{quantity(name, self.bound)}, not proven the best possible"
+            return _("within {distance} of the bound {bound}, not proven the best possible").format(
+                distance=self._distance(self.value), bound=quantity(name, self.bound)
             )
         assert self.best is not None
-        side = "below" if self.maximised else "above"
-        what = BEST_PLAN.get(name, "best value")
+        what = _(BEST_PLAN[name]) if name in BEST_PLAN else _("best value")
         if self.proven:
-            best = f"the proven {what} ({quantity(name, self.best)})"
+            best = _("the proven {what} ({best})").format(what=what, best=quantity(name, self.best))
         elif self.bound is not None:
-            best = (
-                f"the {what} found ({quantity(name, self.best)}), itself within "
-                f"{self._distance(self.best)} of the bound {quantity(name, self.bound)} "
-                "and not proven the best possible"
+            best = _(
+                "the {what} found ({best}), itself within {distance} of the bound {bound} and "
+                "not proven the best possible"
+            ).format(
+                what=what,
+                best=quantity(name, self.best),
+                distance=self._distance(self.best),
+                bound=quantity(name, self.bound),
             )
         else:
-            best = f"the {what} found ({quantity(name, self.best)}, no bound known)"
+            best = _("the {what} found ({best}, no bound known)").format(
+                what=what, best=quantity(name, self.best)
+            )
         given = self.given_amount or 0.0
         if amount(name, given) == amount(name, 0.0):
-            used = "nothing of it given: the plan is at that best"
+            used = _("nothing of it given: the plan is at that best")
         else:
-            used = f"{quantity(name, given)} given for {self.purposes()}"
-        return f"{self.tolerance_words()} {side} {best}; {used}"
+            used = _("{amount} given for {purposes}").format(
+                amount=quantity(name, given), purposes=self.purposes()
+            )
+        if self.maximised:
+            claim = _("{tolerance} below {best}; {used}")
+        else:
+            claim = _("{tolerance} above {best}; {used}")
+        return claim.format(tolerance=self.tolerance_words(), best=best, used=used)
 
     def _distance(self, value: float) -> str:
         assert self.bound is not None
         difference = abs(value - self.bound)
-        return f"{percent(_gap(value, self.bound))} ({quantity(self.name, difference)})"
+        return _("{share} ({amount})").format(
+            share=percent(_gap(value, self.bound)), amount=quantity(self.name, difference)
+        )
 
     # ----- table cells ----------------------------------------------------------------------
     def cell(self, value: float | None) -> str:
@@ -502,36 +554,62 @@ def aims_sentence(claims: Sequence[LevelClaim]) -> str:
     possible; with a tolerance, the allowance and how much of it the later aims used; or which
     aims were not proven."""
     if not claims:
-        return "The plan file records no objective values."
+        return _("The plan file records no objective values.")
     open_ = [c for c in claims if not c.proven]
     if open_:
-        listed = _join([LABELS.get(c.name, c.name) for c in open_])
-        return f"Not every aim was proven the best possible in the time given: {listed}."
+        listed = _join([_label(c.name) for c in open_])
+        return _("Not every aim was proven the best possible in the time given: {aims}.").format(
+            aims=listed
+        )
     tolerant = [c for c in claims if c.tolerant]
     if not tolerant:
-        return "Every aim was proven the best possible."
+        return _("Every aim was proven the best possible.")
     used: list[str] = []
     unused: list[str] = []
     for claim in tolerant:
         assert claim.best is not None
         given = claim.given_amount or 0.0
-        side = "below" if claim.maximised else "above"
-        allowed = (
-            f"{LABELS.get(claim.name, claim.name)} was allowed to be {claim.tolerance_words()} "
-            f"{side} its proven best ({quantity(claim.name, claim.best)}) for the aims after it"
+        if claim.maximised:
+            allowed_text = _(
+                "{aim} was allowed to be {tolerance} below its proven best ({best}) for the "
+                "aims after it"
+            )
+        else:
+            allowed_text = _(
+                "{aim} was allowed to be {tolerance} above its proven best ({best}) for the "
+                "aims after it"
+            )
+        allowed = allowed_text.format(
+            aim=_label(claim.name),
+            tolerance=claim.tolerance_words(),
+            best=quantity(claim.name, claim.best),
         )
         if same(claim.name, given, 0.0):
             unused.append(allowed)
         else:
             used.append(
-                f"{allowed}, and {quantity(claim.name, given)} of it went to {claim.purposes()}"
+                _("{allowed}, and {amount} of it went to {purposes}").format(
+                    allowed=allowed, amount=quantity(claim.name, given), purposes=claim.purposes()
+                )
             )
-    sentence = "Every aim was proven the best possible"
-    if used:
-        sentence += ", except that " + "; ".join(used)
-    if unused:
-        sentence += ("; " if used else ": ") + "; ".join(unused) + ", but none of it was used"
-    return sentence + "."
+    if used and unused:
+        sentence = _(
+            "Every aim was proven the best possible, except that {used}; {unused}, but none of "
+            "it was used."
+        )
+    elif used:
+        sentence = _("Every aim was proven the best possible, except that {used}.")
+    else:
+        sentence = _("Every aim was proven the best possible: {unused}, but none of it was used.")
+    return sentence.format(used="; ".join(used), unused="; ".join(unused))
+
+
+def _label(name: str) -> str:
+    return _(LABELS[name]) if name in LABELS else name
+
+
+def _given_for(name: str) -> str:
+    return _(GIVEN_FOR[name]) if name in GIVEN_FOR else name
 
 
 def given_notes(runs: Iterable[Sequence[ObjectiveResult | Mapping[str, Any]]]) -> list[str]:

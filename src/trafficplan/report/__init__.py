@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from trafficplan.atomic import write_bytes_atomic
 from trafficplan.checker import check_plan
 from trafficplan.errors import UsageError
+from trafficplan.i18n import SOURCE_LANGUAGE, use_language
+from trafficplan.i18n.data import localized_data
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan
@@ -35,12 +38,14 @@ class Report:
 
     content: ReportContent
     figures: list[ReportFigure]
+    language: str = SOURCE_LANGUAGE
 
     def html(self) -> str:
-        """The whole self-contained HTML page."""
+        """The whole self-contained HTML page, in the report's language."""
         from plotly.offline import get_plotlyjs
 
-        return render_page(self.content, self.figures, get_plotlyjs())
+        with use_language(self.language):
+            return render_page(self.content, self.figures, get_plotlyjs())
 
     def pngs(self) -> dict[str, bytes]:
         """Each chart as PNG bytes by file name (``calendar.png``, ``trainers.png``,
@@ -59,6 +64,7 @@ def build_report(
     attendance: Attendance | None = None,
     frontier: Frontier | None = None,
     now: datetime | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> Report:
     """Check the plan against the data and compute the report.
 
@@ -72,11 +78,29 @@ def build_report(
             report then shows it with this plan marked, and says in words where it stands.
         now: when the report is made (default: now, in UTC), given with the tool's version
             in the technical appendix.
+        language: the language the report is written in (spec 7.3): ``en`` or ``uk``; its
+            sentences, tables, charts, dates and numbers, and the names the data give in it.
+            The report keeps it: :meth:`Report.html` renders the page in it.
     """
+    # the rules are checked on the data as read; only what the report shows is localized
+    check = check_plan(data, plan, attendance)
+    with use_language(language):
+        return _build(data, plan, check, plan_source, attendance, frontier, now, language)
+
+
+def _build(
+    data: ProblemData,
+    plan: Plan,
+    check: Any,
+    plan_source: str,
+    attendance: Attendance | None,
+    frontier: Frontier | None,
+    now: datetime | None,
+    language: str,
+) -> Report:
     from trafficplan import __version__
 
-    check = check_plan(data, plan, attendance)
-    content = build_content(data, plan, check, plan_source)
+    content = build_content(localized_data(data, language), plan, check, plan_source)
     content.generated = (now or datetime.now(UTC)).replace(microsecond=0)
     content.version = __version__
     if attendance is not None:
@@ -87,7 +111,7 @@ def build_report(
         from trafficplan.plan.metrics import plan_metrics
 
         content.tradeoff = tradeoff_view(frontier, plan_metrics(data, plan))
-    return Report(content, build_figures(content))
+    return Report(content, build_figures(content), language)
 
 
 def _write(path: Path, payload: bytes) -> None:

@@ -14,6 +14,9 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+from trafficplan import i18n
+from trafficplan.i18n import gettext as _
+from trafficplan.i18n.data import district_names
 from trafficplan.inputs.attendance import Attendance
 from trafficplan.inputs.calendar import iso_week
 from trafficplan.inputs.dates import DateRange
@@ -31,6 +34,7 @@ from trafficplan.report.words import (
     objectives_in_words,
     order_in_words,
     rules_in_words,
+    violation_words,
 )
 
 Week = tuple[int, int]
@@ -93,6 +97,9 @@ class DistrictRow:
     district: str
     size: int
     trained: int
+    name: str = ""
+    """The district as documents in the report's language name it (its id unless the data
+    give it a name in that language)."""
 
     @property
     def trained_share(self) -> float | None:
@@ -121,8 +128,8 @@ class SessionRow:
 
     @property
     def weekday(self) -> str:
-        """Three-letter weekday, as ``Mon``."""
-        return WEEKDAY_NAMES[self.date.weekday()].capitalize()
+        """The weekday in short, as ``Mon`` (``Пн`` in Ukrainian)."""
+        return i18n.weekday_abbreviation(self.date)
 
     @property
     def seat_use(self) -> float | None:
@@ -229,7 +236,13 @@ class WeekColumn:
     @property
     def label(self) -> str:
         """Short column label, as ``W29 14 Jul``."""
-        return f"W{self.week[1]:02d} {self.monday.day} {self.monday.strftime('%b')}"
+        if i18n.current_language() == i18n.SOURCE_LANGUAGE:
+            day = f"{self.monday.day} {self.monday.strftime('%b')}"
+        else:
+            from babel.dates import format_date
+
+            day = format_date(self.monday, "d MMM", locale=i18n.current_language())
+        return _("W{week} {day}").format(week=f"{self.week[1]:02d}", day=day)
 
 
 @dataclass(frozen=True)
@@ -431,10 +444,11 @@ def week_columns(data: ProblemData, plan: Plan) -> list[WeekColumn]:
     calendar = data.calendar
     listed = set(data.constraints.calendar.weekdays)
     closed: dict[Week, list[ClosedDay]] = defaultdict(list)
+    holiday_names = _holiday_names(data)
     day = window.start
     while day <= window.end:
         if WEEKDAY_NAMES[day.weekday()] in listed and not calendar.is_working_day(day):
-            reason = calendar.public_holidays.get(day) or "closed (calendar.closed)"
+            reason = holiday_names.get(day) or _("closed (calendar.closed)")
             closed[iso_week(day)].append(ClosedDay(day, reason))
         day += timedelta(days=1)
     columns: list[WeekColumn] = []
@@ -444,6 +458,25 @@ def week_columns(data: ProblemData, plan: Plan) -> list[WeekColumn]:
         columns.append(WeekColumn(week, monday, tuple(closed.get(week, ()))))
         monday += timedelta(days=7)
     return columns
+
+
+def _holiday_names(data: ProblemData) -> dict[date, str]:
+    """The window's public holidays named in the report's language where the holiday
+    calendar knows it (the English names, as the checker reads them, otherwise)."""
+    names = data.calendar.public_holidays
+    language = i18n.current_language()
+    country = data.constraints.calendar.holidays
+    if language == i18n.SOURCE_LANGUAGE or not names or country is None:
+        return names
+    import holidays
+
+    window = data.constraints.window
+    years = range(window.start.year, window.end.year + 1)
+    table = holidays.country_holidays(country, years=years, observed=True)
+    if language not in table.supported_languages:
+        return names
+    table = holidays.country_holidays(country, years=years, observed=True, language=language)
+    return {day: str(table.get(day) or name) for day, name in names.items()}
 
 
 def non_working_days(data: ProblemData) -> dict[date, str]:
@@ -507,7 +540,7 @@ def _violation_rows(items: Any) -> list[ViolationRow]:
                 session=getattr(item, "session", None),
                 who=getattr(item, "who", None),
                 date=day.isoformat() if isinstance(day, date) else day,
-                message=str(item.message),
+                message=violation_words(str(item.rule), str(item.message)),
             )
         )
     return rows
@@ -587,6 +620,7 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
 
     region_rows = []
     district_rows = []
+    shown_districts = district_names(data)
     for region in data.regions:
         own = [row for row in session_rows if row.region_id == region.id]
         region_rows.append(
@@ -611,6 +645,7 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
                     district=district,
                     size=data.district_sizes.get(district, 0),
                     trained=trained_by_district.get(district, 0),
+                    name=shown_districts.get(str(district), str(district)),
                 )
             )
 
@@ -650,7 +685,7 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
     programme = rules.programme
     times = rules.sessions
     return ReportContent(
-        title=programme.title or "Training plan",
+        title=programme.title or _("Training plan"),
         organisation=programme.organisation,
         donor=programme.donor,
         session_times=(

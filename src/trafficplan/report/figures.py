@@ -21,6 +21,9 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from trafficplan import i18n
+from trafficplan.i18n import N_, ngettext
+from trafficplan.i18n import gettext as _
 from trafficplan.inputs.models import MAXIMISED_OBJECTIVES
 from trafficplan.report.content import RegionRow, ReportContent, WeekColumn
 from trafficplan.report.tradeoff import TradeoffView, amount
@@ -30,7 +33,7 @@ from trafficplan.scenarios.tradeoff import DECIMALS
 DAY_MS = 86_400_000
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 REGION_PALETTE = (*qualitative.Dark24, *qualitative.Light24)
-CLOSED_ROW = "Closed days"
+CLOSED_ROW = N_("Closed days")
 LEAVE_COLOUR = "rgba(214, 39, 40, 0.25)"
 TRAVEL_COLOUR = "#5f6b7a"
 SHORT_TRAVEL_COLOUR = "#d62728"
@@ -64,6 +67,10 @@ def region_colours(content: ReportContent) -> dict[str, str]:
     }
 
 
+def _english() -> bool:
+    return i18n.current_language() == i18n.SOURCE_LANGUAGE
+
+
 def _base_layout(fig: go.Figure, title: str, height: int) -> None:
     fig.update_layout(
         template="plotly_white",
@@ -73,13 +80,42 @@ def _base_layout(fig: go.Figure, title: str, height: int) -> None:
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
         hoverlabel={"font": {"family": FONT}},
     )
+    if not _english():
+        # the locale's decimal sign and grouping in ticks and hovers (d3: decimal, thousands)
+        fig.update_layout(separators=_separators())
+
+
+def _separators() -> str:
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    language = i18n.current_language()
+    return get_decimal_symbol(language) + get_group_symbol(language)
+
+
+def _day_month(day: date) -> str:
+    """``16 Jul`` (``16 лип.``)."""
+    if _english():
+        return f"{day:%d %b}"
+    from babel.dates import format_date
+
+    return format_date(day, "d MMM", locale=i18n.current_language())
+
+
+def _full_day(day: date) -> str:
+    """``Wed 16 Jul 2008`` (``ср, 16 лип. 2008 р.``)."""
+    return f"{day:%a %d %b %Y}" if _english() else i18n.short_date(day)
 
 
 def _week_hover(column: WeekColumn) -> str:
     sunday = column.monday + timedelta(days=6)
-    return (
-        f"ISO week {column.week[1]} of {column.week[0]} "
-        f"({column.monday:%d %b} to {sunday:%d %b %Y})"
+    if _english():
+        last = f"{sunday:%d %b %Y}"
+    else:
+        from babel.dates import format_date
+
+        last = format_date(sunday, "medium", locale=i18n.current_language())
+    return _("ISO week {week} of {year} ({first} to {last})").format(
+        week=column.week[1], year=column.week[0], first=_day_month(column.monday), last=last
     )
 
 
@@ -125,10 +161,15 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
             sessions, officers = content.calendar_cells.get((region.id, column.week), (0, 0))
             z_row.append(sessions or None)
             label_row.append(f"{sessions} / {officers}" if sessions else "")
-            hover_row.append(
-                f"<b>{text(region.name)}</b><br>{_week_hover(column)}<br>"
-                f"{sessions} session(s), {officers} officer(s)"
+            counts = _("{sessions}, {officers}").format(
+                sessions=ngettext("{count} session(s)", "{count} session(s)", sessions).format(
+                    count=sessions
+                ),
+                officers=ngettext("{count} officer(s)", "{count} officer(s)", officers).format(
+                    count=officers
+                ),
             )
+            hover_row.append(f"<b>{text(region.name)}</b><br>{_week_hover(column)}<br>{counts}")
         z.append(z_row)
         labels.append(label_row)
         hovers.append(hover_row)
@@ -144,11 +185,11 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
             z,
             labels,
             hovers,
-            "sessions",
+            _("sessions"),
             colorscale="Blues",
             zmin=0,
             zmax=max(peak, 1),
-            colorbar={"title": {"text": "sessions"}, "thickness": 12, "len": 0.6, "dtick": 1},
+            colorbar={"title": {"text": _("sessions")}, "thickness": 12, "len": 0.6, "dtick": 1},
         )
     )
     closed_z = [[len(column.closed_days) or None for column in columns]]
@@ -159,10 +200,10 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
         [
             _week_hover(column)
             + "".join(
-                f"<br>{day.date:%a %d %b %Y}: {text(day.reason)}" for day in column.closed_days
+                f"<br>{_full_day(day.date)}: {text(day.reason)}" for day in column.closed_days
             )
             if column.closed_days
-            else _week_hover(column) + "<br>no closed weekday"
+            else _week_hover(column) + "<br>" + _("no closed weekday")
             for column in columns
         ]
     ]
@@ -173,7 +214,7 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
             closed_z,
             closed_text,
             closed_hover,
-            CLOSED_ROW,
+            _(CLOSED_ROW),
             font_size=9,
             colorscale=[[0, "#f6c9c9"], [1, "#e06666"]],
             zmin=1,
@@ -182,25 +223,27 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
         )
     )
     closed_lines = [
-        f"{day.date:%a %d %b %Y}: {text(day.reason)}"
+        f"{_full_day(day.date)}: {text(day.reason)}"
         for column in columns
         for day in column.closed_days
     ]
     per_line = 4
-    footer = "Closed weekdays: " + (
-        ";<br>".join(
+    footer = _("Closed weekdays: {days}").format(
+        days=";<br>".join(
             "; ".join(closed_lines[i : i + per_line]) for i in range(0, len(closed_lines), per_line)
         )
         if closed_lines
-        else "none"
+        else _("none")
     )
+    # below the week labels, which are longer in some languages ("т. 29, 14 лип.")
+    label_px = 0 if _english() else 14
     fig.add_annotation(
         text=footer,
         xref="paper",
         yref="paper",
         x=0,
         y=0,
-        yshift=-50,
+        yshift=-50 - label_px,
         showarrow=False,
         xanchor="left",
         yanchor="top",
@@ -208,21 +251,21 @@ def calendar_figure(content: ReportContent) -> ReportFigure:
         font={"size": 11, "color": "#a33"},
     )
     footer_px = 16 * (max(len(closed_lines) - 1, 0) // per_line)
-    height = 170 + 30 * (len(rows) + 1) + footer_px
-    _base_layout(fig, "Sessions per region and ISO week (cell: sessions / officers)", height)
-    fig.update_layout(margin={"b": 80 + footer_px})
+    height = 170 + 30 * (len(rows) + 1) + footer_px + label_px
+    _base_layout(fig, _("Sessions per region and ISO week (cell: sessions / officers)"), height)
+    fig.update_layout(margin={"b": 80 + footer_px + label_px})
     fig.update_yaxes(
         tickmode="array",
         tickvals=list(range(len(rows) + 1)),
         range=[len(rows) + 0.5, -0.5],
-        ticktext=[CLOSED_ROW, *rows],
+        ticktext=[_(CLOSED_ROW), *rows],
         ticksuffix=" ",
         showgrid=False,
         zeroline=False,
     )
     fig.update_xaxes(side="bottom", tickangle=-45, tickfont={"size": 10})
     width = max(900, 160 + 62 * len(columns))
-    return ReportFigure("calendar", "Calendar", fig, width, height)
+    return ReportFigure("calendar", _("Calendar"), fig, width, height)
 
 
 def _short(reason: str, limit: int = 16) -> str:
@@ -283,8 +326,10 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
         shared_xaxes=True,
         vertical_spacing=gap_px / (2 * panel_px + gap_px),
         subplot_titles=(
-            "Sessions (coloured by region), travel days and leave",
-            f"Sessions per ISO week (rule trainer_per_week: at most {content.max_per_week})",
+            _("Sessions (coloured by region), travel days and leave"),
+            _("Sessions per ISO week (rule trainer_per_week: at most {count})").format(
+                count=content.max_per_week
+            ),
         ),
     )
 
@@ -294,11 +339,13 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
             leave_rows.append(trainer_rows[trainer_id])
             leave_starts.append(r.start)
             leave_lengths.append((r.end - r.start).days + 1)
-            leave_hovers.append(f"{trainer_rows[trainer_id]}<br>unavailable {r}")
+            leave_hovers.append(
+                f"{trainer_rows[trainer_id]}<br>" + _("unavailable {dates}").format(dates=r)
+            )
     if leave_rows:
         fig.add_trace(
             go.Bar(
-                **_bar("Leave", leave_rows, leave_starts, leave_lengths, leave_hovers),
+                **_bar(_("Leave"), leave_rows, leave_starts, leave_lengths, leave_hovers),
                 marker={
                     "color": LEAVE_COLOUR,
                     "line": {"width": 0},
@@ -310,17 +357,24 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
         )
 
     for enough, name, colour in (
-        (True, "Travel days", TRAVEL_COLOUR),
-        (False, "Travel days (too little time)", SHORT_TRAVEL_COLOUR),
+        (True, _("Travel days"), TRAVEL_COLOUR),
+        (False, _("Travel days (too little time)"), SHORT_TRAVEL_COLOUR),
     ):
         legs = [leg for leg in content.travel if leg.travel_days and leg.enough_time == enough]
         if not legs:
             continue
         hovers = [
             f"{trainer_rows[leg.trainer_id]}<br>{text(region_names[leg.from_region])} → "
-            f"{text(region_names[leg.to_region])}: {leg.road_km:,.0f} road km, "
-            f"{leg.travel_days} travel day(s)<br>{text(leg.from_session)} → "
-            f"{text(leg.to_session)}, {leg.gap_days} day(s) apart"
+            f"{text(region_names[leg.to_region])}: "
+            + ngettext(
+                "{distance} road km, {count} travel day(s)",
+                "{distance} road km, {count} travel day(s)",
+                leg.travel_days,
+            ).format(distance=i18n.format_number(leg.road_km), count=leg.travel_days)
+            + f"<br>{text(leg.from_session)} → {text(leg.to_session)}, "
+            + ngettext("{count} day(s) apart", "{count} day(s) apart", leg.gap_days).format(
+                count=leg.gap_days
+            )
             for leg in legs
         ]
         fig.add_trace(
@@ -351,9 +405,12 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
         if not items:
             continue
         hovers = [
-            f"<b>{text(item.session_id)}</b> {item.date:%a %d %b %Y}<br>"
+            f"<b>{text(item.session_id)}</b> {_full_day(item.date)}<br>"
             f"{trainer_rows[item.trainer_id]}<br>{text(region.name)}, "
-            f"{text(item.venue_name)}<br>{item.officers} officers"
+            f"{text(item.venue_name)}<br>"
+            + ngettext("{count} officers", "{count} officers", item.officers).format(
+                count=item.officers
+            )
             for item in items
         ]
         fig.add_trace(
@@ -383,8 +440,13 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
             z_row.append(count or None)
             text_row.append(f"{count}!" if over else (str(count) if count else ""))
             hover_row.append(
-                f"{trainer_rows[trainer.id]}<br>{_week_hover(column)}<br>{count} session(s)"
-                + (f", over the limit of {content.max_per_week}" if over else "")
+                f"{trainer_rows[trainer.id]}<br>{_week_hover(column)}<br>"
+                + ngettext("{count} session(s)", "{count} session(s)", count).format(count=count)
+                + (
+                    _(", over the limit of {count}").format(count=content.max_per_week)
+                    if over
+                    else ""
+                )
             )
         load_z.append(z_row)
         load_text.append(text_row)
@@ -396,7 +458,7 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
             load_z,
             load_text,
             load_hover,
-            "sessions per week",
+            _("sessions per week"),
             colorscale="Greens",
             zmin=0,
             zmax=max(content.max_per_week, 1),
@@ -432,6 +494,20 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
         tickangle=-45,
         tickfont={"size": 10},
     )
+    if not _english():
+        # plotly.js names months in English only: the ticks are given with the locale's names
+        step = 1 if (end - start).days <= 28 else 7
+        tick = start - timedelta(days=start.weekday())
+        ticks: list[date] = []
+        while tick <= end + timedelta(days=2):
+            if tick >= start - timedelta(days=1):
+                ticks.append(tick)
+            tick += timedelta(days=step)
+        fig.update_xaxes(
+            tickmode="array",
+            tickvals=[day.isoformat() for day in ticks],
+            ticktext=[_day_month(day) for day in ticks],
+        )
     fig.update_xaxes(showticklabels=True, row=1, col=1)
     for row in (1, 2):
         fig.update_yaxes(
@@ -442,7 +518,7 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
             row=row,
             col=1,
         )
-    _base_layout(fig, "Trainers' summer: sessions, travel, leave and weekly load", height)
+    _base_layout(fig, _("Trainers' summer: sessions, travel, leave and weekly load"), height)
     fig.update_layout(
         barmode="overlay",
         bargap=0.25,
@@ -450,7 +526,7 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
         margin={"t": top_px, "b": bottom_px},
     )
     width = max(1000, 200 + 9 * (end - start).days)
-    return ReportFigure("trainers", "Trainer timeline", fig, width, height)
+    return ReportFigure("trainers", _("Trainer timeline"), fig, width, height)
 
 
 def _shaded_spans(non_working: dict[date, str]) -> list[tuple[tuple[date, date], str]]:
@@ -502,7 +578,7 @@ def map_figure(content: ReportContent) -> ReportFigure:
                 fillcolor="#f4f1e8",
                 line={"color": "#b5ad95", "width": 1},
                 hoverinfo="skip",
-                name="Ukraine",
+                name=_("Ukraine"),
                 showlegend=False,
             )
         )
@@ -525,7 +601,7 @@ def map_figure(content: ReportContent) -> ReportFigure:
                 mode="lines",
                 line={"color": "rgba(90, 90, 120, 0.35)", "width": 1},
                 hoverinfo="skip",
-                name="trainer teaches in region",
+                name=_("trainer teaches in region"),
             )
         )
 
@@ -555,14 +631,18 @@ def map_figure(content: ReportContent) -> ReportFigure:
             },
             customdata=[
                 "<br>".join(
-                    f"<b>{text(r.name)}</b>: {r.officers_trained} of {r.officers_total} "
-                    f"officers trained, {r.sessions} session(s)"
+                    f"<b>{text(r.name)}</b>: "
+                    + ngettext(
+                        "{trained} of {total} officers trained, {count} session(s)",
+                        "{trained} of {total} officers trained, {count} session(s)",
+                        r.sessions,
+                    ).format(trained=r.officers_trained, total=r.officers_total, count=r.sessions)
                     for r in group
                 )
                 for group in places.values()
             ],
             hovertemplate=HOVER,
-            name="regional centre (size: officers trained)",
+            name=_("regional centre (size: officers trained)"),
         )
     )
 
@@ -570,7 +650,9 @@ def map_figure(content: ReportContent) -> ReportFigure:
     cities: dict[tuple[float, float], str] = {}
     for trainer in content.trainers:
         homes[(trainer.lon, trainer.lat)].append(
-            f"{text(trainer.name)} ({trainer.sessions} sessions)"
+            ngettext(
+                "{name} ({count} sessions)", "{name} ({count} sessions)", trainer.sessions
+            ).format(name=text(trainer.name), count=trainer.sessions)
         )
         cities[(trainer.lon, trainer.lat)] = trainer.home_city
     fig.add_trace(
@@ -592,11 +674,14 @@ def map_figure(content: ReportContent) -> ReportFigure:
                 "line": {"color": "white", "width": 1},
             },
             customdata=[
-                f"<b>Trainers' home: {text(cities[point])}</b><br>" + "<br>".join(names)
+                "<b>"
+                + _("Trainers' home: {city}").format(city=text(cities[point]))
+                + "</b><br>"
+                + "<br>".join(names)
                 for point, names in homes.items()
             ],
             hovertemplate=HOVER,
-            name="trainers' home",
+            name=_("trainers' home"),
         )
     )
 
@@ -608,10 +693,10 @@ def map_figure(content: ReportContent) -> ReportFigure:
     plot_px = width - 90
     aspect = (lat_range[1] - lat_range[0]) * km_ratio / (lon_range[1] - lon_range[0])
     height = int(110 + 70 + min(max(plot_px * aspect, 300), 900))
-    _base_layout(fig, "Regions (size: officers trained) and trainers' homes", height)
+    _base_layout(fig, _("Regions (size: officers trained) and trainers' homes"), height)
     fig.update_xaxes(
         range=lon_range,
-        title={"text": "longitude °E"},
+        title={"text": _("longitude °E")},
         showgrid=True,
         gridcolor="#e3e8ee",
         zeroline=False,
@@ -619,7 +704,7 @@ def map_figure(content: ReportContent) -> ReportFigure:
     )
     fig.update_yaxes(
         range=lat_range,
-        title={"text": "latitude °N"},
+        title={"text": _("latitude °N")},
         scaleanchor="x",
         scaleratio=km_ratio,
         showgrid=True,
@@ -632,7 +717,7 @@ def map_figure(content: ReportContent) -> ReportFigure:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         margin={"t": 110, "b": 70, "l": 70, "r": 20},
     )
-    return ReportFigure("map", "Map", fig, width, height)
+    return ReportFigure("map", _("Map"), fig, width, height)
 
 
 COMPONENT_COLOURS = {
@@ -645,6 +730,15 @@ COMPONENT_COLOURS = {
     "officer_travel": "#b07aa1",
 }
 """One colour per cost component (none of the region palette's)."""
+
+
+def _amount_cell(value: float) -> str:
+    # English as the report always wrote it: the number here, "EUR" in the hover template
+    return f"{value:,.2f}" if _english() else i18n.format_eur(value)
+
+
+def _amount_hover() -> str:
+    return "EUR %{customdata[0]}" if _english() else "%{customdata[0]}"
 
 
 def costs_figure(content: ReportContent) -> ReportFigure:
@@ -662,10 +756,8 @@ def costs_figure(content: ReportContent) -> ReportFigure:
                 orientation="h",
                 name=label,
                 marker={"color": COMPONENT_COLOURS.get(component, "#888888")},
-                customdata=[[f"{amount:,.2f}"] for amount in amounts],
-                hovertemplate=(
-                    f"<b>%{{y}}</b><br>{text(label)}: EUR %{{customdata[0]}}<extra></extra>"
-                ),
+                customdata=[[_amount_cell(amount)] for amount in amounts],
+                hovertemplate=(f"<b>%{{y}}</b><br>{text(label)}: {_amount_hover()}<extra></extra>"),
             )
         )
     totals = [r.cost_eur for r in regions]
@@ -674,7 +766,7 @@ def costs_figure(content: ReportContent) -> ReportFigure:
             x=totals,
             y=names,
             mode="text",
-            text=[f"  {total:,.0f}" for total in totals],
+            text=[f"  {i18n.format_number(total)}" for total in totals],
             textposition="middle right",
             textfont={"size": 11},
             showlegend=False,
@@ -686,7 +778,8 @@ def costs_figure(content: ReportContent) -> ReportFigure:
     # without running into the title
     plot_px = 30 * max(1, len(regions))
     height = 200 + plot_px
-    _base_layout(fig, f"Cost by region and component, EUR {content.cost_eur:,.2f} in all", height)
+    title = _("Cost by region and component, {amount} in all")
+    _base_layout(fig, title.format(amount=i18n.format_eur(content.cost_eur)), height)
     fig.update_layout(
         barmode="stack",
         legend={
@@ -698,13 +791,13 @@ def costs_figure(content: ReportContent) -> ReportFigure:
         },
         margin={"t": 60, "b": 140, "l": 10, "r": 60},
         xaxis={
-            "title": {"text": "EUR"},
+            "title": {"text": _("EUR")},
             "tickformat": ",.0f",
             "range": [0, 1.1 * max(totals, default=0) or 1],
         },
         yaxis={"autorange": "reversed", "automargin": True},
     )
-    return ReportFigure("costs", "Costs", fig, 1000, height)
+    return ReportFigure("costs", _("Costs"), fig, 1000, height)
 
 
 FRONTIER_COLOUR = "#1f77b4"
@@ -718,9 +811,22 @@ def tradeoff_figure(view: TradeoffView) -> ReportFigure:
     ordered = sorted(points, key=lambda row: row.y)
     hover = [
         f"{text(view.y_label)}: {amount(view.y, row.y)}<br>{text(view.x_label)}: "
-        f"{amount(view.x, row.x)}<br>{'proven' if row.proven else 'not proven'}"
-        f"{'' if row.gap in (None, 0) else f' (gap {100 * (row.gap or 0):.2f} %)'}"
-        f"<br>{row.sessions} sessions, {row.trainers_used} trainers<br>{text(row.plan)}"
+        f"{amount(view.x, row.x)}<br>{_('proven') if row.proven else _('not proven')}"
+        + (
+            ""
+            if row.gap in (None, 0)
+            else " " + _("(gap {gap})").format(gap=i18n.format_percent(row.gap or 0, 2))
+        )
+        + "<br>"
+        + _("{sessions}, {trainers}").format(
+            sessions=ngettext("{count} sessions", "{count} sessions", row.sessions).format(
+                count=row.sessions
+            ),
+            trainers=ngettext("{count} trainers", "{count} trainers", row.trainers_used).format(
+                count=row.trainers_used
+            ),
+        )
+        + f"<br>{text(row.plan)}"
         for row in ordered
     ]
     # X keeps its value until Y reaches the next point: a step after each point, read from
@@ -738,7 +844,7 @@ def tradeoff_figure(view: TradeoffView) -> ReportFigure:
                 "color": [FRONTIER_COLOUR if row.proven else "white" for row in ordered],
                 "line": {"color": FRONTIER_COLOUR, "width": 2},
             },
-            name="efficient plans",
+            name=_("efficient plans"),
             customdata=hover,
             hovertemplate=HOVER,
         )
@@ -750,23 +856,23 @@ def tradeoff_figure(view: TradeoffView) -> ReportFigure:
             y=[view.plan_x],
             mode="markers",
             marker={"symbol": "star", "size": 18, "color": CHOSEN_COLOUR},
-            name="this plan" if on_frontier else "this plan (not on the frontier)",
+            name=_("this plan") if on_frontier else _("this plan (not on the frontier)"),
             customdata=[
-                f"this plan<br>{text(view.y_label)}: {amount(view.y, view.plan_y)}<br>"
+                _("this plan") + f"<br>{text(view.y_label)}: {amount(view.y, view.plan_y)}<br>"
                 f"{text(view.x_label)}: {amount(view.x, view.plan_x)}"
             ],
             hovertemplate=HOVER,
         )
     )
     height = 460
-    _base_layout(fig, f"{view.x_label} against {view.y_label}", height)
+    _base_layout(fig, _("{x} against {y}").format(x=view.x_label, y=view.y_label), height)
     fig.update_layout(
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         margin={"t": 90, "b": 60, "l": 10, "r": 20},
         xaxis=_frontier_axis(view.y_label, view.y, [row.y for row in points]),
         yaxis=_frontier_axis(view.x_label, view.x, [row.x for row in points]),
     )
-    return ReportFigure("tradeoff", "Trade-off", fig, 1000, height)
+    return ReportFigure("tradeoff", _("Trade-off"), fig, 1000, height)
 
 
 def _frontier_axis(title: str, name: str, values: list[float]) -> dict[str, object]:

@@ -5,55 +5,80 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from trafficplan import i18n
+from trafficplan.i18n import N_, ngettext
+from trafficplan.i18n import gettext as _
 from trafficplan.inputs.models import MAXIMISED_OBJECTIVES
 from trafficplan.scenarios.tradeoff import Frontier, FrontierRow, value_text
 
 BEST = {
-    "officers_trained": "the most officers trained",
-    "cost_eur": "the lowest cost",
-    "max_trainer_sessions": "the lightest load on the busiest trainer",
-    "travel_km": "the least trainer travel",
-    "trainer_spread": "the most even load over the trainers",
-    "min_district_share": "the fairest share over the districts",
-    "ngo_spread": "the most even load over each region's NGOs",
+    "officers_trained": N_("the most officers trained"),
+    "cost_eur": N_("the lowest cost"),
+    "max_trainer_sessions": N_("the lightest load on the busiest trainer"),
+    "travel_km": N_("the least trainer travel"),
+    "trainer_spread": N_("the most even load over the trainers"),
+    "min_district_share": N_("the fairest share over the districts"),
+    "ngo_spread": N_("the most even load over each region's NGOs"),
 }
 """Each objective's best, as a sentence names it."""
 
 
+def _best(name: str) -> str:
+    return _(BEST[name]) if name in BEST else name
+
+
 def state(name: str, value: float) -> str:
     """What a plan reaches on an objective, in words."""
-    phrases = {
-        "officers_trained": "{} officers trained",
-        "cost_eur": "a cost of {}",
-        "max_trainer_sessions": "at most {} sessions for any trainer",
-        "travel_km": "{} of trainer travel",
-        "trainer_spread": "a spread of {} sessions between the trainers",
-        "min_district_share": "at least {} of every district's officers trained",
-        "ngo_spread": "a spread of {} sessions between the NGOs of a region",
-    }
-    return phrases.get(name, name + " {}").format(amount(name, value))
+    count = int(value)
+    if name == "officers_trained":
+        phrase = ngettext("{} officers trained", "{} officers trained", count)
+    elif name == "cost_eur":
+        phrase = _("a cost of {}")
+    elif name == "max_trainer_sessions":
+        phrase = ngettext(
+            "at most {} sessions for any trainer", "at most {} sessions for any trainer", count
+        )
+    elif name == "travel_km":
+        phrase = _("{} of trainer travel")
+    elif name == "trainer_spread":
+        phrase = ngettext(
+            "a spread of {} sessions between the trainers",
+            "a spread of {} sessions between the trainers",
+            count,
+        )
+    elif name == "min_district_share":
+        phrase = _("at least {} of every district's officers trained")
+    elif name == "ngo_spread":
+        phrase = ngettext(
+            "a spread of {} sessions between the NGOs of a region",
+            "a spread of {} sessions between the NGOs of a region",
+            count,
+        )
+    else:
+        phrase = name + " {}"
+    return phrase.format(amount(name, value))
 
 
 AXIS_LABELS = {
-    "officers_trained": "Officers trained",
-    "cost_eur": "Cost (EUR)",
-    "max_trainer_sessions": "Sessions of the busiest trainer",
-    "travel_km": "Trainers' travel (km)",
-    "trainer_spread": "Trainer spread (sessions)",
-    "min_district_share": "Smallest district share trained",
-    "ngo_spread": "NGO spread (sessions)",
+    "officers_trained": N_("Officers trained"),
+    "cost_eur": N_("Cost (EUR)"),
+    "max_trainer_sessions": N_("Sessions of the busiest trainer"),
+    "travel_km": N_("Trainers' travel (km)"),
+    "trainer_spread": N_("Trainer spread (sessions)"),
+    "min_district_share": N_("Smallest district share trained"),
+    "ngo_spread": N_("NGO spread (sessions)"),
 }
 
 
 def amount(name: str, value: float) -> str:
     """An objective's value in words: EUR, km, a percentage, or a count."""
     if name == "cost_eur":
-        return f"EUR {value:,.2f}"
+        return i18n.format_eur(value)
     if name == "travel_km":
-        return f"{value:,.1f} km"
+        return _("{distance} km").format(distance=i18n.format_number(value, 1))
     if name == "min_district_share":
-        return f"{100 * value:.2f} %"
-    return f"{value:,.0f}"
+        return i18n.format_percent(value, 2)
+    return i18n.format_number(value)
 
 
 def _same(name: str, a: float, b: float) -> bool:
@@ -85,12 +110,12 @@ class TradeoffView:
     @property
     def x_label(self) -> str:
         """X as an axis title."""
-        return AXIS_LABELS.get(self.x, self.x)
+        return _(AXIS_LABELS[self.x]) if self.x in AXIS_LABELS else self.x
 
     @property
     def y_label(self) -> str:
         """Y as an axis title."""
-        return AXIS_LABELS.get(self.y, self.y)
+        return _(AXIS_LABELS[self.y]) if self.y in AXIS_LABELS else self.y
 
 
 def tradeoff_view(frontier: Frontier, metrics: dict[str, float]) -> TradeoffView:
@@ -111,41 +136,54 @@ def tradeoff_view(frontier: Frontier, metrics: dict[str, float]) -> TradeoffView
     )
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _words(frontier: Frontier, chosen: int | None, plan_x: float, plan_y: float) -> str:
     x, y = frontier.x, frontier.y
     rows = frontier.rows
+    best_x, best_y = _best(x), _best(y)
 
     def both(y_value: float, x_value: float) -> str:
-        return f"{state(y, y_value)} and {state(x, x_value)}"
+        return _("{y} and {x}").format(y=state(y, y_value), x=state(x, x_value))
 
     if not rows:
-        return (
-            f"The frontier between {BEST[y]} and {BEST[x]} has no point: its solves found no plan."
-        )
+        return _(
+            "The frontier between {best_y} and {best_x} has no point: its solves found no plan."
+        ).format(best_y=best_y, best_x=best_x)
     first, last = rows[0], rows[-1]
     if len(rows) == 1:
-        opening = (
-            f"{BEST[y].capitalize()} and {BEST[x]} do not compete here: one plan has both, "
-            f"{both(first.y, first.x)}."
+        opening = _capital(
+            _("{best_y} and {best_x} do not compete here: one plan has both, {both}.").format(
+                best_y=best_y, best_x=best_x, both=both(first.y, first.x)
+            )
         )
     else:
-        opening = (
-            f"Between {BEST[y]} and {BEST[x]}, {len(rows)} plans are efficient (none can do "
-            f"better on one without doing worse on the other): from {both(first.y, first.x)}, "
-            f"to {both(last.y, last.x)}."
+        opening = ngettext(
+            "Between {best_y} and {best_x}, {count} plans are efficient (none can do better on "
+            "one without doing worse on the other): from {first}, to {last}.",
+            "Between {best_y} and {best_x}, {count} plans are efficient (none can do better on "
+            "one without doing worse on the other): from {first}, to {last}.",
+            len(rows),
+        ).format(
+            best_y=best_y,
+            best_x=best_x,
+            count=len(rows),
+            first=both(first.y, first.x),
+            last=both(last.y, last.x),
         )
     mine = both(plan_y, plan_x)
     if chosen is not None:
         if len(rows) == 1:
-            return f"{opening} This plan is that plan."
-        place = (
-            f"This plan is number {chosen + 1} of the {len(rows)}, counted from {BEST[y]}: {mine}"
-        )
+            return _("{opening} This plan is that plan.").format(opening=opening)
+        place = _("This plan is number {number} of the {count}, counted from {best_y}: {mine}")
+        place = place.format(number=chosen + 1, count=len(rows), best_y=best_y, mine=mine)
         if not rows[chosen].proven:
-            place += " (not proven optimal in the time given)"
+            place += _(" (not proven optimal in the time given)")
         if chosen + 1 < len(rows):
             after = rows[chosen + 1]
-            place += f". The next one has {both(after.y, after.x)}"
+            place += _(". The next one has {both}").format(both=both(after.y, after.x))
         return f"{opening} {place}."
     better = [
         row
@@ -154,11 +192,11 @@ def _words(frontier: Frontier, chosen: int | None, plan_x: float, plan_y: float)
     ]
     if better:
         row = better[-1]
-        return (
-            f"{opening} This plan, with {mine}, is not on the frontier: the frontier's plan "
-            f"with {both(row.y, row.x)} is at least as good on both."
-        )
-    return (
-        f"{opening} This plan, with {mine}, is not on the frontier, and no plan of the frontier "
+        return _(
+            "{opening} This plan, with {mine}, is not on the frontier: the frontier's plan "
+            "with {both} is at least as good on both."
+        ).format(opening=opening, mine=mine, both=both(row.y, row.x))
+    return _(
+        "{opening} This plan, with {mine}, is not on the frontier, and no plan of the frontier "
         "is as good on both: it was made from other data or with other aims held first."
-    )
+    ).format(opening=opening, mine=mine)

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from trafficplan import i18n
+from trafficplan.i18n import N_, ngettext
+from trafficplan.i18n import gettext as _
 from trafficplan.inputs.models import WEEKDAY_NAMES
 from trafficplan.inputs.problem import COST_COMPONENT_LABELS, COST_COMPONENTS, ProblemData
 from trafficplan.plan import ObjectiveResult, Plan
@@ -26,46 +29,83 @@ ObjectiveWords = tuple[str, str]
 
 
 def _day(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    if i18n.current_language() == i18n.SOURCE_LANGUAGE:
+        return f"{value:%a} {value.day} {value:%b %Y}"
+    return i18n.day_month_year(value)
 
 
 def _eur(value: float) -> str:
-    return f"EUR {value:,.2f}"
+    return i18n.format_eur(value)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+def _count(value: float) -> str:
+    return i18n.format_number(value)
 
 
 _ASKS = {
-    "officers_trained": "Train as many officers as possible",
-    "cost_eur": "Spend as little as possible",
-    "max_trainer_sessions": "Spread the sessions over the trainers",
-    "travel_km": "Keep the trainers' travel short",
-    "trainer_spread": "Give every trainer about the same number of sessions",
-    "min_district_share": "Leave no district behind: train as large a share as possible of "
-    "the least-trained district",
-    "ngo_spread": "Share the sessions evenly among each region's partner NGOs",
+    "officers_trained": N_("Train as many officers as possible"),
+    "cost_eur": N_("Spend as little as possible"),
+    "max_trainer_sessions": N_("Spread the sessions over the trainers"),
+    "travel_km": N_("Keep the trainers' travel short"),
+    "trainer_spread": N_("Give every trainer about the same number of sessions"),
+    "min_district_share": N_(
+        "Leave no district behind: train as large a share as possible of the least-trained district"
+    ),
+    "ngo_spread": N_("Share the sessions evenly among each region's partner NGOs"),
 }
+
+_THEN_ASKS = {
+    "officers_trained": N_("Then train as many officers as possible"),
+    "cost_eur": N_("Then spend as little as possible"),
+    "max_trainer_sessions": N_("Then spread the sessions over the trainers"),
+    "travel_km": N_("Then keep the trainers' travel short"),
+    "trainer_spread": N_("Then give every trainer about the same number of sessions"),
+    "min_district_share": N_(
+        "Then leave no district behind: train as large a share as possible of "
+        "the least-trained district"
+    ),
+    "ngo_spread": N_("Then share the sessions evenly among each region's partner NGOs"),
+}
+"""An aim after the first, as the list of aims says it (a whole sentence each, so that a
+language can say "then" its own way)."""
 
 
 def _achieves(name: str, value: float, officers_total: int) -> str:
+    count = int(value)
     if name == "officers_trained":
-        return f"{value:,.0f} of {officers_total:,} officers trained"
+        return ngettext(
+            "{count} of {total} officers trained",
+            "{count} of {total} officers trained",
+            officers_total,
+        ).format(count=_count(value), total=_count(officers_total))
     if name == "cost_eur":
-        return f"the plan costs {_eur(value)}"
+        return _("the plan costs {amount}").format(amount=_eur(value))
     if name == "max_trainer_sessions":
-        return f"the busiest trainer leads {_plural(int(value), 'session')}"
+        return ngettext(
+            "the busiest trainer leads {count} session",
+            "the busiest trainer leads {count} sessions",
+            count,
+        ).format(count=_count(count))
     if name == "travel_km":
-        return f"the trainers travel {quantity(name, value)} by road"
+        return _("the trainers travel {distance} by road").format(distance=quantity(name, value))
     if name == "trainer_spread":
-        return f"the busiest and the least busy trainer differ by {_plural(int(value), 'session')}"
+        return ngettext(
+            "the busiest and the least busy trainer differ by {count} session",
+            "the busiest and the least busy trainer differ by {count} sessions",
+            count,
+        ).format(count=_count(count))
     if name == "min_district_share":
-        return f"every district has at least {100 * value:.2f} % of its officers trained"
+        return _("every district has at least {share} of its officers trained").format(
+            share=i18n.format_percent(value, 2)
+        )
     if name == "ngo_spread":
         if not value:
-            return "every partner NGO of a region takes part in as many sessions as the others"
-        return f"two NGOs of the same region differ by at most {_plural(int(value), 'session')}"
+            return _("every partner NGO of a region takes part in as many sessions as the others")
+        return ngettext(
+            "two NGOs of the same region differ by at most {count} session",
+            "two NGOs of the same region differ by at most {count} sessions",
+            count,
+        ).format(count=_count(count))
     return f"{name} {quantity(name, value)}"
 
 
@@ -73,10 +113,10 @@ def _proof(claim: LevelClaim, value: float) -> str:
     """What was proven about ``value`` (the plan's own figure): the level's claim, which
     holds only when the plan file's value is this figure."""
     if claim.value is not None and not same(claim.name, claim.value, value):
-        return (
-            f"the plan file records {quantity(claim.name, claim.value)} for this aim, so what "
-            "it proves is not about these sessions"
-        )
+        return _(
+            "the plan file records {amount} for this aim, so what it proves is not about "
+            "these sessions"
+        ).format(amount=quantity(claim.name, claim.value))
     return claim.proof()
 
 
@@ -94,16 +134,16 @@ def objectives_in_words(
     claims = {claim.name: claim for claim in level_claims(levels)}
     result: list[ObjectiveWords] = []
     for position, name in enumerate(names):
-        ask = _ASKS.get(name, name)
-        if position:
-            ask = "Then " + ask[0].lower() + ask[1:]
+        ask = _(_THEN_ASKS[name] if position else _ASKS[name]) if name in _ASKS else name
         value = recomputed.get(name)
         if value is None:
             continue
         achieved = _achieves(name, value, officers_total)
         claim = claims.get(name)
         if claim is not None:
-            achieved += f": {_proof(claim, value)}"
+            achieved = _("{achieved}: {proof}").format(
+                achieved=achieved, proof=_proof(claim, value)
+            )
         result.append((ask, achieved[0].upper() + achieved[1:] + "."))
     return result
 
@@ -113,13 +153,27 @@ def order_in_words(levels: Sequence[ObjectiveResult]) -> str:
     as they can be (or within their allowance); when the first aim is the officers trained,
     held at its best, no saving can cost an officer their training."""
     claims = level_claims(levels)
-    sentence = "Each aim counts only once the ones before it are met as well as they can be"
-    if any(claim.tolerant for claim in claims[:-1]):
-        sentence += " (or within the allowance an aim gives the ones after it)"
+    tolerant = any(claim.tolerant for claim in claims[:-1])
     first = claims[0] if claims else None
-    if first is not None and first.name == "officers_trained" and first.tolerance is None:
-        sentence += ": no saving can cost a single officer their training"
-    return sentence + "."
+    no_saving = first is not None and first.name == "officers_trained" and first.tolerance is None
+    # whole sentences, so that each language builds them its own way
+    if tolerant and no_saving:
+        return _(
+            "Each aim counts only once the ones before it are met as well as they can be (or "
+            "within the allowance an aim gives the ones after it): no saving can cost a single "
+            "officer their training."
+        )
+    if tolerant:
+        return _(
+            "Each aim counts only once the ones before it are met as well as they can be (or "
+            "within the allowance an aim gives the ones after it)."
+        )
+    if no_saving:
+        return _(
+            "Each aim counts only once the ones before it are met as well as they can be: no "
+            "saving can cost a single officer their training."
+        )
+    return _("Each aim counts only once the ones before it are met as well as they can be.")
 
 
 def aims_in_words(plan: Plan) -> str:
@@ -130,19 +184,30 @@ def aims_in_words(plan: Plan) -> str:
     sentence = aims_sentence(claims)
     changes = level_claims(plan.replan_objectives)
     if changes and not all_proven(changes) and all_proven(claims):
-        sentence += (
-            " The changes this re-plan made to the earlier plan were not proven the fewest "
+        sentence += " " + _(
+            "The changes this re-plan made to the earlier plan were not proven the fewest "
             "possible in the time given."
         )
     return sentence
+
+
+def _weekday(name: str) -> str:
+    if i18n.current_language() == i18n.SOURCE_LANGUAGE:
+        return name.capitalize()
+    from babel.dates import get_day_names
+
+    return str(
+        get_day_names("abbreviated", locale=i18n.current_language())[WEEKDAY_NAMES.index(name)]
+    )
 
 
 def _weekdays(names: Sequence[str]) -> str:
     ordered = [n for n in WEEKDAY_NAMES if n in names]
     indexes = [WEEKDAY_NAMES.index(n) for n in ordered]
     if len(ordered) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
-        return f"{ordered[0].capitalize()}-{ordered[-1].capitalize()}"
-    return ", ".join(n.capitalize() for n in ordered)
+        dash = "-" if i18n.current_language() == i18n.SOURCE_LANGUAGE else "–"
+        return f"{_weekday(ordered[0])}{dash}{_weekday(ordered[-1])}"
+    return ", ".join(_weekday(n) for n in ordered)
 
 
 def rules_in_words(data: ProblemData) -> list[str]:
@@ -152,94 +217,160 @@ def rules_in_words(data: ProblemData) -> list[str]:
     trainers, travel = rules.trainers, rules.trainers.travel
     lines: list[str] = []
 
-    when = (
-        f"Sessions take place on working days from {_day(window.start)} to {_day(window.end)} "
-        f"({len(data.working_days)} days): {_weekdays(calendar.weekdays)}"
+    days = len(data.working_days)
+    when = ngettext(
+        "Sessions take place on working days from {start} to {end} ({count} days): {weekdays}",
+        "Sessions take place on working days from {start} to {end} ({count} days): {weekdays}",
+        days,
+    ).format(
+        start=_day(window.start),
+        end=_day(window.end),
+        count=days,
+        weekdays=_weekdays(calendar.weekdays),
     )
     if calendar.holidays:
-        when += f", except public holidays ({calendar.holidays})"
+        when += _(", except public holidays ({country})").format(country=calendar.holidays)
     if calendar.closed:
-        when += " and the days the programme is closed"
+        when += _(" and the days the programme is closed")
     lines.append(when + ".")
     if sessions.start_time is not None and sessions.end_time is not None:
         lines.append(
-            f"Each session runs from {sessions.start_time:%H:%M} to {sessions.end_time:%H:%M} "
-            "(Kyiv time)."
+            _("Each session runs from {start} to {end} (Kyiv time).").format(
+                start=f"{sessions.start_time:%H:%M}", end=f"{sessions.end_time:%H:%M}"
+            )
         )
 
     ranges = {(data.session_bounds(r.id).min, data.session_bounds(r.id).max) for r in data.regions}
     if len(ranges) == 1:
         low, high = ranges.pop()
-        each = f"{low}" if low == high else f"between {low} and {high}"
-        count = f"Each region holds {each} sessions"
+        if low == high:
+            count = ngettext(
+                "Each region holds {count} sessions", "Each region holds {count} sessions", high
+            ).format(count=high)
+        else:
+            count = ngettext(
+                "Each region holds between {low} and {high} sessions",
+                "Each region holds between {low} and {high} sessions",
+                high,
+            ).format(low=low, high=high)
     else:
-        count = "Each region holds the sessions its range allows"
+        count = _("Each region holds the sessions its range allows")
     if sessions.max_total is not None:
-        count += f", {sessions.max_total} at most in all"
+        count += _(", {count} at most in all").format(count=sessions.max_total)
     lines.append(count + ".")
     for entry in sessions.fixed:
         region = data.region_by_id[entry.region].name
-        where = f" at {data.venue_by_id[entry.venue].name}" if entry.venue else ""
-        who = (
-            " led by " + ", ".join(data.trainer_by_id[t].name for t in entry.trainers)
-            if entry.trainers
-            else ""
-        )
-        lines.append(f"A session is fixed in {region} on {_day(entry.date)}{where}{who}.")
+        names = ", ".join(data.trainer_by_id[t].name for t in entry.trainers or ())
+        venue = data.venue_by_id[entry.venue].name if entry.venue else ""
+        if entry.venue and entry.trainers:
+            fixed = _("A session is fixed in {region} on {day} at {venue} led by {trainers}.")
+        elif entry.venue:
+            fixed = _("A session is fixed in {region} on {day} at {venue}.")
+        elif entry.trainers:
+            fixed = _("A session is fixed in {region} on {day} led by {trainers}.")
+        else:
+            fixed = _("A session is fixed in {region} on {day}.")
+        lines.append(fixed.format(region=region, day=_day(entry.date), venue=venue, trainers=names))
+    per_day = sessions.max_per_region_per_day
     lines.append(
-        f"A session has {sessions.officers.min} to {sessions.officers.max} officers, never more "
-        f"than its venue seats; a venue hosts one session a day, and a region at most "
-        f"{_plural(sessions.max_per_region_per_day, 'session')} a day; no venue is used on a "
-        "day it is unavailable."
+        ngettext(
+            "A session has {low} to {high} officers, never more than its venue seats; a venue "
+            "hosts one session a day, and a region at most {count} session a day; no venue is "
+            "used on a day it is unavailable.",
+            "A session has {low} to {high} officers, never more than its venue seats; a venue "
+            "hosts one session a day, and a region at most {count} sessions a day; no venue is "
+            "used on a day it is unavailable.",
+            per_day,
+        ).format(low=sessions.officers.min, high=sessions.officers.max, count=_count(per_day))
     )
     share = float(rules.officers.max_district_share_per_day * 100)
+    share_text = (
+        f"{share:g}"
+        if i18n.current_language() == i18n.SOURCE_LANGUAGE
+        else (i18n.format_number(share, 0 if share == int(share) else 1))
+    )
     lines.append(
-        "An officer attends at most one session, in their own region, never while on leave; "
-        f"on any day at most {share:g} % of a district's officers attend (at least one)."
+        _(
+            "An officer attends at most one session, in their own region, never while on leave; "
+            "on any day at most {share} % of a district's officers attend (at least one)."
+        ).format(share=share_text)
     )
     capped = any(t.max_sessions is not None for t in data.trainers)
+    led = ngettext(
+        "Each session is led by {count} trainer",
+        "Each session is led by {count} trainers",
+        trainers.per_session,
+    ).format(count=_count(trainers.per_session))
+    with_ngos = ngettext(
+        "with {count} partner NGO of its region.",
+        "with {count} partner NGOs of its region.",
+        rules.ngos.per_session,
+    ).format(count=_count(rules.ngos.per_session))
+    teaches = (
+        _(
+            "A trainer teaches only in the regions allowed to them, never while on leave, at "
+            "most one session a day, {week} a week and {days} days in a row, and within their "
+            "own cap of sessions."
+        )
+        if capped
+        else _(
+            "A trainer teaches only in the regions allowed to them, never while on leave, at "
+            "most one session a day, {week} a week and {days} days in a row."
+        )
+    ).format(week=trainers.max_per_week, days=trainers.max_consecutive_days)
+    lines.append(f"{led} {with_ngos} {teaches}")
     lines.append(
-        f"Each session is led by {_plural(trainers.per_session, 'trainer')} with "
-        f"{_plural(rules.ngos.per_session, 'partner NGO')} of its region. A trainer teaches "
-        "only in the regions allowed to them, never while on leave, at most one session a day, "
-        f"{trainers.max_per_week} a week and {trainers.max_consecutive_days} days in a row"
-        + (", and within their own cap of sessions" if capped else "")
-        + "."
+        _(
+            "Between sessions in regions more than {same_evening} road km apart a trainer has a "
+            "travel day for every {per_day} km (road km = great-circle km x {factor})."
+        ).format(
+            same_evening=_number(travel.same_evening_km),
+            per_day=_number(travel.km_per_day),
+            factor=_number(travel.road_factor),
+        )
     )
     lines.append(
-        f"Between sessions in regions more than {travel.same_evening_km:g} road km apart a "
-        f"trainer has a travel day for every {travel.km_per_day:g} km (road km = great-circle "
-        f"km x {travel.road_factor:g})."
-    )
-    lines.append(
-        f"An NGO takes part in at most one session a day and {rules.ngos.max_per_week} a week, "
-        "never while unavailable."
+        _(
+            "An NGO takes part in at most one session a day and {week} a week, never while "
+            "unavailable."
+        ).format(week=rules.ngos.max_per_week)
     )
     if rules.budget_eur is not None:
-        lines.append(f"The whole plan costs at most {_eur(rules.budget_eur)}.")
+        lines.append(
+            _("The whole plan costs at most {amount}.").format(amount=_eur(rules.budget_eur))
+        )
     return lines
+
+
+def _number(value: float) -> str:
+    """A rate from the data as written (``300``, ``1.25``): in English with ``:g``, as the
+    report always wrote it; by the locale elsewhere (``1,25``)."""
+    if i18n.current_language() == i18n.SOURCE_LANGUAGE:
+        return f"{value:g}"
+    text = f"{value:g}"
+    digits = len(text.split(".")[1]) if "." in text else 0
+    return i18n.format_number(value, digits)
 
 
 def cost_in_words(data: ProblemData) -> str:
     """What the cost counts, with the data's rates (the components that can cost anything)."""
     rules = data.constraints
     parts = {
-        "trainer_fees": "each trainer's day rate for each session",
-        "trainer_travel": (
-            "the trainer's road trip from home and back at "
-            f"EUR {rules.trainers.travel.eur_per_km:,.2f} a km"
+        "trainer_fees": _("each trainer's day rate for each session"),
+        "trainer_travel": _("the trainer's road trip from home and back at {amount} a km").format(
+            amount=_eur(rules.trainers.travel.eur_per_km)
         ),
-        "per_diem": "a per diem for each session day",
-        "hotel": (
-            f"a hotel night for a session more than {rules.trainers.travel.same_evening_km:g} "
-            "road km from home"
+        "per_diem": _("a per diem for each session day"),
+        "hotel": _("a hotel night for a session more than {distance} road km from home").format(
+            distance=_number(rules.trainers.travel.same_evening_km)
         ),
-        "venue_hire": "the venue's day rate",
-        "catering": (
-            f"catering and materials at EUR {rules.sessions.per_person_eur:,.2f} for each "
-            "officer, trainer and NGO present"
+        "venue_hire": _("the venue's day rate"),
+        "catering": _(
+            "catering and materials at {amount} for each officer, trainer and NGO present"
+        ).format(amount=_eur(rules.sessions.per_person_eur)),
+        "officer_travel": _("{amount} travel for each officer trained").format(
+            amount=_eur(rules.officers.travel_eur)
         ),
-        "officer_travel": (f"EUR {rules.officers.travel_eur:,.2f} travel for each officer trained"),
     }
     used = {
         "trainer_fees": True,
@@ -251,9 +382,59 @@ def cost_in_words(data: ProblemData) -> str:
         "officer_travel": rules.officers.travel_eur > 0,
     }
     counted = [parts[name] for name in COST_COMPONENTS if used[name]]
-    return f"The cost counts {'; '.join(counted)}."
+    return _("The cost counts {parts}.").format(parts="; ".join(counted))
 
 
 def component_label(name: str) -> str:
-    """A cost component in words."""
-    return COST_COMPONENT_LABELS.get(name, name)
+    """A cost component in words, in the current language."""
+    label = COST_COMPONENT_LABELS.get(name)
+    return name if label is None else _(label)
+
+
+RULE_WORDS = {
+    "calendar": N_("The session is not on a working day of the window."),
+    "counts": N_(
+        "A region holds more or fewer sessions than allowed, or the plan more than in all."
+    ),
+    "fixed": N_("A fixed session has no matching session in the plan."),
+    "venue_clash": N_("A venue hosts more than one session a day."),
+    "venue_unavailable": N_(
+        "The venue does not belong to the session's region or is unavailable that day."
+    ),
+    "region_per_day": N_("A region holds more sessions a day than allowed."),
+    "seats": N_("The session has too few or too many officers for its bounds or its venue."),
+    "officer_once": N_("An officer is listed more than once or attends more than one session."),
+    "officer_region": N_("An officer attends a session outside their own region."),
+    "officer_unavailable": N_("An officer attends on a day they are on leave."),
+    "district_share": N_("Too large a share of a district's officers attends on one day."),
+    "trainer_count": N_("The session has not the number of trainers it needs."),
+    "trainer_region": N_("A trainer teaches in a region not allowed to them."),
+    "trainer_unavailable": N_("A trainer teaches on a day they are unavailable."),
+    "trainer_per_day": N_("A trainer teaches more than one session a day."),
+    "trainer_per_week": N_("A trainer teaches more sessions a week than allowed."),
+    "trainer_consecutive": N_("A trainer teaches on more days in a row than allowed."),
+    "trainer_max_sessions": N_("A trainer teaches more sessions than their own cap."),
+    "travel": N_("A trainer has too little time to travel between two sessions."),
+    "ngo_count": N_("The session has not the number of NGOs it needs."),
+    "ngo_region": N_("An NGO takes part in a session outside its region."),
+    "ngo_unavailable": N_("An NGO takes part on a day it is unavailable."),
+    "ngo_per_day": N_("An NGO takes part in more than one session a day."),
+    "ngo_per_week": N_("An NGO takes part in more sessions a week than allowed."),
+    "budget": N_("The plan costs more than the budget."),
+    "metrics": N_("A figure recorded in the plan file differs from what its sessions give."),
+    "inputs": N_(
+        "The plan file does not record the digest of every data file, or a digest differs."
+    ),
+    "attendance": N_("The sign-in sheets of a session do not agree with the plan."),
+}
+"""What a broken rule (or a warning of the checker) means, for a report in a language other
+than English: the checker's own messages are English (``check`` prints them), so such a
+report says what the rule asks, next to the session, who and date the checker names."""
+
+
+def violation_words(rule: str, message: str) -> str:
+    """A checker's message as the report shows it: as it is in English; in another language
+    what the rule means (:data:`RULE_WORDS`), the checker's message only for a rule unknown."""
+    if i18n.current_language() == i18n.SOURCE_LANGUAGE or rule not in RULE_WORDS:
+        return message
+    return _(RULE_WORDS[rule])

@@ -488,7 +488,8 @@ def _locate_drop(docs: dict[str, Any], key: str) -> _DropTarget:
     if item_model is Region and isinstance(old, dict):
         target.region_id = str(old.get("id"))
     if slot.list_owner == (Region, "districts"):
-        target.district_id = str(old)
+        # a district is its id, or {id, name} with a display name (spec 7.3)
+        target.district_id = str(old.get("id")) if isinstance(old, dict) else str(old)
     return target
 
 
