@@ -66,6 +66,9 @@ def solve(
     inst = Instance(data, given_up=given_up)
     names = list(data.constraints.objective_names)
 
+    if data.staged:
+        # a programme in stages: the full model, the only one that knows courses
+        return solve_full(inst, options, workers, started, deadline, hint=options.hint)
     if _decomposable(data, options):
         decomposed = solve_decomposed(inst, options, workers, started, deadline)
         if decomposed is not None:
