@@ -188,7 +188,7 @@ def _seat_officers(
     trained = pm.frozen.officers
     for oc in pm.inst.officer_classes:
         if pm.data.staged:
-            trained = pm.inst.frozen_of_course.get(oc.course, set())
+            trained = frozenset(pm.inst.frozen_of_course.get(oc.course, ()))
         need = {
             s.index: value(pm.seated[(oc.index, s.index)])
             for s in pm.slots_of_course.get((oc.region, oc.course), [])

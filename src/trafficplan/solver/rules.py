@@ -239,7 +239,7 @@ def officer_once(pm: PlanModel) -> None:
     trained = pm.frozen.officers
     for oc in pm.inst.officer_classes:
         if pm.data.staged:
-            trained = pm.inst.frozen_of_course.get(oc.course, set())
+            trained = frozenset(pm.inst.frozen_of_course.get(oc.course, ()))
         if pm.slots_of_course.get((oc.region, oc.course)):
             taken = sum(1 for o in oc.officer_ids if o in trained)
             pm.model.add(pm.class_seats(oc.index) <= oc.size - taken)

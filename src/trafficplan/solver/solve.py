@@ -40,6 +40,7 @@ from trafficplan.solver.results import no_plan_in_time, no_plan_result
 from trafficplan.solver.search import (
     OFFICER_OBJECTIVES,
 )
+from trafficplan.solver.staged import staged_plan
 
 
 def solve(
@@ -67,8 +68,14 @@ def solve(
     names = list(data.constraints.objective_names)
 
     if data.staged:
-        # a programme in stages: the full model, the only one that knows courses
-        return solve_full(inst, options, workers, started, deadline, hint=options.hint)
+        # a programme in stages: the full model, the only one that knows courses, from a
+        # plan solved course by course
+        hint = options.hint or staged_plan(data, options, started + 0.4 * options.time_limit)
+        # no plan trains more than every course's members: the officers level's bound
+        members = sum(len(data.course_members(c.id)) for c in data.courses)
+        return solve_full(
+            inst, options, workers, started, deadline, hint=hint, officers_at_most=members
+        )
     if _decomposable(data, options):
         decomposed = solve_decomposed(inst, options, workers, started, deadline)
         if decomposed is not None:
