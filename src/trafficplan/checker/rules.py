@@ -813,6 +813,14 @@ def check_course_order(view: PlanView) -> list[Violation]:
     return violations
 
 
+def _gap(days: int) -> str:
+    """``2 days after``, ``1 day before``, ``on the day of``."""
+    if days == 0:
+        return "on the day of"
+    word = "after" if days > 0 else "before"
+    return f"{_plural(abs(days), 'day')} {word}"
+
+
 def _order_in_region(view: PlanView, course_id: str, session: PlanSession) -> list[Violation]:
     after = view.data.course_by_id[course_id].after
     assert after is not None
@@ -831,8 +839,8 @@ def _order_in_region(view: PlanView, course_id: str, session: PlanSession) -> li
             session.id,
             session.region,
             session.date,
-            f"session {session.id} of course {course_id} on {session.date} is {gap} day(s) "
-            f"after session {last.id} of course {after.course} on {last.date} in "
+            f"session {session.id} of course {course_id} on {session.date} is {_gap(gap)} "
+            f"session {last.id} of course {after.course} on {last.date} in "
             f"{session.region}; it must be at least {after.min_days} after",
             subject=course_id,
         )
@@ -878,7 +886,7 @@ def _order_in_district(view: PlanView, course_id: str, session: PlanSession) -> 
                 continue
             message = (
                 f"officer {officer_id} of district {officer.district} attends session "
-                f"{session.id} of course {course_id} on {session.date}, {gap} day(s) after "
+                f"{session.id} of course {course_id} on {session.date}, {_gap(gap)} "
                 f"session {latest.id} of course {after.course} on {latest.date}; it must be at "
                 f"least {after.min_days} after"
             )

@@ -556,7 +556,9 @@ def _course_cycle(courses: list[Course]) -> list[str]:
                 break  # a course after itself is reported on its own
             if step in path:
                 cycle = path[path.index(step) :]
-                return [*cycle, step] if min(cycle) == start else []
+                if min(cycle) == start:  # each cycle once, from its smallest id
+                    return [*cycle, step]
+                break
             path.append(step)
     return []
 

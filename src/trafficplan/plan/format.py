@@ -258,6 +258,7 @@ def unknown_id_problems(
             *(("trainer", [trainer], data.trainer_by_id) for trainer in session.trainers),
             *(("NGO", [ngo], data.ngo_by_id) for ngo in session.ngos),
             ("officer", session.officers, data.officer_by_id),
+            *((("course", [session.course], data.course_by_id),) if session.course else ()),
         ]
         for kind, ids, known in named:
             unknown = [i for i in ids if i not in known]
