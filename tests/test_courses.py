@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -450,3 +450,50 @@ def test_the_two_stage_example_solves_to_a_valid_plan(tmp_path: Path) -> None:
     assert [(s.region, s.course) for s in opening if s.region == "khmelnytskyi"] == [
         ("khmelnytskyi", "meeting")
     ]
+
+
+# ----- whatif and replan --------------------------------------------------------------------
+def test_whatif_reads_course_keys(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", two_stage())
+    result = runner.invoke(
+        app, ["whatif", "--data", str(folder), "--set", "courses.heads.per_region.max=2", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    bad = runner.invoke(
+        app,
+        [
+            "whatif",
+            "--data",
+            str(folder),
+            "--set",
+            "courses.heads.after={course: meeting, min_days: 1}",
+        ],
+    )
+    assert bad.exit_code == 3
+    assert "the order of courses is a cycle" in bad.output
+
+
+def test_replan_counts_the_frozen_sessions_of_the_earlier_course(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", two_stage("district", min_days=3))
+    data = load_data(folder)
+    plan = _solve(data)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan.to_json(), encoding="utf-8")
+    head_day = next(s.date for s in plan.sessions if s.id == "alpha-heads-01")
+    meeting_day = next(s.date for s in plan.sessions if s.id == "alpha-meeting-01")
+    assert (meeting_day - head_day).days >= 3
+    since = head_day + timedelta(days=1)
+    closed = f"regions.alpha.venues.alpha-hall.unavailable=[{meeting_day}]"
+    out = tmp_path / "new.json"
+    result = runner.invoke(
+        app,
+        ["replan", str(plan_file), "--data", str(folder), "--since", str(since), "--set", closed,
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    new = json.loads(out.read_text(encoding="utf-8"))
+    sessions = {s["id"]: s for s in new["sessions"]}
+    assert sessions["alpha-heads-01"]["date"] == str(head_day)
+    moved = date.fromisoformat(sessions["alpha-meeting-01"]["date"])
+    assert moved != meeting_day
+    assert (moved - head_day).days >= 3

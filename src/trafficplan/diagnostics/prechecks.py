@@ -860,6 +860,8 @@ def check_course_order(facts: _Facts) -> list[Finding]:
                     )
                 )
             elif later_need > room:
+                latest = days[-min(len(days), -(-later_need // per_day))]
+                give = (ready - latest).days
                 findings.append(
                     Finding(
                         "course_order",
@@ -867,7 +869,8 @@ def check_course_order(facts: _Facts) -> list[Finding]:
                         f"region {region.id}: course {after.course} ends on {finish} at the "
                         f"earliest, and the {_plural(later_need, 'session')} of course "
                         f"{course.id} it must precede by {after.min_days} days do not fit in "
-                        f"the {_plural(room, 'session day')} left from {ready}",
+                        f"the {_plural(room, 'session day')} left from {ready}; the order "
+                        f"would have to give {give} day(s)",
                         course.id,
                     )
                 )
