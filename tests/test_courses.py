@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import REPO, SHIPPED_DATA
-from datafactory import tiny, two_stage, write_data
+from datafactory import two_stage, write_data
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.diagnostics.prechecks import diagnose
@@ -497,3 +497,19 @@ def test_replan_counts_the_frozen_sessions_of_the_earlier_course(tmp_path: Path)
     moved = date.fromisoformat(sessions["alpha-meeting-01"]["date"])
     assert moved != meeting_day
     assert (moved - head_day).days >= 3
+
+
+def test_the_report_has_a_course_column_and_per_course_counts(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", two_stage())
+    plan = _solve(load_data(folder))
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan.to_json(), encoding="utf-8")
+    html = tmp_path / "report.html"
+    result = runner.invoke(
+        app, ["report", str(plan_file), "--data", str(folder), "--html", str(html)]
+    )
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    assert "<th>course</th>" in page
+    assert 'data-course="heads"' in page and 'data-course="meeting"' in page
+    assert "trained in 2 sessions (course heads)" in page

@@ -352,7 +352,8 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
             continue
         hovers = [
             f"<b>{text(item.session_id)}</b> {item.date:%a %d %b %Y}<br>"
-            f"{trainer_rows[item.trainer_id]}<br>{text(region.name)}, "
+            + (f"course {text(item.course)}<br>" if item.course else "")
+            + f"{trainer_rows[item.trainer_id]}<br>{text(region.name)}, "
             f"{text(item.venue_name)}<br>{item.officers} officers"
             for item in items
         ]
