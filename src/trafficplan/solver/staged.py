@@ -10,24 +10,32 @@ before those that come after it), each in a part of the window that keeps the or
   fixed sessions less ``min_days`` (else the first half of the window);
 - a course that comes after another starts ``min_days`` after that course's last session.
 
-Sessions of courses that no order separates may clash in this plan (a trainer or venue on
-one day): it is only a hint, and the full model keeps every rule.
+When the courses are one chain (each after the one before), the windows keep them apart (a
+later ISO week, room for the longest trip), and what earlier courses used of
+``sessions.max_total``, the trainers' ``max_sessions`` and the budget is left out of the
+next, so the staged plan keeps every rule. Otherwise sessions of courses that no order
+separates may clash (a trainer or venue on one day): then it is only a hint.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 
 from trafficplan.inputs.dates import DateRange
 from trafficplan.inputs.models import DEFAULT_ROLE, FixedSession, SessionRules, Window
 from trafficplan.inputs.problem import CourseSpec, ProblemData
-from trafficplan.plan import Plan, PlanSession
-from trafficplan.solver.api import SolveOptions
+from trafficplan.plan import ObjectiveResult, Plan, PlanSession
+from trafficplan.plan.metrics import total_cost_cents, trained_by_course
+from trafficplan.solver.api import SolveOptions, SolveResult
+from trafficplan.solver.results import Timing, plan_result
 
 
-def course_order(data: ProblemData) -> list[CourseSpec]:
+def courses_in_order(data: ProblemData) -> list[CourseSpec]:
     """The courses, each after the course its ``after`` names (the order is acyclic)."""
     placed: list[CourseSpec] = []
     left = list(data.courses)
@@ -38,17 +46,45 @@ def course_order(data: ProblemData) -> list[CourseSpec]:
     return placed
 
 
+def is_chain(data: ProblemData) -> bool:
+    """Whether the courses are one chain (each after the one before it): then the staged
+    plan's windows keep every course apart and the plan keeps every rule."""
+    order = courses_in_order(data)
+    return all(c.after is not None and c.after.course == p.id for p, c in pairwise(order))
+
+
+def _longest_trip_days(data: ProblemData) -> int:
+    """The most travel days between two venues (rule ``travel``)."""
+    travel = data.constraints.trainers.travel
+    km = max(
+        (data.venue_road_km(a, b) for a in data.venue_by_id for b in data.venue_by_id),
+        default=0.0,
+    )
+    return 0 if km <= travel.same_evening_km else math.ceil(km / travel.km_per_day)
+
+
 def course_window(data: ProblemData, course: CourseSpec, ends: dict[str, date]) -> Window:
-    """The part of the window the staged plan gives a course (module docstring)."""
+    """The part of the window the staged plan gives a course (module docstring): a course
+    after another starts ``min_days`` after its last session, in a later ISO week and with
+    room for the longest trip, so no rule that spans days links the two."""
     window = data.constraints.window
     start = window.start
     if course.after is not None and course.after.course in ends:
-        start = max(start, ends[course.after.course] + timedelta(days=course.after.min_days))
+        end = ends[course.after.course]
+        next_monday = end + timedelta(days=7 - end.weekday())
+        gap = 1 + _longest_trip_days(data)
+        start = max(
+            start,
+            end + timedelta(days=course.after.min_days),
+            end + timedelta(days=gap),
+            next_monday,
+        )
     followers = [c for c in data.courses if c.after is not None and c.after.course == course.id]
     end = window.end
     if followers:
+        room = max(7, 1 + _longest_trip_days(data))  # the gap course_window keeps
         fixed = [
-            e.date - timedelta(days=c.after.min_days + 1)
+            e.date - timedelta(days=max(c.after.min_days, room))
             for c in followers
             if c.after is not None
             for e in data.constraints.sessions.fixed
@@ -58,9 +94,16 @@ def course_window(data: ProblemData, course: CourseSpec, ends: dict[str, date]) 
     return Window(start=start, end=max(start, min(end, window.end)))
 
 
-def course_data(data: ProblemData, course: CourseSpec, window: Window) -> ProblemData:
+def course_data(
+    data: ProblemData,
+    course: CourseSpec,
+    window: Window,
+    before: list[PlanSession] = (),  # type: ignore[assignment]
+) -> ProblemData:
     """The programme of one course: its members (as the one course's role), its keys as
-    the ``sessions`` and ``trainers`` keys, its fixed entries, in ``window``."""
+    the ``sessions`` and ``trainers`` keys, its fixed entries, in ``window``; what the
+    sessions of earlier courses (``before``) used of ``sessions.max_total``, trainers'
+    ``max_sessions`` and the budget is left out."""
     constraints = data.constraints
     sessions = constraints.sessions
     fixed = [
@@ -74,7 +117,7 @@ def course_data(data: ProblemData, course: CourseSpec, window: Window) -> Proble
             "fixed": [f.model_dump(exclude_none=True) for f in fixed],
             "per_region": (course.per_region or sessions.per_region).model_dump(),
             "officers": course.officers.model_dump(),
-            "max_total": course.max_total if course.max_total is not None else sessions.max_total,
+            "max_total": _left(course.max_total, sessions.max_total, len(before)),
         }
     )
     trainers = constraints.trainers.model_copy(update={"per_session": course.trainers_per_session})
@@ -100,13 +143,34 @@ def course_data(data: ProblemData, course: CourseSpec, window: Window) -> Proble
         )
         for o in data.officers
     ]
+    taught = Counter(t for session in before for t in dict.fromkeys(session.trainers))
+    budget = constraints.budget_eur
+    if budget is not None:
+        spent = total_cost_cents(data, before, round_up=True) / 100
+        one = one.model_copy(update={"budget_eur": max(0.0, budget - spent)})
     return ProblemData(
         regions=list(regions),
-        trainers=list(data.trainers),
+        trainers=[
+            t
+            if t.max_sessions is None
+            else t.model_copy(update={"max_sessions": max(0, t.max_sessions - taught[t.id])})
+            for t in data.trainers
+        ],
         officers=members,
         constraints=one,
         folder=data.folder,
     )
+
+
+def _left(own: int | None, programme: int | None, used: int) -> int | None:
+    """A course's cap of sessions: its own, and what earlier courses left of the
+    programme's."""
+    caps = [
+        cap
+        for cap in (own, None if programme is None else max(0, programme - used))
+        if cap is not None
+    ]
+    return min(caps) if caps else None
 
 
 def staged_plan(data: ProblemData, options: SolveOptions, deadline: float) -> Plan | None:
@@ -114,7 +178,7 @@ def staged_plan(data: ProblemData, options: SolveOptions, deadline: float) -> Pl
     course has no plan in its part of the window or time runs out."""
     from trafficplan.solver.solve import solve  # the decomposed search, one course at a time
 
-    courses = course_order(data)
+    courses = courses_in_order(data)
     ends: dict[str, date] = {}
     sessions: list[PlanSession] = []
     several = len(data.courses) > 1
@@ -123,7 +187,7 @@ def staged_plan(data: ProblemData, options: SolveOptions, deadline: float) -> Pl
         if left <= 1 or options.stop.is_set():
             return None
         window = course_window(data, course, ends)
-        one = course_data(data, course, window)
+        one = course_data(data, course, window, sessions)
         share = left / (len(courses) - index)
         result = solve(one, replace(options, time_limit=share, hint=None, progress=None))
         if result.plan is None:
@@ -134,3 +198,20 @@ def staged_plan(data: ProblemData, options: SolveOptions, deadline: float) -> Pl
             sessions.append(session.model_copy(update={"id": session_id, "course": course.id}))
         ends[course.id] = max((s.date for s in result.plan.sessions), default=window.start)
     return Plan(status="feasible", sessions=sessions)
+
+
+def staged_result(data: ProblemData, plan: Plan, started: float) -> SolveResult:
+    """The result of a staged plan of a chain of courses (it keeps every rule): the officers
+    level bounded by the courses' members, proven when the plan trains them all; the later
+    levels with their values, unproven."""
+    members = sum(len(data.course_members(c.id)) for c in data.courses)
+    trained = sum(trained_by_course(data, plan.sessions).values())
+    level = ObjectiveResult(
+        name="officers_trained",
+        value=float(trained),
+        bound=float(members),
+        proven=trained == members,
+    )
+    levels = [level] if data.constraints.objective_names[:1] == ["officers_trained"] else []
+    seconds = time.monotonic() - started
+    return plan_result(data, list(plan.sessions), levels, Timing(started, 0.0, seconds))
