@@ -12,6 +12,10 @@
 - ``double-national``: preset ``double-national`` (the 27 regions over two years, ~18,000
   officers, 702 sessions, 80 trainers).
 - ``shipped``: the repository's ``data/`` as it is.
+- ``two-stage``: ``examples/2008-two-stage/`` (spec 7.1: the heads' courses, then the
+  meetings, by district).
+- ``two-stage-national``: preset ``two-stage-national`` (``national`` with a heads' course
+  before the meetings, by district).
 """
 
 from __future__ import annotations
@@ -23,7 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FAMILIES = ("scarce", "budget", "national", "double-national", "shipped")
+FAMILIES = (
+    "scarce",
+    "budget",
+    "national",
+    "double-national",
+    "shipped",
+    "two-stage",
+    "two-stage-national",
+)
 SCARCE_SEEDS = (1, 2, 6, 14, 27)
 """Seeds of the ``scarce`` family, chosen to cover what the family varies: 5, 4, 5, 3 and 3
 trainers, ``trainers.max_consecutive_days`` 2 (seeds 1, 2) and 1 (seeds 6, 14, 27), 18-22 %
@@ -158,7 +170,8 @@ def budget(workdir: Path, time_limit: float, workers: int, seed: int) -> list[In
 
 
 def national(workdir: Path, preset: str = "national") -> list[Instance]:
-    """The generated national programme (or the ``double-national`` one)."""
+    """The generated national programme (or the ``double-national`` or
+    ``two-stage-national`` one)."""
     from trafficplan.datagen import generate_programme
 
     folder = workdir / preset
@@ -182,10 +195,13 @@ def prepare(
             instances += scarce(workdir)
         elif family == "budget":
             instances += budget(workdir, time_limit, workers, seed)
-        elif family in ("national", "double-national"):
+        elif family in ("national", "double-national", "two-stage-national"):
             instances += national(workdir, family)
         elif family == "shipped":
             instances += shipped()
+        elif family == "two-stage":
+            folder = REPO / "examples" / "2008-two-stage"
+            instances.append(Instance("two-stage", "two-stage", folder, describe(folder)))
         else:
             raise ValueError(f"unknown family {family!r} (known: {', '.join(FAMILIES)})")
     return instances

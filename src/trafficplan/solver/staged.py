@@ -25,11 +25,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
-from fractions import Fraction
 from itertools import pairwise
 
-from trafficplan.inputs.models import DEFAULT_ROLE, FixedSession, Officer, SessionRules, Window
+from trafficplan.inputs.dates import DateRange
+from trafficplan.inputs.models import DEFAULT_ROLE, FixedSession, SessionRules, Window
 from trafficplan.inputs.problem import CourseSpec, ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.plan.metrics import total_cost_cents, trained_by_course
@@ -100,7 +99,7 @@ def course_data(
     data: ProblemData,
     course: CourseSpec,
     window: Window,
-    before: list[PlanSession] = (),  # type: ignore[assignment]
+    before: Sequence[PlanSession] = (),
 ) -> ProblemData:
     """The programme of one course: its members (as the one course's role), its keys as
     the ``sessions`` and ``trainers`` keys, its fixed entries, in ``window``; what the
@@ -126,16 +125,22 @@ def course_data(
     regions = data.regions
     if course.per_region is not None:
         regions = [r.model_copy(update={"sessions": None}) for r in regions]
-    members = [o.model_copy(update={"role": DEFAULT_ROLE}) for o in data.course_members(course.id)]
-    officers = constraints.officers.model_copy(
-        update={"max_district_share_per_day": _safe_share(data, members)}
-    )
+    # the other officers stay, away all window: district sizes, hence the caps of
+    # ``district_share``, are the programme's
+    away = (DateRange(constraints.window.start, constraints.window.end),)
+    members = [
+        o.model_copy(
+            update={"role": DEFAULT_ROLE}
+            if course.id in data.officer_courses(o)
+            else {"role": DEFAULT_ROLE, "unavailable": away}
+        )
+        for o in data.officers
+    ]
     one = constraints.model_copy(
         update={
             "window": window,
             "sessions": new_sessions,
             "trainers": trainers,
-            "officers": officers,
             "courses": None,
         }
     )
@@ -156,19 +161,6 @@ def course_data(
         constraints=one,
         folder=data.folder,
     )
-
-
-def _safe_share(data: ProblemData, members: Sequence[Officer]) -> Decimal:
-    """A daily share for a course's members alone whose cap never exceeds the programme's
-    (rule ``district_share`` counts every officer of a district): the least over districts
-    of the programme's cap over the members, at most 1."""
-    sizes = Counter(o.district for o in members)
-    ratios = [Fraction(data.district_day_cap(d), n) for d, n in sizes.items()]
-    least = min([Fraction(1), *ratios])
-    share = (Decimal(least.numerator) / Decimal(least.denominator)).quantize(
-        Decimal("0.000001"), rounding=ROUND_FLOOR
-    )
-    return max(share, Decimal("0.000001"))
 
 
 def _left(own: int | None, programme: int | None, used: int) -> int | None:
