@@ -513,3 +513,44 @@ def test_the_report_has_a_course_column_and_per_course_counts(tmp_path: Path) ->
     assert "<th>course</th>" in page
     assert 'data-course="heads"' in page and 'data-course="meeting"' in page
     assert "trained in 2 sessions (course heads)" in page
+
+
+def test_a_held_heads_session_feeds_the_district_order(tmp_path: Path) -> None:
+    """A head absent from the held heads' course keeps their district's inspectors out of
+    the re-planned meetings (each region holds one heads' course, already held)."""
+    folder = write_data(tmp_path / "data", two_stage("district", min_days=3))
+    data = load_data(folder)
+    plan = _solve(data)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan.to_json(), encoding="utf-8")
+    head = next(s for s in plan.sessions if s.id == "alpha-heads-01")
+    (folder / "attendance.csv").write_text(
+        "session_id,officer_id,status\n"
+        "alpha-heads-01,ALP-H01,present\n"
+        "alpha-heads-01,ALP-H02,absent\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "new.json"
+    since = head.date + timedelta(days=1)
+    result = runner.invoke(
+        app,
+        ["replan", str(plan_file), "--data", str(folder), "--since", str(since), "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    new = json.loads(out.read_text(encoding="utf-8"))
+    meeting = next(s for s in new["sessions"] if s["id"] == "alpha-meeting-01")
+    districts = {data.officer_by_id[o].district for o in meeting["officers"]}
+    assert districts == {"alpha-north"}  # ALP-H02 heads alpha-south
+    checked = runner.invoke(app, ["check", str(out), "--data", str(folder)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_capacity_varies_a_course_key(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", two_stage())
+    result = runner.invoke(
+        app,
+        ["capacity", "--data", str(folder), "--vary", "courses.heads.officers.max=1..2", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert "courses.heads.officers.max" in json.dumps(document)
