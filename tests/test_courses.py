@@ -441,7 +441,7 @@ def test_the_shipped_plan_is_unchanged_byte_for_byte(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_two_stage_example_solves_to_a_valid_plan(tmp_path: Path) -> None:
     data = load_data(EXAMPLE)
-    result = solve(data, SolveOptions(time_limit=60, workers=2))
+    result = solve(data, SolveOptions(time_limit=120, workers=2))
     assert result.plan is not None, result.reasons
     assert check_plan(data, result.plan).valid
     metrics = result.plan.metrics
