@@ -14,6 +14,10 @@
 - ``quadruple-national``: preset ``quadruple-national`` (the 27 regions over four years,
   35,964 officers, 1,404 sessions, 160 trainers).
 - ``shipped``: the repository's ``data/`` as it is.
+- ``two-stage``: ``examples/2008-two-stage/`` (spec 7.1: the heads' courses, then the
+  meetings, by district).
+- ``two-stage-national``: preset ``two-stage-national`` (``national`` with a heads' course
+  before the meetings, by district).
 """
 
 from __future__ import annotations
@@ -25,8 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FAMILIES = ("scarce", "budget", "national", "double-national", "quadruple-national", "shipped")
-NATIONAL_FAMILIES = ("national", "double-national", "quadruple-national")
+FAMILIES = (
+    "scarce",
+    "budget",
+    "national",
+    "double-national",
+    "quadruple-national",
+    "shipped",
+    "two-stage",
+    "two-stage-national",
+)
+NATIONAL_FAMILIES = ("national", "double-national", "quadruple-national", "two-stage-national")
 SCARCE_SEEDS = (1, 2, 6, 14, 27)
 """Seeds of the ``scarce`` family, chosen to cover what the family varies: 5, 4, 5, 3 and 3
 trainers, ``trainers.max_consecutive_days`` 2 (seeds 1, 2) and 1 (seeds 6, 14, 27), 18-22 %
@@ -189,6 +202,9 @@ def prepare(
             instances += national(workdir, family)
         elif family == "shipped":
             instances += shipped()
+        elif family == "two-stage":
+            folder = REPO / "examples" / "2008-two-stage"
+            instances.append(Instance("two-stage", "two-stage", folder, describe(folder)))
         else:
             raise ValueError(f"unknown family {family!r} (known: {', '.join(FAMILIES)})")
     return instances

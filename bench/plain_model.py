@@ -65,7 +65,11 @@ class PlainModel:
         self.attends: dict[tuple[str, str, date], Any] = {}
         self.teaches: dict[tuple[str, str, date], Any] = {}
         self.hosts: dict[tuple[str, str, date], Any] = {}
+        # a programme in stages: which course each session is (venue, day, course)
+        self.of_course: dict[tuple[str, date, str], Any] = {}
         self._variables()
+        if data.staged:
+            self._courses()
         for rule in self.rules():
             rule()
 
@@ -97,6 +101,83 @@ class PlainModel:
                                 f"hosts[{ngo.id},{venue.id},{day}]"
                             )
 
+    # ----- courses (spec 7.1): each officer in the first course listing their role ------------
+    def course_of_officer(self, officer: Any) -> str:
+        """The officer's course (the plain model gives each officer one)."""
+        return self.data.officer_courses(officer)[0]
+
+    def _courses(self) -> None:
+        """One Boolean per session and course, exactly one for a session held; an officer
+        attends only a session of their course."""
+        data = self.data
+        for (venue, day), session in self.session.items():
+            mine = []
+            for course in data.courses:
+                var = self.model.new_bool_var(f"of_course[{venue},{day},{course.id}]")
+                self.of_course[venue, day, course.id] = var
+                mine.append(var)
+            self.model.add(sum(mine) == session)
+        for (officer, venue, day), var in self.attends.items():
+            course = self.course_of_officer(data.officer_by_id[officer])
+            self.model.add_implication(var, self.of_course[venue, day, course])
+
+    def _course_sessions(self, course_id: str, region_id: str | None = None) -> list:
+        return [
+            var
+            for (venue, _day, course), var in self.of_course.items()
+            if course == course_id
+            and (region_id is None or self.data.region_of_venue[venue] == region_id)
+        ]
+
+    def course_order(self) -> None:
+        """A course with ``after``: by region after the region's last session of the earlier
+        course; by district after the session of every earlier-course officer of the
+        district, all of whom must attend one."""
+        data = self.data
+        top = max((d.toordinal() for d in self.days), default=0)
+        for course in data.courses if data.staged else []:
+            after = course.after
+            if after is None:
+                continue
+            if after.by == "region":
+                for region in data.regions:
+                    last = self.model.new_int_var(0, top, f"last[{region.id},{after.course}]")
+                    for (venue, day, c), var in self.of_course.items():
+                        if data.region_of_venue[venue] != region.id:
+                            continue
+                        if c == after.course:
+                            self.model.add(last >= day.toordinal()).only_enforce_if(var)
+                        elif c == course.id:
+                            late = day.toordinal() >= last + after.min_days
+                            self.model.add(late).only_enforce_if(var)
+                continue
+            self._order_by_district(course.id, after.course, after.min_days, top)
+
+    def _order_by_district(self, course_id: str, earlier: str, min_days: int, top: int) -> None:
+        data = self.data
+        by_district: dict[tuple[str, str], list[tuple[date, Any]]] = defaultdict(list)
+        for (officer, _venue, day), var in self.attends.items():
+            person = data.officer_by_id[officer]
+            by_district[person.district, self.course_of_officer(person)].append((day, var))
+        for district in data.district_sizes:
+            heads = by_district.get((district, earlier), [])
+            size = sum(
+                1
+                for o in data.officers
+                if o.district == district and self.course_of_officer(o) == earlier
+            )
+            members = by_district.get((district, course_id), [])
+            if size == 0 or not members:
+                continue
+            ready = self.model.new_int_var(0, top, f"ready[{district}]")
+            for day, var in heads:
+                self.model.add(ready >= day.toordinal()).only_enforce_if(var)
+            all_trained = self.model.new_bool_var(f"all_trained[{district}]")
+            self.model.add(sum(var for _d, var in heads) >= size).only_enforce_if(all_trained)
+            for day, var in members:
+                self.model.add(day.toordinal() >= ready + min_days).only_enforce_if(var)
+                self.model.add_implication(var, all_trained)
+
     def rules(self) -> list[Callable[[], None]]:
         """The rule groups, in the specification's order."""
         return [
@@ -116,6 +197,7 @@ class PlainModel:
             self.ngo_per_day,
             self.ngo_per_week,
             self.budget,
+            self.course_order,
         ]
 
     def _by(self, variables: dict, *positions: int) -> dict[tuple, list]:
@@ -133,10 +215,20 @@ class PlainModel:
     def counts(self) -> None:
         """Each region runs between its min and max sessions; at most max_total in all."""
         for region in self.data.regions:
+            for course in self.data.courses if self.data.staged else []:
+                bounds = self.data.session_bounds(region.id, course.id)
+                total = sum(self._course_sessions(course.id, region.id))
+                self.model.add(total >= bounds.min)
+                self.model.add(total <= bounds.max)
+            if self.data.staged:
+                continue
             bounds = self.data.session_bounds(region.id)
             total = sum(self._region_sessions(region.id))
             self.model.add(total >= bounds.min)
             self.model.add(total <= bounds.max)
+        for course in self.data.courses if self.data.staged else []:
+            if course.max_total is not None:
+                self.model.add(sum(self._course_sessions(course.id)) <= course.max_total)
         max_total = self.data.constraints.sessions.max_total
         if max_total is not None:
             self.model.add(sum(self.session.values()) <= max_total)
@@ -158,6 +250,9 @@ class PlainModel:
                     continue
                 pick = self.model.new_bool_var(f"fixed[{index},{venue}]")
                 self.model.add_implication(pick, self.session[venue, entry.date])
+                if self.data.staged:
+                    course = entry.course or self.data.default_course
+                    self.model.add_implication(pick, self.of_course[venue, entry.date, course])
                 for key in named:
                     self.model.add_implication(pick, self.teaches[key])
                 picks[venue, entry.date].append(pick)
@@ -184,10 +279,18 @@ class PlainModel:
         officer attends only a session that takes place."""
         seated = self._by(self.attends, 1, 2)
         for (venue, day), session in self.session.items():
-            low, high = self.data.seat_range(venue)
             officers = seated.get((venue, day), [])
-            self.model.add(sum(officers) >= low * session)
-            self.model.add(sum(officers) <= high * session)
+            if self.data.staged:
+                ranges = [
+                    (self.data.seat_range(venue, c.id), self.of_course[venue, day, c.id])
+                    for c in self.data.courses
+                ]
+                self.model.add(sum(officers) >= sum(low * var for (low, _h), var in ranges))
+                self.model.add(sum(officers) <= sum(high * var for (_l, high), var in ranges))
+            else:
+                low, high = self.data.seat_range(venue)
+                self.model.add(sum(officers) >= low * session)
+                self.model.add(sum(officers) <= high * session)
             for var in officers:
                 self.model.add_implication(var, session)
 
@@ -212,7 +315,12 @@ class PlainModel:
         per_session = self.data.constraints.trainers.per_session
         teaching = self._by(self.teaches, 1, 2)
         for key, session in self.session.items():
-            self.model.add(sum(teaching.get(key, [])) == per_session * session)
+            needed = per_session * session
+            if self.data.staged:
+                needed = sum(
+                    c.trainers_per_session * self.of_course[(*key, c.id)] for c in self.data.courses
+                )
+            self.model.add(sum(teaching.get(key, [])) == needed)
 
     def _trainer_days(self) -> dict[str, dict[date, Any]]:
         """Per trainer and day, the number of sessions taught (0 or 1 by trainer_per_day)."""
@@ -327,8 +435,12 @@ class PlainModel:
             if (trainer, venue) not in prices:
                 prices[trainer, venue] = data.assignment_cost_cents(trainer, venue, round_up)
             terms.append(prices[trainer, venue] * var)
-        for (venue, _day), var in self.session.items():
+        for (venue, day), var in self.session.items():
             terms.append((data.venue_cost_cents(venue, round_up) + person * staff) * var)
+            for course in data.courses if data.staged else []:
+                extra = course.trainers_per_session - rules.trainers.per_session
+                if extra and person:  # catering of a course's own number of trainers
+                    terms.append(person * extra * self.of_course[venue, day, course.id])
         return sum(terms) + officer * sum(self.attends.values())
 
     def objective(self, name: str) -> tuple[Any, bool, int]:
@@ -375,6 +487,7 @@ class PlainModel:
             *self.attends.values(),
             *self.teaches.values(),
             *self.hosts.values(),
+            *self.of_course.values(),
         ]
 
 
@@ -518,12 +631,20 @@ def build_plan(plain: PlainModel, values: dict[Any, int], status: str, levels: l
             attending[venue, day].append(officer)
     numbers: dict[str, int] = defaultdict(int)
     sessions = []
+    several = len(data.courses) > 1
     for day, region, venue in open_sessions:
-        numbers[region] += 1
+        course = (
+            next((c.id for c in data.courses if values[plain.of_course[venue, day, c.id]]), None)
+            if data.staged
+            else None
+        )
+        prefix = f"{region}-{course}" if several else region
+        numbers[prefix] += 1
         sessions.append(
             PlanSession(
-                id=f"{region}-{numbers[region]:02d}",
+                id=f"{prefix}-{numbers[prefix]:02d}",
                 region=region,
+                course=course,
                 venue=venue,
                 date=day,
                 trainers=chosen(plain.teaches, venue, day),

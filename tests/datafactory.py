@@ -46,8 +46,9 @@ SPEC_RULE_IDS = (
     "ngo_per_day",
     "ngo_per_week",
     "budget",
+    "course_order",
 )
-"""The spec's rule ids in the spec's order (section 2), typed here from the spec, so that
+"""The spec's rule ids in the spec's order (section 2, then 7.1), typed here from the spec, so that
 tests hold the solver's and the checker's lists against it."""
 
 
@@ -288,9 +289,10 @@ def wide(
 def officers_csv(rows: list[dict[str, str]]) -> str:
     """Officer rows as the text of ``officers.csv``."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=["id", "name", "region", "district", "unavailable"], lineterminator="\n"
-    )
+    fieldnames = ["id", "name", "region", "district", "unavailable"]
+    if any("role" in row for row in rows):
+        fieldnames.append("role")
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n", restval="")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
@@ -380,3 +382,45 @@ def crowded_plan() -> list[PlanSession]:
         tiny_session("beta-01", 3, "t02", BETA[:10]),
         tiny_session("beta-02", 5, "t04", BETA[10:], ngo="beta-ngo2"),
     ]
+
+
+def two_stage(by: str = "district", min_days: int = 3) -> dict[str, Any]:
+    """:func:`tiny` in two stages (spec 7.1): one head per district (role ``head``), a heads'
+    course (one session a region, 1-10 heads) and the meetings after it (``min_days`` by
+    ``by``); two weeks of window, one session a region a day."""
+    data = tiny()
+    for officer in data["officers"]:
+        officer["role"] = "inspector"
+    for region, districts, code in (
+        ("alpha", ["alpha-north", "alpha-south"], "ALP"),
+        ("beta", ["beta-east", "beta-west"], "BET"),
+    ):
+        for i, district in enumerate(districts):
+            data["officers"].append(
+                {
+                    "id": f"{code}-H{i + 1:02d}",
+                    "name": f"Керівник {code} {i + 1}",
+                    "region": region,
+                    "district": district,
+                    "unavailable": "",
+                    "role": "head",
+                }
+            )
+    constraints = data["constraints"]
+    constraints["sessions"]["max_total"] = 4
+    constraints["courses"] = [
+        {
+            "id": "heads",
+            "title": "Course for heads",
+            "roles": ["head"],
+            "per_region": {"min": 1, "max": 1},
+            "officers": {"min": 1, "max": 10},
+        },
+        {
+            "id": "meeting",
+            "title": "Meeting",
+            "roles": ["inspector"],
+            "after": {"course": "heads", "min_days": min_days, "by": by},
+        },
+    ]
+    return data

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED_DATA
-from datafactory import SPEC_RULE_IDS, officers_csv, tiny
+from datafactory import SPEC_RULE_IDS, officers_csv, tiny, two_stage
 from trafficplan.checker import RULE_CHECKS, RULE_IDS, CheckReport, Violation, check_plan
 from trafficplan.checker.rules import travel_days
 from trafficplan.checker.view import PlanView
@@ -124,6 +124,32 @@ def two_alpha() -> list[PlanSession]:
             "alpha-02", "alpha", "alpha-annex", june(2), ["t01"], ["alpha-ngo2"], ids("ALP", 11, 20)
         ),
         session("beta-01", "beta", "beta-hall", june(1), ["t02"], ["beta-ngo"], ids("BET", 1, 20)),
+    ]
+
+
+def two_stage_data(d: dict[str, Any]) -> None:
+    """The tiny instance in two stages (datafactory.two_stage): heads, then the meetings at
+    least 3 days later by region."""
+    d.update(two_stage("region", min_days=3))
+
+
+def two_stage_plan(meeting_day: int = 4) -> list[PlanSession]:
+    """A valid plan of ``two_stage_data``: the heads on 1 June, the meetings on
+    ``meeting_day``."""
+    heads = [
+        session("alpha-heads-01", "alpha", "alpha-hall", june(1), ["t01"], ["alpha-ngo"],
+                ["ALP-H01", "ALP-H02"]),
+        session("beta-heads-01", "beta", "beta-hall", june(1), ["t02"], ["beta-ngo"],
+                ["BET-H01", "BET-H02"]),
+    ]  # fmt: skip
+    meetings = [
+        session("alpha-meeting-01", "alpha", "alpha-hall", june(meeting_day), ["t01"],
+                ["alpha-ngo2"], ids("ALP", 1, 20)),
+        session("beta-meeting-01", "beta", "beta-hall", june(4), ["t02"], ["beta-ngo2"],
+                ids("BET", 1, 20)),
+    ]  # fmt: skip
+    return [s.model_copy(update={"course": "heads"}) for s in heads] + [
+        s.model_copy(update={"course": "meeting"}) for s in meetings
     ]
 
 
@@ -371,6 +397,7 @@ CASES = [
         base,
         lambda: edit(edit(base(), "alpha-01", trainers=["t02"]), "beta-01", trainers=["t01"]),
     ),
+    RuleCase("course_order", two_stage_data, two_stage_plan, lambda: two_stage_plan(2)),
 ]
 
 

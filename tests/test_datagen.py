@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from trafficplan import datagen
+from trafficplan.diagnostics.prechecks import diagnose
 from trafficplan.inputs import load_data
 from trafficplan.inputs.dates import parse_date_set_text
 
@@ -189,6 +190,27 @@ def test_national_presets_over_several_years(
     assert data.constraints.sessions.max_total == sessions
     assert (data.constraints.window.start, data.constraints.window.end) == (date(2009, 1, 12), end)
     assert {r.start.year for t in data.trainers for r in t.unavailable} == years
+
+
+def test_two_stage_national_preset_shape(tmp_path: Path) -> None:
+    # spec 7.5's two-stage national: the national programme with a heads' course first
+    datagen.generate_programme(tmp_path, "two-stage-national", regions=3, officers_per_region=200)
+    data = load_data(tmp_path)
+    assert data.staged and [c.id for c in data.courses] == ["heads", "meeting"]
+    heads, meeting = data.courses
+    assert heads.trainers_per_session == 2
+    assert meeting.after is not None and (meeting.after.course, meeting.after.by) == (
+        "heads",
+        "district",
+    )
+    for region in data.regions:
+        members = [o for o in data.course_members("heads") if o.region == region.id]
+        assert len(members) == len(region.districts) + 1  # one a district, one the region's
+    assert len(data.course_members("meeting")) == 600
+    assert [(f.region, f.course) for f in data.constraints.sessions.fixed] == [
+        ("kyiv-city", "meeting")
+    ]
+    assert diagnose(data) == []
 
 
 def test_programme_is_byte_identical_on_rerun_and_seeded(tmp_path: Path) -> None:

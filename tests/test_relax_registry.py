@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from datafactory import SPEC_RULE_IDS, tiny, write_data
+from datafactory import SPEC_RULE_IDS, tiny, two_stage, write_data
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.inputs import load_data
@@ -132,6 +132,10 @@ def _budget(dicts: dict[str, Any]) -> None:
     dicts["constraints"]["budget_eur"] = 150.0
 
 
+def _course_order(dicts: dict[str, Any]) -> None:
+    dicts.update(two_stage("region", min_days=12))  # 12 days after 1 June is past the window
+
+
 CASES: list[tuple[str, set[tuple[str, str]], Change]] = [
     ("counts", {("counts", "alpha")}, _counts_region),
     ("counts", {("counts", "max_total")}, _counts_total),
@@ -148,6 +152,7 @@ CASES: list[tuple[str, set[tuple[str, str]], Change]] = [
     ("ngo_unavailable", {("ngo_unavailable", "alpha-ngo")}, _ngo_unavailable),
     ("ngo_per_week", {("ngo_per_week", "alpha-ngo")}, _ngo_per_week),
     ("budget", {("budget", "budget_eur")}, _budget),
+    ("course_order", {("course_order", "meeting")}, _course_order),
 ]
 """(rule, the items allowed to give, how the tiny instance is changed so that one must)."""
 

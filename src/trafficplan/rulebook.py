@@ -30,7 +30,16 @@ if TYPE_CHECKING:
     from trafficplan.inputs.problem import ProblemData
 
 SubjectKind = Literal[
-    "session", "region", "fixed entry", "venue", "officer", "district", "trainer", "ngo", "budget"
+    "session",
+    "region",
+    "fixed entry",
+    "venue",
+    "officer",
+    "district",
+    "trainer",
+    "ngo",
+    "budget",
+    "course",
 ]
 """What a rule item names. ``region`` items of ``counts`` also include ``max_total``."""
 
@@ -47,8 +56,25 @@ def _counts(data: ProblemData, subject: str) -> str:
     if subject == MAX_TOTAL:
         total = data.constraints.sessions.max_total
         return f"at most {_sessions(total)} in all (sessions.max_total)"
+    if subject.startswith(f"{MAX_TOTAL}:"):
+        course_id = subject.split(":", 1)[1]
+        total = data.course_by_id[course_id].max_total
+        return f"at most {_sessions(total)} of course {course_id} (courses.{course_id}.max_total)"
     bounds = data.session_bounds(subject)
     return f"region {subject} must hold at least {_sessions(bounds.min)}"
+
+
+def _course_order(data: ProblemData, subject: str) -> str:
+    course = data.course_by_id[subject]
+    after = course.after
+    if after is None:
+        return f"course {subject} has no order"
+    where = "in each region" if after.by == "region" else "in each district"
+    days = "day" if after.min_days == 1 else "days"
+    return (
+        f"course {subject} at least {after.min_days} {days} after course {after.course} "
+        f"{where} (courses.{subject}.after)"
+    )
 
 
 def _fixed(data: ProblemData, subject: str) -> str:
@@ -287,6 +313,14 @@ _RULES: tuple[Rule, ...] = (
         "budget",
         "cost_eur at most budget_eur when set",
         lambda data, _subject: f"the budget of {data.constraints.budget_eur:,.2f} EUR",
+        relaxable=True,
+    ),
+    Rule(
+        "course_order",
+        "course",
+        "a course with after: its sessions min_days after the earlier course's, by region or "
+        "by district",
+        _course_order,
         relaxable=True,
     ),
 )

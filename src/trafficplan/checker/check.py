@@ -62,7 +62,10 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
     violations: list[Violation] = []
     frozen: list[Violation] = []
     happened: list[Violation] = []
-    for _rule, check in RULE_CHECKS:
+    checked = tuple(rule for rule, _ in RULE_CHECKS if data.staged or rule != "course_order")
+    for rule, check in RULE_CHECKS:
+        if rule not in checked:
+            continue
         for found in check(view):
             violation = replace(found, subject=found.subject or _subject(view, found))
             as_warnings = what_happened(attendance, violation) if attendance else None
@@ -102,6 +105,7 @@ def check_plan(data: ProblemData, plan: Plan, attendance: Attendance | None = No
         cost_components=components,
         region_costs=costs,
         as_held=as_held,
+        rules_checked=checked,
     )
 
 

@@ -210,9 +210,14 @@ def ngo_spread(view: PlanView) -> int:
 def recompute_metrics(view: PlanView) -> dict[str, float | int]:
     """Every metric of :data:`METRIC_NAMES`, from the plan's sessions alone."""
     loads = [len(sessions) for sessions in view.sessions_of_trainer.values()]
+    trained, total = len(view.trained_officers()), len(view.data.officers)
+    if view.data.staged:
+        # a programme in stages: each course an officer is trained in counts
+        trained = sum(_course_trained(view).values())
+        total = sum(len(view.data.course_members(c.id)) for c in view.data.courses)
     return {
-        "officers_trained": len(view.trained_officers()),
-        "officers_total": len(view.data.officers),
+        "officers_trained": trained,
+        "officers_total": total,
         "sessions": len(view.sessions),
         "cost_eur": plan_cost_eur(view),
         "max_trainer_sessions": max(loads, default=0),
@@ -221,6 +226,24 @@ def recompute_metrics(view: PlanView) -> dict[str, float | int]:
         "min_district_share": min_district_share(view),
         "ngo_spread": ngo_spread(view),
     }
+
+
+def _course_trained(view: PlanView) -> dict[str, int]:
+    """Per course, its members attending one of its sessions."""
+    data = view.data
+    result = {}
+    for course in data.courses:
+        members = {o.id for o in data.course_members(course.id)}
+        result[course.id] = len(
+            {
+                o
+                for s in view.sessions
+                if view.course_of(s) == course.id
+                for o in s.officers
+                if o in members
+            }
+        )
+    return result
 
 
 def region_metrics(view: PlanView) -> dict[str, dict[str, int]]:

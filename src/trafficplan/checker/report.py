@@ -78,6 +78,9 @@ class CheckReport:
     cost_components: dict[str, float] = field(default_factory=dict)
     region_costs: dict[str, dict[str, float]] = field(default_factory=dict)
     as_held: dict[str, Any] | None = None
+    rules_checked: tuple[str, ...] = ()
+    """The rule ids checked, in order: every rule, ``course_order`` only for a programme in
+    stages (without courses the check is as before courses existed)."""
 
     def counts_by_rule(self) -> dict[str, int]:
         """Violations per rule id, in the order the rules were checked."""

@@ -58,6 +58,8 @@ def check_calendar(view: PlanView) -> list[Violation]:
 @checks("counts")
 def check_counts(view: PlanView) -> list[Violation]:
     """Each region runs between its min and max sessions; the total is at most max_total."""
+    if view.data.staged:
+        return _course_counts(view)
     violations = []
     for region in view.data.regions:
         count = len(view.sessions_of_region[region.id])
@@ -88,9 +90,63 @@ def check_counts(view: PlanView) -> list[Violation]:
     return violations
 
 
+def _course_counts(view: PlanView) -> list[Violation]:
+    """``counts`` of a programme in stages: per region and course between the course's min
+    and max; at most each course's ``max_total`` and ``sessions.max_total`` in all."""
+    data = view.data
+    violations = []
+    for region in data.regions:
+        for course in data.courses:
+            count = sum(
+                1 for s in view.sessions_of_region[region.id] if view.course_of(s) == course.id
+            )
+            bounds = data.session_bounds(region.id, course.id)
+            if not bounds.min <= count <= bounds.max:
+                violations.append(
+                    Violation(
+                        "counts",
+                        None,
+                        region.id,
+                        None,
+                        f"region {region.id} runs {_plural(count, 'session')} of course "
+                        f"{course.id}; it must run {_range_text(bounds.min, bounds.max)}",
+                        subject=region.id,
+                    )
+                )
+    totals = Counter(view.course_of(s) for s in view.sessions)
+    for course in data.courses:
+        if course.max_total is not None and totals[course.id] > course.max_total:
+            violations.append(
+                Violation(
+                    "counts",
+                    None,
+                    None,
+                    None,
+                    f"the plan has {_plural(totals[course.id], 'session')} of course "
+                    f"{course.id}; courses.{course.id}.max_total allows {course.max_total}",
+                    subject=f"max_total:{course.id}",
+                )
+            )
+    max_total = data.constraints.sessions.max_total
+    if max_total is not None and len(view.sessions) > max_total:
+        violations.append(
+            Violation(
+                "counts",
+                None,
+                None,
+                None,
+                f"the plan has {_plural(len(view.sessions), 'session')}; "
+                f"sessions.max_total allows {max_total} (all courses together)",
+            )
+        )
+    return violations
+
+
 # ----- 3. fixed ----------------------------------------------------------------------------
-def _fits_fixed(entry: FixedSession, session: PlanSession) -> bool:
+def _fits_fixed(entry: FixedSession, session: PlanSession, first_course: str = "") -> bool:
     if session.region != entry.region or session.date != entry.date:
+        return False
+    if (session.course or first_course) != (entry.course or first_course):
         return False
     if entry.venue is not None and session.venue != entry.venue:
         return False
@@ -138,7 +194,11 @@ def check_fixed(view: PlanView) -> list[Violation]:
     that venue, with those trainers, where the entry names them)."""
     entries = view.data.constraints.sessions.fixed
     candidates = [
-        [i for i, session in enumerate(view.sessions) if _fits_fixed(entry, session)]
+        [
+            i
+            for i, session in enumerate(view.sessions)
+            if _fits_fixed(entry, session, view.data.default_course)
+        ]
         for entry in entries
     ]
     violations = []
@@ -151,7 +211,9 @@ def check_fixed(view: PlanView) -> list[Violation]:
         elif not candidates[index]:
             reason = (
                 f"{entry.region}'s sessions that day ({session_ids(same_day)}) "
-                "are at another venue or lack a named trainer or NGO"
+                "are of another course, at another venue or lack a named trainer or NGO"
+                if view.data.staged
+                else "are at another venue or lack a named trainer or NGO"
             )
         else:
             reason = "every session that fits already stands for another fixed entry"
@@ -239,8 +301,10 @@ def check_region_per_day(view: PlanView) -> list[Violation]:
 def check_seats(view: PlanView) -> list[Violation]:
     """A session has between ``officers.min`` and ``min(officers.max, capacity)`` officers."""
     violations = []
+    staged = view.data.staged
     for session in view.sessions:
-        low, high = view.data.seat_range(session.venue)
+        course = view.course_of(session) if staged else None
+        low, high = view.data.seat_range(session.venue, course)
         count = len(distinct(session.officers))
         if low <= count <= high:
             continue
@@ -254,7 +318,8 @@ def check_seats(view: PlanView) -> list[Violation]:
                 session.venue,
                 session.date,
                 f"session {session.id} has {_plural(count, 'officer')}; "
-                f"it must have {_range_text(low, high)}{why}",
+                f"it must have {_range_text(low, high)}{why}"
+                + (f" (course {course})" if course else ""),
             )
         )
     return violations
@@ -277,8 +342,14 @@ def check_officer_once(view: PlanView) -> list[Violation]:
                         f"officer {officer} is listed {times} times in session {session.id}",
                     )
                 )
-    for officer, sessions in view.sessions_of_officer.items():
-        if len(sessions) > 1:
+    for officer, attended in view.sessions_of_officer.items():
+        # in a programme in stages, once per course
+        by_course: dict[str, list[PlanSession]] = defaultdict(list)
+        for session in attended:
+            by_course[view.course_of(session) if view.data.staged else ""].append(session)
+        for sessions in by_course.values():
+            if len(sessions) <= 1:
+                continue
             violations.append(
                 Violation(
                     "officer_once",
@@ -298,7 +369,21 @@ def check_officer_region(view: PlanView) -> list[Violation]:
     violations = []
     for session in view.sessions:
         for officer_id in distinct(session.officers):
-            home_region = view.data.officer_by_id[officer_id].region
+            officer = view.data.officer_by_id[officer_id]
+            home_region = officer.region
+            course = view.course_of(session)
+            if view.data.staged and course not in view.data.officer_courses(officer):
+                roles = ", ".join(view.data.course_of(course).roles)
+                violations.append(
+                    Violation(
+                        "officer_region",
+                        session.id,
+                        officer_id,
+                        session.date,
+                        f"officer {officer_id} (role {officer.role}) attends session "
+                        f"{session.id} of course {course}, which is for {roles}",
+                    )
+                )
             if home_region != session.region:
                 violations.append(
                     Violation(
@@ -397,8 +482,16 @@ def _exact_count(
 @checks("trainer_count")
 def check_trainer_count(view: PlanView) -> list[Violation]:
     """A session has exactly ``trainers.per_session`` distinct trainers, each listed once."""
-    wanted = view.data.constraints.trainers.per_session
-    return _exact_count("trainer_count", "trainer", wanted, view.sessions, "trainers")
+    data = view.data
+    if not data.staged:
+        wanted = data.constraints.trainers.per_session
+        return _exact_count("trainer_count", "trainer", wanted, view.sessions, "trainers")
+    violations = []
+    for course in data.courses:
+        sessions = [s for s in view.sessions if view.course_of(s) == course.id]
+        wanted = course.trainers_per_session
+        violations += _exact_count("trainer_count", "trainer", wanted, sessions, "trainers")
+    return violations
 
 
 @checks("trainer_region")
@@ -697,6 +790,112 @@ def check_budget(view: PlanView) -> list[Violation]:
             f"({exact - budget:,.4f} over)"
         )
     return [Violation("budget", None, None, None, message)]
+
+
+# ----- 7.1 course_order ---------------------------------------------------------------------
+@checks("course_order")
+def check_course_order(view: PlanView) -> list[Violation]:
+    """A course with ``after`` comes at least ``min_days`` calendar days after the earlier
+    course: by region, after the region's last session of it; by district, an officer
+    attends only once every officer of the earlier course from their district attended, at
+    least ``min_days`` after the latest of those sessions."""
+    violations = []
+    for course in view.data.courses:
+        if course.after is None:
+            continue
+        for session in view.sessions:
+            if view.course_of(session) != course.id:
+                continue
+            if course.after.by == "region":
+                violations += _order_in_region(view, course.id, session)
+            else:
+                violations += _order_in_district(view, course.id, session)
+    return violations
+
+
+def _gap(days: int) -> str:
+    """``2 days after``, ``1 day before``, ``on the day of``."""
+    if days == 0:
+        return "on the day of"
+    word = "after" if days > 0 else "before"
+    return f"{_plural(abs(days), 'day')} {word}"
+
+
+def _order_in_region(view: PlanView, course_id: str, session: PlanSession) -> list[Violation]:
+    after = view.data.course_by_id[course_id].after
+    assert after is not None
+    earlier = [
+        s
+        for s in view.sessions_of_region.get(session.region, [])
+        if view.course_of(s) == after.course and (session.date - s.date).days < after.min_days
+    ]
+    if not earlier:
+        return []
+    last = earlier[-1]
+    gap = (session.date - last.date).days
+    return [
+        Violation(
+            "course_order",
+            session.id,
+            session.region,
+            session.date,
+            f"session {session.id} of course {course_id} on {session.date} is {_gap(gap)} "
+            f"session {last.id} of course {after.course} on {last.date} in "
+            f"{session.region}; it must be at least {after.min_days} after",
+            subject=course_id,
+        )
+    ]
+
+
+def _order_in_district(view: PlanView, course_id: str, session: PlanSession) -> list[Violation]:
+    data = view.data
+    after = data.course_by_id[course_id].after
+    assert after is not None
+    violations = []
+    for officer_id in distinct(session.officers):
+        officer = data.officer_by_id.get(officer_id)
+        if officer is None:
+            continue
+        first = [
+            o
+            for o in data.course_members(after.course)
+            if o.district == officer.district and o.id != officer_id
+        ]
+        if not first:
+            continue  # a district without officers of the earlier course is unconstrained
+        attended = {
+            o.id: [
+                s
+                for s in view.sessions_of_officer.get(o.id, [])
+                if view.course_of(s) == after.course
+            ]
+            for o in first
+        }
+        untrained = [o for o, sessions in attended.items() if not sessions]
+        if untrained:
+            message = (
+                f"officer {officer_id} of district {officer.district} attends session "
+                f"{session.id} of course {course_id}, but {untrained[0]} of course "
+                f"{after.course} from that district is not trained"
+                + (f" (and {len(untrained) - 1} more)" if len(untrained) > 1 else "")
+            )
+        else:
+            latest = max((sessions[0] for sessions in attended.values()), key=lambda s: s.date)
+            gap = (session.date - latest.date).days
+            if gap >= after.min_days:
+                continue
+            message = (
+                f"officer {officer_id} of district {officer.district} attends session "
+                f"{session.id} of course {course_id} on {session.date}, {_gap(gap)} "
+                f"session {latest.id} of course {after.course} on {latest.date}; it must be at "
+                f"least {after.min_days} after"
+            )
+        violations.append(
+            Violation(
+                "course_order", session.id, officer_id, session.date, message, subject=course_id
+            )
+        )
+    return violations
 
 
 RULE_CHECKS: tuple[tuple[str, RuleCheck], ...] = tuple(

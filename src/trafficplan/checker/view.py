@@ -27,6 +27,10 @@ class PlanView:
         self.plan = plan
         self.sessions: list[PlanSession] = sorted(plan.sessions, key=lambda s: (s.date, s.id))
 
+    def course_of(self, session: PlanSession) -> str:
+        """A session's course: its own, else the data's first course (spec 7.1)."""
+        return session.course or self.data.default_course
+
     @cached_property
     def session_by_id(self) -> dict[str, PlanSession]:
         """Sessions by id (the last one where a hand-edited plan repeats an id)."""

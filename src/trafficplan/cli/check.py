@@ -179,8 +179,10 @@ def render_report(
 ) -> None:
     """Print the report: one line per violation, counts per rule, metrics, the objective
     claims (when given, :func:`objective_claims`), warnings."""
-    from trafficplan.checker import RULE_IDS
+    from trafficplan.checker import RULE_IDS as ALL_RULES
 
+    # course_order is checked only in a programme in stages
+    RULE_IDS = report.rules_checked or ALL_RULES
     if report.violations:
         heading = Text.assemble(
             ("Broken rules", "bold"), f" in {plan_path} (rule, session, who, day, message):"

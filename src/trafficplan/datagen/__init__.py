@@ -197,9 +197,10 @@ def officers_csv_text(rows: Sequence[Mapping[str, str]]) -> str:
     """The text of ``officers.csv``: header, one line per officer, ``\\n`` line endings."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(OFFICER_COLUMNS)
+    columns = (*OFFICER_COLUMNS, "role") if any("role" in row for row in rows) else OFFICER_COLUMNS
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([row[column] for column in OFFICER_COLUMNS])
+        writer.writerow([row.get(column, "") for column in columns])
     return buffer.getvalue()
 
 
@@ -298,6 +299,7 @@ class Preset:
     fixed_region: str
     fixed_date: date | None = None  # None: the first working day of the window
     spread: Spread | None = None  # a family: some of the above drawn per seed instead
+    two_stage: bool = False  # heads (one a district and a region) in a course before the rest
 
 
 _NATIONAL_HOMES = (("Kyiv", 12), ("Lviv", 8), ("Kharkiv", 7), ("Odesa", 7), ("Dnipropetrovsk", 6))
@@ -392,12 +394,35 @@ PRESETS: dict[str, Preset] = {
             trainer_caps=((2, 2), (2, 1)),
         ),
     ),
+    "two-stage-national": Preset(
+        regions=REGIONS_NATIONAL,
+        window=(date(2009, 1, 12), date(2009, 12, 18)),
+        officers_per_region=333,
+        leave_share=0.10,
+        sessions_per_region=(13, 13),
+        officers_per_session=(15, 28),
+        venue_capacity=(28, 30),
+        venues_per_region=(1, 2),
+        ngos_per_region=(1, 3),
+        trainers=40,
+        trainer_homes=(("Kyiv", 12), ("Lviv", 8), ("Kharkiv", 7), ("Odesa", 7),
+                       ("Dnipropetrovsk", 6)),
+        trainer_leave_weeks=(2, 3),
+        trainer_leave_mondays=(date(2009, 6, 1), date(2009, 8, 10)),
+        trainer_days_off=(2, 5),
+        fixed_region="kyiv-city",
+        fixed_date=date(2009, 3, 2),
+        two_stage=True,
+    ),
 }  # fmt: skip
 """``national``: the 27-region benchmark of 2009; ``double-national``: the same 27 regions
 over 2009 and 2010 (twice the officers, sessions and trainers); ``quadruple-national``: over
 2009-2012 (108 region-years: four times the officers, sessions and trainers); ``thin``: 2008
 with 4 trainers only; ``scarce``: a family of 2008-sized programmes with 3-5 trainers, drawn
-per seed."""
+per seed; ``two-stage-national``: ``national`` in two stages (spec 7.1): a head per district
+and per region in a heads' course (1-2 sessions a region of 4-30 heads, two trainers each)
+before the meetings, each district's inspectors at least 7 days after their heads; the first
+meeting fixed on 2 March."""
 
 OVERRIDES = ("regions", "officers_per_region", "trainers", "leave_share")
 
@@ -644,7 +669,60 @@ def build_programme(
     trainers = {"trainers": _trainers(spec, trainer_count, seed, working)}
     officers = generate_officers(regions, per_region, leave_share, *spec.window, seed=seed)
     constraints = _constraints(spec, region_count, working, caps)
+    if spec.two_stage:
+        officers = [{**row, "role": "inspector"} for row in officers] + _heads(regions, seed)
+        constraints = _two_stage_constraints(constraints, spec, region_count)
     return regions, trainers, officers, constraints
+
+
+def _heads(regions: Mapping[str, Any], seed: int) -> list[dict[str, str]]:
+    """A head (role ``head``) per district, ids ``ABC-H01``.., and one per region, ``ABC-H00``
+    in its first district (the regional service)."""
+    entries = regions["regions"]
+    codes = region_codes([str(r["id"]) for r in entries])
+    rows = []
+    for region in entries:
+        rng = random.Random(f"trafficplan-heads:{seed}:{region['id']}")
+        districts = [str(d) for d in region["districts"]]
+        for number, district in enumerate([districts[0], *districts]):
+            rows.append(
+                {
+                    "id": f"{codes[str(region['id'])]}-H{number:02d}",
+                    "name": officer_name(rng),
+                    "region": str(region["id"]),
+                    "district": district,
+                    "unavailable": "",
+                    "role": "head",
+                }
+            )
+    return rows
+
+
+def _two_stage_constraints(constraints: dict, preset: Preset, region_count: int) -> dict:
+    """``constraints`` with the courses of a two-stage programme: the heads' course, then the
+    meetings (the preset's sessions) by district, 7 days after."""
+    high = preset.sessions_per_region[1]
+    sessions = constraints["sessions"]
+    sessions["max_total"] = (high + 2) * region_count
+    sessions["fixed"] = [{**entry, "course": "meeting"} for entry in sessions["fixed"]]
+    constraints["courses"] = [
+        {
+            "id": "heads",
+            "title": "Course for heads of regional and district precinct inspectors' services",
+            "roles": ["head"],
+            "per_region": {"min": 1, "max": 2},
+            "officers": {"min": 4, "max": 30},
+            "trainers_per_session": 2,
+        },
+        {
+            "id": "meeting",
+            "title": "Training and networking meeting",
+            "roles": ["inspector"],
+            "max_total": high * region_count,
+            "after": {"course": "heads", "min_days": 7, "by": "district"},
+        },
+    ]
+    return constraints
 
 
 def _with_sessions(entry: dict, sessions: tuple[int, int], preset: Preset) -> dict:

@@ -57,7 +57,8 @@ def diagnose(data: ProblemData) -> list[Finding]:
     """
     facts = _Facts(data)
     findings: list[Finding] = []
-    for check in _CHECKS:
+    checks = _STAGED_CHECKS if data.staged else _CHECKS
+    for check in checks:
         findings.extend(check(facts))
     return [f for f in findings if f.severity == ERROR] + [
         f for f in findings if f.severity == WARNING
@@ -749,5 +750,145 @@ _CHECKS: tuple[Callable[[_Facts], list[Finding]], ...] = (
     check_budget,
     check_trainers,
 )
+
+
+def check_course_seats(facts: _Facts) -> list[Finding]:
+    """``counts``/``seats`` of a programme in stages: per course, its minimum sessions fit
+    under its ``max_total``; per region and course, enough members for the minimum sessions,
+    and a warning where its sessions cannot seat them all."""
+    data = facts.data
+    findings = []
+    for course in data.courses:
+        required = {r.id: data.session_bounds(r.id, course.id).min for r in data.regions}
+        if course.max_total is not None and sum(required.values()) > course.max_total:
+            findings.append(
+                Finding(
+                    "counts",
+                    ERROR,
+                    f"the regions need at least {sum(required.values())} sessions of course "
+                    f"{course.id} in all but courses.{course.id}.max_total is {course.max_total}",
+                    f"courses.{course.id}.max_total",
+                )
+            )
+        for region in data.regions:
+            members = [o for o in data.course_members(course.id) if o.region == region.id]
+            low, high = course.officers.min, course.officers.max
+            needed = required[region.id] * low
+            if needed and len(members) < needed:
+                findings.append(
+                    Finding(
+                        "seats",
+                        ERROR,
+                        f"region {region.id} needs at least "
+                        f"{_plural(required[region.id], 'session')} of course {course.id} of at "
+                        f"least {low} officers ({needed}) but has only "
+                        f"{_plural(len(members), 'officer')} of that course",
+                        region.id,
+                    )
+                )
+            best = max(
+                (min(high, v.capacity) for v in region.venues if v.capacity >= low), default=0
+            )
+            most = data.session_bounds(region.id, course.id).max
+            if best and len(members) > most * best:
+                findings.append(
+                    Finding(
+                        "seats",
+                        WARNING,
+                        f"region {region.id} has {len(members)} officers of course {course.id} "
+                        f"but at most {_plural(most, 'session')} x {best} seats = "
+                        f"{most * best} seats: {len(members) - most * best} cannot be trained",
+                        region.id,
+                    )
+                )
+    needed = sum(data.session_bounds(r.id, c.id).min for r in data.regions for c in data.courses)
+    max_total = facts.rules.sessions.max_total
+    if max_total is not None and needed > max_total:
+        findings.append(
+            Finding(
+                "counts",
+                ERROR,
+                f"the courses need at least {needed} sessions in all but sessions.max_total "
+                f"is {max_total} (all courses together)",
+                "sessions.max_total",
+            )
+        )
+    return findings
+
+
+def check_course_order(facts: _Facts) -> list[Finding]:
+    """``course_order``: per region, the earlier course can finish in time: its minimum
+    sessions, one a day on the first days a venue is free, leave ``min_days`` before the
+    later course's fixed sessions and room for its minimum sessions before the window ends."""
+    data = facts.data
+    findings = []
+    for course in data.courses:
+        after = course.after
+        if after is None:
+            continue
+        for region in data.regions:
+            days = sorted(
+                d
+                for d in facts.working_days
+                if any(not in_date_set(d, v.unavailable) for v in region.venues)
+            )
+            first_need = max(1, data.session_bounds(region.id, after.course).min)
+            later_need = data.session_bounds(region.id, course.id).min
+            if len(days) < first_need:
+                continue  # the venues' and window's own checks report this
+            per_day = facts.per_day
+            finish = days[(first_need - 1) // per_day] if after.by == "region" else days[0]
+            ready = finish + timedelta(days=after.min_days)
+            fixed = [
+                e
+                for e in facts.rules.sessions.fixed
+                if e.region == region.id and (e.course or data.default_course) == course.id
+            ]
+            early = [e for e in fixed if e.date < ready]
+            room = sum(1 for d in days if d >= ready) * per_day
+            if early:
+                short = (ready - early[0].date).days
+                findings.append(
+                    Finding(
+                        "course_order",
+                        ERROR,
+                        f"region {region.id}: course {after.course} cannot finish in time for "
+                        f"the fixed {course.id} session on {early[0].date}: its sessions end "
+                        f"on {finish} at the earliest, {after.min_days} days before is "
+                        f"{ready}; the order would have to give {short} day(s)",
+                        course.id,
+                    )
+                )
+            elif later_need > room:
+                latest = days[-min(len(days), -(-later_need // per_day))]
+                give = (ready - latest).days
+                findings.append(
+                    Finding(
+                        "course_order",
+                        ERROR,
+                        f"region {region.id}: course {after.course} ends on {finish} at the "
+                        f"earliest, and the {_plural(later_need, 'session')} of course "
+                        f"{course.id} it must precede by {after.min_days} days do not fit in "
+                        f"the {_plural(room, 'session day')} left from {ready}; the order "
+                        f"would have to give {give} day(s)",
+                        course.id,
+                    )
+                )
+    return findings
+
+
+_STAGED_CHECKS: tuple[Callable[[_Facts], list[Finding]], ...] = (
+    check_window,
+    check_course_seats,
+    check_course_order,
+    check_venues,
+    check_region_days,
+    check_ngos,
+    check_fixed,
+    check_trainers,
+)
+"""The pre-checks of a programme in stages: those that count sessions per course, and the
+others that hold whatever a session's course (the per-session trainer and budget estimates
+assume one course and are left out)."""
 
 __all__ = ["ERROR", "WARNING", "Finding", "Severity", "diagnose", "district_day_cap"]

@@ -31,6 +31,7 @@ from trafficplan.exports.tables import (
     roster_rows,
     schedule_rows,
     unassigned_rows,
+    with_course,
 )
 from trafficplan.i18n import use_language
 from trafficplan.i18n.columns import header_titles, translated_rows
@@ -174,21 +175,21 @@ def _build_export(
 
     region_stems = unique_file_stems(region.id for region in data.regions)
     for region in data.regions:
-        rows = roster_rows(data, plan, region.id, attendance)
+        header, rows = with_course(
+            data, plan, ROSTER_HEADER, roster_rows(data, plan, region.id, attendance)
+        )
         files.append(
             ExportFile(
                 path=PurePosixPath(ROSTERS_DIR, f"{region_stems[region.id]}.csv"),
                 kind="roster",
-                content=csv_bytes(
-                    header_titles(ROSTER_HEADER), translated_rows(ROSTER_HEADER, rows)
-                ),
+                content=csv_bytes(header_titles(header), translated_rows(header, rows)),
                 subject=region.id,
                 rows=len(rows),
             )
         )
 
     tables: list[tuple[str, FileKind, tuple[str, ...], list[tuple[str, ...]]]] = [
-        (SCHEDULE_FILE, "schedule", SCHEDULE_HEADER, schedule_rows(plan)),
+        (SCHEDULE_FILE, "schedule", *with_course(data, plan, SCHEDULE_HEADER, schedule_rows(plan))),
         (UNASSIGNED_FILE, "unassigned", UNASSIGNED_HEADER, unassigned_rows(data, plan)),
         (COSTS_FILE, "costs", COSTS_HEADER, cost_rows(data, plan)),
         (SUMMARY_FILE, "summary", SUMMARY_HEADER, summary_rows(data, plan, attendance)),

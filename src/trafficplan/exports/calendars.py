@@ -118,6 +118,14 @@ def programme_id(data: ProblemData) -> str:
     return "-".join(part for part in (slug, digest, str(year)) if part)
 
 
+def _event_title(data: ProblemData, session: PlanSession) -> str:
+    """``Training``, or in a programme in stages the session's course by its title."""
+    if not data.staged:
+        return _("Training")
+    course = data.course_of(session.course)
+    return course.title or course.id
+
+
 def event_uid(session_id: str, trainer_id: str, programme: str) -> str:
     """The UID of a session's event in one trainer's calendar (the same in every export):
     ``<session_id>.<trainer_id>.<programme>@trafficplan``."""
@@ -176,8 +184,10 @@ def session_event(data: ProblemData, session: PlanSession, trainer_id: str) -> E
     else:
         event.add("dtstart", session.date)
         event.add("dtend", session.date + timedelta(days=1))
+    title = _event_title(data, session)
     event.add(
-        "summary", _("Training: {region}, {venue}").format(region=region.name, venue=venue.name)
+        "summary",
+        _("{title}: {region}, {venue}").format(title=title, region=region.name, venue=venue.name),
     )
     event.add("description", "\n".join(lines))
     event.add("location", place)

@@ -53,6 +53,21 @@ SCHEDULE_HEADER = (
 WEEKDAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+COURSE_COLUMN = "course"
+"""The last column of the schedule and the rosters of a programme in stages (spec 7.1)."""
+
+
+def with_course(
+    data: ProblemData, plan: Plan, header: tuple[str, ...], rows: list[tuple[str, ...]]
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """A table whose rows start with a session id, with a last column ``course`` in a
+    programme in stages; unchanged otherwise (the files stay as they were)."""
+    if not data.staged:
+        return header, rows
+    course = {s.id: s.course or data.default_course for s in plan.sessions}
+    return (*header, COURSE_COLUMN), [(*row, course.get(row[0], "")) for row in rows]
+
+
 def roster_rows(
     data: ProblemData, plan: Plan, region_id: str, attendance: Attendance | None = None
 ) -> list[tuple[str, ...]]:

@@ -54,6 +54,7 @@ def column_title(column: str) -> str:
         "catering": pgettext("column", "catering"),
         "officer_travel": pgettext("column", "officer_travel"),
         "total": pgettext("column", "total"),
+        "course": pgettext("column", "course"),
         "reserve_for": pgettext("column", "reserve_for"),
         "reserve_rank": pgettext("column", "reserve_rank"),
         "reserve_officer_id": pgettext("column", "reserve_officer_id"),

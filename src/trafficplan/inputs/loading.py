@@ -11,6 +11,7 @@ import csv
 import difflib
 import hashlib
 import io
+import re
 import types
 import typing
 from collections import Counter
@@ -24,7 +25,10 @@ from pydantic import BaseModel, ValidationError
 from trafficplan.errors import InputError, Problem
 from trafficplan.inputs.dates import parse_date_set_text
 from trafficplan.inputs.models import (
+    DEFAULT_COURSE,
+    DEFAULT_ROLE,
     ConstraintsFile,
+    Course,
     Officer,
     RegionsFile,
     TrainersFile,
@@ -40,6 +44,8 @@ REGIONS, TRAINERS, OFFICERS, CONSTRAINTS = (
 )
 DATA_FILES = (REGIONS, TRAINERS, OFFICERS, CONSTRAINTS)
 OFFICER_COLUMNS = ("id", "name", "region", "district", "unavailable")
+ROLE_COLUMN = "role"
+"""The optional sixth column of ``officers.csv`` (spec 7.1)."""
 YAML_MODELS: dict[str, type[BaseModel]] = {
     REGIONS: RegionsFile,
     TRAINERS: TrainersFile,
@@ -154,8 +160,12 @@ def build_data(raw: RawData) -> ProblemData:
         problems.extend(_check_objective(constraints))
     if regions is not None and trainers is not None and constraints is not None:
         problems.extend(_check_fixed(constraints, regions, trainers))
+    if constraints is not None:
+        problems.extend(_check_courses(constraints))
     officers, officer_problems = _parse_officers(raw.officers_text, regions)
     problems.extend(officer_problems)
+    if constraints is not None and not officer_problems:
+        problems.extend(_check_roles(officers, constraints))
     if problems:
         raise InputError(problems)
     assert regions is not None and trainers is not None and constraints is not None
@@ -496,6 +506,82 @@ def _check_fixed(
     return problems
 
 
+def _check_courses(constraints: ConstraintsFile) -> list[Problem]:
+    """Course ids unique; ``after`` names another known course and no order is a cycle;
+    a fixed entry's ``course`` is known (spec 7.1)."""
+    courses = constraints.courses
+    problems = []
+    ids = [c.id for c in courses] if courses is not None else [DEFAULT_COURSE]
+    for dup in _duplicates(ids):
+        problems.append(Problem(CONSTRAINTS, f"courses.{dup}", f"duplicate course id {dup!r}"))
+    for course in courses or []:
+        after = course.after
+        if after is None:
+            continue
+        place = f"courses.{course.id}.after.course"
+        if after.course == course.id:
+            problems.append(Problem(CONSTRAINTS, place, "a course cannot come after itself"))
+        elif after.course not in ids:
+            problems.append(Problem(CONSTRAINTS, place, _unknown("course", after.course, ids)))
+    cycle = _course_cycle(courses or [])
+    if cycle:
+        path = " -> ".join(cycle)
+        problems.append(
+            Problem(
+                CONSTRAINTS,
+                f"courses.{cycle[0]}.after",
+                f"the order of courses is a cycle ({path}): some course must come first",
+            )
+        )
+    for index, entry in enumerate(constraints.sessions.fixed):
+        if entry.course is not None and entry.course not in ids:
+            problems.append(
+                Problem(
+                    CONSTRAINTS,
+                    f"sessions.fixed.{index}.course",
+                    _unknown("course", entry.course, ids),
+                )
+            )
+    return problems
+
+
+def _course_cycle(courses: list[Course]) -> list[str]:
+    """A cycle of ``after`` (longer than one course), as the ids along it; empty if none."""
+    earlier = {c.id: c.after.course for c in courses if c.after is not None}
+    for start in earlier:
+        path = [start]
+        while path[-1] in earlier:
+            step = earlier[path[-1]]
+            if step == path[-1]:
+                break  # a course after itself is reported on its own
+            if step in path:
+                cycle = path[path.index(step) :]
+                if min(cycle) == start:  # each cycle once, from its smallest id
+                    return [*cycle, step]
+                break
+            path.append(step)
+    return []
+
+
+def _check_roles(officers: list[Officer], constraints: ConstraintsFile) -> list[Problem]:
+    """Every officer's role is listed by some course (``officers.csv``, the officer's line)."""
+    courses = constraints.courses
+    listed = {r for c in courses for r in c.roles} if courses is not None else {DEFAULT_ROLE}
+    problems = []
+    for officer in officers:
+        if officer.role not in listed:
+            hint = _suggest(officer.role, sorted(listed))
+            problems.append(
+                Problem(
+                    OFFICERS,
+                    f"line {officer.line}",
+                    f"role {officer.role!r} is not listed by any course{hint} "
+                    f"(roles of courses: {', '.join(sorted(listed))})",
+                )
+            )
+    return problems
+
+
 def _suggest(value: str, valid: list[str]) -> str:
     close = difflib.get_close_matches(value, valid, n=2, cutoff=0.6)
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
@@ -540,6 +626,8 @@ def _parse_officers(text: str, regions: RegionsFile | None) -> tuple[list[Office
     except csv.Error as exc:
         return [], [Problem(OFFICERS, "line 1", f"malformed CSV: {exc}")]
     expected = list(OFFICER_COLUMNS)
+    if [cell.strip() for cell in header or []] == [*expected, ROLE_COLUMN]:
+        expected.append(ROLE_COLUMN)
     if header is None:
         return [], [
             Problem(OFFICERS, "", f"the file is empty; expected header {','.join(expected)}")
@@ -572,9 +660,14 @@ def _parse_officers(text: str, regions: RegionsFile | None) -> tuple[list[Office
                     )
                 )
                 continue
-            ident, name, region, district, unavailable = (cell.strip() for cell in row)
+            ident, name, region, district, unavailable = (cell.strip() for cell in row[:5])
+            role = row[5].strip() if len(row) > 5 else ""
             place = f"line {line}"
             row_problems = []
+            if role and not re.fullmatch(r"[a-z0-9-]+", role):
+                row_problems.append(
+                    f"role {role[:40]!r} must use only lowercase letters a-z, digits and '-'"
+                )
             if not ident:
                 row_problems.append("empty id")
             elif ident in seen:
@@ -604,6 +697,7 @@ def _parse_officers(text: str, regions: RegionsFile | None) -> tuple[list[Office
                     district=district,
                     unavailable=ranges,
                     line=line,
+                    role=role or DEFAULT_ROLE,
                 )
             )
     except csv.Error as exc:

@@ -286,6 +286,7 @@ class FixedSession(Strict):
 
     region: Slug
     date: IsoDate
+    course: Slug | None = None
     venue: Ident | None = None
     trainers: list[Ident] | None = None
     ngos: list[Ident] | None = None
@@ -474,6 +475,41 @@ def _objective_item(value: object) -> ObjectiveItem:
     )
 
 
+DEFAULT_COURSE = "meeting"
+"""The id of the one course of a programme that lists no ``courses`` (spec 7.1)."""
+DEFAULT_ROLE = "inspector"
+"""The role of an officer whose ``role`` cell is empty or absent (spec 7.1)."""
+
+
+class CourseAfter(Strict):
+    """``after``: a course's sessions come at least ``min_days`` after another course's."""
+
+    course: Slug
+    min_days: NonNegInt
+    by: Literal["region", "district"] = "region"
+
+
+class Course(Strict):
+    """One course of a programme in stages; unset keys fall back on ``sessions`` and
+    ``trainers`` (:meth:`ProblemData.courses`)."""
+
+    id: Slug
+    title: LocalLongText | None = None
+    roles: Annotated[list[Slug], Field(min_length=1)]
+    per_region: MinMax | None = None
+    officers: MinMax | None = None
+    trainers_per_session: PositiveInt | None = None
+    max_total: NonNegInt | None = None
+    after: CourseAfter | None = None
+
+    @field_validator("officers")
+    @classmethod
+    def _positive_officers(cls, value: MinMax | None) -> MinMax | None:
+        if value is not None and value.max < 1:
+            raise ValueError("max must be at least 1")
+        return value
+
+
 class ConstraintsFile(Strict):
     """``constraints.yaml``."""
 
@@ -490,6 +526,7 @@ class ConstraintsFile(Strict):
         ObjectiveItem(name="max_trainer_sessions"),
     ]
     budget_eur: NonNegFloat | None = None
+    courses: Annotated[list[Course], Field(min_length=1)] | None = None
 
     @property
     def objective_names(self) -> list[str]:
@@ -511,3 +548,4 @@ class Officer(Strict):
     district: str
     unavailable: tuple[DateRange, ...] = ()
     line: int = 0
+    role: str = DEFAULT_ROLE

@@ -19,7 +19,10 @@ from trafficplan.inputs.calendar import WorkCalendar
 from trafficplan.inputs.dates import DateRange, in_date_set
 from trafficplan.inputs.geo import road_km
 from trafficplan.inputs.models import (
+    DEFAULT_COURSE,
+    DEFAULT_ROLE,
     ConstraintsFile,
+    CourseAfter,
     MinMax,
     Ngo,
     Officer,
@@ -56,6 +59,26 @@ def cents(eur: float, round_up: bool = False) -> int:
     """An amount in whole cents: to the nearest cent, or up with ``round_up``."""
     amount = eur * 100
     return math.ceil(amount - 1e-9) if round_up else round(amount)
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    """One course with every key resolved (spec 7.1): its own values where it has them,
+    else the programme's ``sessions`` and ``trainers`` keys.
+
+    Attributes:
+        per_region: the course's own ``per_region``; None: each region's ``sessions``, else
+            ``sessions.per_region`` (:meth:`ProblemData.session_bounds`).
+    """
+
+    id: str
+    title: str | None
+    roles: tuple[str, ...]
+    per_region: MinMax | None
+    officers: MinMax
+    trainers_per_session: int
+    max_total: int | None
+    after: CourseAfter | None
 
 
 @dataclass
@@ -124,6 +147,81 @@ class ProblemData:
         sizes = Counter(o.district for o in self.officers)
         return {d: sizes.get(d, 0) for r in self.regions for d in r.districts}
 
+    # ----- courses (spec 7.1) ----------------------------------------------------------------
+    @cached_property
+    def courses(self) -> list[CourseSpec]:
+        """The programme's courses in file order; without ``courses``, the one course
+        ``meeting`` of every role-less officer, whose keys are the ``sessions`` keys."""
+        sessions = self.constraints.sessions
+        per_session = self.constraints.trainers.per_session
+        declared = self.constraints.courses
+        if declared is None:
+            return [
+                CourseSpec(
+                    DEFAULT_COURSE, None, (DEFAULT_ROLE,), None, sessions.officers,
+                    per_session, None, None,
+                )
+            ]  # fmt: skip
+        return [
+            CourseSpec(
+                id=course.id,
+                title=course.title,
+                roles=tuple(course.roles),
+                per_region=course.per_region,
+                officers=course.officers or sessions.officers,
+                trainers_per_session=course.trainers_per_session or per_session,
+                max_total=course.max_total,
+                after=course.after,
+            )
+            for course in declared
+        ]
+
+    @property
+    def staged(self) -> bool:
+        """Whether the data list ``courses`` (a programme in stages; spec 7.1). Without them
+        every output is exactly as before courses existed."""
+        return self.constraints.courses is not None
+
+    @cached_property
+    def course_by_id(self) -> dict[str, CourseSpec]:
+        """Courses by id."""
+        return {c.id: c for c in self.courses}
+
+    @property
+    def default_course(self) -> str:
+        """The course a session or fixed entry that names none belongs to: the first."""
+        return self.courses[0].id
+
+    def course_of(self, course_id: str | None) -> CourseSpec:
+        """The course of that id, the first for None."""
+        return self.course_by_id[course_id or self.default_course]
+
+    @cached_property
+    def courses_of_role(self) -> dict[str, tuple[str, ...]]:
+        """The courses (ids, in file order) each role attends."""
+        result: dict[str, list[str]] = {}
+        for course in self.courses:
+            for role in course.roles:
+                result.setdefault(role, []).append(course.id)
+        return {role: tuple(ids) for role, ids in result.items()}
+
+    def officer_courses(self, officer: Officer) -> tuple[str, ...]:
+        """The courses an officer belongs to (those listing their role)."""
+        return self.courses_of_role.get(officer.role, ())
+
+    def course_members(self, course_id: str) -> list[Officer]:
+        """The officers who belong to a course, in file order."""
+        return [o for o in self.officers if course_id in self.officer_courses(o)]
+
+    @cached_property
+    def district_course_sizes(self) -> dict[tuple[str, str], int]:
+        """Officers of each (district, course) who belong to the course."""
+        sizes: Counter[tuple[str, str]] = Counter()
+        for officer in self.officers:
+            for course_id in self.officer_courses(officer):
+                sizes[(officer.district, course_id)] += 1
+        return dict(sizes)
+
     # ----- rules' derived numbers ----------------------------------------------------------
     @cached_property
     def calendar(self) -> WorkCalendar:
@@ -135,8 +233,13 @@ class ProblemData:
         """Working days of the window, in order."""
         return self.calendar.working_days
 
-    def session_bounds(self, region_id: str) -> MinMax:
-        """The region's own ``sessions`` range, else ``constraints.sessions.per_region``."""
+    def session_bounds(self, region_id: str, course_id: str | None = None) -> MinMax:
+        """The region's sessions of a course (None: the first): the course's own
+        ``per_region``, else the region's own ``sessions`` range, else
+        ``constraints.sessions.per_region``."""
+        own = self.course_of(course_id).per_region
+        if own is not None:
+            return own
         region = self.region_by_id[region_id]
         return region.sessions or self.constraints.sessions.per_region
 
@@ -147,9 +250,10 @@ class ProblemData:
         share = self.constraints.officers.max_district_share_per_day
         return district_day_cap(share, self.district_sizes.get(district_id, 0))
 
-    def seat_range(self, venue_id: str) -> tuple[int, int]:
-        """Officers a session at this venue may have: ``(officers.min, min(max, capacity))``."""
-        rule = self.constraints.sessions.officers
+    def seat_range(self, venue_id: str, course_id: str | None = None) -> tuple[int, int]:
+        """Officers a session of a course (None: the first) at this venue may have:
+        ``(officers.min, min(officers.max, capacity))`` with the course's ``officers``."""
+        rule = self.course_of(course_id).officers
         return rule.min, min(rule.max, self.venue_by_id[venue_id].capacity)
 
     def venue_point(self, venue_id: str) -> tuple[float, float]:

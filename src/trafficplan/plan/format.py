@@ -69,6 +69,9 @@ class PlanSession(BaseModel):
 
     id: str = Field(min_length=1)
     region: str
+    course: str | None = None
+    """The session's course (spec 7.1); None (not written) in a programme without
+    ``courses``, where every session is of the one course."""
     venue: str
     date: date
     trainers: list[str]
@@ -151,6 +154,8 @@ class Plan(BaseModel):
         for session in document["sessions"]:
             if not session.get("held"):
                 session.pop("held", None)
+            if session.get("course") is None:
+                session.pop("course", None)
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -253,6 +258,7 @@ def unknown_id_problems(
             *(("trainer", [trainer], data.trainer_by_id) for trainer in session.trainers),
             *(("NGO", [ngo], data.ngo_by_id) for ngo in session.ngos),
             ("officer", session.officers, data.officer_by_id),
+            *((("course", [session.course], data.course_by_id),) if session.course else ()),
         ]
         for kind, ids, known in named:
             unknown = [i for i in ids if i not in known]

@@ -140,6 +140,20 @@ def ngo_spread(data: ProblemData, sessions: Iterable[PlanSession]) -> int:
     return max((spread(counts[n] for n in ngos) for ngos in data.eligible_ngos.values()), default=0)
 
 
+def trained_by_course(data: ProblemData, sessions: Iterable[PlanSession]) -> dict[str, int]:
+    """Per course (spec 7.1), its members who attend one of its sessions; a session without
+    a course is of the first."""
+    trained: dict[str, set[str]] = {c.id: set() for c in data.courses}
+    for session in sessions:
+        course = session.course or data.default_course
+        members = trained.setdefault(course, set())
+        for officer_id in session.officers:
+            officer = data.officer_by_id.get(officer_id)
+            if officer is not None and course in data.officer_courses(officer):
+                members.add(officer_id)
+    return {course: len(ids) for course, ids in trained.items()}
+
+
 def plan_metrics(data: ProblemData, plan: Plan) -> dict[str, Any]:
     """The spec's metrics of a plan: officers_trained, officers_total, sessions, cost_eur,
     max_trainer_sessions, travel_km, trainer_spread, min_district_share, ngo_spread; and
@@ -151,9 +165,20 @@ def plan_metrics(data: ProblemData, plan: Plan) -> dict[str, Any]:
     breakdown = cost_breakdown_cents(data, plan.sessions)
     cost_cents = sum(sum(parts.values()) for parts in breakdown.values())
     shares = district_shares(data, trained)
+    by_course = trained_by_course(data, plan.sessions) if data.staged else {}
+    staged_counts = (
+        {
+            "officers_trained": sum(by_course.values()),
+            "officers_total": sum(len(data.course_members(c.id)) for c in data.courses),
+            "officers_trained_by_course": by_course,
+        }
+        if data.staged
+        else {}
+    )
     return {
         "officers_trained": len(trained),
         "officers_total": len(data.officers),
+        **staged_counts,
         "sessions": len(plan.sessions),
         "cost_eur": cost_cents / 100,
         "max_trainer_sessions": max(loads.values(), default=0),

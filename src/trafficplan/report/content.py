@@ -25,7 +25,7 @@ from trafficplan.inputs.models import WEEKDAY_NAMES
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan import Plan, PlanSession
 from trafficplan.plan.levels import LevelClaim, level_claims, recomputed_values, same
-from trafficplan.plan.metrics import cost_breakdown_cents, plan_metrics
+from trafficplan.plan.metrics import cost_breakdown_cents, plan_metrics, trained_by_course
 from trafficplan.report.tradeoff import TradeoffView
 from trafficplan.report.words import (
     ObjectiveWords,
@@ -125,6 +125,8 @@ class SessionRow:
     officers: int
     seats_max: int
     cost_eur: float
+    course: str | None = None
+    """The session's course, in a programme in stages (spec 7.1)."""
 
     @property
     def weekday(self) -> str:
@@ -215,6 +217,18 @@ class TrainerSession:
     region_id: str
     venue_name: str
     officers: int
+    course: str | None = None
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    """One course of a programme in stages: its sessions and members trained."""
+
+    id: str
+    title: str
+    sessions: int
+    officers_trained: int
+    officers_total: int
 
 
 @dataclass(frozen=True)
@@ -337,6 +351,8 @@ class ReportContent:
     """When the report was made (the technical appendix says so, with the version)."""
     version: str = ""
     """The trafficplan version that made the report."""
+    courses: list[CourseRow] = field(default_factory=list)
+    """Per course, in a programme in stages; empty otherwise (the report as before)."""
 
     @property
     def trainers_used(self) -> int:
@@ -546,6 +562,25 @@ def _violation_rows(items: Any) -> list[ViolationRow]:
     return rows
 
 
+def course_rows(data: ProblemData, plan: Plan, trained: dict[str, int]) -> list[CourseRow]:
+    """Per course of a programme in stages, its sessions and members trained; none without
+    ``courses``."""
+    if not data.staged:
+        return []
+    return [
+        CourseRow(
+            id=course.id,
+            title=course.title or course.id,
+            sessions=sum(
+                1 for s in plan.sessions if (s.course or data.default_course) == course.id
+            ),
+            officers_trained=trained.get(course.id, 0),
+            officers_total=len(data.course_members(course.id)),
+        )
+        for course in data.courses
+    ]
+
+
 def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -> ReportContent:
     """Compute everything the report shows.
 
@@ -562,10 +597,15 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
     trained: set[str] = set()
     for session in plan.sessions:
         trained.update(session.officers)
+    by_course = trained_by_course(data, plan.sessions) if data.staged else {}
     trained_by_region = Counter(data.officer_by_id[o].region for o in trained)
     trained_by_district = Counter(data.officer_by_id[o].district for o in trained)
 
     session_rows: list[SessionRow] = []
+
+    def course_of(session: PlanSession) -> str | None:
+        return (session.course or data.default_course) if data.staged else None
+
     trainer_parts: dict[str, Counter[str]] = defaultdict(Counter)
     trainer_travel_km: dict[str, float] = defaultdict(float)
     trainer_count: Counter[str] = Counter()
@@ -587,7 +627,13 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
             weekly_load[(trainer_id, iso_week(session.date))] += 1
             trainer_sessions.append(
                 TrainerSession(
-                    trainer_id, session.id, session.date, session.region, venue.name, officers
+                    trainer_id,
+                    session.id,
+                    session.date,
+                    session.region,
+                    venue.name,
+                    officers,
+                    course_of(session),
                 )
             )
         cell = (session.region, iso_week(session.date))
@@ -608,8 +654,9 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
                 ngos=tuple(session.ngos),
                 ngo_names=tuple(data.ngo_by_id[n].name for n in session.ngos),
                 officers=officers,
-                seats_max=data.seat_range(session.venue)[1],
+                seats_max=data.seat_range(session.venue, course_of(session))[1],
                 cost_eur=sum(own_cost.values()) / 100,
+                course=course_of(session),
             )
         )
     breakdown = cost_breakdown_cents(data, plan.sessions)
@@ -705,8 +752,13 @@ def build_content(data: ProblemData, plan: Plan, check: Any, plan_source: str) -
         window_start=window.start,
         window_end=window.end,
         working_days=len(data.working_days),
-        officers_total=len(data.officers),
-        officers_trained=len(trained),
+        officers_total=(
+            sum(len(data.course_members(c.id)) for c in data.courses)
+            if data.staged
+            else len(data.officers)
+        ),
+        officers_trained=sum(by_course.values()) if data.staged else len(trained),
+        courses=course_rows(data, plan, by_course),
         cost_eur=cost_total,
         trainers_total=len(data.trainers),
         digests=digests,

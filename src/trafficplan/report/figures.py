@@ -406,7 +406,12 @@ def timeline_figure(content: ReportContent) -> ReportFigure:
             continue
         hovers = [
             f"<b>{text(item.session_id)}</b> {_full_day(item.date)}<br>"
-            f"{trainer_rows[item.trainer_id]}<br>{text(region.name)}, "
+            + (
+                _("course {course}").format(course=text(item.course)) + "<br>"
+                if item.course
+                else ""
+            )
+            + f"{trainer_rows[item.trainer_id]}<br>{text(region.name)}, "
             f"{text(item.venue_name)}<br>"
             + ngettext("{count} officers", "{count} officers", item.officers).format(
                 count=item.officers

@@ -48,6 +48,7 @@ class SessionDraft:
     day: int
     slot: int
     old: PlanSession | None = None
+    course: str | None = None
     trainers: list[str] = field(default_factory=list)
     ngos: list[str] = field(default_factory=list)
     officers: list[str] = field(default_factory=list)
@@ -70,7 +71,8 @@ def extract_sessions(
         for venue_id, d, var in pm.places_of_slot[slot.index]:
             if value(var):
                 old = keep.old_of_slot.get(slot.index)
-                drafts.append(SessionDraft(slot.region, venue_id, d, slot.index, old))
+                course = slot.course if pm.data.staged else None
+                drafts.append(SessionDraft(slot.region, venue_id, d, slot.index, old, course))
                 break
     _share_trainers(pm, value, drafts)
     _share_ngos(pm, value, drafts)
@@ -79,13 +81,15 @@ def extract_sessions(
     sessions: list[PlanSession] = []
     counters: dict[str, int] = defaultdict(int)
     used = set(keep.used_ids)
+    several = len(pm.data.courses) > 1
     for draft in sorted(drafts, key=lambda s: (s.region, s.day, s.venue)):
         if draft.old is not None:
             session_id = draft.old.id
-        else:  # numbered per region in date order, skipping ids an old plan used
+        else:  # numbered per region (and course) in date order, skipping ids an old plan used
+            prefix = f"{draft.region}-{draft.course}" if several else draft.region
             while True:
-                counters[draft.region] += 1
-                session_id = f"{draft.region}-{counters[draft.region]:02d}"
+                counters[prefix] += 1
+                session_id = f"{prefix}-{counters[prefix]:02d}"
                 if session_id not in used:
                     break
         used.add(session_id)
@@ -93,6 +97,7 @@ def extract_sessions(
             PlanSession(
                 id=session_id,
                 region=draft.region,
+                course=draft.course,
                 venue=draft.venue,
                 date=inst.days[draft.day],
                 trainers=sorted(draft.trainers),
@@ -130,6 +135,11 @@ def _share_trainers(pm: PlanModel, value: Callable[[Any], int], drafts: list[Ses
             return [*fixed, *(draft.old.trainers if draft.old else [])]
 
         group.sort(key=lambda d: not wants(d))  # stable: otherwise in model order
+        if data.staged:
+            for draft in group:
+                each = data.course_of(draft.course).trainers_per_session
+                _share_out(pool, [(draft.trainers, wants(draft))], each)
+            continue
         _share_out(pool, [(d.trainers, wants(d)) for d in group], per_session)
 
 
@@ -177,9 +187,11 @@ def _seat_officers(
             home[officer] = slot_index
     trained = pm.frozen.officers
     for oc in pm.inst.officer_classes:
+        if pm.data.staged:
+            trained = frozenset(pm.inst.frozen_of_course.get(oc.course, ()))
         need = {
             s.index: value(pm.seated[(oc.index, s.index)])
-            for s in pm.slots_of_region.get(oc.region, [])
+            for s in pm.slots_of_course.get((oc.region, oc.course), [])
             if s.index in by_slot
         }
         placed = {o for o in oc.officer_ids if o in trained}

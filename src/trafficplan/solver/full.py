@@ -53,7 +53,15 @@ def solve_full(
         for region_id, bound in officer_bounds.items():
             classes = pm.classes_of_region[region_id]
             slots = pm.slots_of_region.get(region_id, [])
-            pm.model.add(sum(pm.seated[(c, s.index)] for c in classes for s in slots) <= bound)
+            pm.model.add(
+                sum(
+                    pm.seated[(c, s.index)]
+                    for c in classes
+                    for s in slots
+                    if (c, s.index) in pm.seated
+                )
+                <= bound
+            )
     if officers_at_most is not None:
         pm.model.add(pm.officers_trained() <= officers_at_most)
     apply_limits(pm, options.limits)

@@ -12,15 +12,18 @@ def plan_assignment(pm: PlanModel, plan: Plan) -> dict[int, int]:
     """Model variable values (by proto index) that reproduce the plan as far as it fits."""
     inst, _data = pm.inst, pm.data
     values: dict[int, int] = {}
-    by_region: dict[str, list] = defaultdict(list)
+    by_course: dict[tuple[str, str], list] = defaultdict(list)
+    default = pm.data.default_course
     for session in sorted(plan.sessions, key=lambda s: (s.date, s.id)):
         if session.region in pm.slots_of_region and session.date in inst.day_index:
-            by_region[session.region].append(session)
+            by_course[(session.region, session.course or default)].append(session)
     class_of_officer = {
-        officer_id: oc.index for oc in inst.officer_classes for officer_id in oc.officer_ids
+        (officer_id, oc.course): oc.index
+        for oc in inst.officer_classes
+        for officer_id in oc.officer_ids
     }
-    for region_id, slots in pm.slots_of_region.items():
-        sessions = by_region.get(region_id, [])[: len(slots)]
+    for (region_id, course_id), slots in pm.slots_of_course.items():
+        sessions = by_course.get((region_id, course_id), [])[: len(slots)]
         for slot in slots:
             on = slot.k < len(sessions)
             values[pm.active[slot.index].index] = int(on)
@@ -34,10 +37,11 @@ def plan_assignment(pm: PlanModel, plan: Plan) -> dict[int, int]:
             counts: dict[int, int] = defaultdict(int)
             if on:
                 for officer_id in sessions[slot.k].officers:
-                    if officer_id in class_of_officer:
-                        counts[class_of_officer[officer_id]] += 1
+                    if (officer_id, course_id) in class_of_officer:
+                        counts[class_of_officer[(officer_id, course_id)]] += 1
             for c in pm.classes_of_region[region_id]:
-                values[pm.seated[(c, slot.index)].index] = counts.get(c, 0)
+                if (c, slot.index) in pm.seated:
+                    values[pm.seated[(c, slot.index)].index] = counts.get(c, 0)
     teaching = {
         (t, inst.site_of_venue[s.venue], inst.day_index[s.date])
         for s in plan.sessions

@@ -32,6 +32,7 @@ class OfficerClass:
     district: str
     officer_ids: tuple[str, ...]
     unavailable: tuple[DateRange, ...]
+    course: str = ""
 
     @property
     def size(self) -> int:
@@ -168,9 +169,10 @@ class Instance:
         """Region ids in file order."""
         return [r.id for r in self.data.regions]
 
-    def session_range(self, region_id: str) -> tuple[int, int]:
-        """(min, max) sessions of a region; min 0 when its ``counts`` item is given up."""
-        bounds = self.data.session_bounds(region_id)
+    def session_range(self, region_id: str, course_id: str | None = None) -> tuple[int, int]:
+        """(min, max) sessions of a region (of a course; None: the first); min 0 when its
+        ``counts`` item is given up."""
+        bounds = self.data.session_bounds(region_id, course_id)
         low = 0 if ("counts", region_id) in self.given_up else bounds.min
         return low, bounds.max
 
@@ -214,15 +216,19 @@ class Instance:
     # ----- officers -----------------------------------------------------------------------------
     @cached_property
     def officer_classes(self) -> list[OfficerClass]:
-        """Officers grouped by (region, district, unavailability), ids sorted."""
-        groups: dict[tuple[str, str, tuple[DateRange, ...]], list[str]] = defaultdict(list)
+        """Officers grouped by (region, district, course, unavailability), ids sorted; an
+        officer of two courses is in a class of each."""
+        groups: dict[tuple[str, str, str, tuple[DateRange, ...]], list[str]] = defaultdict(list)
         for officer in self.data.officers:
-            key = (officer.region, officer.district, tuple(sorted(officer.unavailable)))
-            groups[key].append(officer.id)
+            leave = tuple(sorted(officer.unavailable))
+            for course_id in self.data.officer_courses(officer):
+                groups[(officer.region, officer.district, course_id, leave)].append(officer.id)
         classes: list[OfficerClass] = []
-        for (region, district, unavailable), ids in sorted(groups.items()):
+        for (region, district, course, unavailable), ids in sorted(groups.items()):
             classes.append(
-                OfficerClass(len(classes), region, district, tuple(sorted(ids)), unavailable)
+                OfficerClass(
+                    len(classes), region, district, tuple(sorted(ids)), unavailable, course
+                )
             )
         return classes
 
@@ -285,8 +291,32 @@ class Instance:
         )
 
     def frozen_trained(self) -> int:
-        """Officers of the data trained in frozen sessions."""
+        """Officers of the data trained in frozen sessions (in a programme in stages, each
+        course an officer was trained in counts)."""
+        if self.data.staged:
+            return sum(len(ids) for ids in self.frozen_of_course.values())
         return sum(1 for o in self.frozen.officers if o in self.data.officer_by_id)
+
+    def course_of_session(self, session: PlanSession) -> str:
+        """A session's course: its own, else the first course."""
+        return session.course or self.data.default_course
+
+    @cached_property
+    def frozen_of_course(self) -> dict[str, set[str]]:
+        """Per course, the officers of the data trained in its frozen sessions."""
+        result: dict[str, set[str]] = defaultdict(set)
+        for session in self.frozen.sessions:
+            known = (o for o in session.officers if o in self.data.officer_by_id)
+            result[self.course_of_session(session)].update(known)
+        return dict(result)
+
+    def frozen_sessions_of(self, region_id: str, course_id: str) -> int:
+        """Frozen sessions of a course in a region."""
+        return sum(
+            1
+            for s in self.frozen.sessions
+            if s.region == region_id and self.course_of_session(s) == course_id
+        )
 
     def travel_gap(self, site_a: int, site_b: int) -> int:
         """Least calendar-day difference between sessions of one trainer at two sites (rule travel).

@@ -57,6 +57,7 @@ class Slot:
     index: int
     region: str
     k: int
+    course: str = ""
 
 
 class PlanModel:
@@ -157,8 +158,12 @@ class PlanModel:
             constraint.only_enforce_if(literals)
 
     # ----- variables ----------------------------------------------------------------------------
-    def sessions_left(self, region_id: str) -> int:
-        """The region's ``max`` sessions less those the frozen past already holds."""
+    def sessions_left(self, region_id: str, course_id: str | None = None) -> int:
+        """The region's ``max`` sessions (of a course, in a programme in stages) less those
+        the frozen past already holds."""
+        if course_id is not None and self.data.staged:
+            high = self.inst.session_range(region_id, course_id)[1]
+            return max(0, high - self.inst.frozen_sessions_of(region_id, course_id))
         high = self.inst.session_range(region_id)[1]
         return max(0, high - self.frozen.sessions_of_region.get(region_id, 0))
 
@@ -176,14 +181,19 @@ class PlanModel:
         inst, data = self.inst, self.data
         self.slots: list[Slot] = []
         self.slots_of_region: dict[str, list[Slot]] = {}
+        # per (region, course): its slots (a programme without courses: the one course)
+        self.slots_of_course: dict[tuple[str, str], list[Slot]] = {}
         for region_id in inst.region_ids:
             if region_id not in self.regions or not self.with_officers:
                 continue
             region = data.region_by_id[region_id]
-            high = self.sessions_left(region_id) if region.venues else 0
-            own = [Slot(len(self.slots) + k, region_id, k) for k in range(high)]
-            self.slots.extend(own)
-            self.slots_of_region[region_id] = own
+            self.slots_of_region[region_id] = []
+            for course in data.courses:
+                high = self.sessions_left(region_id, course.id) if region.venues else 0
+                own = [Slot(len(self.slots) + k, region_id, k, course.id) for k in range(high)]
+                self.slots.extend(own)
+                self.slots_of_region[region_id] += own
+                self.slots_of_course[(region_id, course.id)] = own
 
     def _create_places(self) -> None:
         """Each slot's (venue, day) Booleans, on the days its venues are free."""
@@ -244,8 +254,10 @@ class PlanModel:
         seat_top = data.constraints.sessions.officers.max
         for oc in inst.officer_classes:
             self.classes_of_region[oc.region].append(oc.index)
+            if data.staged:
+                seat_top = data.course_of(oc.course).officers.max
             top = min(oc.size, inst.data.district_day_cap(oc.district), seat_top)
-            for slot in self.slots_of_region.get(oc.region, []):
+            for slot in self.slots_of_course.get((oc.region, oc.course), []):
                 self.seated[(oc.index, slot.index)] = m.new_int_var(
                     0, top, f"seated[{oc.index},{slot.index}]"
                 )
@@ -321,11 +333,36 @@ class PlanModel:
         return [var for _site, var in self.teaching.get((trainer_id, day), [])]
 
     def class_seats(self, class_index: int) -> LinearExpr:
-        """Officers of a class seated over all slots of its region."""
-        region = self.inst.officer_classes[class_index].region
+        """Officers of a class seated over all slots of its region and course."""
+        oc = self.inst.officer_classes[class_index]
         return sum(
-            self.seated[(class_index, s.index)] for s in self.slots_of_region.get(region, [])
+            self.seated[(class_index, s.index)]
+            for s in self.slots_of_course.get((oc.region, oc.course), [])
         )
+
+    def slot_seated(self, slot: Slot) -> LinearExpr:
+        """Officers seated in a slot (the classes of its region and course)."""
+        return sum(
+            self.seated[(c, slot.index)]
+            for c in self.classes_of_region[slot.region]
+            if (c, slot.index) in self.seated
+        )
+
+    def slot_ordinal(self, slot_index: int) -> LinearExpr:
+        """The slot's calendar ordinal (0 when inactive): calendar-day differences."""
+        inst = self.inst
+        return sum(inst.ordinal(d) * var for _, d, var in self.places_of_slot[slot_index])
+
+    def course_day(
+        self, region_id: str, course_id: str, day: int, venue_id: str | None = None
+    ) -> list[BoolVar]:
+        """The Booleans of the region's sessions of a course on a day (at the venue)."""
+        return [
+            var
+            for slot in self.slots_of_course.get((region_id, course_id), [])
+            for v, d, var in self.places_of_slot[slot.index]
+            if d == day and venue_id in (None, v)
+        ]
 
     # ----- solutions and hints ------------------------------------------------------------------
     def solution(self, solver: cp_model.CpSolver) -> dict[int, int]:

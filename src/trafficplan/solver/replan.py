@@ -255,13 +255,13 @@ def _map_old_sessions(pm: PlanModel, future: Plan) -> list[OldSession]:
     """The old plan's future sessions to slots: in each region those on a model day first
     (date order, the order :func:`plan_assignment` hints them in), then the others."""
     olds: list[OldSession] = []
-    by_region: dict[str, list[PlanSession]] = defaultdict(list)
+    by_course: dict[tuple[str, str], list[PlanSession]] = defaultdict(list)
     for session in sorted(future.sessions, key=lambda s: (s.date, s.id)):
-        by_region[session.region].append(session)
-    for region_id, sessions in by_region.items():
+        by_course[(session.region, pm.inst.course_of_session(session))].append(session)
+    for key, sessions in by_course.items():
         ordered = [s for s in sessions if _representable(pm, s)]
         ordered += [s for s in sessions if not _representable(pm, s)]
-        slots = pm.slots_of_region.get(region_id, [])  # the region's max less the frozen
+        slots = pm.slots_of_course.get(key, [])  # the region's max less the frozen
         for index, session in enumerate(ordered):
             olds.append(OldSession(session, slots[index] if index < len(slots) else None))
     # slots left for new sessions: used first to last, in date order (symmetry breaking)
@@ -276,9 +276,11 @@ def _add_change_measures(pm: PlanModel, olds: list[OldSession]) -> Any:
     m, inst, data = pm.model, pm.inst, pm.data
     window = data.constraints.window
     cancel = cancel_weight(window_weeks(window.start, window.end))
-    class_of_officer = {o: oc.index for oc in inst.officer_classes for o in oc.officer_ids}
+    classes = {(o, oc.course): oc.index for oc in inst.officer_classes for o in oc.officer_ids}
     for entry in olds:
         session, slot = entry.session, entry.slot
+        course = inst.course_of_session(session)
+        class_of_officer = {o: c for (o, k), c in classes.items() if k == course}
         for officer in session.officers:
             # an officer trained already (a substitute in a held session) has no seat to keep
             if officer in class_of_officer and officer not in pm.frozen.officers:
@@ -466,13 +468,14 @@ class RegionOptimum:
         values: each level's optimum (model units; ``officers_trained``: seats from
             ``since`` on).
         proven: every level proven.
-        places: slot k of the region -> (venue, day index) where the slot is a session.
+        places: (course, slot k) of the region -> (venue, day index) where the slot is a
+            session.
         seats: (officer class, slot k) -> officers seated.
     """
 
     values: dict[str, int]
     proven: bool
-    places: dict[int, tuple[str, int]] = field(default_factory=dict)
+    places: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     seats: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
@@ -548,9 +551,10 @@ def _lexicographic_optimum(
         for slot in slots:
             for venue, d, var in rm.places_of_slot[slot.index]:
                 if values[var.index]:
-                    optimum.places[slot.k] = (venue, d)
+                    optimum.places[(slot.course, slot.k)] = (venue, d)
             for c in rm.classes_of_region[region_id]:
-                optimum.seats[(c, slot.k)] = values[rm.seated[(c, slot.index)].index]
+                if (c, slot.index) in rm.seated:
+                    optimum.seats[(c, slot.k)] = values[rm.seated[(c, slot.index)].index]
     return optimum
 
 
@@ -565,12 +569,13 @@ def _relaxed_hint(
     for region_id, slots in pm.slots_of_region.items():
         optimum = optima.get(region_id, RegionOptimum(values={}, proven=False))
         for slot in slots:
-            place = optimum.places.get(slot.k)
+            place = optimum.places.get((slot.course, slot.k))
             values[pm.active[slot.index].index] = int(place is not None)
             for venue, d, var in pm.places_of_slot[slot.index]:
                 values[var.index] = int(place == (venue, d))
             for c in pm.classes_of_region[region_id]:
-                values[pm.seated[(c, slot.index)].index] = optimum.seats.get((c, slot.k), 0)
+                if (c, slot.index) in pm.seated:
+                    values[pm.seated[(c, slot.index)].index] = optimum.seats.get((c, slot.k), 0)
             if place is not None:
                 place_of_slot[slot.index] = place
     teaching: set[tuple[str, int, int]] = set()
@@ -764,7 +769,8 @@ def _reseated_hint(
             continue
         for slot in slots:
             for c in pm.classes_of_region[region_id]:
-                hint[pm.seated[(c, slot.index)].index] = optimum.seats.get((c, slot.k), 0)
+                if (c, slot.index) in pm.seated:
+                    hint[pm.seated[(c, slot.index)].index] = optimum.seats.get((c, slot.k), 0)
     return hint
 
 

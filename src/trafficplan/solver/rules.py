@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.rulebook import BUDGET, MAX_TOTAL, RULE_IDS, RULES, models
-from trafficplan.solver.model import PlanModel
+from trafficplan.solver.model import LinearExpr, PlanModel
 
 
 @models("calendar")
@@ -39,7 +39,11 @@ def counts(pm: PlanModel) -> None:
     Frozen sessions count towards both (a region's max also bounds its slots).
     """
     m, inst, frozen = pm.model, pm.inst, pm.frozen
+    if pm.data.staged:
+        course_counts(pm)
     for region_id in sorted(pm.regions):
+        if pm.data.staged:
+            break
         done = frozen.sessions_of_region.get(region_id, 0)
         low = max(0, pm.session_floor[region_id] - done)
         if low > 0 and not pm.data.region_by_id[region_id].venues:
@@ -62,13 +66,39 @@ def counts(pm: PlanModel) -> None:
         pm.enforce(m.add(everything <= left), "counts", MAX_TOTAL)
 
 
+def course_counts(pm: PlanModel) -> None:
+    """``counts`` of a programme in stages: per region and course between the course's
+    min and max sessions; at most a course's own ``max_total`` over the regions."""
+    m, inst, data = pm.model, pm.inst, pm.data
+    for region_id in sorted(pm.regions):
+        for course in data.courses:
+            done = inst.frozen_sessions_of(region_id, course.id)
+            low = max(0, inst.session_range(region_id, course.id)[0] - done)
+            if low > 0 and not data.region_by_id[region_id].venues:
+                pm.infeasible_reasons.append(
+                    f"counts: region {region_id} needs {low} {course.id} sessions but has no venue"
+                )
+            slots = pm.slots_of_course.get((region_id, course.id), [])
+            held = sum(pm.active[slot.index] for slot in slots)
+            pm.enforce(m.add(held >= low), "counts", region_id)
+    if pm.regions != set(inst.region_ids):
+        return
+    for course in data.courses:
+        if course.max_total is None:
+            continue
+        done = sum(1 for s in pm.frozen.sessions if inst.course_of_session(s) == course.id)
+        held = sum(pm.active[slot.index] for slot in pm.slots if slot.course == course.id)
+        left = max(0, course.max_total - done)
+        pm.enforce(m.add(held <= left), "counts", f"{MAX_TOTAL}:{course.id}")
+
+
 def slot_order(pm: PlanModel, keep: set[int] | None = None) -> None:
     """Symmetry breaking: a region's slots are used first to last and ordered by day
     (strictly when one a day); slots in ``keep`` (a re-plan's old sessions, whose identity
     matters) are left out."""
     m = pm.model
     one_a_day = pm.data.constraints.sessions.max_per_region_per_day == 1
-    for region_id, region_slots in pm.slots_of_region.items():
+    for (region_id, _course), region_slots in pm.slots_of_course.items():
         # strict only while region_per_day holds for sure (it may give in explain mode)
         strict = one_a_day and not pm.may_give("region_per_day", region_id)
         slots = [s for s in region_slots if keep is None or s.index not in keep]
@@ -88,6 +118,7 @@ def fixed(pm: PlanModel) -> None:
     entries = pm.data.constraints.sessions.fixed
     per_region_day: Counter[tuple[str, int]] = Counter()
     per_venue_day: Counter[tuple[str, int]] = Counter()
+    per_course_day: Counter[tuple[str, str, str | None, int]] = Counter()
     since = pm.frozen.since
     for index, entry in enumerate(entries):
         subject = str(index)
@@ -112,6 +143,12 @@ def fixed(pm: PlanModel) -> None:
                 "fixed",
                 subject,
             )
+        if pm.data.staged and pm.with_officers:
+            course = entry.course or pm.data.default_course
+            key = (entry.region, course, entry.venue, d)
+            per_course_day[key] += 1
+            on_day = pm.course_day(entry.region, course, d, entry.venue)
+            pm.enforce(m.add(sum(on_day) >= per_course_day[key]), "fixed", subject)
         pm.enforce(
             m.add(
                 sum(pm.region_day.get((entry.region, d), [])) >= per_region_day[(entry.region, d)]
@@ -183,9 +220,12 @@ def seats(pm: PlanModel) -> None:
             held = pm.sessions_of_region(region_id)
             pm.enforce(m.add(low * held <= left), "seats", region_id)
     for slot in pm.slots:
-        attending = sum(pm.seated[(c, slot.index)] for c in pm.classes_of_region[slot.region])
+        course = slot.course if data.staged else None
+        if course is not None:
+            low = data.course_of(course).officers.min
+        attending = pm.slot_seated(slot)
         top = sum(
-            data.seat_range(venue_id)[1] * var
+            data.seat_range(venue_id, course)[1] * var
             for venue_id, _d, var in pm.places_of_slot[slot.index]
         )
         m.add(attending <= top)
@@ -198,7 +238,9 @@ def officer_once(pm: PlanModel) -> None:
     none again)."""
     trained = pm.frozen.officers
     for oc in pm.inst.officer_classes:
-        if pm.slots_of_region.get(oc.region):
+        if pm.data.staged:
+            trained = frozenset(pm.inst.frozen_of_course.get(oc.course, ()))
+        if pm.slots_of_course.get((oc.region, oc.course)):
             taken = sum(1 for o in oc.officer_ids if o in trained)
             pm.model.add(pm.class_seats(oc.index) <= oc.size - taken)
 
@@ -216,7 +258,7 @@ def officer_unavailable(pm: PlanModel) -> None:
     for oc in inst.officer_classes:
         if not oc.unavailable:
             continue
-        for slot in pm.slots_of_region.get(oc.region, []):
+        for slot in pm.slots_of_course.get((oc.region, oc.course), []):
             busy = [
                 var
                 for _v, d, var in pm.places_of_slot[slot.index]
@@ -240,8 +282,14 @@ def district_share(pm: PlanModel) -> None:
         one_a_day = cap_one and not pm.may_give("region_per_day", region_id)
         cap = inst.data.district_day_cap(district)
         slots = pm.slots_of_region.get(region_id, [])
+
+        def attending(slot_index: int, class_indexes: list[int] = class_indexes) -> LinearExpr:
+            return sum(
+                pm.seated[(c, slot_index)] for c in class_indexes if (c, slot_index) in pm.seated
+            )
+
         for slot in slots:
-            m.add(sum(pm.seated[(c, slot.index)] for c in class_indexes) <= cap)
+            m.add(attending(slot.index) <= cap)
         if not one_a_day and len(slots) > 1:
             # several sessions a day: the cap holds for the day's sum (per-slot share variables)
             for d in range(len(inst.days)):
@@ -251,7 +299,7 @@ def district_share(pm: PlanModel) -> None:
                     if isinstance(on_day, int):
                         continue
                     share = m.new_int_var(0, cap, f"share[{district},{slot.index},{d}]")
-                    total = sum(pm.seated[(c, slot.index)] for c in class_indexes)
+                    total = attending(slot.index)
                     m.add(share >= total - cap * (1 - on_day))
                     parts.append(share)
                 if len(parts) > 1:
@@ -267,12 +315,28 @@ def trainer_count(pm: PlanModel) -> None:
     trainers_at: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
     for (_t, site, d), var in pm.teaches.items():
         trainers_at[(site, d)].append(var)
+    needed = _trainers_needed(pm) if pm.data.staged else {}
     for (site, d), sessions in pm.site_day.items():
-        pm.model.add(sum(trainers_at.get((site, d), [])) == per_session * sum(sessions))
+        need = needed[(site, d)] if needed else per_session * sum(sessions)
+        pm.model.add(sum(trainers_at.get((site, d), [])) == need)
     for (site, d), variables in trainers_at.items():
         if (site, d) not in pm.site_day:
             for var in variables:
                 pm.model.add(var == 0)
+
+
+def _trainers_needed(pm: PlanModel) -> dict[tuple[int, int], LinearExpr]:
+    """Per (site, day), the trainers its sessions need: each session its course's
+    ``trainers_per_session`` (a programme in stages)."""
+    inst, data = pm.inst, pm.data
+    needed: dict[tuple[int, int], LinearExpr] = defaultdict(int)
+    for (slot_index, venue_id, d), var in pm.slot_at.items():
+        each = data.course_of(pm.slots[slot_index].course).trainers_per_session
+        needed[(inst.site_of_venue[venue_id], d)] += each * var
+    per_session = data.constraints.trainers.per_session
+    for (venue_id, d), var in pm.held_at.items():
+        needed[(inst.site_of_venue[venue_id], d)] += per_session * var
+    return needed
 
 
 @models("trainer_region")
@@ -478,6 +542,105 @@ def budget(pm: PlanModel) -> None:
         least = pm.data.constraints.sessions.officers.min
         cost += officer * least * pm.sessions_held()
     pm.enforce(pm.model.add(cost <= cents), "budget", BUDGET)
+
+
+@models("course_order")
+def course_order(pm: PlanModel) -> None:
+    """``course_order``: a course with ``after`` holds its sessions at least ``min_days``
+    calendar days after the earlier course's: per region after the region's last session of
+    it (``by: region``), or per district after the session every officer of the earlier
+    course from the district attended, whose officers then all must be trained
+    (``by: district``). Frozen sessions count."""
+    if not pm.with_officers:
+        return  # officer-free models have no courses (a programme in stages never uses them)
+    for course in pm.data.courses:
+        if course.after is None:
+            continue
+        for region_id in sorted(pm.regions):
+            if course.after.by == "region":
+                _order_by_region(pm, region_id, course.id)
+            else:
+                _order_by_district(pm, region_id, course.id)
+
+
+def _frozen_dates(pm: PlanModel, region_id: str, course_id: str) -> list[int]:
+    """Calendar ordinals of the region's frozen sessions of a course."""
+    inst = pm.inst
+    return [
+        s.date.toordinal()
+        for s in pm.frozen.sessions
+        if s.region == region_id and inst.course_of_session(s) == course_id
+    ]
+
+
+def _order_by_region(pm: PlanModel, region_id: str, course_id: str) -> None:
+    """Each session of the course at least min_days after every session of the earlier
+    course in the region."""
+    m, after = pm.model, pm.data.course_by_id[course_id].after
+    assert after is not None
+    later = pm.slots_of_course.get((region_id, course_id), [])
+    earlier = pm.slots_of_course.get((region_id, after.course), [])
+    earlier_done = _frozen_dates(pm, region_id, after.course)
+    later_done = _frozen_dates(pm, region_id, course_id)
+    for slot in later:
+        when = pm.slot_ordinal(slot.index)
+        if earlier_done:
+            constraint = m.add(when >= max(earlier_done) + after.min_days)
+            pm.enforce(constraint.only_enforce_if(pm.active[slot.index]), "course_order", course_id)
+        for first in earlier:
+            constraint = m.add(when >= pm.slot_ordinal(first.index) + after.min_days)
+            constraint.only_enforce_if([pm.active[slot.index], pm.active[first.index]])
+            pm.enforce(constraint, "course_order", course_id)
+    for first in earlier if later_done else []:
+        constraint = m.add(pm.slot_ordinal(first.index) + after.min_days <= min(later_done))
+        pm.enforce(constraint.only_enforce_if(pm.active[first.index]), "course_order", course_id)
+
+
+def _order_by_district(pm: PlanModel, region_id: str, course_id: str) -> None:
+    """Per district of the region with officers of the earlier course: the day they are all
+    trained (``ready``, the latest of their sessions); an officer of the course from the
+    district attends only a session at least min_days after it, and only once all are."""
+    m, inst, data = pm.model, pm.inst, pm.data
+    after = data.course_by_id[course_id].after
+    assert after is not None
+    classes = [oc for oc in inst.officer_classes if oc.region == region_id]
+    top = max((inst.ordinal(d) for d in range(len(inst.days))), default=0)
+    for district in data.region_by_id[region_id].districts:
+        size = data.district_course_sizes.get((district, after.course), 0)
+        heads = [
+            oc.index for oc in classes if oc.district == district and oc.course == after.course
+        ]
+        members = [oc.index for oc in classes if oc.district == district and oc.course == course_id]
+        if size == 0 or not members:
+            continue
+        before = [
+            s
+            for s in pm.frozen.sessions
+            if s.region == region_id and inst.course_of_session(s) == after.course
+        ]
+        past = {o for s in before for o in s.officers if data.officer_by_id.get(o) is not None}
+        past_heads = {o for o in past if data.officer_by_id[o].district == district}
+        past_dates = [
+            s.date.toordinal() for s in before if any(o in past_heads for o in s.officers)
+        ]
+        ready = m.new_int_var(min(past_dates, default=0), top, f"ready[{district},{course_id}]")
+        if past_dates:
+            m.add(ready >= max(past_dates))
+        for slot in pm.slots_of_course.get((region_id, after.course), []):
+            seated = sum(pm.seated[(c, slot.index)] for c in heads)
+            attends = m.new_bool_var(f"attends[{district},{slot.index}]")
+            m.add(seated <= size * attends)
+            m.add(ready >= pm.slot_ordinal(slot.index)).only_enforce_if(attends)
+        trained = sum(pm.class_seats(c) for c in heads) + len(past_heads)
+        all_trained = m.new_bool_var(f"all_trained[{district},{after.course}]")
+        m.add(trained >= size).only_enforce_if(all_trained)
+        for slot in pm.slots_of_course.get((region_id, course_id), []):
+            seated = sum(pm.seated[(c, slot.index)] for c in members)
+            sends = m.new_bool_var(f"sends[{district},{slot.index}]")
+            m.add(seated <= data.district_day_cap(district) * sends)
+            late = m.add(pm.slot_ordinal(slot.index) >= ready + after.min_days)
+            pm.enforce(late.only_enforce_if(sends), "course_order", course_id)
+            pm.enforce(m.add_implication(sends, all_trained), "course_order", course_id)
 
 
 def interchangeable_trainers(data: ProblemData) -> list[list[str]]:

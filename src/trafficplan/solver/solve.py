@@ -40,6 +40,7 @@ from trafficplan.solver.results import no_plan_in_time, no_plan_result
 from trafficplan.solver.search import (
     OFFICER_OBJECTIVES,
 )
+from trafficplan.solver.staged import is_chain, staged_plan, staged_result
 
 
 def solve(
@@ -66,6 +67,10 @@ def solve(
     inst = Instance(data, given_up=given_up)
     names = list(data.constraints.objective_names)
 
+    if data.staged:
+        # a programme in stages: the full model, the only one that knows courses, from a
+        # plan solved course by course
+        return _solve_staged(inst, options, workers, started, deadline)
     if _decomposable(data, options):
         decomposed = solve_decomposed(inst, options, workers, started, deadline)
         if decomposed is not None:
@@ -87,6 +92,27 @@ def solve(
         # model a good plan to start from
         hint = master_plan(inst, options, workers, started, started + 0.3 * options.time_limit)
     return solve_full(inst, options, workers, started, deadline, hint=hint)
+
+
+def _solve_staged(
+    inst: Instance, options: SolveOptions, workers: int, started: float, deadline: float
+) -> SolveResult:
+    """A programme in stages: the staged plan (course by course), then the full model from
+    it where the instance is small enough; a chain's staged plan keeps every rule, so it is
+    the answer where the full model has none."""
+    data = inst.data
+    hint = options.hint or staged_plan(data, options, started + 0.4 * options.time_limit)
+    chain = options.hint is None and hint is not None and is_chain(data)
+    if chain and hint is not None and trainer_candidates(inst) is not None:
+        return staged_result(data, hint, started)  # the full model would not fit in memory
+    # no plan trains more than every course's members: the officers level's bound
+    members = sum(len(data.course_members(c.id)) for c in data.courses)
+    result = solve_full(
+        inst, options, workers, started, deadline, hint=hint, officers_at_most=members
+    )
+    if result.plan is None and chain and hint is not None and not options.stop.is_set():
+        return staged_result(data, hint, started)
+    return result
 
 
 def _decomposable(data: ProblemData, options: SolveOptions) -> bool:
