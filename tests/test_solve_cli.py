@@ -202,10 +202,11 @@ def test_solve_interrupted_result_writes_the_plan_and_exits_130(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("delay", [3.0, 15.0])
+@pytest.mark.parametrize("delay", [3.0, 8.0])
 def test_ctrl_c_writes_a_valid_plan_or_none(tmp_path: Path, delay: float) -> None:
-    # A real SIGINT to a real process on the national programme: early (while the model is
-    # built) and later (while CP-SAT searches).
+    # A real SIGINT to a real process on the national programme: early (while the model and
+    # the relaxation are built) and later (while CP-SAT proves the levels, which ends at
+    # about 12 s on two cores; a faster machine may finish first).
     folder = tmp_path / "national"
     generate_programme(folder, "national")
     out = tmp_path / "plan.json"
@@ -240,10 +241,12 @@ def test_ctrl_c_writes_a_valid_plan_or_none(tmp_path: Path, delay: float) -> Non
         child.communicate()
         pytest.fail("solve did not stop within 120 s of Ctrl-C")
     assert b"Traceback" not in stderr, stderr.decode()
-    assert child.returncode in (130, 5), stderr.decode()
+    assert child.returncode in (130, 5) or (delay > 3 and child.returncode == 0), stderr.decode()
     leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(".plan.json")]
     assert leftovers == []
-    if child.returncode == 130:
+    if child.returncode == 0:  # proven before the signal came
+        assert check_plan(load_data(folder), read_plan(out)).valid
+    elif child.returncode == 130:
         plan = read_plan(out)
         assert plan.status == "feasible"
         report = check_plan(load_data(folder), plan)

@@ -316,6 +316,9 @@ def _one_worker(seed: int, seconds: float) -> cp_model.CpSolver:
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    # Ctrl-C is the run's own (it sets the stop event): CP-SAT's handler would take the
+    # signal away from it, and the process would die without writing a plan
+    solver.parameters.catch_sigint_signal = False
     return solver
 
 
