@@ -26,7 +26,7 @@ import io
 import random
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -330,24 +330,27 @@ def _national_over(years: int, end: date, last_leave_monday: date) -> Preset:
     )
 
 
+_NATIONAL = Preset(
+    regions=REGIONS_NATIONAL,
+    window=(date(2009, 1, 12), date(2009, 12, 18)),
+    officers_per_region=333,
+    leave_share=0.10,
+    sessions_per_region=(13, 13),
+    officers_per_session=(15, 28),
+    venue_capacity=(28, 30),
+    venues_per_region=(1, 2),
+    ngos_per_region=(1, 3),
+    trainers=40,
+    trainer_homes=_NATIONAL_HOMES,
+    trainer_leave_weeks=(2, 3),
+    trainer_leave_mondays=(date(2009, 6, 1), date(2009, 8, 10)),
+    trainer_days_off=(2, 5),
+    fixed_region="kyiv-city",
+)
+"""The national programme of 2009 (preset ``national``)."""
+
 PRESETS: dict[str, Preset] = {
-    "national": Preset(
-        regions=REGIONS_NATIONAL,
-        window=(date(2009, 1, 12), date(2009, 12, 18)),
-        officers_per_region=333,
-        leave_share=0.10,
-        sessions_per_region=(13, 13),
-        officers_per_session=(15, 28),
-        venue_capacity=(28, 30),
-        venues_per_region=(1, 2),
-        ngos_per_region=(1, 3),
-        trainers=40,
-        trainer_homes=_NATIONAL_HOMES,
-        trainer_leave_weeks=(2, 3),
-        trainer_leave_mondays=(date(2009, 6, 1), date(2009, 8, 10)),
-        trainer_days_off=(2, 5),
-        fixed_region="kyiv-city",
-    ),
+    "national": _NATIONAL,
     "double-national": _national_over(2, date(2010, 12, 17), date(2010, 8, 9)),
     "quadruple-national": _national_over(4, date(2012, 12, 14), date(2012, 8, 6)),
     "thin": Preset(
@@ -394,26 +397,7 @@ PRESETS: dict[str, Preset] = {
             trainer_caps=((2, 2), (2, 1)),
         ),
     ),
-    "two-stage-national": Preset(
-        regions=REGIONS_NATIONAL,
-        window=(date(2009, 1, 12), date(2009, 12, 18)),
-        officers_per_region=333,
-        leave_share=0.10,
-        sessions_per_region=(13, 13),
-        officers_per_session=(15, 28),
-        venue_capacity=(28, 30),
-        venues_per_region=(1, 2),
-        ngos_per_region=(1, 3),
-        trainers=40,
-        trainer_homes=(("Kyiv", 12), ("Lviv", 8), ("Kharkiv", 7), ("Odesa", 7),
-                       ("Dnipropetrovsk", 6)),
-        trainer_leave_weeks=(2, 3),
-        trainer_leave_mondays=(date(2009, 6, 1), date(2009, 8, 10)),
-        trainer_days_off=(2, 5),
-        fixed_region="kyiv-city",
-        fixed_date=date(2009, 3, 2),
-        two_stage=True,
-    ),
+    "two-stage-national": replace(_NATIONAL, fixed_date=date(2009, 3, 2), two_stage=True),
 }  # fmt: skip
 """``national``: the 27-region benchmark of 2009; ``double-national``: the same 27 regions
 over 2009 and 2010 (twice the officers, sessions and trainers); ``quadruple-national``: over
