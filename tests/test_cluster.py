@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from conftest import SHIPPED_DATA
 from daskcluster import Cluster, cluster_env, free_port, local_cluster
-from datafactory import WIDE_END, WIDE_START, tiny, wide, write_data
+from datafactory import WIDE_END, WIDE_START, slow_wide, tiny, write_data
 from trafficplan.cli import app
 from trafficplan.inputs import read_raw
 from trafficplan.scenarios.cluster import CONNECT_SECONDS, connect
@@ -317,11 +317,11 @@ def wait_for_first_point(
 def test_ctrl_c_abandons_running_points_and_keeps_finished_ones(
     cluster: Cluster, tmp_path: Path
 ) -> None:
-    # Two points, one on each worker, quick or slow by construction (datafactory.wide): the
+    # Two points, one on each worker, quick or slow by construction (datafactory.slow_wide): the
     # window cut to its first day is a small model, proven optimal in about a second; the
     # whole year is a model that takes seconds to build and minutes to search. Ctrl-C comes
     # once the first point is done, while the second is still being solved.
-    folder = write_data(tmp_path / "data", wide())
+    folder = write_data(tmp_path / "data", slow_wide())
     out = tmp_path / "sweep"
     days = (date.fromisoformat(WIDE_END) - date.fromisoformat(WIDE_START)).days
     running, earlier = point_keys(cluster.address)  # earlier: other tests' sweeps
