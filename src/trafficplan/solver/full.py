@@ -45,6 +45,12 @@ def solve_full(
     added as constraints and reported as the officers level's bound (the per-region ones
     only when ``bound_proven``)."""
     data = inst.data
+    if options.stop.is_set():
+        # Ctrl-C came before (while the hint was sought): building a model this size would
+        # take minutes before the search could notice it
+        return no_plan_result(
+            "unknown", ["interrupted before any plan was found"], started, interrupted=True
+        )
     pm = PlanModel(inst)
     add_constraints(pm)
     if pm.infeasible_reasons:
