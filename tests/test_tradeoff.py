@@ -586,9 +586,9 @@ def test_a_real_ctrl_c_stops_the_running_solves(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         cwd=tmp_path,
     )
-    # interrupt once a solver process runs, and a few seconds into its search
+    # interrupt once a solver process runs, while it builds (before CP-SAT's presolve)
     wait_for_a_child(child)
-    time.sleep(4)
+    time.sleep(2)
     child.send_signal(signal.SIGINT)
     try:
         stdout, stderr = child.communicate(timeout=60)

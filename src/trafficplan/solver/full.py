@@ -46,11 +46,7 @@ def solve_full(
     only when ``bound_proven``)."""
     data = inst.data
     if options.stop.is_set():
-        # Ctrl-C came before (while the hint was sought): building a model this size would
-        # take minutes before the search could notice it
-        return no_plan_result(
-            "unknown", ["interrupted before any plan was found"], started, interrupted=True
-        )
+        return _interrupted(started)
     pm = PlanModel(inst)
     add_constraints(pm)
     if pm.infeasible_reasons:
@@ -74,6 +70,8 @@ def solve_full(
     if hint is not None:
         add_plan_hint(pm, hint)
     build_seconds = time.monotonic() - started
+    if options.stop.is_set():
+        return _interrupted(started)
     constraints = data.constraints
     levels = objective_levels(pm, constraints.objective_names, constraints.tolerances)
     outcome = optimise_lexicographically(pm, levels, options, workers, started, deadline)
@@ -95,4 +93,12 @@ def solve_full(
         outcome.results,
         Timing(started, build_seconds, outcome.first_plan_at),
         interrupted=outcome.interrupted,
+    )
+
+
+def _interrupted(started: float) -> SolveResult:
+    """Ctrl-C came before the search (while the hint was sought or the model built): CP-SAT's
+    presolve of a model this size does not stop when asked, and would run for minutes."""
+    return no_plan_result(
+        "unknown", ["interrupted before any plan was found"], started, interrupted=True
     )
