@@ -291,12 +291,12 @@ def test_parallel_jobs_keep_two_workers_each() -> None:
 def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> None:
     # A real SIGINT to a real process: the solve runs in a child process, which the parent
     # stops through an event; the first value keeps its best (here: no) plan, the rest are
-    # not run. Every value is a whole year of datafactory.slow_wide(): slow by its size (building
-    # its model alone takes seconds), whatever the machine, far longer than the delay.
-    from datafactory import WIDE_END, slow_wide, write_data
+    # not run. Every value is a whole year of datafactory.wide(): its solve (about 7 s,
+    # building included) takes longer than the delay.
+    from datafactory import WIDE_END, wide, write_data
     from processes import wait_for_a_child
 
-    folder = write_data(tmp_path / "data", slow_wide())
+    folder = write_data(tmp_path / "data", wide())
     year_end = date.fromisoformat(WIDE_END)
     last = date.fromordinal(year_end.toordinal() + 2).isoformat()
     child = subprocess.Popen(
@@ -321,7 +321,6 @@ def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> Non
         cwd=tmp_path,
     )
     # interrupt once the first value's solver process runs, while it imports, loads and builds
-    # (before CP-SAT's presolve, which does not stop when asked)
     wait_for_a_child(child)
     time.sleep(2)
     child.send_signal(signal.SIGINT)

@@ -30,7 +30,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from datafactory import slow_wide, tiny, write_data
+from datafactory import tiny, wide, write_data
 from processes import wait_for_a_child
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
@@ -562,9 +562,9 @@ def test_ctrl_c_keeps_the_finished_points_and_exits_130(
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_a_real_ctrl_c_stops_the_running_solves(tmp_path: Path) -> None:
-    # A whole year of datafactory.slow_wide() is slow by its size (building its model alone takes
-    # seconds): each end's search takes far longer than the delay before the interrupt.
-    folder = write_data(tmp_path / "data", slow_wide())
+    # A whole year of datafactory.wide(): each end's solve (about 7 s, building included)
+    # takes longer than the delay before the interrupt.
+    folder = write_data(tmp_path / "data", wide())
     child = subprocess.Popen(
         [
             sys.executable,
