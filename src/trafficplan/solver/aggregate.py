@@ -58,6 +58,8 @@ class Counts:
     venues: dict[str, int] = field(default_factory=dict)
     ngos: dict[str, int] = field(default_factory=dict)
     officers: dict[str, int] = field(default_factory=dict)
+    course_venues: dict[tuple[str, str], int] = field(default_factory=dict)
+    """A programme in stages: sessions per (course, venue) (``venues`` their sums)."""
 
 
 @dataclass
@@ -72,13 +74,16 @@ class AggregateLevel:
 
 
 class Aggregate:
-    """The relaxation's CP-SAT model for an instance without a frozen past."""
+    """The relaxation's CP-SAT model for an instance without a frozen past. A programme in
+    stages counts sessions per course and venue, each region holding what training every
+    member of each course needs (:meth:`_add_course_counts`); ``floor`` is then not read."""
 
     def __init__(self, inst: Instance, floor: dict[str, int], officers_planned: int):
         self.inst = inst
         self.model = cp_model.CpModel()
         self.teaches: dict[tuple[str, int], cp_model.IntVar] = {}
-        self.venues: dict[str, cp_model.IntVar] = {}
+        self.venues: dict[str, Any] = {}
+        self.course_venues: dict[tuple[str, str], cp_model.IntVar] = {}
         self.ngos: dict[str, cp_model.IntVar] = {}
         self.loads: dict[str, Any] = {}
         self.officers: dict[str, Any] = {}
@@ -89,6 +94,10 @@ class Aggregate:
         max_total = inst.data.constraints.sessions.max_total
         if max_total is not None:
             self.model.add(sum(self.region_sessions.values()) <= max_total)
+        for course in inst.data.courses if inst.data.staged else []:
+            if course.max_total is not None:
+                held = [v for (c, _v), v in self.course_venues.items() if c == course.id]
+                self.model.add(sum(held) <= course.max_total)
         self.cost = self._sessions_cost() + inst.officer_cents() * officers_planned
         self.exprs: dict[str, Any] = {"cost_eur": self.cost, **self._later_objectives()}
 
@@ -128,20 +137,35 @@ class Aggregate:
         inst, m = self.inst, self.model
         rules = inst.data.constraints
         region = inst.data.region_by_id[region_id]
-        low, high = inst.session_range(region_id)
+        if inst.data.staged:
+            self._add_course_counts(region_id)
+            low = 0
+            high = sum(inst.session_range(region_id, c.id)[1] for c in inst.data.courses)
+        else:
+            low, high = inst.session_range(region_id)
         count = m.new_int_var(max(low, floor), high, f"S[{region_id}]")
         held = []
         for venue in region.venues:
-            var = m.new_int_var(0, len(inst.venue_days(venue.id)), f"s[{venue.id}]")
-            self.venues[venue.id] = var
-            held.append(var)
+            if inst.data.staged:
+                self.venues[venue.id] = sum(
+                    var for (_c, v), var in self.course_venues.items() if v == venue.id
+                )
+            else:
+                top = len(inst.venue_days(venue.id))
+                self.venues[venue.id] = m.new_int_var(0, top, f"s[{venue.id}]")
+            held.append(self.venues[venue.id])
         m.add(sum(held) == count)
         days = set().union(*(inst.venue_days(v.id) for v in region.venues))
         m.add(count <= len(days) * rules.sessions.max_per_region_per_day)
         for site_index in inst.sites_of_region[region_id]:
             trainers = [v for (t, s), v in self.teaches.items() if s == site_index]
-            at_site = sum(self.venues[v] for v in inst.sites[site_index].venue_ids)
-            m.add(sum(trainers) == rules.trainers.per_session * at_site)
+            m.add(sum(trainers) == self._trainers_at_site(site_index))
+            if inst.data.staged:
+                # a trainer teaches a session once: with two trainers a session, one
+                # trainer cannot take all of a site's trainer places
+                at_site = sum(self.venues[v] for v in inst.sites[site_index].venue_ids)
+                for var in trainers:
+                    m.add(var <= at_site)
         works = []
         for ngo in region.ngos:
             free = set(inst.ngo_days(ngo.id)) & days
@@ -151,6 +175,42 @@ class Aggregate:
             works.append(var)
         m.add(sum(works) == rules.ngos.per_session * count)
         self.region_sessions[region_id] = count
+
+    def _add_course_counts(self, region_id: str) -> None:
+        """A programme in stages: the region's sessions per course and venue, per course
+        within its min and max, enough for its members' seats and no more than its members
+        fill to the minimum (every member is trained)."""
+        inst, m, data = self.inst, self.model, self.inst.data
+        region = data.region_by_id[region_id]
+        for course in data.courses:
+            own = []
+            for venue in region.venues:
+                top = len(inst.venue_days(venue.id))
+                var = m.new_int_var(0, top, f"s[{course.id},{venue.id}]")
+                self.course_venues[(course.id, venue.id)] = var
+                own.append(var)
+            low, high = inst.session_range(region_id, course.id)
+            size = sum(1 for o in data.course_members(course.id) if o.region == region_id)
+            seats = max((data.seat_range(v.id, course.id)[1] for v in region.venues), default=0)
+            if size and seats:
+                low = max(low, math.ceil(size / seats))
+            if course.officers.min > 0:
+                high = min(high, size // course.officers.min)
+            m.add(sum(own) >= low)
+            m.add(sum(own) <= high)
+
+    def _trainers_at_site(self, site_index: int) -> Any:
+        """The trainers a site's sessions need: its course's ``trainers_per_session`` each."""
+        inst = self.inst
+        venue_ids = inst.sites[site_index].venue_ids
+        if not inst.data.staged:
+            per_session = inst.data.constraints.trainers.per_session
+            return per_session * sum(self.venues[v] for v in venue_ids)
+        return sum(
+            inst.data.course_of(c).trainers_per_session * var
+            for (c, v), var in self.course_venues.items()
+            if v in venue_ids
+        )
 
     def _later_objectives(self) -> dict[str, Any]:
         """The officer-free objectives' expressions on the counts."""
@@ -246,6 +306,7 @@ class Aggregate:
             venues={k: int(solver.value(v)) for k, v in self.venues.items()},
             ngos={k: int(solver.value(v)) for k, v in self.ngos.items()},
             officers={k: int(solver.value(v)) for k, v in self.officers.items()},
+            course_venues={k: int(solver.value(v)) for k, v in self.course_venues.items()},
         )
 
     def lower_bound(self, name: str, seed: int, seconds: float) -> float | None:
@@ -338,6 +399,11 @@ def realise(master: PlanModel, counts: Counts) -> list[Any]:
         held[venue_id].append(var)
     for venue_id, variables in held.items():
         added.append(m.add(sum(variables) == counts.venues.get(venue_id, 0)))
+    by_course: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for (course_id, venue_id, _d), var in master.course_held_at.items():
+        by_course[(course_id, venue_id)].append(var)
+    for course_venue, variables in by_course.items():
+        added.append(m.add(sum(variables) == counts.course_venues.get(course_venue, 0)))
     works: dict[str, list[Any]] = defaultdict(list)
     for (ngo_id, _d), var in master.ngo_works.items():
         works[ngo_id].append(var)

@@ -65,6 +65,10 @@ def extract_sessions(
     for (venue_id, d), var in pm.held_at.items():
         if value(var):
             drafts.append(SessionDraft(pm.data.region_of_venue[venue_id], venue_id, d, -1))
+    for (course_id, venue_id, d), var in pm.course_held_at.items():
+        if value(var):
+            region_id = pm.data.region_of_venue[venue_id]
+            drafts.append(SessionDraft(region_id, venue_id, d, -1, course=course_id))
     for slot in pm.slots:
         if not value(pm.active[slot.index]):
             continue

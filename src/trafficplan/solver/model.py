@@ -19,7 +19,8 @@ The same class builds the smaller models of the decomposition (``solver/bounds.p
 ``solver/master.py``, ``solver/seating.py``): one region without trainers (``regions``,
 ``with_trainers=False``: a region's officer bound, or seating officers on given sessions),
 and the master without officers (``with_officers=False``: one Boolean per venue-day instead
-of slots, optionally only the cheapest ``trainer_candidates`` per site). In explain mode
+of slots, one per course and venue-day in a programme in stages, optionally only the
+cheapest ``trainer_candidates`` per site). In explain mode
 every rule item that can give is guarded by an assumption literal; the rule items of
 ``Instance.given_up`` are left out of every model (a relaxed plan's items, once chosen)."""
 
@@ -67,6 +68,9 @@ class PlanModel:
         active[slot]: the slot is a session.
         slot_at[(slot, venue, day)]: the slot takes place at the venue on the day.
         held_at[(venue, day)]: a session at the venue on the day (officer-free master only).
+        course_held_at[(course, venue, day)]: the same of a course (officer-free master of a
+            programme in stages: a session's course matters to counts, fixed, trainer_count
+            and course_order).
         seated[(officer class, slot)]: officers of the class seated in the slot (a count).
         teaches[(trainer, site, day)]: the trainer teaches at the site on the day.
         ngo_works[(ngo, day)]: the NGO co-facilitates a session of its region on the day.
@@ -225,11 +229,19 @@ class PlanModel:
         data, m = self.data, self.model
         # without officers, sessions need no identity: one Boolean per (venue, day)
         self.held_at: dict[tuple[str, int], BoolVar] = {}
-        if not self.with_officers:
-            for region_id in sorted(self.regions):
-                for venue in data.region_by_id[region_id].venues:
-                    for d in sorted(self.venue_free_days[venue.id]):
+        self.course_held_at: dict[tuple[str, str, int], BoolVar] = {}
+        if self.with_officers:
+            return
+        for region_id in sorted(self.regions):
+            for venue in data.region_by_id[region_id].venues:
+                for d in sorted(self.venue_free_days[venue.id]):
+                    if not data.staged:
                         self.held_at[(venue.id, d)] = m.new_bool_var(f"held_at[{venue.id},{d}]")
+                        continue
+                    for course in data.courses:
+                        key = (course.id, venue.id, d)
+                        name = f"held_at[{course.id},{venue.id},{d}]"
+                        self.course_held_at[key] = m.new_bool_var(name)
 
     def _index_days(self) -> None:
         """The Booleans of sessions held per region-day, site-day and venue-day."""
@@ -240,6 +252,9 @@ class PlanModel:
         self.venue_day: dict[tuple[str, int], list[BoolVar]] = defaultdict(list)
         placed = [(self.slots[i].region, v, d, var) for (i, v, d), var in self.slot_at.items()]
         placed += [(data.region_of_venue[v], v, d, var) for (v, d), var in self.held_at.items()]
+        placed += [
+            (data.region_of_venue[v], v, d, var) for (_c, v, d), var in self.course_held_at.items()
+        ]
         for region_id, venue_id, d, var in placed:
             self.region_day[(region_id, d)].append(var)
             self.site_day[(inst.site_of_venue[venue_id], d)].append(var)
@@ -257,6 +272,8 @@ class PlanModel:
             if data.staged:
                 seat_top = data.course_of(oc.course).officers.max
             top = min(oc.size, inst.data.district_day_cap(oc.district), seat_top)
+            if not self.with_officers:
+                continue  # an officer-free model of a programme in stages has slots, no seats
             for slot in self.slots_of_course.get((oc.region, oc.course), []):
                 self.seated[(oc.index, slot.index)] = m.new_int_var(
                     0, top, f"seated[{oc.index},{slot.index}]"
@@ -353,15 +370,37 @@ class PlanModel:
         inst = self.inst
         return sum(inst.ordinal(d) * var for _, d, var in self.places_of_slot[slot_index])
 
+    def course_sessions(self, region_id: str, course_id: str) -> list[BoolVar]:
+        """The Booleans of the region's possible sessions of a course (its slots, or its
+        venue-days in an officer-free model)."""
+        slots = self.slots_of_course.get((region_id, course_id), [])
+        return [self.active[slot.index] for slot in slots] + [
+            var for days in self.course_days(region_id, course_id).values() for var in days
+        ]
+
+    def course_days(self, region_id: str, course_id: str) -> dict[int, list[BoolVar]]:
+        """Per day, the officer-free model's Booleans of the region's sessions of a course."""
+        if not hasattr(self, "_course_days"):
+            self._course_days: dict[tuple[str, str], dict[int, list[BoolVar]]] = {}
+            for (course, venue_id, d), var in self.course_held_at.items():
+                key = (self.data.region_of_venue[venue_id], course)
+                self._course_days.setdefault(key, {}).setdefault(d, []).append(var)
+        return self._course_days.get((region_id, course_id), {})
+
     def course_day(
         self, region_id: str, course_id: str, day: int, venue_id: str | None = None
     ) -> list[BoolVar]:
         """The Booleans of the region's sessions of a course on a day (at the venue)."""
-        return [
+        held = [
             var
             for slot in self.slots_of_course.get((region_id, course_id), [])
             for v, d, var in self.places_of_slot[slot.index]
             if d == day and venue_id in (None, v)
+        ]
+        return held + [
+            self.course_held_at[(course_id, venue.id, day)]
+            for venue in self.data.region_by_id[region_id].venues
+            if venue_id in (None, venue.id) and (course_id, venue.id, day) in self.course_held_at
         ]
 
     # ----- solutions and hints ------------------------------------------------------------------

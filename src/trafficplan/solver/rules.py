@@ -78,8 +78,7 @@ def course_counts(pm: PlanModel) -> None:
                 pm.infeasible_reasons.append(
                     f"counts: region {region_id} needs {low} {course.id} sessions but has no venue"
                 )
-            slots = pm.slots_of_course.get((region_id, course.id), [])
-            held = sum(pm.active[slot.index] for slot in slots)
+            held = sum(pm.course_sessions(region_id, course.id))
             pm.enforce(m.add(held >= low), "counts", region_id)
     if pm.regions != set(inst.region_ids):
         return
@@ -87,7 +86,7 @@ def course_counts(pm: PlanModel) -> None:
         if course.max_total is None:
             continue
         done = sum(1 for s in pm.frozen.sessions if inst.course_of_session(s) == course.id)
-        held = sum(pm.active[slot.index] for slot in pm.slots if slot.course == course.id)
+        held = sum(var for r in pm.regions for var in pm.course_sessions(r, course.id))
         left = max(0, course.max_total - done)
         pm.enforce(m.add(held <= left), "counts", f"{MAX_TOTAL}:{course.id}")
 
@@ -143,7 +142,7 @@ def fixed(pm: PlanModel) -> None:
                 "fixed",
                 subject,
             )
-        if pm.data.staged and pm.with_officers:
+        if pm.data.staged:
             course = entry.course or pm.data.default_course
             key = (entry.region, course, entry.venue, d)
             per_course_day[key] += 1
@@ -192,6 +191,7 @@ def venue_unavailable(pm: PlanModel) -> None:
     free = {venue_id: set(pm.inst.venue_days(venue_id)) for venue_id in pm.data.venue_by_id}
     placed = [(v, d, var) for (_slot, v, d), var in pm.slot_at.items()]
     placed += [(v, d, var) for (v, d), var in pm.held_at.items()]
+    placed += [(v, d, var) for (_c, v, d), var in pm.course_held_at.items()]
     for venue_id, d, var in placed:
         if d not in free[venue_id]:
             pm.enforce(pm.model.add(var == 0), "venue_unavailable", venue_id)
@@ -219,7 +219,7 @@ def seats(pm: PlanModel) -> None:
             left = sum(1 for o in data.officers_by_region[region_id] if o.id not in trained)
             held = pm.sessions_of_region(region_id)
             pm.enforce(m.add(low * held <= left), "seats", region_id)
-    for slot in pm.slots:
+    for slot in pm.slots if pm.with_officers else []:
         course = slot.course if data.staged else None
         if course is not None:
             low = data.course_of(course).officers.min
@@ -236,6 +236,8 @@ def seats(pm: PlanModel) -> None:
 def officer_once(pm: PlanModel) -> None:
     """``officer_once``: an officer attends at most one session (officers of frozen sessions
     none again)."""
+    if not pm.with_officers:
+        return
     trained = pm.frozen.officers
     for oc in pm.inst.officer_classes:
         if pm.data.staged:
@@ -255,7 +257,7 @@ def officer_region(pm: PlanModel) -> None:
 def officer_unavailable(pm: PlanModel) -> None:
     """``officer_unavailable``: no officer attends on a day of their unavailability."""
     m, inst = pm.model, pm.inst
-    for oc in inst.officer_classes:
+    for oc in inst.officer_classes if pm.with_officers else []:
         if not oc.unavailable:
             continue
         for slot in pm.slots_of_course.get((oc.region, oc.course), []):
@@ -274,7 +276,7 @@ def district_share(pm: PlanModel) -> None:
     """``district_share``: per district and day, at most max(1, floor(share x size)) officers."""
     m, inst = pm.model, pm.inst
     by_district: dict[str, list[int]] = defaultdict(list)
-    for oc in inst.officer_classes:
+    for oc in inst.officer_classes if pm.with_officers else []:
         by_district[oc.district].append(oc.index)
     cap_one = pm.data.constraints.sessions.max_per_region_per_day == 1
     for district, class_indexes in by_district.items():
@@ -336,6 +338,9 @@ def _trainers_needed(pm: PlanModel) -> dict[tuple[int, int], LinearExpr]:
     per_session = data.constraints.trainers.per_session
     for (venue_id, d), var in pm.held_at.items():
         needed[(inst.site_of_venue[venue_id], d)] += per_session * var
+    for (course_id, venue_id, d), var in pm.course_held_at.items():
+        each = data.course_of(course_id).trainers_per_session
+        needed[(inst.site_of_venue[venue_id], d)] += each * var
     return needed
 
 
@@ -551,16 +556,16 @@ def course_order(pm: PlanModel) -> None:
     it (``by: region``), or per district after the session every officer of the earlier
     course from the district attended, whose officers then all must be trained
     (``by: district``). Frozen sessions count."""
-    if not pm.with_officers:
-        return  # officer-free models have no courses (a programme in stages never uses them)
     for course in pm.data.courses:
         if course.after is None:
             continue
         for region_id in sorted(pm.regions):
             if course.after.by == "region":
                 _order_by_region(pm, region_id, course.id)
-            else:
+            elif pm.with_officers:
                 _order_by_district(pm, region_id, course.id)
+            if not pm.with_officers:
+                _order_without_officers(pm, region_id, course.id)
 
 
 def _frozen_dates(pm: PlanModel, region_id: str, course_id: str) -> list[int]:
@@ -641,6 +646,55 @@ def _order_by_district(pm: PlanModel, region_id: str, course_id: str) -> None:
             late = m.add(pm.slot_ordinal(slot.index) >= ready + after.min_days)
             pm.enforce(late.only_enforce_if(sends), "course_order", course_id)
             pm.enforce(m.add_implication(sends, all_trained), "course_order", course_id)
+
+
+def _order_without_officers(pm: PlanModel, region_id: str, course_id: str) -> None:
+    """``course_order`` in an officer-free model of a programme in stages, per day of the
+    region (through the running count of the earlier course's sessions up to each day).
+    ``by: region`` exactly: no session of the earlier course within min_days before (or
+    after) one of the course. ``by: district`` what it implies without officers, when every
+    district of the region whose officers take the course has officers of the earlier
+    course: each session of the course has officers from a district trained at least
+    min_days before it, so some session of the earlier course lies that far before it."""
+    m, inst, data = pm.model, pm.inst, pm.data
+    after = data.course_by_id[course_id].after
+    assert after is not None
+    later = pm.course_days(region_id, course_id)
+    if not later:
+        return
+    by_region = after.by == "region"
+    sizes = data.district_course_sizes
+    districts = [
+        d for d in data.region_by_id[region_id].districts if sizes.get((d, course_id), 0) > 0
+    ]
+    if not by_region and any(sizes.get((d, after.course), 0) == 0 for d in districts):
+        return  # a district without officers of the earlier course waits for no one
+    earlier = pm.course_days(region_id, after.course)
+    done = _frozen_dates(pm, region_id, after.course)
+    top = inst.session_range(region_id, after.course)[1]
+    # held[k]: the earlier course's sessions on days 0..k
+    held: list[LinearExpr] = []
+    running: LinearExpr = 0
+    for d in range(len(inst.days)):
+        if earlier.get(d):
+            count = m.new_int_var(0, top, f"earlier[{region_id},{course_id},{d}]")
+            m.add(count == running + sum(earlier[d]))
+            running = count
+        held.append(running)
+    total = running
+    for d, variables in sorted(later.items()):
+        latest = inst.ordinal(d) - after.min_days
+        ready = [k for k in range(len(inst.days)) if inst.ordinal(k) <= latest]
+        before = held[ready[-1]] if ready else 0
+        for var in variables:
+            if by_region:
+                constraint = m.add(total - before <= top * (1 - var))
+                if done and max(done) > latest:
+                    pm.enforce(m.add(var == 0), "course_order", course_id)
+            else:
+                on_time = 1 if any(day <= latest for day in done) else 0
+                constraint = m.add(before + on_time >= var)
+            pm.enforce(constraint, "course_order", course_id)
 
 
 def interchangeable_trainers(data: ProblemData) -> list[list[str]]:

@@ -76,9 +76,9 @@ def seat_by_model(
     None when the model finds no plan."""
     pm = PlanModel(inst, regions={region_id}, with_trainers=False)
     add_constraints(pm)
-    taken = {(s.venue, inst.day_index[s.date]) for s in own}
-    for (_slot_index, venue_id, d), var in pm.slot_at.items():
-        if (venue_id, d) not in taken:
+    taken = {(inst.course_of_session(s), s.venue, inst.day_index[s.date]) for s in own}
+    for (slot_index, venue_id, d), var in pm.slot_at.items():
+        if (pm.slots[slot_index].course, venue_id, d) not in taken:
             pm.model.add(var == 0)
     pm.model.add(pm.sessions_of_region(region_id) == len(own))
     pm.model.maximize(pm.officers_trained())

@@ -41,6 +41,7 @@ from trafficplan.solver.search import (
     OFFICER_OBJECTIVES,
 )
 from trafficplan.solver.staged import is_chain, staged_plan, staged_result
+from trafficplan.solver.staged_master import solve_staged_master
 
 
 def solve(
@@ -101,6 +102,16 @@ def _solve_staged(
     it where the instance is small enough; a chain's staged plan keeps every rule, so it is
     the answer where the full model has none."""
     data = inst.data
+    if _decomposable(data, options) and not inst.frozen.sessions:
+        # the master of every course, officers seated on its sessions: every level proven
+        # when they seat every member
+        decomposed = solve_staged_master(
+            inst, options, workers, started, started + 0.6 * options.time_limit
+        )
+        if decomposed is not None or options.stop.is_set():
+            return decomposed or no_plan_result(
+                "unknown", ["interrupted before any plan was found"], started, interrupted=True
+            )
     hint = options.hint or staged_plan(data, options, started + 0.4 * options.time_limit)
     chain = options.hint is None and hint is not None and is_chain(data)
     if chain and hint is not None and trainer_candidates(inst) is not None:

@@ -1,0 +1,148 @@
+"""A programme in stages, decomposed: the master of every course, then officers on seats.
+
+The decomposed search of one course (:mod:`trafficplan.solver.decomposed`) counts no
+courses. Here the master is the officer-free model of a programme in stages: one Boolean per
+course and venue-day (so ``counts``, ``fixed``, ``trainer_count`` and ``course_order`` by
+region hold exactly), and of ``course_order`` by district what holds without officers
+(each session of a later course some session of the earlier one before it). It is held to
+training every course's members: each region holds the sessions its members need and no
+more than they can fill, each class of officers with leave a session of its course on one
+of its free days, and its cost counts every member. Its later levels (cost, load, ...)
+optimised, each region's officers are seated on its sessions by a small model of every
+rule (:func:`trafficplan.solver.seating.seat_by_model`), which also keeps the order by
+district exactly. When every member gets a seat, the plan trains the most officers a plan
+can, and the master, a relaxation of the whole problem that trains them all, proves each
+later level it proved. Otherwise the caller takes over (the full model).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from trafficplan.plan import ObjectiveResult
+from trafficplan.solver.aggregate import AGGREGATE_OBJECTIVES, UNCOUNTED_RULES, Aggregate
+from trafficplan.solver.api import SolveOptions, SolveResult
+from trafficplan.solver.extract import extract_sessions
+from trafficplan.solver.instance import Instance
+from trafficplan.solver.master import feasibility, trainer_candidates
+from trafficplan.solver.model import PlanModel
+from trafficplan.solver.results import Timing, no_plan_result, plan_result
+from trafficplan.solver.rules import add_constraints
+from trafficplan.solver.search import (
+    LexOutcome,
+    apply_limits,
+    objective_levels,
+    optimise_lexicographically,
+)
+from trafficplan.solver.seating import place_officers
+from trafficplan.solver.settle import settle_by_counts
+
+
+def solve_staged_master(
+    inst: Instance, options: SolveOptions, workers: int, started: float, deadline: float
+) -> SolveResult | None:
+    """Every level of a programme in stages from its master when its sessions seat every
+    member; the no-plan result when even the master has none; else None (the caller's
+    full model takes over)."""
+    if trainer_candidates(inst) is not None:
+        return None  # a master this large would see only some trainers: nothing proven
+    members = sum(len(inst.data.course_members(c.id)) for c in inst.data.courses)
+    master = build_staged_master(inst, members, options)
+    if master.infeasible_reasons:
+        return no_plan_result("infeasible", master.infeasible_reasons, started)
+    build_seconds = time.monotonic() - started
+    later = [n for n in inst.data.constraints.objective_names if n != "officers_trained"]
+    outcome = optimise_staged_master(master, later, options, workers, started, deadline)
+    if outcome.values is None:
+        return None
+    values = outcome.values
+    sessions = extract_sessions(master, lambda var: values[var.index])
+    placed = place_officers(inst, sessions, options, max(deadline, time.monotonic() + 2.0))
+    if placed is None or sum(placed.values()) < members:
+        return None
+    officers = ObjectiveResult(
+        name="officers_trained", value=float(members), bound=float(members), proven=True
+    )
+    first = outcome.first_plan_at
+    return plan_result(
+        inst.data,
+        sessions,
+        [officers, *outcome.results],
+        Timing(started, build_seconds, None if first is None else time.monotonic() - started),
+        interrupted=outcome.interrupted,
+    )
+
+
+def build_staged_master(inst: Instance, members: int, options: SolveOptions) -> PlanModel:
+    """The officer-free model of every course held to training every member, with the
+    search's limits."""
+    master = PlanModel(inst, with_officers=False, officers_planned=members)
+    add_constraints(master)
+    add_member_cuts(master)
+    apply_limits(master, options.limits)
+    return master
+
+
+def add_member_cuts(master: PlanModel) -> None:
+    """What training every member of each course implies of its sessions: per region and
+    course, enough sessions for its members' seats and no more than its members can fill
+    to the minimum (each attends one), and for each class of members with leave a session
+    of its course on one of its free days."""
+    inst, data, m = master.inst, master.data, master.model
+    for region_id in inst.region_ids:
+        region = data.region_by_id[region_id]
+        for course in data.courses:
+            held = master.course_sessions(region_id, course.id)
+            size = sum(1 for o in data.course_members(course.id) if o.region == region_id)
+            seats = max((data.seat_range(v.id, course.id)[1] for v in region.venues), default=0)
+            if held and size and seats:
+                m.add(sum(held) >= math.ceil(size / seats))
+            if held and course.officers.min > 0:
+                m.add(course.officers.min * sum(held) <= size)
+    seen: set[tuple[str, str, tuple[int, ...]]] = set()
+    for oc in inst.officer_classes:
+        days = master.course_days(oc.region, oc.course)
+        free = tuple(d for d in sorted(days) if inst.class_available(oc, d))
+        if not oc.unavailable or (oc.region, oc.course, free) in seen:
+            continue
+        seen.add((oc.region, oc.course, free))
+        m.add(sum(var for d in free for var in days[d]) >= 1)
+
+
+def optimise_staged_master(
+    master: PlanModel,
+    later: list[str],
+    options: SolveOptions,
+    workers: int,
+    started: float,
+    deadline: float,
+) -> LexOutcome:
+    """The master's levels after ``officers_trained``: settled by counts where the
+    assignment relaxation (which counts courses too) mirrors them, every level proven at
+    once; else lexicographically; a feasibility search when there are none."""
+    inst = master.inst
+    levels = objective_levels(master, later, master.data.constraints.tolerances)
+    if not levels:
+        return feasibility(master, options, workers, deadline)
+    if (
+        set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
+        and not {rule for rule, _subject in inst.given_up} - UNCOUNTED_RULES
+    ):
+        aggregate = Aggregate(inst, {}, master.officers_planned or 0)
+        settled = settle_by_counts(
+            inst, master, levels, aggregate, options, workers, started, deadline
+        )
+        if settled is not None:
+            return settled
+    # the officers' level, proven by seating every member, counts as the first reported
+    return optimise_lexicographically(
+        master,
+        levels,
+        options,
+        workers,
+        started,
+        deadline,
+        level_offset=1,
+        level_count=len(levels) + 1,
+    )
