@@ -305,31 +305,6 @@ class Preset:
 _NATIONAL_HOMES = (("Kyiv", 12), ("Lviv", 8), ("Kharkiv", 7), ("Odesa", 7), ("Dnipropetrovsk", 6))
 """Where the national programme's 40 trainers live."""
 
-
-def _national_over(years: int, end: date, last_leave_monday: date) -> Preset:
-    """The national programme run over ``years`` years from 2009 (to ``end``): as many
-    times the officers, sessions and trainers, 2-4 NGOs a region, each trainer's leave
-    starting on a Monday from June 2009 to ``last_leave_monday`` and as many times the
-    days off."""
-    return Preset(
-        regions=REGIONS_NATIONAL,
-        window=(date(2009, 1, 12), end),
-        officers_per_region=333 * years,
-        leave_share=0.10,
-        sessions_per_region=(13 * years, 13 * years),
-        officers_per_session=(15, 28),
-        venue_capacity=(28, 30),
-        venues_per_region=(1, 2),
-        ngos_per_region=(2, 4),
-        trainers=40 * years,
-        trainer_homes=tuple((city, count * years) for city, count in _NATIONAL_HOMES),
-        trainer_leave_weeks=(2, 3),
-        trainer_leave_mondays=(date(2009, 6, 1), last_leave_monday),
-        trainer_days_off=(2 * years, 5 * years),
-        fixed_region="kyiv-city",
-    )
-
-
 _NATIONAL = Preset(
     regions=REGIONS_NATIONAL,
     window=(date(2009, 1, 12), date(2009, 12, 18)),
@@ -349,45 +324,55 @@ _NATIONAL = Preset(
 )
 """The national programme of 2009 (preset ``national``)."""
 
+
+def _national_over(years: int, end: date, last_leave_monday: date) -> Preset:
+    """The national programme run over ``years`` years from 2009 (to ``end``): as many
+    times the officers, sessions and trainers, 2-4 NGOs a region, each trainer's leave
+    starting on a Monday from June 2009 to ``last_leave_monday`` and as many times the
+    days off."""
+    return replace(
+        _NATIONAL,
+        window=(_NATIONAL.window[0], end),
+        officers_per_region=333 * years,
+        sessions_per_region=(13 * years, 13 * years),
+        ngos_per_region=(2, 4),
+        trainers=40 * years,
+        trainer_homes=tuple((city, count * years) for city, count in _NATIONAL_HOMES),
+        trainer_leave_mondays=(_NATIONAL.trainer_leave_mondays[0], last_leave_monday),
+        trainer_days_off=(2 * years, 5 * years),
+    )
+
+
+_THIN = Preset(
+    regions=REGIONS_2008,
+    window=(date(2008, 7, 16), date(2008, 10, 31)),
+    officers_per_region=150,
+    leave_share=0.20,
+    sessions_per_region=(6, 6),
+    officers_per_session=(15, 25),
+    venue_capacity=(25, 30),
+    venues_per_region=(1, 2),
+    ngos_per_region=(2, 3),
+    trainers=4,
+    trainer_homes=(("Kyiv", 1), ("Lviv", 1), ("Kharkiv", 1), ("Odesa", 1)),
+    trainer_leave_weeks=(1, 2),
+    trainer_leave_mondays=(date(2008, 7, 21), date(2008, 8, 18)),
+    trainer_days_off=(0, 0),
+    fixed_region="khmelnytskyi",
+    fixed_date=date(2008, 7, 16),
+)
+"""The programme of 2008 with 4 trainers only (preset ``thin``)."""
+
 PRESETS: dict[str, Preset] = {
     "national": _NATIONAL,
     "double-national": _national_over(2, date(2010, 12, 17), date(2010, 8, 9)),
     "quadruple-national": _national_over(4, date(2012, 12, 14), date(2012, 8, 6)),
-    "thin": Preset(
-        regions=REGIONS_2008,
-        window=(date(2008, 7, 16), date(2008, 10, 31)),
-        officers_per_region=150,
-        leave_share=0.20,
-        sessions_per_region=(6, 6),
-        officers_per_session=(15, 25),
-        venue_capacity=(25, 30),
-        venues_per_region=(1, 2),
-        ngos_per_region=(2, 3),
-        trainers=4,
-        trainer_homes=(("Kyiv", 1), ("Lviv", 1), ("Kharkiv", 1), ("Odesa", 1)),
-        trainer_leave_weeks=(1, 2),
-        trainer_leave_mondays=(date(2008, 7, 21), date(2008, 8, 18)),
-        trainer_days_off=(0, 0),
-        fixed_region="khmelnytskyi",
-        fixed_date=date(2008, 7, 16),
-    ),
-    "scarce": Preset(
-        regions=REGIONS_2008,
-        window=(date(2008, 7, 16), date(2008, 10, 31)),
-        officers_per_region=150,
-        leave_share=0.20,
-        sessions_per_region=(6, 6),
-        officers_per_session=(15, 25),
-        venue_capacity=(25, 30),
-        venues_per_region=(1, 2),
-        ngos_per_region=(2, 3),
-        trainers=4,
+    "thin": _THIN,
+    "scarce": replace(
+        _THIN,
         trainer_homes=(("Kyiv", 2), ("Lviv", 1), ("Kharkiv", 1), ("Odesa", 1)),
-        trainer_leave_weeks=(1, 2),
         trainer_leave_mondays=(date(2008, 7, 21), date(2008, 8, 25)),
         trainer_days_off=(0, 3),
-        fixed_region="khmelnytskyi",
-        fixed_date=date(2008, 7, 16),
         spread=Spread(
             officers_per_region=(150, 160),
             trainers=(3, 5),
