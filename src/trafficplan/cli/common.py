@@ -26,6 +26,9 @@ from rich.text import Text
 from trafficplan.errors import ExitCode, TrafficplanError, UsageError
 
 if TYPE_CHECKING:
+    from trafficplan.inputs.attendance import Attendance
+    from trafficplan.inputs.problem import ProblemData
+    from trafficplan.plan import Plan
     from trafficplan.scenarios.runs import PointRunner
     from trafficplan.solver import ProgressEvent, SolveOptions
 
@@ -411,6 +414,42 @@ def attendance_input(path: Path | None) -> Path | None:
             f"--attendance {path}: give the workbook sent back (.xlsx) or an attendance CSV (.csv)"
         )
     return path
+
+
+def read_plan_and_data(plan_path: Path, folder: Path) -> tuple[Plan, ProblemData]:
+    """The plan file and the data it was made from: ``folder`` with the plan's recorded edits
+    applied.
+
+    Raises:
+        PlanFileError: the plan is unreadable, or names ids the data do not know (exit 3).
+        InputError: the folder is invalid, or a recorded edit no longer applies to it.
+    """
+    from trafficplan.plan import read_plan, require_known_ids
+    from trafficplan.scenarios.edits import load_data_for_plan
+
+    plan = read_plan(plan_path)
+    data = load_data_for_plan(folder, plan)
+    require_known_ids(plan, data, str(plan_path))
+    return plan, data
+
+
+def read_plan_inputs(
+    plan_path: Path, folder: Path, attendance_path: Path | None
+) -> tuple[Plan, ProblemData, Attendance | None]:
+    """The plan file, the data it was made from (:func:`read_plan_and_data`) and the sign-in
+    sheets of its held sessions: ``--attendance FILE``, else the folder's, or None when there
+    are none.
+
+    Raises:
+        UsageError: ``--attendance`` names neither a ``.xlsx`` nor a ``.csv`` file (exit 2).
+        PlanFileError: the plan is unreadable, or names ids the data do not know (exit 3).
+        InputError: the folder or the sign-in sheets are invalid.
+    """
+    from trafficplan.inputs.attendance import read_plan_attendance
+
+    attendance_input(attendance_path)
+    plan, data = read_plan_and_data(plan_path, folder)
+    return plan, data, read_plan_attendance(folder, data, plan, given=attendance_path)
 
 
 def note_attendance_ignored(folder: Path, command: str) -> None:
