@@ -466,17 +466,70 @@ def note_attendance_ignored(folder: Path, command: str) -> None:
             )
 
 
-def sweep_progress() -> Progress:
+class SweepBar:
+    """The progress bar of one sweep: how many of its solves are done, and the status of the
+    last one."""
+
+    def __init__(self, progress: Progress, title: str, description: str, total: int) -> None:
+        self._progress = progress
+        self._title = title
+        self._task = progress.add_task(description, total=total)
+
+    def expect(self, total: int) -> None:
+        """The sweep now has ``total`` solves in all."""
+        self._progress.update(self._task, total=total)
+
+    def solved(self, label: str, status: str) -> None:
+        """One more solve finished: count it, and show its label and status."""
+        self._progress.advance(self._task)
+        self._progress.update(self._task, description=f"{self._title} ({label}: {status})")
+
+
+@contextmanager
+def sweep_progress(title: str, total: int, description: str | None = None) -> Iterator[SweepBar]:
     """The progress bar of a sweep of solves (``capacity``, ``tradeoff``) on stderr: a
-    description, the bar, done of total, elapsed; gone when the sweep ends."""
-    return Progress(
+    description (``description``, else ``title``, until a solve finishes; then ``title`` with
+    that solve), the bar, done of ``total``, elapsed; gone when the sweep ends."""
+    with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=stderr_console(),
         transient=True,
-    )
+    ) as progress:
+        yield SweepBar(progress, title, description or title, total)
+
+
+def sweep_outputs(jobs: int | None, scheduler: str | None, out_dir: Path | None) -> None:
+    """Check, before any work, where a sweep (``capacity``, ``tradeoff``) runs and writes:
+    ``--jobs`` counts local processes, which a scheduler does not use, and files must be
+    writable into ``--out-dir``.
+
+    Raises:
+        UsageError: ``--jobs`` with ``--scheduler``, or an ``--out-dir`` that cannot be
+            written (exit 2).
+    """
+    if scheduler is not None and jobs is not None:
+        raise UsageError("--jobs is for local processes; with --scheduler the workers decide")
+    if out_dir is not None:
+        output_folder(out_dir, "--out-dir")
+
+
+@contextmanager
+def sweep_runner(scheduler: str | None, jobs: int | None) -> Iterator[tuple[PointRunner, int, int]]:
+    """Run a sweep's solves on the workers of the Dask scheduler at ``scheduler``, else in
+    ``jobs`` local processes (default :func:`~trafficplan.scenarios.runs.parallel_jobs`).
+
+    Yields:
+        The runner, the number of local processes and how many solves may run at once
+        (:func:`sweep_slots`).
+    """
+    from trafficplan.scenarios.runs import parallel_jobs, point_runner
+
+    local_jobs = jobs or parallel_jobs()
+    with point_runner(scheduler, local_jobs) as runner:
+        yield runner, local_jobs, sweep_slots(runner, scheduler, local_jobs)
 
 
 def sweep_slots(runner: PointRunner, scheduler: str | None, local_jobs: int) -> int:
