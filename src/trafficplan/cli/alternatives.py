@@ -31,14 +31,8 @@ def explain_session(
 ) -> None:
     """Print the alternatives of one session of the plan (``--json``: one document)."""
     from trafficplan.diagnostics.alternatives import SHOWN_PER_KIND, session_alternatives
-    from trafficplan.inputs.attendance import read_plan_attendance
-    from trafficplan.plan import read_plan, require_known_ids
-    from trafficplan.scenarios.edits import load_data_for_plan
 
-    plan = read_plan(plan_path)
-    data = load_data_for_plan(folder, plan)
-    require_known_ids(plan, data, str(plan_path))
-    attendance = read_plan_attendance(folder, data, plan)
+    plan, data, attendance = common.read_plan_inputs(plan_path, folder, None)
     answer = session_alternatives(data, plan, session_id, attendance, str(plan_path))
     limit = None if show_all else SHOWN_PER_KIND
     if as_json:

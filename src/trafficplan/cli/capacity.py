@@ -73,42 +73,31 @@ def capacity(
     heatmap (two keys) of officers trained, and the smallest values that reach the target."""
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.scenarios.capacity import make_grid, parse_target, parse_vary, run_grid
-    from trafficplan.scenarios.runs import SweepSettings, parallel_jobs, point_runner
+    from trafficplan.scenarios.runs import SweepSettings
 
     if not vary:
         raise UsageError("capacity needs at least one --vary KEY=A..B[:STEP]")
-    if scheduler is not None and jobs is not None:
-        raise UsageError("--jobs is for local processes; with --scheduler the workers decide")
-    if out_dir is not None:
-        common.output_folder(out_dir, "--out-dir")
+    common.sweep_outputs(jobs, scheduler, out_dir)
     grid = make_grid([parse_vary(text) for text in vary])
     goal = parse_target(target)
     raw = read_raw(data)
     common.note_attendance_ignored(data, "capacity")
     build_data(raw)  # the data folder must be valid before any point is tried
-    local_jobs = jobs or parallel_jobs()
 
-    with point_runner(scheduler, local_jobs) as runner:
-        common.sweep_slots(runner, scheduler, local_jobs)
-        keys = ", ".join(grid.keys)
-        with common.sweep_progress() as progress:
-            task = progress.add_task(f"capacity {keys}", total=len(grid))
-
-            def on_done(point: PointResult) -> None:
-                progress.advance(task)
-                progress.update(
-                    task, description=f"capacity {keys} ({point.label}: {point.status})"
-                )
-
-            result = run_grid(
-                raw,
-                grid,
-                goal,
-                runner,
-                SweepSettings(tuple(set_ or []), tuple(drop or []), time_limit, seed, workers),
-                jobs=local_jobs,
-                on_done=on_done,
-            )
+    title = f"capacity {', '.join(grid.keys)}"
+    with (
+        common.sweep_runner(scheduler, jobs) as (runner, local_jobs, _),
+        common.sweep_progress(title, len(grid)) as bar,
+    ):
+        result = run_grid(
+            raw,
+            grid,
+            goal,
+            runner,
+            SweepSettings(tuple(set_ or []), tuple(drop or []), time_limit, seed, workers),
+            jobs=local_jobs,
+            on_done=lambda point: bar.solved(point.label, point.status),
+        )
     if out_dir is not None:
         from trafficplan.scenarios.sweepfiles import write_sweep
 

@@ -35,15 +35,8 @@ def check(
     Exit 0: valid. 1: rules broken. 3: unreadable plan or data, or ids unknown to the data.
     """
     from trafficplan.checker import check_plan
-    from trafficplan.inputs.attendance import read_plan_attendance
-    from trafficplan.plan import read_plan, require_known_ids
-    from trafficplan.scenarios.edits import load_data_for_plan
 
-    common.attendance_input(attendance_path)
-    loaded = read_plan(plan)
-    problem_data = load_data_for_plan(data, loaded)
-    require_known_ids(loaded, problem_data, str(plan))
-    attendance = read_plan_attendance(data, problem_data, loaded, given=attendance_path)
+    loaded, problem_data, attendance = common.read_plan_inputs(plan, data, attendance_path)
     report = check_plan(problem_data, loaded, attendance)
     claims = objective_claims(problem_data, loaded)
     if as_json:

@@ -26,6 +26,9 @@ from rich.text import Text
 from trafficplan.errors import ExitCode, TrafficplanError, UsageError
 
 if TYPE_CHECKING:
+    from trafficplan.inputs.attendance import Attendance
+    from trafficplan.inputs.problem import ProblemData
+    from trafficplan.plan import Plan
     from trafficplan.scenarios.runs import PointRunner
     from trafficplan.solver import ProgressEvent, SolveOptions
 
@@ -413,6 +416,42 @@ def attendance_input(path: Path | None) -> Path | None:
     return path
 
 
+def read_plan_and_data(plan_path: Path, folder: Path) -> tuple[Plan, ProblemData]:
+    """The plan file and the data it was made from: ``folder`` with the plan's recorded edits
+    applied.
+
+    Raises:
+        PlanFileError: the plan is unreadable, or names ids the data do not know (exit 3).
+        InputError: the folder is invalid, or a recorded edit no longer applies to it.
+    """
+    from trafficplan.plan import read_plan, require_known_ids
+    from trafficplan.scenarios.edits import load_data_for_plan
+
+    plan = read_plan(plan_path)
+    data = load_data_for_plan(folder, plan)
+    require_known_ids(plan, data, str(plan_path))
+    return plan, data
+
+
+def read_plan_inputs(
+    plan_path: Path, folder: Path, attendance_path: Path | None
+) -> tuple[Plan, ProblemData, Attendance | None]:
+    """The plan file, the data it was made from (:func:`read_plan_and_data`) and the sign-in
+    sheets of its held sessions: ``--attendance FILE``, else the folder's, or None when there
+    are none.
+
+    Raises:
+        UsageError: ``--attendance`` names neither a ``.xlsx`` nor a ``.csv`` file (exit 2).
+        PlanFileError: the plan is unreadable, or names ids the data do not know (exit 3).
+        InputError: the folder or the sign-in sheets are invalid.
+    """
+    from trafficplan.inputs.attendance import read_plan_attendance
+
+    attendance_input(attendance_path)
+    plan, data = read_plan_and_data(plan_path, folder)
+    return plan, data, read_plan_attendance(folder, data, plan, given=attendance_path)
+
+
 def note_attendance_ignored(folder: Path, command: str) -> None:
     """Say on stderr, in one line, that the folder's attendance file plays no part in this
     command."""
@@ -427,17 +466,70 @@ def note_attendance_ignored(folder: Path, command: str) -> None:
             )
 
 
-def sweep_progress() -> Progress:
+class SweepBar:
+    """The progress bar of one sweep: how many of its solves are done, and the status of the
+    last one."""
+
+    def __init__(self, progress: Progress, title: str, description: str, total: int) -> None:
+        self._progress = progress
+        self._title = title
+        self._task = progress.add_task(description, total=total)
+
+    def expect(self, total: int) -> None:
+        """The sweep now has ``total`` solves in all."""
+        self._progress.update(self._task, total=total)
+
+    def solved(self, label: str, status: str) -> None:
+        """One more solve finished: count it, and show its label and status."""
+        self._progress.advance(self._task)
+        self._progress.update(self._task, description=f"{self._title} ({label}: {status})")
+
+
+@contextmanager
+def sweep_progress(title: str, total: int, description: str | None = None) -> Iterator[SweepBar]:
     """The progress bar of a sweep of solves (``capacity``, ``tradeoff``) on stderr: a
-    description, the bar, done of total, elapsed; gone when the sweep ends."""
-    return Progress(
+    description (``description``, else ``title``, until a solve finishes; then ``title`` with
+    that solve), the bar, done of ``total``, elapsed; gone when the sweep ends."""
+    with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=stderr_console(),
         transient=True,
-    )
+    ) as progress:
+        yield SweepBar(progress, title, description or title, total)
+
+
+def sweep_outputs(jobs: int | None, scheduler: str | None, out_dir: Path | None) -> None:
+    """Check, before any work, where a sweep (``capacity``, ``tradeoff``) runs and writes:
+    ``--jobs`` counts local processes, which a scheduler does not use, and files must be
+    writable into ``--out-dir``.
+
+    Raises:
+        UsageError: ``--jobs`` with ``--scheduler``, or an ``--out-dir`` that cannot be
+            written (exit 2).
+    """
+    if scheduler is not None and jobs is not None:
+        raise UsageError("--jobs is for local processes; with --scheduler the workers decide")
+    if out_dir is not None:
+        output_folder(out_dir, "--out-dir")
+
+
+@contextmanager
+def sweep_runner(scheduler: str | None, jobs: int | None) -> Iterator[tuple[PointRunner, int, int]]:
+    """Run a sweep's solves on the workers of the Dask scheduler at ``scheduler``, else in
+    ``jobs`` local processes (default :func:`~trafficplan.scenarios.runs.parallel_jobs`).
+
+    Yields:
+        The runner, the number of local processes and how many solves may run at once
+        (:func:`sweep_slots`).
+    """
+    from trafficplan.scenarios.runs import parallel_jobs, point_runner
+
+    local_jobs = jobs or parallel_jobs()
+    with point_runner(scheduler, local_jobs) as runner:
+        yield runner, local_jobs, sweep_slots(runner, scheduler, local_jobs)
 
 
 def sweep_slots(runner: PointRunner, scheduler: str | None, local_jobs: int) -> int:

@@ -157,12 +157,8 @@ def _print_findings(console: Console, findings: list[Finding]) -> None:
 # ----- one officer -------------------------------------------------------------------------------
 def _explain_officer(folder: Path, officer_id: str, plan_path: Path, as_json: bool) -> None:
     from trafficplan.diagnostics.officer import explain_officer
-    from trafficplan.plan import read_plan, require_known_ids
-    from trafficplan.scenarios.edits import load_data_for_plan
 
-    plan = read_plan(plan_path)
-    problem = load_data_for_plan(folder, plan)
-    require_known_ids(plan, problem, str(plan_path))
+    plan, problem = common.read_plan_and_data(plan_path, folder)
     explanation = explain_officer(plan, problem, officer_id)
     if as_json:
         common.print_json(explanation.to_json())

@@ -109,9 +109,6 @@ def export(
     """
     from trafficplan.checker import check_plan
     from trafficplan.exports import build_export, write_export
-    from trafficplan.inputs.attendance import read_plan_attendance
-    from trafficplan.plan import read_plan, require_known_ids
-    from trafficplan.scenarios.edits import load_data_for_plan
 
     common.output_folder(out, "--out")
     if xlsx:
@@ -123,11 +120,7 @@ def export(
 
         common.output_folder(out / SIGN_IN_DIR, "--out")
         common.output_folder(out / CERTIFICATES_DIR, "--out")
-    common.attendance_input(attendance_path)
-    plan = read_plan(plan_path)
-    data = load_data_for_plan(data_dir, plan)
-    require_known_ids(plan, data, str(plan_path))
-    attendance = read_plan_attendance(data_dir, data, plan, given=attendance_path)
+    plan, data, attendance = common.read_plan_inputs(plan_path, data_dir, attendance_path)
 
     # what happened in held sessions is a warning of rule attendance, never a refusal
     report = check_plan(data, plan, attendance)

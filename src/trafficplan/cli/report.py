@@ -94,9 +94,7 @@ def report(
     the report (and the PNG charts) in Ukrainian; this summary stays English.
     """
     from trafficplan.inputs.attendance import read_plan_attendance
-    from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.report import build_report, require_browser, write_html, write_pngs
-    from trafficplan.scenarios.edits import load_data_for_plan
 
     if html is None and png is None:
         raise UsageError("nothing to write: give --html FILE and/or --png DIR")
@@ -110,9 +108,7 @@ def report(
         from trafficplan.scenarios.tradeoff import read_frontier
 
         frontier = read_frontier(tradeoff_dir)
-    plan = read_plan(plan_path)
-    data = load_data_for_plan(data_dir, plan)
-    require_known_ids(plan, data, str(plan_path))
+    plan, data = common.read_plan_and_data(plan_path, data_dir)
     if png is not None:
         # Refuse before writing anything rather than leave an HTML file and then fail.
         require_browser()

@@ -14,7 +14,6 @@ from rich.text import Text
 
 from trafficplan.cli import common
 from trafficplan.cli.app import app
-from trafficplan.errors import UsageError
 
 if TYPE_CHECKING:
     from trafficplan.scenarios.tradeoff import TradeoffPoint, TradeoffResult
@@ -84,44 +83,30 @@ def tradeoff(
     before both X and Y in constraints.yaml keep their optimum (within their tolerances)."""
     from trafficplan.inputs import build_data, read_raw
     from trafficplan.scenarios.edits import apply_scenario
-    from trafficplan.scenarios.runs import SweepSettings, parallel_jobs, point_runner
+    from trafficplan.scenarios.runs import SweepSettings
     from trafficplan.scenarios.tradeoff import make_axes, run_tradeoff
 
     axes = make_axes(x, y, step)
-    if scheduler is not None and jobs is not None:
-        raise UsageError("--jobs is for local processes; with --scheduler the workers decide")
-    if out_dir is not None:
-        common.output_folder(out_dir, "--out-dir")
+    common.sweep_outputs(jobs, scheduler, out_dir)
     raw = read_raw(data)
     common.note_attendance_ignored(data, "tradeoff")
     # the data, with the base edits, must be valid before anything is solved
     build_data(apply_scenario(raw, list(set_ or []), list(drop or [])).raw)
-    local_jobs = jobs or parallel_jobs()
 
-    with point_runner(scheduler, local_jobs) as runner:
-        slots = common.sweep_slots(runner, scheduler, local_jobs)
-        title = f"tradeoff {axes.x} against {axes.y}"
-        with common.sweep_progress() as progress:
-            task = progress.add_task(f"{title}: the two ends", total=2)
-
-            def on_phase(count: int) -> None:
-                progress.update(task, total=2 + count)
-
-            def on_point(point: TradeoffPoint) -> None:
-                progress.advance(task)
-                progress.update(
-                    task, description=f"{title} ({_solve_label(point)}: {point.status})"
-                )
-
-            result = run_tradeoff(
-                raw,
-                axes,
-                runner,
-                SweepSettings(tuple(set_ or []), tuple(drop or []), time_limit, seed, workers),
-                slots=slots,
-                on_point=on_point,
-                on_phase=on_phase,
-            )
+    title = f"tradeoff {axes.x} against {axes.y}"
+    with (
+        common.sweep_runner(scheduler, jobs) as (runner, _, slots),
+        common.sweep_progress(title, 2, f"{title}: the two ends") as bar,
+    ):
+        result = run_tradeoff(
+            raw,
+            axes,
+            runner,
+            SweepSettings(tuple(set_ or []), tuple(drop or []), time_limit, seed, workers),
+            slots=slots,
+            on_point=lambda point: bar.solved(_solve_label(point), point.status),
+            on_phase=lambda count: bar.expect(2 + count),
+        )
     if out_dir is not None:
         from trafficplan.scenarios.tradeoff import write_frontier
 

@@ -206,16 +206,13 @@ def _against_plan(
     from trafficplan.cli.replan import parse_since, require_days_to_replan
     from trafficplan.diagnostics.alternatives import apply_alternative, parse_request
     from trafficplan.inputs.attendance import read_attendance, read_plan_attendance
-    from trafficplan.plan import read_plan, require_known_ids
     from trafficplan.scenarios.comparison import Outcome, outcome_of, plan_outcome
-    from trafficplan.scenarios.edits import build_scenario, load_data_for_plan
+    from trafficplan.scenarios.edits import build_scenario
     from trafficplan.solver.replan import replan
 
     if alternative is not None:
         parse_request(alternative)  # a malformed argument is a usage error before any work
-    published = read_plan(plan_path)
-    published_data = load_data_for_plan(raw.folder, published)
-    require_known_ids(published, published_data, str(plan_path))
+    published, published_data = common.read_plan_and_data(plan_path, raw.folder)
     applied = None
     start = published
     if alternative is not None:
