@@ -13,6 +13,8 @@ what to change in the data files.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 from trafficplan.diagnostics.officer import Limit, NewSession, OfficerExplanation
 from trafficplan.i18n import (
@@ -103,6 +105,29 @@ def _left(figures: dict[str, object]) -> str:
     )
 
 
+_COUNTED_LIMITS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "region_max": lambda figures: ngettext(
+        "counts: region {region} runs {sessions} of its max {max} session ({key})",
+        "counts: region {region} runs {sessions} of its max {max} sessions ({key})",
+        figures["max"],
+    ),
+    "max_total": lambda figures: ngettext(
+        "counts: the plan runs {sessions} of sessions.max_total {max_total} session",
+        "counts: the plan runs {sessions} of sessions.max_total {max_total} sessions",
+        figures["max_total"],
+    ),
+    "trainers": lambda figures: ngettext(
+        "trainers: the {trainers} trainer who may teach in region {region} leads {given} "
+        "of at most {capacity} sessions in the window",
+        "trainers: the {trainers} trainers who may teach in region {region} lead {given} "
+        "of at most {capacity} sessions in the window",
+        figures["trainers"],
+    ),
+}
+"""The limits that count sessions or trainers: each kind's sentence in the plural form of
+its count, with the limit's figures as placeholders."""
+
+
 def limit_text(limit: Limit, explanation: OfficerExplanation) -> str:
     """One limit of an officer's explanation, in words, with its figures."""
     figures = limit.figures
@@ -139,26 +164,9 @@ def limit_text(limit: Limit, explanation: OfficerExplanation) -> str:
         return _("budget: one more session costs at least {amount}, but {left}").format(
             amount=format_eur(figures["cost_eur"]), left=_left(figures)
         )
-    if limit.kind == "region_max":
-        return ngettext(
-            "counts: region {region} runs {sessions} of its max {max} session ({key})",
-            "counts: region {region} runs {sessions} of its max {max} sessions ({key})",
-            figures["max"],
-        ).format(**figures)
-    if limit.kind == "max_total":
-        return ngettext(
-            "counts: the plan runs {sessions} of sessions.max_total {max_total} session",
-            "counts: the plan runs {sessions} of sessions.max_total {max_total} sessions",
-            figures["max_total"],
-        ).format(**figures)
-    if limit.kind == "trainers":
-        return ngettext(
-            "trainers: the {trainers} trainer who may teach in region {region} leads {given} "
-            "of at most {capacity} sessions in the window",
-            "trainers: the {trainers} trainers who may teach in region {region} lead {given} "
-            "of at most {capacity} sessions in the window",
-            figures["trainers"],
-        ).format(**figures)
+    counted = _COUNTED_LIMITS.get(limit.kind)
+    if counted is not None:
+        return counted(figures).format(**figures)
     return limit.text
 
 

@@ -105,6 +105,21 @@ def _objective_cell(value: float | None, name: str) -> str:
     return "-" if value is None else i18n.format_number(value, decimals(name))
 
 
+_FILTERS = (
+    _num,
+    _eur,
+    _euro,
+    _pct,
+    _day,
+    _long_day,
+    _cell_date,
+    _stamp,
+    _stamp_day,
+    _objective_cell,
+)
+"""The template's filters of this module, each named as its function without the ``_``."""
+
+
 def _message(text: str, values: dict[str, Any]) -> Markup:
     # The catalogue's text is trusted markup; every value put into it is escaped.
     return Markup(text).format(**values) if values else Markup(text)
@@ -225,17 +240,8 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters.update({function.__name__.lstrip("_"): function for function in _FILTERS})
     env.filters.update(
-        num=_num,
-        eur=_eur,
-        euro=_euro,
-        pct=_pct,
-        day=_day,
-        long_day=_long_day,
-        cell_date=_cell_date,
-        stamp=_stamp,
-        stamp_day=_stamp_day,
-        objective_cell=_objective_cell,
         component=component_label,
         tradeoff_amount=lambda value, name: amount(name, value),
     )

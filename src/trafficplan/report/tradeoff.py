@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from trafficplan import i18n
@@ -27,36 +28,34 @@ def _best(name: str) -> str:
     return _(BEST[name]) if name in BEST else name
 
 
+_STATES: dict[str, Callable[[int], str]] = {
+    "officers_trained": lambda count: ngettext("{} officers trained", "{} officers trained", count),
+    "cost_eur": lambda count: _("a cost of {}"),
+    "max_trainer_sessions": lambda count: ngettext(
+        "at most {} sessions for any trainer", "at most {} sessions for any trainer", count
+    ),
+    "travel_km": lambda count: _("{} of trainer travel"),
+    "trainer_spread": lambda count: ngettext(
+        "a spread of {} sessions between the trainers",
+        "a spread of {} sessions between the trainers",
+        count,
+    ),
+    "min_district_share": lambda count: _("at least {} of every district's officers trained"),
+    "ngo_spread": lambda count: ngettext(
+        "a spread of {} sessions between the NGOs of a region",
+        "a spread of {} sessions between the NGOs of a region",
+        count,
+    ),
+}
+"""What a plan reaches on each objective, as a phrase for the value's count (its plural
+form) with ``{}`` where :func:`amount` writes the value."""
+
+
 def state(name: str, value: float) -> str:
     """What a plan reaches on an objective, in words."""
-    count = int(value)
-    if name == "officers_trained":
-        phrase = ngettext("{} officers trained", "{} officers trained", count)
-    elif name == "cost_eur":
-        phrase = _("a cost of {}")
-    elif name == "max_trainer_sessions":
-        phrase = ngettext(
-            "at most {} sessions for any trainer", "at most {} sessions for any trainer", count
-        )
-    elif name == "travel_km":
-        phrase = _("{} of trainer travel")
-    elif name == "trainer_spread":
-        phrase = ngettext(
-            "a spread of {} sessions between the trainers",
-            "a spread of {} sessions between the trainers",
-            count,
-        )
-    elif name == "min_district_share":
-        phrase = _("at least {} of every district's officers trained")
-    elif name == "ngo_spread":
-        phrase = ngettext(
-            "a spread of {} sessions between the NGOs of a region",
-            "a spread of {} sessions between the NGOs of a region",
-            count,
-        )
-    else:
-        phrase = name + " {}"
-    return phrase.format(amount(name, value))
+    phrase = _STATES.get(name)
+    template = name + " {}" if phrase is None else phrase(int(value))
+    return template.format(amount(name, value))
 
 
 AXIS_LABELS = {

@@ -6,7 +6,7 @@ sentence carries the data's own numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from trafficplan import i18n
@@ -70,43 +70,51 @@ _THEN_ASKS = {
 language can say "then" its own way)."""
 
 
-def _achieves(name: str, value: float, officers_total: int) -> str:
-    count = int(value)
-    if name == "officers_trained":
-        return ngettext(
-            "{count} of {total} officers trained",
-            "{count} of {total} officers trained",
-            officers_total,
-        ).format(count=_count(value), total=_count(officers_total))
-    if name == "cost_eur":
-        return _("the plan costs {amount}").format(amount=_eur(value))
-    if name == "max_trainer_sessions":
-        return ngettext(
-            "the busiest trainer leads {count} session",
-            "the busiest trainer leads {count} sessions",
-            count,
-        ).format(count=_count(count))
-    if name == "travel_km":
-        return _("the trainers travel {distance} by road").format(distance=quantity(name, value))
-    if name == "trainer_spread":
-        return ngettext(
-            "the busiest and the least busy trainer differ by {count} session",
-            "the busiest and the least busy trainer differ by {count} sessions",
-            count,
-        ).format(count=_count(count))
-    if name == "min_district_share":
-        return _("every district has at least {share} of its officers trained").format(
-            share=i18n.format_percent(value, 2)
-        )
-    if name == "ngo_spread":
-        if not value:
-            return _("every partner NGO of a region takes part in as many sessions as the others")
-        return ngettext(
+_ACHIEVES: dict[str, Callable[[int, int], str]] = {
+    "officers_trained": lambda count, total: ngettext(
+        "{count} of {total} officers trained", "{count} of {total} officers trained", total
+    ),
+    "cost_eur": lambda count, total: _("the plan costs {amount}"),
+    "max_trainer_sessions": lambda count, total: ngettext(
+        "the busiest trainer leads {count} session",
+        "the busiest trainer leads {count} sessions",
+        count,
+    ),
+    "travel_km": lambda count, total: _("the trainers travel {distance} by road"),
+    "trainer_spread": lambda count, total: ngettext(
+        "the busiest and the least busy trainer differ by {count} session",
+        "the busiest and the least busy trainer differ by {count} sessions",
+        count,
+    ),
+    "min_district_share": lambda count, total: _(
+        "every district has at least {share} of its officers trained"
+    ),
+    "ngo_spread": lambda count, total: (
+        ngettext(
             "two NGOs of the same region differ by at most {count} session",
             "two NGOs of the same region differ by at most {count} sessions",
             count,
-        ).format(count=_count(count))
-    return f"{name} {quantity(name, value)}"
+        )
+        if count
+        else _("every partner NGO of a region takes part in as many sessions as the others")
+    ),
+}
+"""What the plan achieves on each objective, as a sentence for the value's count and the
+officers in all (their plural forms), with the placeholders :func:`_achieves` fills."""
+
+
+def _achieves(name: str, value: float, officers_total: int) -> str:
+    sentence = _ACHIEVES.get(name)
+    if sentence is None:
+        return f"{name} {quantity(name, value)}"
+    # every objective's figures, each sentence takes the ones it names
+    return sentence(int(value), officers_total).format(
+        count=_count(int(value)),
+        total=_count(officers_total),
+        amount=_eur(value),
+        distance=quantity(name, value),
+        share=i18n.format_percent(value, 2),
+    )
 
 
 def _proof(claim: LevelClaim, value: float) -> str:
