@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -38,15 +38,9 @@ class Violation:
         return f"{self.rule}: {self.message}"
 
     def to_json(self) -> dict[str, Any]:
-        """The violation as the spec's ``check --json`` item (date as ISO text)."""
-        return {
-            "rule": self.rule,
-            "session": self.session,
-            "who": self.who,
-            "date": self.date.isoformat() if self.date else None,
-            "message": self.message,
-            "subject": self.subject,
-        }
+        """The violation as the spec's ``check --json`` item: its fields, the date as ISO
+        text."""
+        return {**asdict(self), "date": self.date.isoformat() if self.date else None}
 
 
 @dataclass

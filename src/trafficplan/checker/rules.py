@@ -34,6 +34,14 @@ def _range_text(low: int, high: int) -> str:
     return f"exactly {low}" if low == high else f"{low} to {high}"
 
 
+def _at(
+    rule: str, session: PlanSession, who: str | None, message: str, subject: str | None = None
+) -> Violation:
+    """A violation of ``rule`` that names ``session`` and its day (of several sessions, pass
+    the latest)."""
+    return Violation(rule, session.id, who, session.date, message, subject=subject)
+
+
 # ----- 1. calendar -------------------------------------------------------------------------
 @checks("calendar")
 def check_calendar(view: PlanView) -> list[Violation]:
@@ -42,103 +50,55 @@ def check_calendar(view: PlanView) -> list[Violation]:
     for session in view.sessions:
         reason = view.data.calendar.why_not_working(session.date)
         if reason is not None:
-            violations.append(
-                Violation(
-                    "calendar",
-                    session.id,
-                    None,
-                    session.date,
-                    f"session {session.id} ({session.region}) on {session.date} is {reason}",
-                )
-            )
+            message = f"session {session.id} ({session.region}) on {session.date} is {reason}"
+            violations.append(_at("calendar", session, None, message))
     return violations
 
 
 # ----- 2. counts ---------------------------------------------------------------------------
 @checks("counts")
 def check_counts(view: PlanView) -> list[Violation]:
-    """Each region runs between its min and max sessions; the total is at most max_total."""
-    if view.data.staged:
-        return _course_counts(view)
-    violations = []
-    for region in view.data.regions:
-        count = len(view.sessions_of_region[region.id])
-        bounds = view.data.session_bounds(region.id)
-        if not bounds.min <= count <= bounds.max:
-            violations.append(
-                Violation(
-                    "counts",
-                    None,
-                    region.id,
-                    None,
-                    f"region {region.id} runs {_plural(count, 'session')}; "
-                    f"it must run {_range_text(bounds.min, bounds.max)}",
-                )
-            )
-    max_total = view.data.constraints.sessions.max_total
-    if max_total is not None and len(view.sessions) > max_total:
-        violations.append(
-            Violation(
-                "counts",
-                None,
-                None,
-                None,
-                f"the plan has {_plural(len(view.sessions), 'session')}; "
-                f"sessions.max_total allows {max_total}",
-            )
-        )
-    return violations
-
-
-def _course_counts(view: PlanView) -> list[Violation]:
-    """``counts`` of a programme in stages: per region and course between the course's min
-    and max; at most each course's ``max_total`` and ``sessions.max_total`` in all."""
+    """Each region runs between its min and max sessions (of each course, in a programme in
+    stages); each course at most its ``max_total``; the total is at most max_total."""
     data = view.data
+    courses: list[str | None] = [c.id for c in data.courses] if data.staged else [None]
     violations = []
     for region in data.regions:
-        for course in data.courses:
+        for course in courses:
             count = sum(
-                1 for s in view.sessions_of_region[region.id] if view.course_of(s) == course.id
+                1
+                for s in view.sessions_of_region[region.id]
+                if course is None or view.course_of(s) == course
             )
-            bounds = data.session_bounds(region.id, course.id)
+            bounds = data.session_bounds(region.id, course)
             if not bounds.min <= count <= bounds.max:
+                of_course = f" of course {course}" if course else ""
+                message = (
+                    f"region {region.id} runs {_plural(count, 'session')}{of_course}; "
+                    f"it must run {_range_text(bounds.min, bounds.max)}"
+                )
                 violations.append(
-                    Violation(
-                        "counts",
-                        None,
-                        region.id,
-                        None,
-                        f"region {region.id} runs {_plural(count, 'session')} of course "
-                        f"{course.id}; it must run {_range_text(bounds.min, bounds.max)}",
-                        subject=region.id,
-                    )
+                    Violation("counts", None, region.id, None, message, subject=region.id)
                 )
-    totals = Counter(view.course_of(s) for s in view.sessions)
-    for course in data.courses:
-        if course.max_total is not None and totals[course.id] > course.max_total:
-            violations.append(
-                Violation(
-                    "counts",
-                    None,
-                    None,
-                    None,
-                    f"the plan has {_plural(totals[course.id], 'session')} of course "
-                    f"{course.id}; courses.{course.id}.max_total allows {course.max_total}",
-                    subject=f"max_total:{course.id}",
+    if data.staged:
+        totals = Counter(view.course_of(s) for s in view.sessions)
+        for spec in data.courses:
+            if spec.max_total is not None and totals[spec.id] > spec.max_total:
+                message = (
+                    f"the plan has {_plural(totals[spec.id], 'session')} of course "
+                    f"{spec.id}; courses.{spec.id}.max_total allows {spec.max_total}"
                 )
-            )
+                violations.append(
+                    Violation("counts", None, None, None, message, subject=f"max_total:{spec.id}")
+                )
     max_total = data.constraints.sessions.max_total
     if max_total is not None and len(view.sessions) > max_total:
-        violations.append(
-            Violation(
-                "counts",
-                None,
-                None,
-                None,
-                f"the plan has {_plural(len(view.sessions), 'session')}; "
-                f"sessions.max_total allows {max_total} (all courses together)",
-            )
+        message = (
+            f"the plan has {_plural(len(view.sessions), 'session')}; "
+            f"sessions.max_total allows {max_total}"
+            + (" (all courses together)" if data.staged else "")
         )
+        violations.append(Violation("counts", None, None, None, message))
     return violations
 
 
@@ -240,16 +200,10 @@ def check_venue_clash(view: PlanView) -> list[Violation]:
     violations = []
     for (venue, day), sessions in groups.items():
         if len(sessions) > 1:
-            violations.append(
-                Violation(
-                    "venue_clash",
-                    sessions[-1].id,
-                    venue,
-                    day,
-                    f"venue {venue} hosts {len(sessions)} sessions on {day}: "
-                    f"{session_ids(sessions)}",
-                )
+            message = (
+                f"venue {venue} hosts {len(sessions)} sessions on {day}: {session_ids(sessions)}"
             )
+            violations.append(_at("venue_clash", sessions[-1], venue, message))
     return violations
 
 
@@ -269,9 +223,7 @@ def check_venue_unavailable(view: PlanView) -> list[Violation]:
             message = f"venue {venue.id} is unavailable on {session.date} (session {session.id})"
         else:
             continue
-        violations.append(
-            Violation("venue_unavailable", session.id, session.venue, session.date, message)
-        )
+        violations.append(_at("venue_unavailable", session, session.venue, message))
     return violations
 
 
@@ -283,16 +235,11 @@ def check_region_per_day(view: PlanView) -> list[Violation]:
     for region, sessions in view.sessions_of_region.items():
         for day, that_day in by_day(sessions).items():
             if len(that_day) > limit:
-                violations.append(
-                    Violation(
-                        "region_per_day",
-                        that_day[-1].id,
-                        region,
-                        day,
-                        f"region {region} has {len(that_day)} sessions on {day} "
-                        f"({session_ids(that_day)}); at most {limit} a day",
-                    )
+                message = (
+                    f"region {region} has {len(that_day)} sessions on {day} "
+                    f"({session_ids(that_day)}); at most {limit} a day"
                 )
+                violations.append(_at("region_per_day", that_day[-1], region, message))
     return violations
 
 
@@ -311,17 +258,12 @@ def check_seats(view: PlanView) -> list[Violation]:
         capacity = view.data.venue_by_id[session.venue].capacity
         too_many_for_venue = count > high and high == capacity
         why = f" (venue {session.venue} seats {capacity})" if too_many_for_venue else ""
-        violations.append(
-            Violation(
-                "seats",
-                session.id,
-                session.venue,
-                session.date,
-                f"session {session.id} has {_plural(count, 'officer')}; "
-                f"it must have {_range_text(low, high)}{why}"
-                + (f" (course {course})" if course else ""),
-            )
+        message = (
+            f"session {session.id} has {_plural(count, 'officer')}; "
+            f"it must have {_range_text(low, high)}{why}"
+            + (f" (course {course})" if course else "")
         )
+        violations.append(_at("seats", session, session.venue, message))
     return violations
 
 
@@ -333,15 +275,8 @@ def check_officer_once(view: PlanView) -> list[Violation]:
     for session in view.sessions:
         for officer, times in Counter(session.officers).items():
             if times > 1:
-                violations.append(
-                    Violation(
-                        "officer_once",
-                        session.id,
-                        officer,
-                        session.date,
-                        f"officer {officer} is listed {times} times in session {session.id}",
-                    )
-                )
+                message = f"officer {officer} is listed {times} times in session {session.id}"
+                violations.append(_at("officer_once", session, officer, message))
     for officer, attended in view.sessions_of_officer.items():
         # in a programme in stages, once per course
         by_course: dict[str, list[PlanSession]] = defaultdict(list)
@@ -350,16 +285,10 @@ def check_officer_once(view: PlanView) -> list[Violation]:
         for sessions in by_course.values():
             if len(sessions) <= 1:
                 continue
-            violations.append(
-                Violation(
-                    "officer_once",
-                    sessions[-1].id,
-                    officer,
-                    sessions[-1].date,
-                    f"officer {officer} attends {len(sessions)} sessions: "
-                    + ", ".join(f"{s.id} on {s.date}" for s in sessions),
-                )
+            message = f"officer {officer} attends {len(sessions)} sessions: " + ", ".join(
+                f"{s.id} on {s.date}" for s in sessions
             )
+            violations.append(_at("officer_once", sessions[-1], officer, message))
     return violations
 
 
@@ -367,34 +296,21 @@ def check_officer_once(view: PlanView) -> list[Violation]:
 def check_officer_region(view: PlanView) -> list[Violation]:
     """An officer attends sessions of their own region only."""
     violations = []
-    for session in view.sessions:
-        for officer_id in distinct(session.officers):
-            officer = view.data.officer_by_id[officer_id]
-            home_region = officer.region
-            course = view.course_of(session)
-            if view.data.staged and course not in view.data.officer_courses(officer):
-                roles = ", ".join(view.data.course_of(course).roles)
-                violations.append(
-                    Violation(
-                        "officer_region",
-                        session.id,
-                        officer_id,
-                        session.date,
-                        f"officer {officer_id} (role {officer.role}) attends session "
-                        f"{session.id} of course {course}, which is for {roles}",
-                    )
-                )
-            if home_region != session.region:
-                violations.append(
-                    Violation(
-                        "officer_region",
-                        session.id,
-                        officer_id,
-                        session.date,
-                        f"officer {officer_id} of {home_region} attends session {session.id} "
-                        f"in {session.region}",
-                    )
-                )
+    for session, officer in view.attendances():
+        course = view.course_of(session)
+        if view.data.staged and course not in view.data.officer_courses(officer):
+            roles = ", ".join(view.data.course_of(course).roles)
+            message = (
+                f"officer {officer.id} (role {officer.role}) attends session "
+                f"{session.id} of course {course}, which is for {roles}"
+            )
+            violations.append(_at("officer_region", session, officer.id, message))
+        if officer.region != session.region:
+            message = (
+                f"officer {officer.id} of {officer.region} attends session {session.id} "
+                f"in {session.region}"
+            )
+            violations.append(_at("officer_region", session, officer.id, message))
     return violations
 
 
@@ -402,20 +318,12 @@ def check_officer_region(view: PlanView) -> list[Violation]:
 def check_officer_unavailable(view: PlanView) -> list[Violation]:
     """An officer attends no session on a day they are unavailable."""
     violations = []
-    for session in view.sessions:
-        for officer_id in distinct(session.officers):
-            officer = view.data.officer_by_id[officer_id]
-            if not view.data.available(officer.unavailable, session.date):
-                violations.append(
-                    Violation(
-                        "officer_unavailable",
-                        session.id,
-                        officer_id,
-                        session.date,
-                        f"officer {officer_id} is unavailable on {session.date} "
-                        f"(session {session.id})",
-                    )
-                )
+    for session, officer in view.attendances():
+        if not view.data.available(officer.unavailable, session.date):
+            message = (
+                f"officer {officer.id} is unavailable on {session.date} (session {session.id})"
+            )
+            violations.append(_at("officer_unavailable", session, officer.id, message))
     return violations
 
 
@@ -428,29 +336,22 @@ def check_district_share(view: PlanView) -> list[Violation]:
     for day, sessions in by_day(view.sessions).items():
         attending: dict[str, set[str]] = defaultdict(set)
         sessions_of_district: dict[str, list[PlanSession]] = defaultdict(list)
-        for session in sessions:
-            for officer_id in distinct(session.officers):
-                district = view.data.officer_by_id[officer_id].district
-                attending[district].add(officer_id)
-                seen = sessions_of_district[district]
-                if not seen or seen[-1] is not session:
-                    seen.append(session)
+        for session, officer in view.attendances(sessions):
+            attending[officer.district].add(officer.id)
+            seen = sessions_of_district[officer.district]
+            if not seen or seen[-1] is not session:
+                seen.append(session)
         for district, officers in sorted(attending.items()):
             size = sizes.get(district, 0)
             cap = view.data.district_day_cap(district)
             if len(officers) > cap:
                 involved = sessions_of_district[district]
-                violations.append(
-                    Violation(
-                        "district_share",
-                        involved[-1].id,
-                        district,
-                        day,
-                        f"{len(officers)} officers of district {district} attend on {day} "
-                        f"({session_ids(involved)}); at most {cap} of its {size} may "
-                        f"(share {share})",
-                    )
+                message = (
+                    f"{len(officers)} officers of district {district} attend on {day} "
+                    f"({session_ids(involved)}); at most {cap} of its {size} may "
+                    f"(share {share})"
                 )
+                violations.append(_at("district_share", involved[-1], district, message))
     return violations
 
 
@@ -475,7 +376,7 @@ def _exact_count(
             message = f"session {session.id} lists {noun} {repeated[0]} more than once"
         else:
             continue
-        violations.append(Violation(rule, session.id, None, session.date, message))
+        violations.append(_at(rule, session, None, message))
     return violations
 
 
@@ -502,16 +403,11 @@ def check_trainer_region(view: PlanView) -> list[Violation]:
         allowed = view.data.trainer_by_id[trainer_id].regions
         for session in sessions:
             if not view.data.trainer_may_teach(trainer_id, session.region):
-                violations.append(
-                    Violation(
-                        "trainer_region",
-                        session.id,
-                        trainer_id,
-                        session.date,
-                        f"trainer {trainer_id} may not teach in {session.region} "
-                        f"(session {session.id}); allowed: {', '.join(allowed or [])}",
-                    )
+                message = (
+                    f"trainer {trainer_id} may not teach in {session.region} "
+                    f"(session {session.id}); allowed: {', '.join(allowed or [])}"
                 )
+                violations.append(_at("trainer_region", session, trainer_id, message))
     return violations
 
 
@@ -527,15 +423,8 @@ def _on_leave(
         unavailable = unavailable_of(who)
         for session in sessions:
             if in_date_set(session.date, unavailable):
-                violations.append(
-                    Violation(
-                        rule,
-                        session.id,
-                        who,
-                        session.date,
-                        f"{noun} {who} is unavailable on {session.date} (session {session.id})",
-                    )
-                )
+                message = f"{noun} {who} is unavailable on {session.date} (session {session.id})"
+                violations.append(_at(rule, session, who, message))
     return violations
 
 
@@ -559,16 +448,11 @@ def _once_a_day(
     for who, sessions in sessions_of.items():
         for day, that_day in by_day(sessions).items():
             if len(that_day) > 1:
-                violations.append(
-                    Violation(
-                        rule,
-                        that_day[-1].id,
-                        who,
-                        day,
-                        f"{noun} {who} {verb} {len(that_day)} sessions on {day}: "
-                        f"{session_ids(that_day)}",
-                    )
+                message = (
+                    f"{noun} {who} {verb} {len(that_day)} sessions on {day}: "
+                    f"{session_ids(that_day)}"
                 )
+                violations.append(_at(rule, that_day[-1], who, message))
     return violations
 
 
@@ -583,16 +467,11 @@ def _weekly_cap(
             weeks[iso_week(session.date)].append(session)
         for (year, week), that_week in weeks.items():
             if len(that_week) > limit:
-                violations.append(
-                    Violation(
-                        rule,
-                        that_week[-1].id,
-                        who,
-                        that_week[-1].date,
-                        f"{noun} {who} {verb} {len(that_week)} sessions in week "
-                        f"{year}-W{week:02d} ({session_ids(that_week)}); at most {limit}",
-                    )
+                message = (
+                    f"{noun} {who} {verb} {len(that_week)} sessions in week "
+                    f"{year}-W{week:02d} ({session_ids(that_week)}); at most {limit}"
                 )
+                violations.append(_at(rule, that_week[-1], who, message))
     return violations
 
 
@@ -625,16 +504,11 @@ def check_trainer_consecutive(view: PlanView) -> list[Violation]:
         for run in runs:
             if len(run) > limit:
                 last = [s for s in sessions if s.date == run[-1]][-1]
-                violations.append(
-                    Violation(
-                        "trainer_consecutive",
-                        last.id,
-                        trainer_id,
-                        run[-1],
-                        f"trainer {trainer_id} teaches on {len(run)} consecutive days "
-                        f"{run[0]}..{run[-1]}; at most {limit}",
-                    )
+                message = (
+                    f"trainer {trainer_id} teaches on {len(run)} consecutive days "
+                    f"{run[0]}..{run[-1]}; at most {limit}"
                 )
+                violations.append(_at("trainer_consecutive", last, trainer_id, message))
     return violations
 
 
@@ -645,15 +519,10 @@ def check_trainer_max_sessions(view: PlanView) -> list[Violation]:
     for trainer_id, sessions in view.sessions_of_trainer.items():
         cap = view.data.trainer_by_id[trainer_id].max_sessions
         if cap is not None and len(sessions) > cap:
-            violations.append(
-                Violation(
-                    "trainer_max_sessions",
-                    sessions[-1].id,
-                    trainer_id,
-                    sessions[-1].date,
-                    f"trainer {trainer_id} teaches {len(sessions)} sessions; max_sessions is {cap}",
-                )
+            message = (
+                f"trainer {trainer_id} teaches {len(sessions)} sessions; max_sessions is {cap}"
             )
+            violations.append(_at("trainer_max_sessions", sessions[-1], trainer_id, message))
     return violations
 
 
@@ -691,18 +560,13 @@ def check_travel(view: PlanView) -> list[Violation]:
                 needed = travel_days(km, travel.same_evening_km, travel.km_per_day)
                 if (later.date - earlier.date).days >= 1 + needed:
                     continue
-                violations.append(
-                    Violation(
-                        "travel",
-                        later.id,
-                        trainer_id,
-                        later.date,
-                        f"trainer {trainer_id} teaches in {earlier.region} on {earlier.date} "
-                        f"and {later.region} on {later.date}; "
-                        f"{_km_text(km, travel.same_evening_km)} road km need "
-                        f"{_plural(needed, 'travel day')}",
-                    )
+                message = (
+                    f"trainer {trainer_id} teaches in {earlier.region} on {earlier.date} "
+                    f"and {later.region} on {later.date}; "
+                    f"{_km_text(km, travel.same_evening_km)} road km need "
+                    f"{_plural(needed, 'travel day')}"
                 )
+                violations.append(_at("travel", later, trainer_id, message))
     return violations
 
 
@@ -722,16 +586,10 @@ def check_ngo_region(view: PlanView) -> list[Violation]:
         ngo_region = view.data.region_of_ngo[ngo_id]
         for session in sessions:
             if ngo_region != session.region:
-                violations.append(
-                    Violation(
-                        "ngo_region",
-                        session.id,
-                        ngo_id,
-                        session.date,
-                        f"NGO {ngo_id} of {ngo_region} is in session {session.id} "
-                        f"in {session.region}",
-                    )
+                message = (
+                    f"NGO {ngo_id} of {ngo_region} is in session {session.id} in {session.region}"
                 )
+                violations.append(_at("ngo_region", session, ngo_id, message))
     return violations
 
 
@@ -833,18 +691,12 @@ def _order_in_region(view: PlanView, course_id: str, session: PlanSession) -> li
         return []
     last = earlier[-1]
     gap = (session.date - last.date).days
-    return [
-        Violation(
-            "course_order",
-            session.id,
-            session.region,
-            session.date,
-            f"session {session.id} of course {course_id} on {session.date} is {_gap(gap)} "
-            f"session {last.id} of course {after.course} on {last.date} in "
-            f"{session.region}; it must be at least {after.min_days} after",
-            subject=course_id,
-        )
-    ]
+    message = (
+        f"session {session.id} of course {course_id} on {session.date} is {_gap(gap)} "
+        f"session {last.id} of course {after.course} on {last.date} in "
+        f"{session.region}; it must be at least {after.min_days} after"
+    )
+    return [_at("course_order", session, session.region, message, course_id)]
 
 
 def _order_in_district(view: PlanView, course_id: str, session: PlanSession) -> list[Violation]:
@@ -890,11 +742,7 @@ def _order_in_district(view: PlanView, course_id: str, session: PlanSession) -> 
                 f"session {latest.id} of course {after.course} on {latest.date}; it must be at "
                 f"least {after.min_days} after"
             )
-        violations.append(
-            Violation(
-                "course_order", session.id, officer_id, session.date, message, subject=course_id
-            )
-        )
+        violations.append(_at("course_order", session, officer_id, message, course_id))
     return violations
 
 

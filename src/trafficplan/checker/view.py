@@ -7,9 +7,11 @@ rule reports in calendar order and "the latest session" of a group is its last o
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 
+from trafficplan.inputs.models import Officer
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import Plan, PlanSession
 
@@ -65,6 +67,15 @@ class PlanView:
     def sessions_of_officer(self) -> dict[str, list[PlanSession]]:
         """Sessions each officer attends (a session once even if it lists the officer twice)."""
         return self._sessions_of("officers")
+
+    def attendances(
+        self, sessions: list[PlanSession] | None = None
+    ) -> Iterator[tuple[PlanSession, Officer]]:
+        """Each session (of ``sessions``, else of the plan) with each officer it lists, an
+        officer once per session, in order."""
+        for session in self.sessions if sessions is None else sessions:
+            for officer_id in distinct(session.officers):
+                yield session, self.data.officer_by_id[officer_id]
 
     def trained_officers(self) -> set[str]:
         """Officers of the data that attend at least one session."""

@@ -105,6 +105,17 @@ class _Facts:
         """Sessions the region must run: its minimum, or its fixed sessions if more."""
         return max(self.data.session_bounds(region.id).min, len(self.fixed_by_region[region.id]))
 
+    @cached_property
+    def needing(self) -> list[tuple[Region, int]]:
+        """The regions that must run sessions, each with how many (:meth:`required`)."""
+        required = ((region, self.required(region)) for region in self.data.regions)
+        return [(region, count) for region, count in required if count]
+
+    @property
+    def required_total(self) -> int:
+        """Sessions the regions must run in all."""
+        return sum(count for _, count in self.needing)
+
     def usable_venues(self, region: Region) -> list[Venue]:
         """Venues of the region that seat at least ``officers.min``."""
         return [v for v in region.venues if v.capacity >= self.officers_min]
@@ -189,7 +200,7 @@ def check_total_sessions(facts: _Facts) -> list[Finding]:
     max_total = facts.rules.sessions.max_total
     if max_total is None:
         return []
-    needed = sum(facts.required(r) for r in facts.data.regions)
+    needed = facts.required_total
     if needed <= max_total:
         return []
     return [
@@ -324,10 +335,7 @@ def check_region_days(facts: _Facts) -> list[Finding]:
     working = len(facts.working_days)
     if not working:
         return findings  # check_window reports the empty window once
-    for region in facts.data.regions:
-        required = facts.required(region)
-        if not required:
-            continue
+    for region, required in facts.needing:
         if working * facts.per_day < required:
             findings.append(
                 Finding(
@@ -370,10 +378,7 @@ def check_ngos(facts: _Facts) -> list[Finding]:
     per_session = facts.ngos_per_session
     if per_session == 0:
         return []
-    for region in facts.data.regions:
-        required = facts.required(region)
-        if not required:
-            continue
+    for region, required in facts.needing:
         if len(region.ngos) < per_session:
             has = "none" if not region.ngos else f"only {len(region.ngos)}"
             findings.append(
@@ -408,10 +413,7 @@ def check_region_trainers(facts: _Facts) -> list[Finding]:
     """``trainer_count``: enough trainers may teach in a region, with days enough."""
     findings = []
     per_session = facts.trainers_per_session
-    for region in facts.data.regions:
-        required = facts.required(region)
-        if not required:
-            continue
+    for region, required in facts.needing:
         allowed = facts.allowed_trainers(region)
         if len(allowed) < per_session:
             who = "no trainer" if not allowed else f"only {_plural(len(allowed), 'trainer')}"
@@ -443,8 +445,8 @@ def check_region_trainers(facts: _Facts) -> list[Finding]:
 
 def check_trainer_capacity(facts: _Facts) -> list[Finding]:
     """``trainer_count``: all trainers together can give the trainer-days the sessions need."""
-    needing = [r for r in facts.data.regions if facts.required(r)]
-    needed = sum(facts.required(r) for r in needing) * facts.trainers_per_session
+    needing = [region for region, _ in facts.needing]
+    needed = facts.required_total * facts.trainers_per_session
     if not needed or not facts.working_days:
         return []
     useful = [
@@ -725,7 +727,7 @@ def check_window(facts: _Facts) -> list[Finding]:
     if facts.working_days:
         return []
     window = facts.rules.window
-    needed = sum(facts.required(r) for r in facts.data.regions)
+    needed = facts.required_total
     return [
         Finding(
             "calendar",

@@ -129,6 +129,7 @@ def build_export(
     data: ProblemData,
     plan: Plan,
     out_dir: Path,
+    *,
     now: datetime | None = None,
     attendance: Attendance | None = None,
     xlsx: bool = False,

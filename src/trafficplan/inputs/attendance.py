@@ -330,6 +330,7 @@ def read_plan_attendance(
     data: ProblemData,
     plan: Any,
     since: date | None = None,
+    *,
     given: Path | None = None,
 ) -> Attendance | None:
     """The sign-in sheets (``given``, else the folder's ``attendance.csv`` or

@@ -419,16 +419,21 @@ def _objective_form(name: str) -> str:
     return f"write it as '{name}: {{within: 5%}}' (a share) or '{name}: {{within: N}}' ({unit})"
 
 
-def _objective_name(value: str) -> str:
-    if value in OBJECTIVE_NAMES:
-        return value
+def unknown_objective_hint(value: str, quoted: bool = True) -> str:
+    """How a message about the unknown objective ``value`` ends: the closest names, if any
+    (``; did you mean 'cost_eur'?``, each name quoted with ``quoted``), then every objective."""
     import difflib
 
     close = difflib.get_close_matches(value, OBJECTIVE_NAMES, n=2, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    raise ValueError(
-        f"unknown objective {value[:40]!r}{hint} (objectives: {', '.join(OBJECTIVE_NAMES)})"
-    )
+    names = [repr(c) for c in close] if quoted else close
+    hint = f"; did you mean {' or '.join(names)}?" if close else ""
+    return f"{hint} (objectives: {', '.join(OBJECTIVE_NAMES)})"
+
+
+def _objective_name(value: str) -> str:
+    if value in OBJECTIVE_NAMES:
+        return value
+    raise ValueError(f"unknown objective {value[:40]!r}{unknown_objective_hint(value)}")
 
 
 def _tolerance(name: str, value: object) -> Tolerance:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from fractions import Fraction
 from typing import Any
 
+from trafficplan.inputs.models import OBJECTIVE_NAMES
 from trafficplan.inputs.problem import COST_COMPONENTS, ProblemData
 from trafficplan.plan.format import Plan, PlanSession
 
@@ -21,14 +22,11 @@ METRIC_NAMES = (
     "officers_trained",
     "officers_total",
     "sessions",
-    "cost_eur",
-    "max_trainer_sessions",
-    "travel_km",
-    "trainer_spread",
-    "min_district_share",
-    "ngo_spread",
+    *(name for name in OBJECTIVE_NAMES if name != "officers_trained"),
 )
-"""The keys of :func:`plan_metrics` (besides ``cost_components``), in order."""
+"""The keys of :func:`plan_metrics` (besides ``cost_components``), in order: the value of
+every objective (:data:`~trafficplan.inputs.models.OBJECTIVE_NAMES`), with the officers there
+are and the sessions next to the officers trained."""
 
 
 def assignment_cost_eur(data: ProblemData, trainer_id: str, venue_id: str) -> float:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import decimal
-import difflib
 import io
 import math
 import time
@@ -39,7 +38,12 @@ from typing import TYPE_CHECKING, Any
 from trafficplan.atomic import write_bytes_atomic
 from trafficplan.errors import InputError, Problem, UsageError
 from trafficplan.inputs.loading import RawData, build_data
-from trafficplan.inputs.models import MAXIMISED_OBJECTIVES, OBJECTIVE_NAMES, ObjectiveItem
+from trafficplan.inputs.models import (
+    MAXIMISED_OBJECTIVES,
+    OBJECTIVE_NAMES,
+    ObjectiveItem,
+    unknown_objective_hint,
+)
 from trafficplan.plan.levels import DECIMALS, all_proven, level_claims
 from trafficplan.scenarios.capacity import default_workers
 from trafficplan.scenarios.edits import apply_scenario, plan_edits
@@ -80,11 +84,8 @@ def objective_name(text: str, role: str) -> str:
     name = text.strip()
     if name in OBJECTIVE_NAMES:
         return name
-    close = difflib.get_close_matches(name, OBJECTIVE_NAMES, n=2, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise UsageError(
-        f"{role} {text[:40]!r} is not an objective{hint} (objectives: {', '.join(OBJECTIVE_NAMES)})"
-    )
+    hint = unknown_objective_hint(name, quoted=False)
+    raise UsageError(f"{role} {text[:40]!r} is not an objective{hint}")
 
 
 def value_text(name: str, value: float) -> str:
