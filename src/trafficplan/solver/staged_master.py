@@ -21,7 +21,13 @@ import math
 import time
 
 from trafficplan.plan import ObjectiveResult
-from trafficplan.solver.aggregate import AGGREGATE_OBJECTIVES, UNCOUNTED_RULES, Aggregate
+from trafficplan.solver.aggregate import (
+    AGGREGATE_OBJECTIVES,
+    UNCOUNTED_RULES,
+    Aggregate,
+    AggregateLevel,
+    Counts,
+)
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.instance import Instance
@@ -45,16 +51,35 @@ def solve_staged_master(
     """Every level of a programme in stages from its master when its sessions seat every
     member; the no-plan result when even the master has none; else None (the caller's
     full model takes over)."""
-    if trainer_candidates(inst) is not None:
-        return None  # a master this large would see only some trainers: nothing proven
-    members = sum(len(inst.data.course_members(c.id)) for c in inst.data.courses)
-    master = build_staged_master(inst, members, options)
+    data = inst.data
+    members = sum(len(data.course_members(c.id)) for c in data.courses)
+    later = [n for n in data.constraints.objective_names if n != "officers_trained"]
+    aggregate = Aggregate(inst, {}, members) if _settles_by_counts(inst, later, options) else None
+    candidates = trainer_candidates(inst)
+    found = None
+    if candidates is not None:
+        # a large instance: the master sees each site's cheapest trainers and those the
+        # relaxation's optimum uses; only counts realised in it prove anything
+        if aggregate is None:
+            return None
+        seconds = 0.1 * max(0.0, deadline - time.monotonic())
+        found = aggregate.optimise(
+            later, data.constraints.tolerances, options.seed, seconds, options.limits
+        )
+        if found is None:
+            return None
+        for counts in (*(level.best_counts for level in found[0]), found[1]):
+            for (trainer_id, site), count in counts.teaches.items():
+                if count > 0:
+                    candidates[site].add(trainer_id)
+    master = build_staged_master(inst, members, options, candidates)
     if master.infeasible_reasons:
         return no_plan_result("infeasible", master.infeasible_reasons, started)
     build_seconds = time.monotonic() - started
-    later = [n for n in inst.data.constraints.objective_names if n != "officers_trained"]
-    outcome = optimise_staged_master(master, later, options, workers, started, deadline)
-    if outcome.values is None:
+    outcome = optimise_staged_master(
+        master, later, aggregate, options, workers, (started, deadline), found
+    )
+    if outcome is None or outcome.values is None:
         return None
     values = outcome.values
     sessions = extract_sessions(master, lambda var: values[var.index])
@@ -66,7 +91,7 @@ def solve_staged_master(
     )
     first = outcome.first_plan_at
     return plan_result(
-        inst.data,
+        data,
         sessions,
         [officers, *outcome.results],
         Timing(started, build_seconds, None if first is None else time.monotonic() - started),
@@ -74,10 +99,24 @@ def solve_staged_master(
     )
 
 
-def build_staged_master(inst: Instance, members: int, options: SolveOptions) -> PlanModel:
-    """The officer-free model of every course held to training every member, with the
-    search's limits."""
-    master = PlanModel(inst, with_officers=False, officers_planned=members)
+def _settles_by_counts(inst: Instance, later: list[str], options: SolveOptions) -> bool:
+    """Whether the assignment relaxation mirrors the later levels and limits, and no item
+    of a rule it counts gives (then its counts, realised, prove every level)."""
+    counted = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
+    return bool(later) and counted and {r for r, _s in inst.given_up} <= UNCOUNTED_RULES
+
+
+def build_staged_master(
+    inst: Instance,
+    members: int,
+    options: SolveOptions,
+    candidates: dict[int, set[str]] | None = None,
+) -> PlanModel:
+    """The officer-free model of every course held to training every member (of each
+    site's ``candidates`` trainers, where given), with the search's limits."""
+    master = PlanModel(
+        inst, with_officers=False, officers_planned=members, trainer_candidates=candidates
+    )
     add_constraints(master)
     add_member_cuts(master)
     apply_limits(master, options.limits)
@@ -113,27 +152,27 @@ def add_member_cuts(master: PlanModel) -> None:
 def optimise_staged_master(
     master: PlanModel,
     later: list[str],
+    aggregate: Aggregate | None,
     options: SolveOptions,
     workers: int,
-    started: float,
-    deadline: float,
-) -> LexOutcome:
+    clock: tuple[float, float],
+    found: tuple[list[AggregateLevel], Counts] | None = None,
+) -> LexOutcome | None:
     """The master's levels after ``officers_trained``: settled by counts where the
-    assignment relaxation (which counts courses too) mirrors them, every level proven at
-    once; else lexicographically; a feasibility search when there are none."""
+    assignment relaxation (which counts courses too) is given, every level proven at once
+    (``found``: its optimum, when computed before); else, unless the master sees only
+    some trainers (then None), lexicographically; a feasibility search without levels.
+    ``clock``: the search's start and deadline."""
+    started, deadline = clock
     inst = master.inst
     levels = objective_levels(master, later, master.data.constraints.tolerances)
     if not levels:
         return feasibility(master, options, workers, deadline)
-    if (
-        set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
-        and not {rule for rule, _subject in inst.given_up} - UNCOUNTED_RULES
-    ):
-        aggregate = Aggregate(inst, {}, master.officers_planned or 0)
+    if aggregate is not None:
         settled = settle_by_counts(
-            inst, master, levels, aggregate, options, workers, started, deadline
+            inst, master, levels, aggregate, options, workers, started, deadline, found=found
         )
-        if settled is not None:
+        if settled is not None or master.trainer_candidates is not None:
             return settled
     # the officers' level, proven by seating every member, counts as the first reported
     return optimise_lexicographically(
