@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import time
 
-from trafficplan.plan import Plan
+from trafficplan.plan import ObjectiveResult, Plan
 from trafficplan.solver.api import (
     EXPLAIN_POINTER,
     SolveOptions,
@@ -51,21 +51,7 @@ def solve_full(
     add_constraints(pm)
     if pm.infeasible_reasons:
         return no_plan_result("infeasible", pm.infeasible_reasons, started)
-    if officer_bounds:
-        for region_id, bound in officer_bounds.items():
-            classes = pm.classes_of_region[region_id]
-            slots = pm.slots_of_region.get(region_id, [])
-            pm.model.add(
-                sum(
-                    pm.seated[(c, s.index)]
-                    for c in classes
-                    for s in slots
-                    if (c, s.index) in pm.seated
-                )
-                <= bound
-            )
-    if officers_at_most is not None:
-        pm.model.add(pm.officers_trained() <= officers_at_most)
+    _bound_officers(pm, officer_bounds or {}, officers_at_most)
     apply_limits(pm, options.limits)
     if hint is not None:
         add_plan_hint(pm, hint)
@@ -81,12 +67,8 @@ def solve_full(
         return no_plan_in_time(started, outcome.interrupted, build_seconds)
     values = outcome.values
     sessions = extract_sessions(pm, lambda var: values[var.index])
-    if outcome.results and outcome.results[0].name == "officers_trained":
-        first = outcome.results[0]
-        if officer_bounds and bound_proven:
-            first.bound = min(first.bound or math.inf, float(sum(officer_bounds.values())))
-        if officers_at_most is not None:
-            first.bound = min(first.bound or math.inf, float(officers_at_most))
+    proven_bounds = officer_bounds if bound_proven else None
+    _report_officer_bounds(outcome.results, proven_bounds, officers_at_most)
     return plan_result(
         data,
         sessions,
@@ -94,6 +76,39 @@ def solve_full(
         Timing(started, build_seconds, outcome.first_plan_at),
         interrupted=outcome.interrupted,
     )
+
+
+def _bound_officers(
+    pm: PlanModel, officer_bounds: dict[str, int], officers_at_most: int | None
+) -> None:
+    """Add the proven upper bounds of the officers trained: each region's, and in all."""
+    for region_id, bound in officer_bounds.items():
+        classes = pm.classes_of_region[region_id]
+        slots = pm.slots_of_region.get(region_id, [])
+        pm.model.add(
+            sum(
+                pm.seated[(c, s.index)] for c in classes for s in slots if (c, s.index) in pm.seated
+            )
+            <= bound
+        )
+    if officers_at_most is not None:
+        pm.model.add(pm.officers_trained() <= officers_at_most)
+
+
+def _report_officer_bounds(
+    results: list[ObjectiveResult],
+    officer_bounds: dict[str, int] | None,
+    officers_at_most: int | None,
+) -> None:
+    """The officers level's bound (in place, where it comes first) tightened by the bounds
+    known before the search: the regions' sum and the bound in all."""
+    if not results or results[0].name != "officers_trained":
+        return
+    first = results[0]
+    if officer_bounds:
+        first.bound = min(first.bound or math.inf, float(sum(officer_bounds.values())))
+    if officers_at_most is not None:
+        first.bound = min(first.bound or math.inf, float(officers_at_most))
 
 
 def _interrupted(started: float) -> SolveResult:

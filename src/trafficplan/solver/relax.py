@@ -384,11 +384,8 @@ def _plan_over_budget(
     """
     from trafficplan.solver.solve import solve
 
-    cheapest_data = dataclasses.replace(
-        data,
-        constraints=data.constraints.model_copy(
-            update={"objective": [ObjectiveItem(name="cost_eur")], "budget_eur": None}
-        ),
+    cheapest_data = _with_constraints(
+        data, objective=[ObjectiveItem(name="cost_eur")], budget_eur=None
     )
     begun = time.monotonic()
     share = CHEAPEST_SHARE * (deadline - begun)
@@ -398,13 +395,7 @@ def _plan_over_budget(
     if cheapest.plan is None:
         return None
     kept = given_up - {("budget", BUDGET)}
-    least = total_cost_cents(data, cheapest.plan.sessions, round_up=True)
-    if least <= math.floor(budget * 100 + 1e-6):
-        at_least = data  # a plan keeps the budget: it need not give
-    else:
-        at_least = dataclasses.replace(
-            data, constraints=data.constraints.model_copy(update={"budget_eur": least / 100})
-        )
+    at_least = _budget_at_least(data, budget, cheapest.plan.sessions)
     now = time.monotonic()
     result = None
     if deadline - now >= 1.0 and not options.stop.is_set():
@@ -413,12 +404,7 @@ def _plan_over_budget(
             dataclasses.replace(options, time_limit=deadline - now, hint=None),
             given_up=kept,
         )
-    first = cheapest.first_plan_seconds
-    timing = Timing(
-        started,
-        build_seconds=(begun - started) + cheapest.build_seconds,
-        first_plan_seconds=None if first is None else (begun - started) + first,
-    )
+    timing = _timing_after_cheapest(started, begun, cheapest)
     if result is None or result.plan is None:
         sessions, levels, interrupted = cheapest.plan.sessions, [], cheapest.interrupted
     else:
@@ -428,6 +414,31 @@ def _plan_over_budget(
             result.interrupted,
         )
     return _relaxed(data, sessions, levels, timing, interrupted or options.stop.is_set())
+
+
+def _with_constraints(data: ProblemData, **update: Any) -> ProblemData:
+    """The data with their constraints updated."""
+    return dataclasses.replace(data, constraints=data.constraints.model_copy(update=update))
+
+
+def _budget_at_least(data: ProblemData, budget: float, cheapest: list[PlanSession]) -> ProblemData:
+    """The data with the budget raised to the cost of the ``cheapest`` plan (each item rounded
+    up, as the budget rule adds it), or as they are when that plan keeps the budget."""
+    least = total_cost_cents(data, cheapest, round_up=True)
+    if least <= math.floor(budget * 100 + 1e-6):
+        return data  # a plan keeps the budget: it need not give
+    return _with_constraints(data, budget_eur=least / 100)
+
+
+def _timing_after_cheapest(started: float, begun: float, cheapest: SolveResult) -> Timing:
+    """The relaxed plan's timing: the ``cheapest`` plan's search, begun at ``begun``, built
+    its model and found its first plan."""
+    first = cheapest.first_plan_seconds
+    return Timing(
+        started,
+        build_seconds=(begun - started) + cheapest.build_seconds,
+        first_plan_seconds=None if first is None else (begun - started) + first,
+    )
 
 
 def _seat(

@@ -116,14 +116,9 @@ def replan(
     started = time.monotonic()
     deadline = started + options.time_limit
     workers = options.workers or os.cpu_count() or 1
-    problems = frozen_problems(data, old, since)
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise PlanFileError(f"{problems[0]}{more}")
+    _check_frozen(data, old, since)
     frozen = FrozenPast.of_plan(old, since, attendance)
-    no_shows = {
-        o for o in (attendance.no_shows if attendance else set()) if o in data.officer_by_id
-    }
+    no_shows = _known_no_shows(data, attendance)
     inst = Instance(data, frozen)
     future = _future(old, since)
     # 1. each region alone, without trainers: a proven bound of every change level
@@ -143,18 +138,33 @@ def replan(
 
     outcome = _optimise(pm, measures, later, optima, seat_hint, options, workers, started, deadline)
     if outcome.infeasible:
-        return no_plan_result(
-            "infeasible",
-            [
-                f"no plan from {since} on keeps every rule with the sessions before it frozen; "
-                f"{EXPLAIN_POINTER} on the changed data to see which rules conflict"
-            ],
-            started,
-        )
+        return no_plan_result("infeasible", [_no_replan_reason(since)], started)
     if outcome.values is None:
         return no_plan_in_time(started, outcome.interrupted, build_seconds)
     timing = Timing(started, build_seconds, outcome.first_plan_at)
     return _replanned(inst, old, since, (pm, measures), outcome, no_shows, timing)
+
+
+def _check_frozen(data: ProblemData, old: Plan, since: date) -> None:
+    """Raise :class:`PlanFileError` when a frozen session names an id the data no longer
+    know (the first, and how many more)."""
+    problems = frozen_problems(data, old, since)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise PlanFileError(f"{problems[0]}{more}")
+
+
+def _known_no_shows(data: ProblemData, attendance: Attendance | None) -> set[str]:
+    """The sign-in sheets' no-shows that the data still know."""
+    return {o for o in (attendance.no_shows if attendance else set()) if o in data.officer_by_id}
+
+
+def _no_replan_reason(since: date) -> str:
+    """Why no re-plan exists when the search proves the model infeasible."""
+    return (
+        f"no plan from {since} on keeps every rule with the sessions before it frozen; "
+        f"{EXPLAIN_POINTER} on the changed data to see which rules conflict"
+    )
 
 
 def _whole_model(

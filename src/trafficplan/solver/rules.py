@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from trafficplan.inputs.models import FixedSession
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.rulebook import BUDGET, MAX_TOTAL, RULE_IDS, RULES, models
 from trafficplan.solver.model import LinearExpr, PlanModel
@@ -155,24 +156,31 @@ def fixed(pm: PlanModel) -> None:
             "fixed",
             subject,
         )
-        for trainer_id in entry.trainers if pm.with_trainers and entry.trainers else []:
-            if entry.venue is not None:
-                site = inst.site_of_venue[entry.venue]
-                present = [v for s, v in pm.teaching.get((trainer_id, d), []) if s == site]
-            else:
-                sites = set(inst.sites_of_region[entry.region])
-                present = [v for s, v in pm.teaching.get((trainer_id, d), []) if s in sites]
-            pm.enforce(m.add(sum(present) >= 1), "fixed", subject)
-        for ngo_id in entry.ngos or []:
-            works = pm.ngo_works.get((ngo_id, d))
-            if works is None:
-                pm.infeasible_reasons.append(
-                    f"fixed: session {entry.region} {entry.date} names NGO {ngo_id}, "
-                    "which is not available that day"
-                )
-                pm.enforce(m.add_bool_or([]), "fixed", subject)
-            else:
-                pm.enforce(m.add(works == 1), "fixed", subject)
+        _fixed_people(pm, entry, d, subject)
+
+
+def _fixed_people(pm: PlanModel, entry: FixedSession, d: int, subject: str) -> None:
+    """The trainers and NGOs a fixed entry names work on its day ``d`` (the trainers at its
+    venue's site, or at a site of its region)."""
+    m, inst = pm.model, pm.inst
+    for trainer_id in entry.trainers if pm.with_trainers and entry.trainers else []:
+        if entry.venue is not None:
+            site = inst.site_of_venue[entry.venue]
+            present = [v for s, v in pm.teaching.get((trainer_id, d), []) if s == site]
+        else:
+            sites = set(inst.sites_of_region[entry.region])
+            present = [v for s, v in pm.teaching.get((trainer_id, d), []) if s in sites]
+        pm.enforce(m.add(sum(present) >= 1), "fixed", subject)
+    for ngo_id in entry.ngos or []:
+        works = pm.ngo_works.get((ngo_id, d))
+        if works is None:
+            pm.infeasible_reasons.append(
+                f"fixed: session {entry.region} {entry.date} names NGO {ngo_id}, "
+                "which is not available that day"
+            )
+            pm.enforce(m.add_bool_or([]), "fixed", subject)
+        else:
+            pm.enforce(m.add(works == 1), "fixed", subject)
 
 
 @models("venue_clash")

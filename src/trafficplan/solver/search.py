@@ -300,7 +300,6 @@ def optimise_lexicographically(
     """
     outcome = LexOutcome()
     total_levels = level_count or len(levels)
-    all_proven = True
     final: cp_model.CpSolver | None = None
     found: list[tuple[Level, float, float, bool]] = []  # level, best, bound, proven
     for index, level in enumerate(levels):
@@ -312,32 +311,22 @@ def optimise_lexicographically(
         report = _level_reporter(
             outcome, options, started, level, (level_offset + index, total_levels)
         )
+        budget = (workers, remaining * share, deadline)
         status, solver, bound = _solve_level(
-            pm,
-            levels[: index + 1],
-            final,
-            options,
-            (workers, remaining * share, deadline),
-            report,
-            linearization,
+            pm, levels[: index + 1], final, options, budget, report, linearization
         )
         if options.stop.is_set():
             outcome.interrupted = True
-        if status == cp_model.INFEASIBLE:
-            outcome.infeasible = index == 0
-            break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            outcome.infeasible = status == cp_model.INFEASIBLE and index == 0
             break
-        proven = status == cp_model.OPTIMAL and all_proven
-        all_proven = proven
+        # a level is proven only when every earlier one is
+        proven = status == cp_model.OPTIMAL and all(p for *_, p in found)
         if proven:
             outcome.proven_at[level.name] = time.monotonic() - started
         found.append((level, level.value_of(solver), bound, proven))
         final = solver
-        outcome.values = pm.solution(solver)
-        if hold_last or index < len(levels) - 1:
-            level.hold(pm, solver)
-        pm.hint(outcome.values)
+        outcome.values = _keep_level(pm, level, solver, hold_last or index < len(levels) - 1)
         if outcome.interrupted:
             break
     if final is not None:
@@ -346,6 +335,18 @@ def optimise_lexicographically(
             for level, best, bound, proven in found
         ]
     return outcome
+
+
+def _keep_level(
+    pm: PlanModel, level: Level, solver: cp_model.CpSolver, hold: bool
+) -> dict[int, int]:
+    """The solver's plan after a level's search: held on that level when ``hold`` and hinted
+    for the next search; returns its values."""
+    values = pm.solution(solver)
+    if hold:
+        level.hold(pm, solver)
+    pm.hint(values)
+    return values
 
 
 def _level_reporter(
@@ -520,21 +521,13 @@ def optimise_weighted(
         pm.model.maximize(combined)
     else:
         pm.model.minimize(combined)
-    total_levels = level_count or len(levels)
+    # progress is the first level's: its part of the combined objective
+    first = _level_reporter(
+        outcome, options, started, levels[0], (level_offset, level_count or len(levels))
+    )
 
     def report(value: float, bound: float) -> None:
-        if outcome.first_plan_at is None:
-            outcome.first_plan_at = time.monotonic() - started
-        first = levels[0]
-        report_progress(
-            options,
-            started,
-            first.name,
-            level_offset,
-            total_levels,
-            (value // weights[0]) / first.scale,
-            (bound // weights[0]) / first.scale,
-        )
+        first(value // weights[0], bound // weights[0])
 
     status, solver = solve_reproducibly(
         pm, options, workers, deadline - time.monotonic(), _Watcher(report, options.stop), large

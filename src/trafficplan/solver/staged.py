@@ -28,7 +28,14 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from trafficplan.inputs.dates import DateRange
-from trafficplan.inputs.models import DEFAULT_ROLE, FixedSession, SessionRules, Window
+from trafficplan.inputs.models import (
+    DEFAULT_ROLE,
+    FixedSession,
+    Officer,
+    SessionRules,
+    Trainer,
+    Window,
+)
 from trafficplan.inputs.problem import CourseSpec, ProblemData
 from trafficplan.plan import ObjectiveResult, Plan, PlanSession
 from trafficplan.plan.metrics import total_cost_cents, trained_by_course
@@ -106,29 +113,57 @@ def course_data(
     sessions of earlier courses (``before``) used of ``sessions.max_total``, trainers'
     ``max_sessions`` and the budget is left out."""
     constraints = data.constraints
-    sessions = constraints.sessions
+    trainers = constraints.trainers.model_copy(update={"per_session": course.trainers_per_session})
+    regions = data.regions
+    if course.per_region is not None:
+        regions = [r.model_copy(update={"sessions": None}) for r in regions]
+    one = constraints.model_copy(
+        update={
+            "window": window,
+            "sessions": _course_sessions(data, course, len(before)),
+            "trainers": trainers,
+            "courses": None,
+        }
+    )
+    budget = constraints.budget_eur
+    if budget is not None:
+        spent = total_cost_cents(data, before, round_up=True) / 100
+        one = one.model_copy(update={"budget_eur": max(0.0, budget - spent)})
+    return ProblemData(
+        regions=list(regions),
+        trainers=_trainers_left(data, before),
+        officers=_course_members(data, course),
+        constraints=one,
+        folder=data.folder,
+    )
+
+
+def _course_sessions(data: ProblemData, course: CourseSpec, earlier: int) -> SessionRules:
+    """The ``sessions`` rules of one course: its fixed entries, its keys, and what the
+    ``earlier`` sessions of other courses left of ``max_total``."""
+    sessions = data.constraints.sessions
     fixed = [
         FixedSession.model_validate(e.model_dump(exclude={"course"}))
         for e in sessions.fixed
         if (e.course or data.default_course) == course.id
     ]
-    new_sessions = SessionRules.model_validate(
+    return SessionRules.model_validate(
         {
             **sessions.model_dump(exclude={"fixed", "per_region", "officers", "max_total"}),
             "fixed": [f.model_dump(exclude_none=True) for f in fixed],
             "per_region": (course.per_region or sessions.per_region).model_dump(),
             "officers": course.officers.model_dump(),
-            "max_total": _left(course.max_total, sessions.max_total, len(before)),
+            "max_total": _left(course.max_total, sessions.max_total, earlier),
         }
     )
-    trainers = constraints.trainers.model_copy(update={"per_session": course.trainers_per_session})
-    regions = data.regions
-    if course.per_region is not None:
-        regions = [r.model_copy(update={"sessions": None}) for r in regions]
-    # the other officers stay, away all window: district sizes, hence the caps of
-    # ``district_share``, are the programme's
-    away = (DateRange(constraints.window.start, constraints.window.end),)
-    members = [
+
+
+def _course_members(data: ProblemData, course: CourseSpec) -> list[Officer]:
+    """Every officer in the one course's role; those not in the course stay, away all
+    window: district sizes, hence the caps of ``district_share``, are the programme's."""
+    window = data.constraints.window
+    away = (DateRange(window.start, window.end),)
+    return [
         o.model_copy(
             update={"role": DEFAULT_ROLE}
             if course.id in data.officer_courses(o)
@@ -136,31 +171,18 @@ def course_data(
         )
         for o in data.officers
     ]
-    one = constraints.model_copy(
-        update={
-            "window": window,
-            "sessions": new_sessions,
-            "trainers": trainers,
-            "courses": None,
-        }
-    )
+
+
+def _trainers_left(data: ProblemData, before: Sequence[PlanSession]) -> list[Trainer]:
+    """The trainers with what the ``before`` sessions used of their ``max_sessions`` left
+    out."""
     taught = Counter(t for session in before for t in dict.fromkeys(session.trainers))
-    budget = constraints.budget_eur
-    if budget is not None:
-        spent = total_cost_cents(data, before, round_up=True) / 100
-        one = one.model_copy(update={"budget_eur": max(0.0, budget - spent)})
-    return ProblemData(
-        regions=list(regions),
-        trainers=[
-            t
-            if t.max_sessions is None
-            else t.model_copy(update={"max_sessions": max(0, t.max_sessions - taught[t.id])})
-            for t in data.trainers
-        ],
-        officers=members,
-        constraints=one,
-        folder=data.folder,
-    )
+    return [
+        t
+        if t.max_sessions is None
+        else t.model_copy(update={"max_sessions": max(0, t.max_sessions - taught[t.id])})
+        for t in data.trainers
+    ]
 
 
 def _left(own: int | None, programme: int | None, used: int) -> int | None:
