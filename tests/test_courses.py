@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -353,6 +354,46 @@ def test_plan_json_and_exports_carry_the_course(tmp_path: Path) -> None:
     assert "SUMMARY:Course for heads: Alpha" in calendars
 
 
+def test_the_workbook_has_the_course_column_and_reads_back_as_attendance(tmp_path: Path) -> None:
+    folder = write_data(tmp_path / "data", two_stage())
+    plan_file = tmp_path / "plan.json"
+    solved = runner.invoke(app, ["solve", "--data", str(folder), "--out", str(plan_file)])
+    assert solved.exit_code == 0, solved.output
+    out = tmp_path / "out"
+    exported = runner.invoke(
+        app, ["export", str(plan_file), "--data", str(folder), "--out", str(out), "--xlsx"]
+    )
+    assert exported.exit_code == 0, exported.output
+    book = openpyxl.load_workbook(out / "programme.xlsx")
+    schedule = [cell.value for cell in book["Schedule"][1]]
+    assert schedule[-1] == "course"
+    sheet = book["alpha"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[header.index("status") + 1 : header.index("status") + 3] == [
+        "course",
+        "attendance",
+    ]
+    rows = [dict(zip(header, (c.value for c in row), strict=False)) for row in sheet.iter_rows(2)]
+    heads = [row for row in rows if row["course"] == "heads"]
+    assert heads and {row["officer_id"] for row in heads} == {"ALP-H01", "ALP-H02"}
+    # a tick in the attendance column (after ``course``) is what the reader takes
+    column = header.index("attendance") + 1
+    sheet.cell(row=2, column=column, value="present")
+    book.save(out / "programme.xlsx")
+    held = runner.invoke(
+        app,
+        [
+            "check",
+            str(plan_file),
+            "--data",
+            str(folder),
+            "--attendance",
+            str(out / "programme.xlsx"),
+        ],
+    )
+    assert held.exit_code == 0, held.output
+
+
 def test_a_plan_naming_an_unknown_course_is_exit_3(tmp_path: Path) -> None:
     folder = write_data(tmp_path / "data", two_stage())
     data = load_data(folder)
@@ -438,11 +479,54 @@ def test_the_shipped_plan_is_unchanged_byte_for_byte(tmp_path: Path) -> None:
     assert plan_file.read_bytes() == golden.read_bytes()
 
 
+def test_a_programme_in_stages_is_proven_by_its_master(tmp_path: Path) -> None:
+    """The decomposed search of a programme in stages proves every level, and the full
+    model (every rule at once, from that plan) finds no better cost."""
+    data = _load(tmp_path, two_stage("district", min_days=3))
+    result = solve(data, SolveOptions(time_limit=30, workers=1))
+    assert result.plan is not None and result.plan.status == "optimal", result.reasons
+    assert all(level.proven for level in result.plan.objectives)
+    assert check_plan(data, result.plan).valid
+    full = solve(data, SolveOptions(time_limit=30, workers=1, hint=result.plan))
+    assert full.plan is not None
+    cost = {level.name: level for level in full.plan.objectives}["cost_eur"]
+    assert cost.bound is not None and cost.bound >= result.plan.metrics["cost_eur"] - 0.01
+
+
+def test_the_relaxation_gives_a_two_trainer_session_two_trainers(tmp_path: Path) -> None:
+    """Counted without days, a site's trainer places could all go to one trainer; with two
+    trainers a session that cannot be realised, so the relaxation never counts it."""
+    from trafficplan.solver.aggregate import Aggregate
+    from trafficplan.solver.instance import Instance
+
+    raw = two_stage()
+    raw["constraints"]["courses"][0]["trainers_per_session"] = 2
+    data = _load(tmp_path, raw)
+    members = sum(len(data.course_members(c.id)) for c in data.courses)
+    inst = Instance(data)
+    found = Aggregate(inst, {}, members).optimise(["cost_eur"], {}, 0, 10.0)
+    assert found is not None
+    counts = found[1]
+    for site in inst.sites:
+        sessions = sum(
+            counts.course_venues.get((c.id, v), 0) for c in data.courses for v in site.venue_ids
+        )
+        for (_trainer, at), taught in counts.teaches.items():
+            if at == site.index:
+                assert taught <= sessions
+    result = solve(data, SolveOptions(time_limit=30, workers=1))
+    assert result.plan is not None and check_plan(data, result.plan).valid
+    for session in result.plan.sessions:
+        assert len(set(session.trainers)) == (2 if session.course == "heads" else 1)
+
+
 @pytest.mark.slow
-def test_the_two_stage_example_solves_to_a_valid_plan(tmp_path: Path) -> None:
+def test_the_two_stage_example_is_proven_on_every_level(tmp_path: Path) -> None:
     data = load_data(EXAMPLE)
     result = solve(data, SolveOptions(time_limit=120, workers=2))
     assert result.plan is not None, result.reasons
+    assert result.plan.status == "optimal"
+    assert all(level.proven for level in result.plan.objectives)
     assert check_plan(data, result.plan).valid
     metrics = result.plan.metrics
     assert metrics["officers_trained_by_course"] == {"heads": 260, "meeting": 1800}

@@ -43,6 +43,7 @@ from trafficplan.exports.tables import (
     roster_rows,
     schedule_rows,
     unassigned_rows,
+    with_course,
 )
 from trafficplan.i18n import SOURCE_LANGUAGE, current_language
 from trafficplan.i18n import gettext as _
@@ -62,7 +63,8 @@ from trafficplan.plan.metrics import cost_breakdown_cents
 
 WORKBOOK_FILE = "programme.xlsx"
 REGION_HEADER = (*ROSTER_HEADER, ATTENDANCE_COLUMN)
-"""A region sheet's columns: the roster's, then ``attendance``."""
+"""A region sheet's columns: the roster's, then ``attendance`` (in a programme in stages,
+``course`` between them, as in the roster files)."""
 RESERVE_BLOCK_HEADER = tuple(
     "reserve_for" if column == "session_id" else f"reserve_{column}" for column in RESERVES_HEADER
 )
@@ -285,8 +287,10 @@ def programme_workbook(
     """
     writer = _Writer(data)
 
-    rows, kinds = _table(SCHEDULE_HEADER, schedule_rows(plan))
-    writer.sheet(sheet_title(SCHEDULE_SHEET), SCHEDULE_HEADER, rows, kinds)
+    # a programme in stages: a last column ``course``, as in the CSV files
+    schedule_header, schedule = with_course(data, plan, SCHEDULE_HEADER, schedule_rows(plan))
+    rows, kinds = _table(schedule_header, schedule)
+    writer.sheet(sheet_title(SCHEDULE_SHEET), schedule_header, rows, kinds)
 
     recorded = (
         {(r.session_id, r.officer_id): r.status for r in attendance.rows}
@@ -299,12 +303,15 @@ def programme_workbook(
     for reserve in reserve_rows(data, plan, attendance):
         reserves_by_region.setdefault(region_of[reserve[0]], []).append(reserve)
     for region in data.regions:
-        roster = roster_rows(data, plan, region.id, attendance)
-        rows, kinds = _table(ROSTER_HEADER, roster)
+        roster_header, roster = with_course(
+            data, plan, ROSTER_HEADER, roster_rows(data, plan, region.id, attendance)
+        )
+        rows, kinds = _table(roster_header, roster)
         for typed, row in zip(rows, roster, strict=True):
             typed.append(recorded.get((row[0], row[3]), ""))
-        sheet = writer.sheet(sheet_names[region.id], REGION_HEADER, rows, [*kinds, "entry"])
-        column = len(REGION_HEADER) - 1
+        region_header = (*roster_header, ATTENDANCE_COLUMN)
+        sheet = writer.sheet(sheet_names[region.id], region_header, rows, [*kinds, "entry"])
+        column = len(region_header) - 1
         sheet.data_validation(
             1,
             column,
@@ -326,7 +333,7 @@ def programme_workbook(
         )
         writer.block(
             sheet,
-            len(REGION_HEADER) + 1,
+            len(region_header) + 1,
             RESERVE_BLOCK_HEADER,
             reserve_table,
             reserve_kinds,

@@ -80,6 +80,8 @@ class Aggregate:
 
     def __init__(self, inst: Instance, floor: dict[str, int], officers_planned: int):
         self.inst = inst
+        # some course's sessions have several trainers (which must be distinct)
+        self.several_trainers = any(c.trainers_per_session > 1 for c in inst.data.courses)
         self.model = cp_model.CpModel()
         self.teaches: dict[tuple[str, int], cp_model.IntVar] = {}
         self.venues: dict[str, Any] = {}
@@ -160,7 +162,7 @@ class Aggregate:
         for site_index in inst.sites_of_region[region_id]:
             trainers = [v for (t, s), v in self.teaches.items() if s == site_index]
             m.add(sum(trainers) == self._trainers_at_site(site_index))
-            if inst.data.staged:
+            if self.several_trainers:
                 # a trainer teaches a session once: with two trainers a session, one
                 # trainer cannot take all of a site's trainer places
                 at_site = sum(self.venues[v] for v in inst.sites[site_index].venue_ids)
@@ -297,12 +299,11 @@ class Aggregate:
         return bound, status == cp_model.OPTIMAL
 
     def _solver(self, seed: int, seconds: float) -> cp_model.CpSolver:
-        """The relaxation's solver (one worker). A programme in stages with full
-        linearization: with two trainers a session, the default one stalls on the cost
-        level's bound (a two-stage national programme: 11 % gap after 30 s, proven in
-        0.2 s with it)."""
+        """The relaxation's solver (one worker), with full linearization where a session
+        may have several trainers: there the default one stalls on the cost level's bound
+        (a two-stage national programme: 11 % gap after 30 s, proven in 0.2 s with it)."""
         solver = _one_worker(seed, seconds)
-        if self.inst.data.staged:
+        if self.several_trainers:
             solver.parameters.linearization_level = 2
         return solver
 
@@ -398,28 +399,23 @@ def realise(master: PlanModel, counts: Counts) -> list[Any]:
     counts, where both have them); returns the constraints added (clear them with
     ``constraint.proto.clear_linear()`` afterwards)."""
     m = master.model
-    added = []
-    grouped: dict[tuple[str, int], list[Any]] = defaultdict(list)
-    for (trainer_id, site, _d), var in master.teaches.items():
-        grouped[(trainer_id, site)].append(var)
-    for key, variables in grouped.items():
-        added.append(m.add(sum(variables) == counts.teaches.get(key, 0)))
-    held: dict[str, list[Any]] = defaultdict(list)
-    for (venue_id, _d), var in master.held_at.items():
-        held[venue_id].append(var)
-    for venue_id, variables in held.items():
-        added.append(m.add(sum(variables) == counts.venues.get(venue_id, 0)))
-    by_course: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for (course_id, venue_id, _d), var in master.course_held_at.items():
-        by_course[(course_id, venue_id)].append(var)
-    for course_venue, variables in by_course.items():
-        added.append(m.add(sum(variables) == counts.course_venues.get(course_venue, 0)))
-    works: dict[str, list[Any]] = defaultdict(list)
-    for (ngo_id, _d), var in master.ngo_works.items():
-        works[ngo_id].append(var)
-    for ngo_id, variables in works.items():
-        added.append(m.add(sum(variables) == counts.ngos.get(ngo_id, 0)))
+    # each variable family keyed by its count's key and a day last: summed over the days
+    added = _hold_sums(m, master.teaches, counts.teaches)
+    added += _hold_sums(m, master.held_at, counts.venues)
+    added += _hold_sums(m, master.course_held_at, counts.course_venues)
+    added += _hold_sums(m, master.ngo_works, counts.ngos)
     if master.region_officers and counts.officers:
         for region_id, var in master.region_officers.items():
             added.append(m.add(var == counts.officers.get(region_id, 0)))
     return added
+
+
+def _hold_sums(
+    model: cp_model.CpModel, variables: dict[Any, Any], wanted: dict[Any, int]
+) -> list[Any]:
+    """Per key of ``variables`` without its last part (the day): the sum of its variables
+    equal to ``wanted`` (0 where not given); the constraints, in the variables' order."""
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for key, var in variables.items():
+        grouped[key[0] if len(key) == 2 else key[:-1]].append(var)
+    return [model.add(sum(group) == wanted.get(key, 0)) for key, group in grouped.items()]
