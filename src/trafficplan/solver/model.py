@@ -113,6 +113,9 @@ class PlanModel:
         # whether CP-SAT presolves this model (the master with officer counts finds and
         # proves its plans several times faster without)
         self.presolve = True
+        # whether its presolve skips probing and inclusion detection (a large master of a
+        # programme in stages: its counts are realised about twice as fast without them)
+        self.light_presolve = False
         # least sessions per region (a master model may ask for more than the data's min)
         self.session_floor = {
             r: max(inst.session_range(r)[0], (session_floor or {}).get(r, 0))

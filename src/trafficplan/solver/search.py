@@ -251,6 +251,7 @@ def solve_reproducibly(
         if linearization is not None:
             quick.parameters.linearization_level = linearization
         quick.parameters.cp_model_presolve = pm.presolve
+        _lighten(quick, pm)
         status = run_solver(quick, pm.model, options.stop, watcher)
         finished = status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
         if finished or options.stop.is_set() or time.monotonic() >= deadline - 0.05:
@@ -261,7 +262,16 @@ def solve_reproducibly(
     if linearization is not None:
         solver.parameters.linearization_level = linearization
     solver.parameters.cp_model_presolve = pm.presolve
+    _lighten(solver, pm)
     return run_solver(solver, pm.model, options.stop, watcher), solver
+
+
+def _lighten(solver: cp_model.CpSolver, pm: PlanModel) -> None:
+    """A model that asks for it (``pm.light_presolve``) is presolved without probing and
+    inclusion detection."""
+    if pm.light_presolve:
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.presolve_inclusion_work_limit = 0
 
 
 @dataclass

@@ -105,8 +105,10 @@ def _solve_staged(
     if _decomposable(data, options) and not inst.frozen.sessions:
         # the master of every course, officers seated on its sessions: every level proven
         # when they seat every member
+        # a large instance has no better way to a proof (the staged plan is its fallback)
+        share = 0.85 if trainer_candidates(inst) is not None else 0.6
         decomposed = solve_staged_master(
-            inst, options, workers, started, started + 0.6 * options.time_limit
+            inst, options, workers, started, started + share * options.time_limit
         )
         if decomposed is not None or options.stop.is_set():
             return decomposed or no_plan_result(

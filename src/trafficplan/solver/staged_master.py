@@ -117,6 +117,9 @@ def build_staged_master(
     master = PlanModel(
         inst, with_officers=False, officers_planned=members, trainer_candidates=candidates
     )
+    # realising the relaxation's counts is all a large master is asked for: found 20.7 s
+    # after the start with this presolve, 44.3 s with the full one (two-stage national)
+    master.light_presolve = candidates is not None
     add_constraints(master)
     add_member_cuts(master)
     apply_limits(master, options.limits)
