@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import time
 from pathlib import Path
 from subprocess import Popen
@@ -29,3 +32,24 @@ def wait_for_a_child(child: Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not children_of(child.pid) and time.monotonic() < deadline and child.poll() is None:
         time.sleep(0.2)
+
+
+def descendants_of(pid: int) -> list[int]:
+    """The ids of every process below ``pid`` (children, their children, ...)."""
+    found: list[int] = []
+    waiting = [pid]
+    while waiting:
+        for child in children_of(waiting.pop()):
+            found.append(child)
+            waiting.append(child)
+    return found
+
+
+def kill_tree(child: Popen[bytes]) -> None:
+    """Kill ``child`` and every process it started (by process id: a solver process leaves
+    the process group, and one left running would hold the pipes open), then reap it."""
+    below = descendants_of(child.pid)  # before the kill: then they would belong to init
+    for pid in [child.pid, *below]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    child.communicate(timeout=30)

@@ -294,7 +294,7 @@ def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> Non
     # not run. Every value is a whole year of datafactory.wide(): its solve (about 7 s,
     # building included) takes longer than the delay.
     from datafactory import WIDE_END, wide, write_data
-    from processes import wait_for_a_child
+    from processes import kill_tree, wait_for_a_child
 
     folder = write_data(tmp_path / "data", wide())
     year_end = date.fromisoformat(WIDE_END)
@@ -327,8 +327,7 @@ def test_ctrl_c_stops_the_sweep_and_shows_what_was_solved(tmp_path: Path) -> Non
     try:
         stdout, stderr = child.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
+        kill_tree(child)
         pytest.fail("capacity did not stop within 60 s of Ctrl-C")
     assert b"Traceback" not in stderr, stderr.decode()
     assert child.returncode == 130, stderr.decode()

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from conftest import SHIPPED_DATA
 from daskcluster import Cluster, cluster_env, free_port, local_cluster
 from datafactory import WIDE_END, WIDE_START, slow_wide, tiny, write_data
+from processes import kill_tree
 from trafficplan.cli import app
 from trafficplan.inputs import read_raw
 from trafficplan.scenarios.cluster import CONNECT_SECONDS, connect
@@ -252,8 +253,7 @@ def test_a_worker_killed_mid_sweep_costs_only_its_points(tmp_path: Path) -> None
             stdout, stderr = child.communicate(timeout=240)
         finally:
             if child.poll() is None:
-                child.kill()
-                child.communicate()
+                kill_tree(child)
         assert child.returncode == 0, stderr.decode() + running.log_tail()
         assert running.workers[victim].wait(timeout=10) == -signal.SIGKILL
     document = json.loads(stdout)
@@ -345,8 +345,7 @@ def test_ctrl_c_abandons_running_points_and_keeps_finished_ones(
         pytest.fail("capacity did not exit within 90 s of Ctrl-C")
     finally:
         if child.poll() is None:
-            child.kill()
-            child.communicate()
+            kill_tree(child)
     assert child.returncode == 130, stderr.decode()
     assert b"Traceback" not in stderr
     assert b"Interrupted: points not finished are marked 'not run'." in stderr

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import trafficplan.solver
 from datafactory import tiny, write_data
+from processes import kill_tree
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.datagen import generate_programme
@@ -237,8 +238,7 @@ def test_ctrl_c_writes_a_valid_plan_or_none(tmp_path: Path, delay: float) -> Non
     try:
         stdout, stderr = child.communicate(timeout=120)
     except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
+        kill_tree(child)
         pytest.fail("solve did not stop within 120 s of Ctrl-C")
     assert b"Traceback" not in stderr, stderr.decode()
     assert child.returncode in (130, 5) or (delay > 3 and child.returncode == 0), stderr.decode()

@@ -31,7 +31,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from datafactory import tiny, wide, write_data
-from processes import wait_for_a_child
+from processes import kill_tree, wait_for_a_child
 from trafficplan.checker import check_plan
 from trafficplan.cli import app
 from trafficplan.errors import InputError, UsageError
@@ -593,8 +593,7 @@ def test_a_real_ctrl_c_stops_the_running_solves(tmp_path: Path) -> None:
     try:
         stdout, stderr = child.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
+        kill_tree(child)
         pytest.fail("tradeoff did not stop within 60 s of Ctrl-C")
     assert b"Traceback" not in stderr, stderr.decode()
     assert child.returncode == 130, stderr.decode()
