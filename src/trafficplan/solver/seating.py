@@ -96,7 +96,11 @@ def seat_by_model(
 
 
 def seat_by_flow(
-    inst: Instance, region_id: str, own: list[PlanSession], at_most: int | None = None
+    inst: Instance,
+    region_id: str,
+    own: list[PlanSession],
+    at_most: int | None = None,
+    course: str | None = None,
 ) -> int | None:
     """Seat as many of a region's officers as possible on its sessions ``own`` (in place),
     every session at least ``officers.min``; the officers seated, or None when some session
@@ -112,12 +116,16 @@ def seat_by_flow(
     does. Deterministic: the same sessions give the same seating. With ``at_most``, the
     source gives at most that many officers (minimums still filled first: they cost less).
     """
-    low = inst.data.constraints.sessions.officers.min
+    low = inst.data.course_of(course).officers.min
     ordered = sorted(own, key=lambda s: (s.date, s.venue))
-    top = [inst.data.seat_range(session.venue)[1] for session in ordered]
+    top = [inst.data.seat_range(session.venue, course)[1] for session in ordered]
     if any(high < low for high in top):
         return None
-    classes = [oc for oc in inst.officer_classes if oc.region == region_id]
+    classes = [
+        oc
+        for oc in inst.officer_classes
+        if oc.region == region_id and (course is None or oc.course == course)
+    ]
     seats = _SeatNetwork(inst, classes, ordered, top, low)
     attending = seats.solve(at_most)
     if attending is None or any(count < low for count in attending):

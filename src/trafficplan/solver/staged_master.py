@@ -20,7 +20,8 @@ from __future__ import annotations
 import math
 import time
 
-from trafficplan.plan import ObjectiveResult
+from trafficplan.inputs.problem import ProblemData
+from trafficplan.plan import ObjectiveResult, PlanSession
 from trafficplan.solver.aggregate import (
     AGGREGATE_OBJECTIVES,
     UNCOUNTED_RULES,
@@ -41,7 +42,7 @@ from trafficplan.solver.search import (
     objective_levels,
     optimise_lexicographically,
 )
-from trafficplan.solver.seating import place_officers
+from trafficplan.solver.seating import place_officers, seat_by_flow
 from trafficplan.solver.settle import settle_by_counts
 
 
@@ -83,7 +84,7 @@ def solve_staged_master(
         return None
     values = outcome.values
     sessions = extract_sessions(master, lambda var: values[var.index])
-    placed = place_officers(inst, sessions, options, max(deadline, time.monotonic() + 2.0))
+    placed = seat_members(inst, sessions, options, max(deadline, time.monotonic() + 2.0))
     if placed is None or sum(placed.values()) < members:
         return None
     officers = ObjectiveResult(
@@ -97,6 +98,58 @@ def solve_staged_master(
         Timing(started, build_seconds, None if first is None else time.monotonic() - started),
         interrupted=outcome.interrupted,
     )
+
+
+def seat_members(
+    inst: Instance, sessions: list[PlanSession], options: SolveOptions, deadline: float
+) -> dict[str, int] | None:
+    """Each region's members on its sessions (in place): course by course by a flow where
+    the courses keep apart (no day with two, every session of a course after another at
+    least ``min_days`` after that course's last), so that no officer rule links them;
+    otherwise, or when an earlier course leaves a member out (the order by district would
+    keep their district's officers out), by the region's model of every rule."""
+    data = inst.data
+    placed: dict[str, int] = {}
+    for region_id in inst.region_ids:
+        own = [s for s in sessions if s.region == region_id]
+        by_course = {c.id: [s for s in own if s.course == c.id] for c in data.courses}
+        flowed = [
+            seat_by_flow(inst, region_id, held, course=course_id) if held else 0
+            for course_id, held in by_course.items()
+        ]
+        members = sum(
+            1 for c in data.courses for o in data.course_members(c.id) if o.region == region_id
+        )
+        if (
+            _courses_apart(data, by_course)
+            and None not in flowed
+            and sum(f or 0 for f in flowed) == members
+        ):
+            placed[region_id] = members
+            continue
+        seated = place_officers(inst, own, options, deadline) if own else {}
+        if seated is None:
+            return None
+        placed[region_id] = seated.get(region_id, 0)
+    return placed
+
+
+def _courses_apart(data: ProblemData, by_course: dict[str, list[PlanSession]]) -> bool:
+    """Whether a region's sessions of different courses never share a day, and each
+    session of a course with ``after`` lies at least ``min_days`` after the earlier
+    course's last."""
+    days = [s.date for held in by_course.values() for s in held]
+    if len(days) != len(set(days)):
+        return False
+    for course in data.courses:
+        if course.after is None or not by_course[course.id]:
+            continue
+        earlier = by_course.get(course.after.course, [])
+        last = max((s.date for s in earlier), default=None)
+        first = min(s.date for s in by_course[course.id])
+        if last is not None and (first - last).days < course.after.min_days:
+            return False
+    return True
 
 
 def _settles_by_counts(inst: Instance, later: list[str], options: SolveOptions) -> bool:
