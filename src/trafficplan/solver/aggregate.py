@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -192,14 +192,9 @@ class Aggregate:
                 self.course_venues[(course.id, venue.id)] = var
                 own.append(var)
             low, high = inst.session_range(region_id, course.id)
-            size = sum(1 for o in data.course_members(course.id) if o.region == region_id)
-            seats = max((data.seat_range(v.id, course.id)[1] for v in region.venues), default=0)
-            if size and seats:
-                low = max(low, math.ceil(size / seats))
-            if course.officers.min > 0:
-                high = min(high, size // course.officers.min)
-            m.add(sum(own) >= low)
-            m.add(sum(own) <= high)
+            least, most = inst.member_sessions(region_id, course.id)
+            m.add(sum(own) >= max(low, least))
+            m.add(sum(own) <= (high if most is None else min(high, most)))
 
     def _trainers_at_site(self, site_index: int) -> Any:
         """The trainers a site's sessions need: its course's ``trainers_per_session`` each."""
@@ -380,6 +375,16 @@ class Aggregate:
         for level in results:
             level.final = round(solver.value(self.exprs[level.name]))
         return results, self.counts(solver)
+
+
+def settles_by_counts(inst: Instance, limits: Iterable[str]) -> bool:
+    """Whether the relaxation mirrors the data, so that its counts, realised in the master,
+    prove the later levels: every later objective and every limit (``limits``: their names)
+    is one it counts, and no item of a rule it counts gives."""
+    later = [n for n in inst.data.constraints.objective_names if n != "officers_trained"]
+    relaxable = bool(later) and set(later) | set(limits) <= AGGREGATE_OBJECTIVES
+    mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
+    return relaxable and mirrored
 
 
 def _one_worker(seed: int, seconds: float) -> cp_model.CpSolver:

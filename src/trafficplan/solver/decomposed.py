@@ -18,6 +18,7 @@ from trafficplan.solver.aggregate import (
     Aggregate,
     AggregateLevel,
     Counts,
+    settles_by_counts,
 )
 from trafficplan.solver.api import (
     SolveOptions,
@@ -183,7 +184,7 @@ def build_master(
             everyone.add(region_id)
     candidates = trainer_candidates(inst)
     relaxed = None
-    if candidates is not None and _settles_by_counts(inst, options):
+    if candidates is not None and settles_by_counts(inst, options.limits):
         # the relaxation knows every trainer; the pruned master keeps the cheapest of each
         # site. Its counts are optimised first, and every trainer they use at a site joins
         # that site's candidates, so that the master can realise them (settle_by_counts)
@@ -210,16 +211,6 @@ def build_master(
     # the master's cost counts bounds.total officers: a plan that seats fewer costs less
     apply_limits(model, options.limits)
     return Master(model, floor, bounds.total, candidates, time.monotonic() - started, relaxed)
-
-
-def _settles_by_counts(inst: Instance, options: SolveOptions) -> bool:
-    """Whether the assignment relaxation mirrors the data, so that its counts, realised in
-    the master, prove the later levels: every later objective and limit is one it counts,
-    and no item of a rule it counts gives."""
-    later = [n for n in inst.data.constraints.objective_names if n != "officers_trained"]
-    relaxable = bool(later) and set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
-    mirrored = {rule for rule, _subject in inst.given_up} <= UNCOUNTED_RULES
-    return relaxable and mirrored
 
 
 def _relaxed_counts(
@@ -285,7 +276,7 @@ def optimise_master(
     strict = all(level.tolerance is None for level in levels[:-1])
     settled = None
     # the relaxation mirrors the data's rules, so not where items of rules it counts give
-    if levels and _settles_by_counts(inst, options):
+    if levels and settles_by_counts(inst, options.limits):
         aggregate, found = master.relaxed or (Aggregate(inst, master.floor, master.officers), None)
         settled = settle_by_counts(
             inst, pm, levels, aggregate, options, workers, started, deadline, found=found

@@ -176,11 +176,28 @@ class Instance:
         low = 0 if ("counts", region_id) in self.given_up else bounds.min
         return low, bounds.max
 
-    def most_seats(self, region_id: str) -> int:
-        """The most officers one session of the region may have (its largest venue's seats
-        within ``officers.max``); 0 for a region without venues."""
+    def most_seats(self, region_id: str, course_id: str | None = None) -> int:
+        """The most officers one session of the region (of a course; None: the first) may
+        have (its largest venue's seats within ``officers.max``); 0 for a region without
+        venues."""
         venues = self.data.region_by_id[region_id].venues
-        return max((self.data.seat_range(v.id)[1] for v in venues), default=0)
+        return max((self.data.seat_range(v.id, course_id)[1] for v in venues), default=0)
+
+    @cached_property
+    def course_sizes(self) -> Counter[tuple[str, str]]:
+        """The members of each (region, course)."""
+        data = self.data
+        return Counter((o.region, c) for o in data.officers for c in data.officer_courses(o))
+
+    def member_sessions(self, region_id: str, course_id: str) -> tuple[int, int | None]:
+        """What training every member of a region's course implies of its sessions: at least
+        enough for their seats, at most as many as they fill to the course's minimum (each
+        attends one; None without a minimum)."""
+        size = self.course_sizes[(region_id, course_id)]
+        seats = self.most_seats(region_id, course_id)
+        least = math.ceil(size / seats) if size and seats else 0
+        low = self.data.course_of(course_id).officers.min
+        return least, size // low if low > 0 else None
 
     def venue_days(self, venue_id: str) -> list[int]:
         """Working-day indexes on which the venue is available."""

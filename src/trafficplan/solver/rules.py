@@ -15,6 +15,7 @@ before ``since``, as constants), so re-planning builds its model with these same
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -690,10 +691,11 @@ def _order_without_officers(pm: PlanModel, region_id: str, course_id: str) -> No
             running = count
         held.append(running)
     total = running
+    ordinals = [inst.ordinal(k) for k in range(len(inst.days))]
     for d, variables in sorted(later.items()):
         latest = inst.ordinal(d) - after.min_days
-        ready = [k for k in range(len(inst.days)) if inst.ordinal(k) <= latest]
-        before = held[ready[-1]] if ready else 0
+        ready = bisect.bisect_right(ordinals, latest)  # the days on or before ``latest``
+        before = held[ready - 1] if ready else 0
         for var in variables:
             if by_region:
                 constraint = m.add(total - before <= top * (1 - var))

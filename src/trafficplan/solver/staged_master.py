@@ -17,18 +17,11 @@ later level it proved. Otherwise the caller takes over (the full model).
 
 from __future__ import annotations
 
-import math
 import time
 
 from trafficplan.inputs.problem import ProblemData
 from trafficplan.plan import ObjectiveResult, PlanSession
-from trafficplan.solver.aggregate import (
-    AGGREGATE_OBJECTIVES,
-    UNCOUNTED_RULES,
-    Aggregate,
-    AggregateLevel,
-    Counts,
-)
+from trafficplan.solver.aggregate import Aggregate, AggregateLevel, Counts, settles_by_counts
 from trafficplan.solver.api import SolveOptions, SolveResult
 from trafficplan.solver.extract import extract_sessions
 from trafficplan.solver.instance import Instance
@@ -42,7 +35,7 @@ from trafficplan.solver.search import (
     objective_levels,
     optimise_lexicographically,
 )
-from trafficplan.solver.seating import place_officers, seat_by_flow
+from trafficplan.solver.seating import seat_by_flow, seat_by_model
 from trafficplan.solver.settle import settle_by_counts
 
 
@@ -55,7 +48,7 @@ def solve_staged_master(
     data = inst.data
     members = sum(len(data.course_members(c.id)) for c in data.courses)
     later = [n for n in data.constraints.objective_names if n != "officers_trained"]
-    aggregate = Aggregate(inst, {}, members) if _settles_by_counts(inst, later, options) else None
+    aggregate = Aggregate(inst, {}, members) if settles_by_counts(inst, options.limits) else None
     candidates = trainer_candidates(inst)
     found = None
     if candidates is not None:
@@ -107,30 +100,32 @@ def seat_members(
     the courses keep apart (no day with two, every session of a course after another at
     least ``min_days`` after that course's last), so that no officer rule links them;
     otherwise, or when an earlier course leaves a member out (the order by district would
-    keep their district's officers out), by the region's model of every rule."""
+    keep their district's officers out), by the region's model of every rule. None when
+    some region's sessions cannot all be filled to their minimum."""
     data = inst.data
     placed: dict[str, int] = {}
-    for region_id in inst.region_ids:
+    regions = inst.region_ids
+    for position, region_id in enumerate(regions):
         own = [s for s in sessions if s.region == region_id]
+        members = sum(inst.course_sizes[(region_id, c.id)] for c in data.courses)
         by_course = {c.id: [s for s in own if s.course == c.id] for c in data.courses}
-        flowed = [
-            seat_by_flow(inst, region_id, held, course=course_id) if held else 0
-            for course_id, held in by_course.items()
-        ]
-        members = sum(
-            1 for c in data.courses for o in data.course_members(c.id) if o.region == region_id
-        )
-        if (
-            _courses_apart(data, by_course)
-            and None not in flowed
-            and sum(f or 0 for f in flowed) == members
-        ):
-            placed[region_id] = members
+        if _courses_apart(data, by_course):
+            flowed = [
+                seat_by_flow(inst, region_id, held, course=course_id) if held else 0
+                for course_id, held in by_course.items()
+            ]
+            if sum(f or 0 for f in flowed) == members and None not in flowed:
+                placed[region_id] = members
+                continue
+        if not own:
+            placed[region_id] = 0
             continue
-        seated = place_officers(inst, own, options, deadline) if own else {}
+        # a fair share of the time left, never less than two seconds (as place_officers)
+        share = (deadline - time.monotonic()) / (len(regions) - position)
+        seated = seat_by_model(inst, region_id, own, options, max(2.0, share))
         if seated is None:
             return None
-        placed[region_id] = seated.get(region_id, 0)
+        placed[region_id] = seated
     return placed
 
 
@@ -150,13 +145,6 @@ def _courses_apart(data: ProblemData, by_course: dict[str, list[PlanSession]]) -
         if last is not None and (first - last).days < course.after.min_days:
             return False
     return True
-
-
-def _settles_by_counts(inst: Instance, later: list[str], options: SolveOptions) -> bool:
-    """Whether the assignment relaxation mirrors the later levels and limits, and no item
-    of a rule it counts gives (then its counts, realised, prove every level)."""
-    counted = set(later) | set(options.limits) <= AGGREGATE_OBJECTIVES
-    return bool(later) and counted and {r for r, _s in inst.given_up} <= UNCOUNTED_RULES
 
 
 def build_staged_master(
@@ -186,15 +174,13 @@ def add_member_cuts(master: PlanModel) -> None:
     of its course on one of its free days."""
     inst, data, m = master.inst, master.data, master.model
     for region_id in inst.region_ids:
-        region = data.region_by_id[region_id]
         for course in data.courses:
             held = master.course_sessions(region_id, course.id)
-            size = sum(1 for o in data.course_members(course.id) if o.region == region_id)
-            seats = max((data.seat_range(v.id, course.id)[1] for v in region.venues), default=0)
-            if held and size and seats:
-                m.add(sum(held) >= math.ceil(size / seats))
-            if held and course.officers.min > 0:
-                m.add(course.officers.min * sum(held) <= size)
+            least, most = inst.member_sessions(region_id, course.id)
+            if held and least:
+                m.add(sum(held) >= least)
+            if held and most is not None:
+                m.add(sum(held) <= most)
     seen: set[tuple[str, str, tuple[int, ...]]] = set()
     for oc in inst.officer_classes:
         days = master.course_days(oc.region, oc.course)
