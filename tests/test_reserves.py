@@ -171,3 +171,40 @@ def test_export_writes_reserves_csv(tmp_path: Path) -> None:
     assert rows[1] == ["alpha-01", "1", "ALP-0011", "Офіцер ALP 11", "alpha-north", ""]
     assert [row[5] for row in rows if row[0] == "beta-01"] == ["beta-02"] * 5
     assert len(rows) - 1 == len(reserves(data, plan))
+
+
+def _two_stage_plan(tmp_path: Path) -> tuple[ProblemData, Plan]:
+    from datafactory import two_stage
+    from trafficplan.solver import SolveOptions, solve
+
+    raw = two_stage("district", min_days=3)
+    # two inspectors of each region left without a seat, so that meetings have reserves
+    for course in raw["constraints"]["courses"]:
+        if course["id"] == "meeting":
+            course["officers"] = {"min": 1, "max": 18}
+    data = load_data(write_data(tmp_path / "data", raw))
+    result = solve(data, SolveOptions(time_limit=30, workers=1))
+    assert result.plan is not None, result.reasons
+    return data, result.plan
+
+
+def test_a_reserve_takes_the_sessions_course(tmp_path: Path) -> None:
+    data, plan = _two_stage_plan(tmp_path)
+    course_of = {s.id: s.course for s in plan.sessions}
+    found = reserves(data, plan)
+    assert any(course_of[r.session_id] == "meeting" for r in found)
+    for reserve in found:
+        assert course_of[reserve.session_id] in data.officer_courses(reserve.officer)
+
+
+def test_a_reserve_waits_for_the_heads_of_their_district(tmp_path: Path) -> None:
+    data, plan = _two_stage_plan(tmp_path)
+    meetings = [s for s in plan.sessions if s.course == "meeting" and s.region == "alpha"]
+    first = min(meetings, key=lambda s: s.date)
+    assert any(r.session_id == first.id for r in reserves(data, plan))
+    # the alpha heads trained the day of alpha's first meeting: nobody waits long enough
+    late = plan.model_copy(deep=True)
+    for session in late.sessions:
+        if session.course == "heads" and session.region == "alpha":
+            session.date = first.date
+    assert not [r for r in reserves(data, late) if r.session_id == first.id]
