@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -326,6 +327,14 @@ class Instance:
             known = (o for o in session.officers if o in self.data.officer_by_id)
             result[self.course_of_session(session)].update(known)
         return dict(result)
+
+    def officers_left(self, officer_class: OfficerClass) -> int:
+        """Officers of the class not yet trained in its course by the frozen past."""
+        if self.data.staged:
+            trained: Collection[str] = self.frozen_of_course.get(officer_class.course, ())
+        else:
+            trained = self.frozen.officers
+        return sum(1 for o in officer_class.officer_ids if o not in trained)
 
     def frozen_sessions_of(self, region_id: str, course_id: str) -> int:
         """Frozen sessions of a course in a region."""

@@ -93,6 +93,7 @@ class PlanModel:
         trainer_candidates: dict[int, set[str]] | None = None,
         officers_planned: int | None = None,
         guarded: frozenset[tuple[str, str]] | None = None,
+        pinned: dict[tuple[str, str], list[tuple[str, int]]] | None = None,
     ):
         self.inst = inst
         self.data = inst.data
@@ -103,6 +104,10 @@ class PlanModel:
         self.regions = set(inst.region_ids) if regions is None else set(regions)
         self.with_trainers = with_trainers
         self.with_officers = with_officers
+        # per (region, course): the one (venue, day) of each of its slots, in slot order (a
+        # re-plan's regions whose sessions provably stay where they are); other regions get
+        # every free venue-day
+        self.pinned = pinned or {}
         # per site, the trainers the model may use there (None: every allowed trainer)
         self.trainer_candidates = trainer_candidates
         # officer-free model: the officers its plan will train (None: not known)
@@ -197,6 +202,8 @@ class PlanModel:
             self.slots_of_region[region_id] = []
             for course in data.courses:
                 high = self.sessions_left(region_id, course.id) if region.venues else 0
+                if (region_id, course.id) in self.pinned:
+                    high = min(high, len(self.pinned[(region_id, course.id)]))
                 own = [Slot(len(self.slots) + k, region_id, k, course.id) for k in range(high)]
                 self.slots.extend(own)
                 self.slots_of_region[region_id] += own
@@ -218,14 +225,26 @@ class PlanModel:
         self.places_of_slot: dict[int, list[tuple[str, int, BoolVar]]] = defaultdict(list)
         for slot in self.slots:
             self.active[slot.index] = m.new_bool_var(f"active[{slot.region},{slot.k}]")
-            for venue in data.region_by_id[slot.region].venues:
-                for d in sorted(self.venue_free_days[venue.id]):
-                    var = m.new_bool_var(f"slot_at[{slot.region},{slot.k},{venue.id},{d}]")
-                    self.slot_at[(slot.index, venue.id, d)] = var
-                    self.places_of_slot[slot.index].append((venue.id, d, var))
+            for venue_id, d in self._possible_places(slot):
+                var = m.new_bool_var(f"slot_at[{slot.region},{slot.k},{venue_id},{d}]")
+                self.slot_at[(slot.index, venue_id, d)] = var
+                self.places_of_slot[slot.index].append((venue_id, d, var))
             # a slot is active iff it has exactly one (venue, day)
             places = self.places_of_slot[slot.index]
             m.add(sum(var for _, _, var in places) == self.active[slot.index])
+
+    def _possible_places(self, slot: Slot) -> list[tuple[str, int]]:
+        """The (venue, day) pairs a slot may take: its pinned one (when that venue is free
+        that day), else every free day of each of its region's venues."""
+        pinned = self.pinned.get((slot.region, slot.course))
+        if pinned is not None:
+            venue_id, d = pinned[slot.k]
+            return [(venue_id, d)] if d in self.venue_free_days[venue_id] else []
+        return [
+            (venue.id, d)
+            for venue in self.data.region_by_id[slot.region].venues
+            for d in sorted(self.venue_free_days[venue.id])
+        ]
 
     def _create_held_at(self) -> None:
         """Without officers: one Boolean per (venue, day) a session may be held."""

@@ -48,8 +48,10 @@ from trafficplan.solver.search import (
     INT64_MIN,
     Level,
     LexOutcome,
+    make_solver,
     objective_levels,
     optimise_lexicographically,
+    run_solver,
 )
 
 REPLAN_LEVELS = ("officers_dropped", "reseated", "change_weight", "officers_moved", "swaps")
@@ -92,6 +94,8 @@ def replan(
     since: date,
     options: SolveOptions | None = None,
     attendance: Attendance | None = None,
+    *,
+    decompose: bool = True,
 ) -> SolveResult:
     """Re-plan ``old`` on changed ``data``: sessions before ``since`` stay exactly as they
     were, the rest keeps every rule and changes as little as possible.
@@ -104,6 +108,9 @@ def replan(
         attendance: the sign-in sheets of sessions held before ``since``: a held session is
             kept as it happened (its officers those present, marked ``held``), and its
             absent officers are seated again in later sessions where rules and seats allow.
+        decompose: keep where they are the sessions of regions whose optimum changes
+            nothing (found region by region), and search the rest (the default); False
+            searches the whole model with every region free, as the benchmark's yardstick.
 
     Returns:
         The result; its plan has ``frozen_before = since``, the frozen sessions unchanged and
@@ -113,36 +120,94 @@ def replan(
         PlanFileError: a session before ``since`` names an id the data no longer hold.
     """
     options = options or SolveOptions()
-    started = time.monotonic()
-    deadline = started + options.time_limit
-    workers = options.workers or os.cpu_count() or 1
+    clock = _Clock.starting(options)
     _check_frozen(data, old, since)
     frozen = FrozenPast.of_plan(old, since, attendance)
     no_shows = _known_no_shows(data, attendance)
     inst = Instance(data, frozen)
     future = _future(old, since)
-    # 1. each region alone, without trainers: a proven bound of every change level
-    optima = _relax_by_region(
-        inst, future, no_shows, options, workers, started + 0.3 * (deadline - started)
-    )
-    # 2. the whole model, every rule, hinted with the old plan
-    built = _whole_model(inst, future, no_shows)
-    if isinstance(built, list):
-        return no_plan_result("infeasible", built, started)
-    pm, measures, later = built
-    build_seconds = time.monotonic() - started
+    # 1. each region alone, without trainers: a proven bound of every change level, and the
+    #    regions whose every session provably stays where it is
+    optima = _relax_by_region(inst, future, no_shows, options, clock.until(0.3), decompose)
+    proven = optima is not None and all(o.proven for o in optima.values())
+    pins = _pins(inst, future, optima) if proven and decompose else {}
+    # 2. the whole model (those regions pinned) with each change level at the regions' sum
+    built = _whole_model(inst, future, no_shows, pins)
+    if isinstance(built, list) and not pins:
+        return no_plan_result("infeasible", built, clock.started)
+    attempt = None
+    if proven and not isinstance(built, list):
+        attempt = _at_region_optima(built, optima or {}, clock)
+        if attempt.values is not None or (options.stop.is_set() and not attempt.infeasible):
+            return _finished(inst, old, since, built, attempt, no_shows, clock)
+    # 3. otherwise each level in turn on the whole model, every region free
+    if pins or isinstance(built, list):
+        built = _whole_model(inst, future, no_shows, {})
+        if isinstance(built, list):
+            return no_plan_result("infeasible", built, clock.started)
+    else:
+        for constraint in built.held:  # the regions' optima do not fit together
+            _release(constraint)
+    built.pm.hint(plan_assignment(built.pm, future))
+    sums = _sums(built.measures, optima) if proven else {}
 
     def seat_hint(values: dict[int, int]) -> dict[int, int]:
-        reseat_deadline = time.monotonic() + 0.2 * (deadline - time.monotonic())
-        return _reseated_hint(pm, values, future, no_shows, options, reseat_deadline)
+        reseat_deadline = time.monotonic() + 0.2 * (clock.deadline - time.monotonic())
+        return _reseated_hint(built.pm, values, future, no_shows, options, reseat_deadline)
 
-    outcome = _optimise(pm, measures, later, optima, seat_hint, options, workers, started, deadline)
+    outcome = _one_by_one(built, sums, seat_hint, clock)
+    return _finished(inst, old, since, built, outcome, no_shows, clock)
+
+
+@dataclass
+class _Clock:
+    """A re-plan's search settings and time: options, workers, start and deadline."""
+
+    options: SolveOptions
+    workers: int
+    started: float
+    deadline: float
+
+    @classmethod
+    def starting(cls, options: SolveOptions) -> _Clock:
+        started = time.monotonic()
+        workers = options.workers or os.cpu_count() or 1
+        return cls(options, workers, started, started + options.time_limit)
+
+    def until(self, share: float) -> float:
+        """The moment ``share`` of the whole time limit has passed."""
+        return self.started + share * (self.deadline - self.started)
+
+
+@dataclass
+class _Built:
+    """The whole re-plan model: its measures, the data's later levels, the change levels
+    held at the regions' optima (constraints), and when it was built."""
+
+    pm: PlanModel
+    measures: ChangeMeasures
+    later: list[Level]
+    built_at: float
+    held: list[cp_model.Constraint] = field(default_factory=list)
+
+
+def _finished(
+    inst: Instance,
+    old: Plan,
+    since: date,
+    built: _Built,
+    outcome: LexOutcome,
+    no_shows: set[str],
+    clock: _Clock,
+) -> SolveResult:
+    """The result of a search of the whole model: the re-plan, or why there is none."""
     if outcome.infeasible:
-        return no_plan_result("infeasible", [_no_replan_reason(since)], started)
+        return no_plan_result("infeasible", [_no_replan_reason(since)], clock.started)
+    build_seconds = built.built_at - clock.started
     if outcome.values is None:
-        return no_plan_in_time(started, outcome.interrupted, build_seconds)
-    timing = Timing(started, build_seconds, outcome.first_plan_at)
-    return _replanned(inst, old, since, (pm, measures), outcome, no_shows, timing)
+        return no_plan_in_time(clock.started, outcome.interrupted, build_seconds)
+    timing = Timing(clock.started, build_seconds, outcome.first_plan_at)
+    return _replanned(inst, old, since, (built.pm, built.measures), outcome, no_shows, timing)
 
 
 def _check_frozen(data: ProblemData, old: Plan, since: date) -> None:
@@ -168,13 +233,13 @@ def _no_replan_reason(since: date) -> str:
 
 
 def _whole_model(
-    inst: Instance, future: Plan, no_shows: set[str]
-) -> tuple[PlanModel, ChangeMeasures, list[Level]] | list[str]:
-    """The whole model with every rule, its change measures against the old plan's future
-    (hinted with it), and the data's levels that follow the change levels; the reasons when
-    its rules alone admit no plan."""
+    inst: Instance, future: Plan, no_shows: set[str], pins: dict[tuple[str, str], list[Place]]
+) -> _Built | list[str]:
+    """The whole model with every rule (the sessions of ``pins`` only where they are), its
+    change measures against the old plan's future (hinted with it), and the data's levels
+    that follow the change levels; the reasons when its rules alone admit no plan."""
     data = inst.data
-    pm = PlanModel(inst)
+    pm = PlanModel(inst, pinned=pins)
     add_constraints(pm, symmetry=False)
     if pm.infeasible_reasons:
         return pm.infeasible_reasons
@@ -185,7 +250,8 @@ def _whole_model(
         for name in data.constraints.objective_names
         if name != "officers_trained" or not trains_first(data)
     ]
-    return pm, measures, objective_levels(pm, names, data.constraints.tolerances)
+    later = objective_levels(pm, names, data.constraints.tolerances)
+    return _Built(pm, measures, later, time.monotonic())
 
 
 def _replanned(
@@ -286,11 +352,12 @@ def _add_change_measures(pm: PlanModel, olds: list[OldSession]) -> Any:
     m, inst, data = pm.model, pm.inst, pm.data
     window = data.constraints.window
     cancel = cancel_weight(window_weeks(window.start, window.end))
-    classes = {(o, oc.course): oc.index for oc in inst.officer_classes for o in oc.officer_ids}
+    class_of: dict[str, dict[str, int]] = defaultdict(dict)  # course -> officer -> class
+    for oc in inst.officer_classes:
+        class_of[oc.course].update((o, oc.index) for o in oc.officer_ids)
     for entry in olds:
         session, slot = entry.session, entry.slot
-        course = inst.course_of_session(session)
-        class_of_officer = {o: c for (o, k), c in classes.items() if k == course}
+        class_of_officer = class_of[inst.course_of_session(session)]
         for officer in session.officers:
             # an officer trained already (a substitute in a held session) has no seat to keep
             if officer in class_of_officer and officer not in pm.frozen.officers:
@@ -494,8 +561,8 @@ def _relax_by_region(
     future: Plan,
     no_shows: set[str],
     options: SolveOptions,
-    workers: int,
     deadline: float,
+    kept_first: bool = True,
 ) -> dict[str, RegionOptimum] | None:
     """Every region's optimum of the minimal-change levels, each region alone and without
     trainers (budget and max_total counted within the region only).
@@ -504,6 +571,12 @@ def _relax_by_region(
     measures add up over regions; so the sum of the regions' lexicographic optima is a
     lexicographic bound of the whole: no re-plan does better on the first level where it
     differs. None when a region's search does not finish in time.
+
+    With ``kept_first``, a region is first solved with its sessions kept where they are (a
+    far smaller model): when that reaches the bound every level has on its own (no one
+    dropped, every officer of the region trained, every no-show seated again, no change, no
+    one moved), it is the region's optimum; otherwise the region is solved with every
+    venue-day open.
     """
     quiet = replace(options, progress=None)
     optima: dict[str, RegionOptimum] = {}
@@ -511,24 +584,116 @@ def _relax_by_region(
     for region_id in inst.region_ids:
         if time.monotonic() >= deadline or options.stop.is_set():
             return None
-        rm, own, measures = _region_model(inst, region_id, future, region_of)
-        if rm.infeasible_reasons:
-            return None
-        rm.hint(plan_assignment(rm, own))
-        optimum = _lexicographic_optimum(rm, measures.levels(with_swaps=False), quiet, deadline)
+        optimum = None
+        if kept_first:
+            optimum = _kept_optimum(inst, region_id, future, region_of, quiet, deadline)
+        if optimum is None:
+            rm, own, measures = _region_model(inst, region_id, future, region_of)
+            if rm.infeasible_reasons:
+                return None
+            rm.hint(plan_assignment(rm, own))
+            levels = measures.levels(with_swaps=False)
+            optimum = _lexicographic_optimum(rm, levels, quiet, deadline)
         if optimum is None:
             return None
         optima[region_id] = optimum
     return optima
 
 
+def _kept_optimum(
+    inst: Instance,
+    region_id: str,
+    future: Plan,
+    region_of: dict[str, str],
+    options: SolveOptions,
+    deadline: float,
+) -> RegionOptimum | None:
+    """The region's optimum with every session where it is, when that meets the bound each
+    change level has on its own (so no plan of the region does better); else None."""
+    pins = _old_places(inst, future, {region_id})
+    if pins is None:
+        return None
+    rm, own, measures = _region_model(inst, region_id, future, region_of, pins)
+    if rm.infeasible_reasons:
+        return None
+    region_officers = sum(
+        inst.officers_left(oc) for oc in inst.officer_classes if oc.region == region_id
+    )
+    region_no_shows = sum(1 for region in region_of.values() if region == region_id)
+    best = {
+        "officers_dropped": 0,
+        "officers_trained": region_officers,
+        "reseated": region_no_shows,
+        "change_weight": 0,
+        "officers_moved": 0,
+    }
+    # one feasibility search with every level at its bound, instead of one search a level
+    for level in measures.levels(with_swaps=False):
+        bound = best[level.name]
+        if isinstance(level.expr, int):
+            if level.expr != bound:
+                return None
+            continue
+        rm.model.add(level.expr >= bound if level.maximise else level.expr <= bound)
+    rm.hint(plan_assignment(rm, own))
+    solver = make_solver(options, deadline - time.monotonic(), 1)
+    solver.parameters.linearization_level = FULL_LINEARIZATION
+    status = run_solver(solver, rm.model, options.stop)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = {level.name: best[level.name] for level in measures.levels(with_swaps=False)}
+    # each level at a bound no plan of the region passes: the region's optimum
+    return _region_optimum(rm, rm.solution(solver), values, proven=True)
+
+
+Place = tuple[str, int]
+"""A session's (venue id, day index)."""
+
+
+def _old_places(
+    inst: Instance, future: Plan, regions: set[str]
+) -> dict[tuple[str, str], list[Place]] | None:
+    """Per (region, course) of ``regions``, the places of the old plan's future sessions in
+    the order :func:`_map_old_sessions` gives them slots; None when one is on a day the
+    model does not have (it cannot stay)."""
+    pins: dict[tuple[str, str], list[Place]] = {
+        (region_id, course.id): [] for region_id in regions for course in inst.data.courses
+    }
+    for session in sorted(future.sessions, key=lambda s: (s.date, s.id)):
+        if session.region not in regions:
+            continue
+        if session.date not in inst.day_index:
+            return None
+        key = (session.region, inst.course_of_session(session))
+        pins[key].append((session.venue, inst.day_index[session.date]))
+    return pins
+
+
+def _pins(
+    inst: Instance, future: Plan, optima: dict[str, RegionOptimum] | None
+) -> dict[tuple[str, str], list[Place]]:
+    """The regions whose optimum changes nothing, with their sessions' places.
+
+    Every re-plan at the regions' sum of optima has each region at its own optimum (the
+    measures add up, and none does better than its region's); a change of venue or day, a
+    cancellation and an addition each weigh at least 1, so in a region whose optimal change
+    weight is 0 every session stays where it is. Pinning those regions loses no such plan.
+    """
+    keep = {r for r, o in (optima or {}).items() if o.proven and o.values.get("change_weight") == 0}
+    return _old_places(inst, future, keep) or {}
+
+
 def _region_model(
-    inst: Instance, region_id: str, future: Plan, region_of: dict[str, str]
+    inst: Instance,
+    region_id: str,
+    future: Plan,
+    region_of: dict[str, str],
+    pins: dict[tuple[str, str], list[Place]] | None = None,
 ) -> tuple[PlanModel, Plan, ChangeMeasures]:
-    """One region's model without trainers (every rule on the rest), the old plan's future
-    sessions of that region, and the minimal-change measures over them (``region_of``:
-    each no-show's region)."""
-    rm = PlanModel(inst, regions={region_id}, with_trainers=False)
+    """One region's model without trainers (every rule on the rest; the sessions of
+    ``pins`` only where they are), the old plan's future sessions of that region, and the
+    minimal-change measures over them (``region_of``: each no-show's region)."""
+    rm = PlanModel(inst, regions={region_id}, with_trainers=False, pinned=pins)
     add_constraints(rm, symmetry=False)
     own = future.model_copy(
         update={"sessions": [s for s in future.sessions if s.region == region_id]}
@@ -552,19 +717,24 @@ def _lexicographic_optimum(
     )
     if outcome.values is None or len(outcome.results) < len(searched):
         return None
-    values = outcome.values
-    optimum = RegionOptimum(
-        values={**constants, **{r.name: round(r.value or 0) for r in outcome.results}},
-        proven=all(r.proven for r in outcome.results),
-    )
+    values = {**constants, **{r.name: round(r.value or 0) for r in outcome.results}}
+    proven = all(r.proven for r in outcome.results)
+    return _region_optimum(rm, outcome.values, values, proven)
+
+
+def _region_optimum(
+    rm: PlanModel, solution: dict[int, int], values: dict[str, int], proven: bool
+) -> RegionOptimum:
+    """A region-only model's solution as a :class:`RegionOptimum` with these level values."""
+    optimum = RegionOptimum(values=values, proven=proven)
     for region_id, slots in rm.slots_of_region.items():
         for slot in slots:
             for venue, d, var in rm.places_of_slot[slot.index]:
-                if values[var.index]:
+                if solution[var.index]:
                     optimum.places[(slot.course, slot.k)] = (venue, d)
             for c in rm.classes_of_region[region_id]:
                 if (c, slot.index) in rm.seated:
-                    optimum.seats[(c, slot.k)] = values[rm.seated[(c, slot.index)].index]
+                    optimum.seats[(c, slot.k)] = solution[rm.seated[(c, slot.index)].index]
     return optimum
 
 
@@ -605,69 +775,54 @@ def _relaxed_hint(
 
 
 # ----- step 2: the whole model -------------------------------------------------------------------
-def _optimise(
-    pm: PlanModel,
-    measures: ChangeMeasures,
-    later: list[Level],
-    optima: dict[str, RegionOptimum] | None,
-    seat_hint: Callable[[dict[int, int]], dict[int, int]],
-    options: SolveOptions,
-    workers: int,
-    started: float,
-    deadline: float,
-) -> LexOutcome:
-    """The minimal-change levels, then the data's objectives, lexicographically.
+def _sums(measures: ChangeMeasures, optima: dict[str, RegionOptimum] | None) -> dict[str, int]:
+    """Each change level's sum of the regions' optima (all but swaps, which they have not)."""
+    if optima is None:
+        return {}
+    change = measures.levels()[:-1]
+    return {lv.name: sum(o.values[lv.name] for o in optima.values()) for lv in change}
 
-    When every region's optimum is proven, first the whole model with each change level
-    held at the regions' sum: a plan there is lexicographically optimal on all of them
-    (nothing does better than the relaxation), so only swaps and the data's objectives
-    remain to be searched. When the regions' optima do not fit together (a trainer cannot
-    be in two places), the levels are searched one by one; a level's relaxation bound is
-    added as a cut while every earlier level met its own.
+
+def _at_region_optima(built: _Built, optima: dict[str, RegionOptimum], clock: _Clock) -> LexOutcome:
+    """The whole model with each change level held at the regions' sum (every region's
+    optimum proven), then swaps and the data's objectives.
+
+    A plan there is lexicographically optimal on every held level, since nothing does better
+    than the relaxation; so only swaps and the data's objectives are searched. Infeasible
+    when the regions' optima do not fit together (a trainer cannot be in two places); the
+    held constraints are kept in ``built.held``.
     """
-    change = measures.levels()
-    count = len(change) + len(later)
-    sums: dict[str, int] = {}
-    if optima is not None and all(o.proven for o in optima.values()):
-        sums = {lv.name: sum(o.values[lv.name] for o in optima.values()) for lv in change[:-1]}
-        held = [
-            pm.model.add(lv.expr >= sums[lv.name] if lv.maximise else lv.expr <= sums[lv.name])
-            for lv in change[:-1]
+    pm, change = built.pm, built.measures.levels()
+    sums = _sums(built.measures, optima)
+    built.held = [
+        pm.model.add(lv.expr >= sums[lv.name] if lv.maximise else lv.expr <= sums[lv.name])
+        for lv in change[:-1]
+    ]
+    pm.hint(_relaxed_hint(pm, built.measures.olds, optima))
+    attempt = optimise_lexicographically(
+        pm,
+        [change[-1], *built.later],
+        clock.options,
+        clock.workers,
+        clock.started,
+        clock.deadline,
+        level_offset=len(change) - 1,
+        level_count=len(change) + len(built.later),
+    )
+    if attempt.values is not None:
+        reached = [
+            ObjectiveResult(name=name, value=value, bound=value, proven=True)
+            for name, value in sums.items()
         ]
-        pm.hint(_relaxed_hint(pm, measures.olds, optima))
-        attempt = optimise_lexicographically(
-            pm,
-            [change[-1], *later],
-            options,
-            workers,
-            started,
-            deadline,
-            level_offset=len(change) - 1,
-            level_count=count,
-        )
-        if attempt.values is not None or options.stop.is_set():
-            reached = [
-                ObjectiveResult(name=name, value=value, bound=value, proven=True)
-                for name, value in sums.items()
-            ]
-            attempt.results = [*reached, *attempt.results]
-            return attempt
-        for constraint in held:  # they do not fit together: let them go
-            _release(constraint)
-        pm.hint(plan_assignment(pm, _plan_of(measures.olds)))
-    return _one_by_one(pm, change, later, sums, seat_hint, options, workers, started, deadline)
+        attempt.results = [*reached, *attempt.results]
+    return attempt
 
 
 def _one_by_one(
-    pm: PlanModel,
-    change: list[Level],
-    later: list[Level],
+    built: _Built,
     sums: dict[str, int],
     seat_hint: Callable[[dict[int, int]], dict[int, int]],
-    options: SolveOptions,
-    workers: int,
-    started: float,
-    deadline: float,
+    clock: _Clock,
 ) -> LexOutcome:
     """Each change level in turn on the whole model (half of the time left each), with its
     relaxation bound as a cut while the earlier levels met theirs; then the data's levels.
@@ -675,6 +830,7 @@ def _one_by_one(
     Before officers moved, the plan so far is hinted with its officers seated again region by
     region on its sessions (``seat_hint``): the whole model's search improves seats slowly.
     """
+    pm, change, later = built.pm, built.measures.levels(), built.later
     count = len(change) + len(later)
     outcome = LexOutcome()
     matched = bool(sums)
@@ -687,10 +843,10 @@ def _one_by_one(
         step = optimise_lexicographically(
             pm,
             [level],
-            options,
-            workers,
-            started,
-            time.monotonic() + 0.5 * (deadline - time.monotonic()),
+            clock.options,
+            clock.workers,
+            clock.started,
+            time.monotonic() + 0.5 * (clock.deadline - time.monotonic()),
             level_offset=index,
             level_count=count,
             linearization=FULL_LINEARIZATION,
@@ -709,10 +865,17 @@ def _one_by_one(
         if outcome.results and not outcome.results[-1].proven:
             result.proven = False
         outcome.results.append(result)
-        if step.interrupted or (not result.proven and time.monotonic() >= deadline - 0.05):
+        if step.interrupted or (not result.proven and time.monotonic() >= clock.deadline - 0.05):
             return outcome
     rest = optimise_lexicographically(
-        pm, later, options, workers, started, deadline, level_offset=len(change), level_count=count
+        pm,
+        later,
+        clock.options,
+        clock.workers,
+        clock.started,
+        clock.deadline,
+        level_offset=len(change),
+        level_count=count,
     )
     return _followed_by(outcome, rest)
 

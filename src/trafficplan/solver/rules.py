@@ -247,13 +247,9 @@ def officer_once(pm: PlanModel) -> None:
     none again)."""
     if not pm.with_officers:
         return
-    trained = pm.frozen.officers
     for oc in pm.inst.officer_classes:
-        if pm.data.staged:
-            trained = frozenset(pm.inst.frozen_of_course.get(oc.course, ()))
         if pm.slots_of_course.get((oc.region, oc.course)):
-            taken = sum(1 for o in oc.officer_ids if o in trained)
-            pm.model.add(pm.class_seats(oc.index) <= oc.size - taken)
+            pm.model.add(pm.class_seats(oc.index) <= pm.inst.officers_left(oc))
 
 
 @models("officer_region")
@@ -399,6 +395,8 @@ def trainer_consecutive(pm: PlanModel) -> None:
     One constraint per window of ``cap + 1`` consecutive calendar days on each of which the
     trainer may teach (a model day) or taught (a frozen session).
     """
+    if not pm.with_trainers:
+        return
     cap = pm.data.constraints.trainers.max_consecutive_days
     inst = pm.inst
     model_day = {inst.ordinal(d): d for d in range(len(inst.days))}
