@@ -145,11 +145,11 @@ def replan(
         built = _whole_model(inst, future, no_shows, {})
         if isinstance(built, list):
             return no_plan_result("infeasible", built, clock.started)
-    else:
-        for constraint in built.held:  # the regions' optima do not fit together
+    elif attempt is not None:  # the regions' optima do not fit together: let them go
+        for constraint in built.held:
             _release(constraint)
-    built.pm.hint(plan_assignment(built.pm, future))
-    sums = _sums(built.measures, optima) if proven else {}
+        built.pm.hint(plan_assignment(built.pm, future))
+    sums = _sums(built.measures, optima) if optima is not None and proven else {}
 
     def seat_hint(values: dict[int, int]) -> dict[int, int]:
         reseat_deadline = time.monotonic() + 0.2 * (clock.deadline - time.monotonic())
@@ -627,8 +627,9 @@ def _kept_optimum(
         "change_weight": 0,
         "officers_moved": 0,
     }
+    levels = measures.levels(with_swaps=False)
     # one feasibility search with every level at its bound, instead of one search a level
-    for level in measures.levels(with_swaps=False):
+    for level in levels:
         bound = best[level.name]
         if isinstance(level.expr, int):
             if level.expr != bound:
@@ -641,7 +642,7 @@ def _kept_optimum(
     status = run_solver(solver, rm.model, options.stop)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    values = {level.name: best[level.name] for level in measures.levels(with_swaps=False)}
+    values = {level.name: best[level.name] for level in levels}
     # each level at a bound no plan of the region passes: the region's optimum
     return _region_optimum(rm, rm.solution(solver), values, proven=True)
 
@@ -775,10 +776,8 @@ def _relaxed_hint(
 
 
 # ----- step 2: the whole model -------------------------------------------------------------------
-def _sums(measures: ChangeMeasures, optima: dict[str, RegionOptimum] | None) -> dict[str, int]:
+def _sums(measures: ChangeMeasures, optima: dict[str, RegionOptimum]) -> dict[str, int]:
     """Each change level's sum of the regions' optima (all but swaps, which they have not)."""
-    if optima is None:
-        return {}
     change = measures.levels()[:-1]
     return {lv.name: sum(o.values[lv.name] for o in optima.values()) for lv in change}
 
@@ -945,7 +944,3 @@ def _reseated_hint(
                 if (c, slot.index) in pm.seated:
                     hint[pm.seated[(c, slot.index)].index] = optimum.seats.get((c, slot.k), 0)
     return hint
-
-
-def _plan_of(olds: list[OldSession]) -> Plan:
-    return Plan(status="feasible", sessions=[entry.session for entry in olds])
